@@ -1,0 +1,157 @@
+package jp.tokyo.juki.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of the audit table: takes what the tap queued, many records at a time,
+ * inserts them in one database transaction and only then acknowledges them to the broker.
+ * A crash between the two re-delivers records the table already has; their event id makes
+ * the insert skip them, so each is written once.
+ */
+public final class AuditWriter extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
+    private static final int MAX_BATCH = 5000;
+    private static final String INSERT = "INSERT INTO audit.record (event_id, at, line, direction, peer, msg_type, "
+            + "msg_id, sender, status, code, detail, persons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+            + "ON CONFLICT (event_id) DO NOTHING";
+
+    private final ConnectionFactory connectionFactory;
+    private final String queue;
+    private final DataSource dataSource;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean running;
+    private Thread worker;
+
+    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource) {
+        this.connectionFactory = connectionFactory;
+        this.queue = queue;
+        this.dataSource = dataSource;
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    @Override
+    protected void doStart() {
+        running = true;
+        worker = new Thread(this::writeLoop, "audit-writer");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        running = false;
+        if (worker != null) {
+            worker.join(15_000);
+        }
+    }
+
+    private void writeLoop() {
+        while (running) {
+            try (Connection connection = connectionFactory.createConnection()) {
+                connection.start();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+                while (running) {
+                    Message first = consumer.receive(200);
+                    if (first == null) {
+                        continue;
+                    }
+                    List<JsonNode> events = new ArrayList<>();
+                    addEvents(first, events);
+                    Message next;
+                    while (events.size() < MAX_BATCH && (next = consumer.receiveNoWait()) != null) {
+                        addEvents(next, events);
+                    }
+                    try {
+                        insert(events);
+                        session.commit();
+                        written.addAndGet(events.size());
+                    } catch (SQLException e) {
+                        LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(), e.getSQLState());
+                        session.rollback();
+                        Thread.sleep(1000);
+                    }
+                }
+            } catch (JMSException e) {
+                LOG.warn("audit writer lost the broker, retrying: {}", e.getMessage());
+                sleepQuietly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void addEvents(Message message, List<JsonNode> into) throws JMSException {
+        try {
+            JsonNode array = mapper.readTree(((TextMessage) message).getText());
+            array.forEach(into::add);
+        } catch (java.io.IOException | ClassCastException e) {
+            LOG.error("unreadable audit message {} skipped", message.getJMSMessageID());
+        }
+    }
+
+    private void insert(List<JsonNode> events) throws SQLException {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (JsonNode e : events) {
+                    ps.setObject(1, UUID.fromString(e.get("eventId").asText()));
+                    ps.setTimestamp(2, Timestamp.from(Instant.parse(e.get("at").asText())));
+                    ps.setString(3, text(e, "line"));
+                    ps.setString(4, text(e, "direction"));
+                    ps.setString(5, text(e, "peer"));
+                    ps.setString(6, text(e, "type"));
+                    ps.setString(7, text(e, "messageId"));
+                    ps.setString(8, text(e, "sender"));
+                    ps.setString(9, text(e, "status"));
+                    ps.setString(10, text(e, "code"));
+                    ps.setString(11, text(e, "detail"));
+                    List<String> persons = new ArrayList<>();
+                    e.path("persons").forEach(p -> persons.add(p.asText()));
+                    ps.setArray(12, c.createArrayOf("text", persons.toArray()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    private static String text(JsonNode e, String field) {
+        JsonNode n = e.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package jp.tokyo.juki.audit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns a 住民票コード into the keyed hash (HMAC-SHA-256) that audit records and queue
+ * properties carry instead of the code. The key lives in {@code keystores/audit-hmac.key};
+ * whoever holds it can find a person's records (R-AUD-PERSON), nobody else can read them.
+ */
+public final class PersonHasher {
+    private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs;
+
+    public PersonHasher(byte[] key) {
+        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    /** Reads the key, creating a random one on first use. */
+    public static PersonHasher fromKeyFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, fresh);
+            try {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        byte[] key = Files.readAllBytes(file);
+        if (key.length < 32) {
+            throw new IOException(file + ": audit key must hold at least 32 bytes");
+        }
+        return new PersonHasher(key);
+    }
+
+    public String hash(String juminhyoCode) {
+        byte[] out = macs.get().doFinal(juminhyoCode.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(out, 0, 16);
+    }
+}

@@ -1,0 +1,97 @@
+package jp.tokyo.juki.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.DevPki;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.CsSimulator;
+import jp.tokyo.juki.sim.NationalSimulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./gateway bench updates}: the gateway, the national simulator and CS load in one go. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
+        subcommands = {BenchCommand.Updates.class})
+public final class BenchCommand {
+
+    @Command(name = "updates", mixinStandardHelpOptions = true,
+            description = "HONNIN_UPDATE throughput and ACK latency from one CS over several connections.")
+    static final class Updates implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "100000", description = "Updates to send (default: ${DEFAULT-VALUE}).")
+        int count;
+        @Option(names = "--connections", defaultValue = "8", description = "CS connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+        @Option(names = "--rate", defaultValue = "0", description = "Offered updates/s; 0 = as fast as ACKs come.")
+        double rate;
+        @Option(names = "--warmup", defaultValue = "30000",
+                description = "Updates sent first and not measured, so the JIT has compiled the hot paths (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--municipality", defaultValue = "131121", description = "Sending CS (default: ${DEFAULT-VALUE}, 世田谷区).")
+        String municipality;
+        @Option(names = "--data", defaultValue = "data/bench", description = "Data directory, emptied first.")
+        Path data;
+        @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
+        Path keystores;
+        @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
+        java.util.Map<String, String> set = new java.util.HashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
+            new DevPki(keystores, "juki-dev".toCharArray()).init(Identities.all(tokyo.municipalityCodes()));
+            DemoCommand.deleteTree(data);
+            Files.createDirectories(data);
+            KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
+            int csPort = GatewayProcess.freePort();
+            List<String> extra = new java.util.ArrayList<>(List.of("--keystores", keystores.toString()));
+            set.forEach((k, v) -> {
+                extra.add("--set");
+                extra.add(k + "=" + v);
+            });
+            try (NationalSimulator national = NationalSimulator.start(
+                    keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0, null);
+                 GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(), extra)) {
+                System.out.printf("bench updates: %d updates, %d connections, offered rate %s, gateway pid %d (-Xmx1g)%n",
+                        count, connections, rate <= 0 ? "unlimited" : rate + "/s", gateway.pid());
+                long[] memStart = gateway.memoryMiB();
+                javax.net.ssl.SSLContext csTls =
+                        keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
+                if (warmup > 0) {
+                    CsSimulator.Result w = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort,
+                            municipality, tokyo.name(municipality), warmup, 0, connections, false, 7)).run();
+                    System.out.printf("warm-up: %d updates, %.0f ACK/s (not counted)%n", w.acked(), w.ackRate());
+                    while (national.noticeCount() < w.acked()) {
+                        GatewayProcess.sleep(100);
+                    }
+                }
+                int before = national.noticeCount();
+                CsSimulator.Result r = new CsSimulator(
+                        csTls,
+                        new CsSimulator.Options("localhost", csPort, municipality, tokyo.name(municipality), count, rate,
+                                connections, false, 42)).run();
+                long ackedAt = System.nanoTime();
+                long deadline = ackedAt + Duration.ofSeconds(300).toNanos();
+                while (national.noticeCount() - before < r.acked() && System.nanoTime() < deadline) {
+                    GatewayProcess.sleep(100);
+                }
+                double drain = (System.nanoTime() - ackedAt) / 1e9;
+                long[] memEnd = gateway.memoryMiB();
+                gateway.stop(Duration.ofSeconds(40));
+                Reports.printCs(System.out, r);
+                System.out.printf("RESULT throughput %.0f ACK/s | ACK latency ms p50 %.2f p99 %.2f p99.9 %.2f%n",
+                        r.ackRate(), r.latency().percentileMillis(50), r.latency().percentileMillis(99),
+                        r.latency().percentileMillis(99.9));
+                System.out.printf("RESULT national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
+                        national.noticeCount() - before, r.acked(), drain);
+                System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
+                        gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
+                return r.failed() == 0 && r.orderViolations() == 0 ? 0 : 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package jp.tokyo.juki.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.DevPki;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.CsSimulator;
+import jp.tokyo.juki.sim.Latencies;
+import jp.tokyo.juki.sim.NationalSimulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./gateway demo}: the main job on a fresh machine. Dev PKI if absent, the gateway as its
+ * own process, a national simulator, several CS simulators for about a minute (one of them also
+ * sending deliberately bad messages), then a report. Exits 0 only if every acknowledged update
+ * reached the national simulator and every bad message got the code it should.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the gateway with a national simulator and several CS simulators, then report.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final List<String> MUNICIPALITIES = List.of("131016", "131121", "132012", "134210");
+
+    @Option(names = "--seconds", defaultValue = "60", description = "How long the CS simulators send (default: ${DEFAULT-VALUE}).")
+    int seconds;
+    @Option(names = "--rate", defaultValue = "50", description = "Updates per second per CS (default: ${DEFAULT-VALUE}).")
+    int rate;
+    @Option(names = "--data", defaultValue = "data/demo", description = "Demo data directory, emptied first (default: ${DEFAULT-VALUE}).")
+    Path data;
+    @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory; a development PKI is made if absent.")
+    Path keystores;
+    @Option(names = "--municipalities", defaultValue = "config/municipalities.csv", description = "Municipality list.")
+    Path municipalities;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        Municipalities tokyo = Municipalities.load(municipalities);
+        List<String> created = new DevPki(keystores, "juki-dev".toCharArray())
+                .init(Identities.all(tokyo.municipalityCodes()));
+        System.out.printf("PKI: %s%n", created.isEmpty() ? "present in " + keystores : created.size() + " identities created in " + keystores);
+        deleteTree(data);
+        Files.createDirectories(data);
+        KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
+        int csPort = GatewayProcess.freePort();
+        try (NationalSimulator national = NationalSimulator.start(
+                keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0,
+                data.resolve("national-notices.jsonl"));
+             GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(),
+                     List.of("--keystores", keystores.toString()))) {
+            System.out.printf("gateway up (pid %d, CS port %d); national simulator on port %d%n", gateway.pid(), csPort,
+                    national.port());
+            ExecutorService pool = Executors.newFixedThreadPool(MUNICIPALITIES.size());
+            List<Future<CsSimulator.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < MUNICIPALITIES.size(); i++) {
+                String code = MUNICIPALITIES.get(i);
+                boolean bad = i == 0;
+                CsSimulator sim = new CsSimulator(
+                        keys.sslContext(Identities.cs(code), Identities.exactly(Identities.GATEWAY), "cs-sim"),
+                        new CsSimulator.Options("localhost", csPort, code, tokyo.name(code), rate * seconds, rate, 2,
+                                bad, System.nanoTime() + i));
+                futures.add(pool.submit(sim::run));
+            }
+            List<CsSimulator.Result> results = new ArrayList<>();
+            for (Future<CsSimulator.Result> f : futures) {
+                results.add(f.get());
+            }
+            pool.shutdown();
+
+            long acked = results.stream().mapToLong(CsSimulator.Result::acked).sum();
+            List<String[]> ackedOrigins = new ArrayList<>();
+            results.forEach(r -> r.ackedIds().forEach(id -> ackedOrigins.add(new String[]{r.municipality(), id})));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long missing;
+            do {
+                missing = ackedOrigins.stream().filter(o -> !national.hasOrigin(o[0], o[1])).count();
+                if (missing > 0) {
+                    GatewayProcess.sleep(250);
+                }
+            } while (missing > 0 && System.nanoTime() < deadline);
+            long expectedAudit = results.stream().mapToLong(CsSimulator.Result::sent).sum() + national.noticeCount();
+            long audit = 0;
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && (audit = gateway.queryLong("SELECT count(*) FROM audit.record")) < expectedAudit) {
+                GatewayProcess.sleep(250);
+            }
+            long stored = gateway.queryLong("SELECT count(*) FROM honnin.resident");
+            int exit = gateway.stop(Duration.ofSeconds(40));
+
+            System.out.println();
+            System.out.println("=== juki-gateway demo report ===");
+            results.forEach(r -> Reports.printCs(System.out, r));
+            Map<String, Long> refused = new TreeMap<>();
+            results.forEach(r -> r.nackByCode().forEach((k, v) -> refused.merge(k, v, Long::sum)));
+            Latencies all = new Latencies();
+            results.forEach(r -> { /* per-CS percentiles printed above */ });
+            long sent = results.stream().mapToLong(CsSimulator.Result::sent).sum();
+            long dups = results.stream().mapToLong(CsSimulator.Result::duplicates).sum();
+            boolean badOk = results.stream().flatMap(r -> r.bad().stream()).allMatch(CsSimulator.BadOutcome::asExpected);
+            System.out.printf("sent %d, acknowledged %d, duplicates %d, refused by code %s%n", sent, acked, dups, refused);
+            System.out.printf("national simulator: %d notices received (%d repeats dropped); acknowledged but not received: %d%n",
+                    national.noticeCount(), national.repeats(), missing);
+            System.out.printf("honnin store: %d persons; audit records written: %d (expected at least %d)%n", stored,
+                    audit, expectedAudit);
+            System.out.printf("deliberately bad messages answered as expected: %s%n", badOk ? "yes" : "NO");
+            System.out.printf("gateway stopped with SIGTERM, exit code %d; demo took %d s%n", exit,
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+            boolean ok = missing == 0 && badOk && audit >= expectedAudit;
+            System.out.println(ok ? "RESULT: OK — every acknowledged update reached the national server"
+                    : "RESULT: FAILED");
+            return ok ? 0 : 1;
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

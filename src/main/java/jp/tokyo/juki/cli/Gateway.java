@@ -1,0 +1,181 @@
+package jp.tokyo.juki.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.cs.CsRequests;
+import jp.tokyo.juki.honnin.HonninUpdateService;
+import jp.tokyo.juki.honnin.HonninUpdates;
+import jp.tokyo.juki.national.DeadLetters;
+import jp.tokyo.juki.national.NationalNotices;
+import jp.tokyo.juki.national.OutboxRelay;
+import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.GroupCommit;
+import jp.tokyo.juki.record.HonninUpdateReader;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.CamelTls;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.wire.CamelFrameDecoderFactory;
+import jp.tokyo.juki.wire.FrameEncoder;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles one gateway: database, broker, keys, the beans the route files call, and camel-main
+ * loading {@code routes/*.camel.yaml}. Wiring only; every rule lives in the beans.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private EmbeddedDatabase database;
+    private Broker broker;
+    private Main main;
+    private AuditWriter auditWriter;
+    private OutboxRelay honninRelay;
+    private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
+
+    public Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything and returns once the CS listener accepts connections. */
+    public Gateway start() throws Exception {
+        try {
+            return assemble();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Gateway assemble() throws Exception {
+        Municipalities tokyo = Municipalities.load(config.path("juki.municipalities", "config/municipalities.csv"));
+        KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
+                Duration.ofSeconds(config.getInt("juki.crl.check-seconds", 5)));
+        PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
+        database = EmbeddedDatabase.start(config);
+        broker = Broker.start(config);
+
+        AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
+        auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
+        HonninUpdateService honninService = new HonninUpdateService(database.dataSource(), hasher::hash);
+        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin",
+                config.getInt("juki.batch.writers", 2), config.getInt("juki.batch.max", 256), honninService::process);
+        honninRelay = new OutboxRelay(database.dataSource(), broker.connectionFactory(), "honnin.national_outbox",
+                Broker.NATIONAL_HONNIN_QUEUE, 0x4a554b4901L, config.getInt("juki.relay.page", 500));
+
+        main = new Main();
+        main.setInitialProperties(config.asProperties());
+        main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
+        main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, Identities.csLine(), "cs"));
+        main.bind("nationalTls", CamelTls.client(keys, Identities.GATEWAY, Identities.exactly(Identities.NATIONAL), "national"));
+        int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
+        main.bind("frameEncoder", new FrameEncoder());
+        main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
+        main.bind("nationalFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
+        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap);
+        main.bind("csOpen", (Processor) cs::open);
+        main.bind("csPing", (Processor) cs::ping);
+        main.bind("csFailure", (Processor) cs::failure);
+        main.bind("csAuditTap", (Processor) cs::tap);
+        main.bind("csEncode", (Processor) cs::encode);
+        main.bind("honninUpdates", new HonninUpdates(new HonninUpdateReader(tokyo), honninCommit));
+        main.bind("honninOutboxRelay", honninRelay);
+        main.bind("nationalHonnin", new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
+                Identities.NATIONAL, auditTap));
+        main.bind("nationalHonninDeadLetters", new DeadLetters(auditTap, "national"));
+        JmsComponent jms = JmsComponent.jmsComponent(broker.pooledConnectionFactory());
+        main.bind("jms", jms);
+        // started before the routes and stopped after them, so in-flight work drains
+        services = List.of(auditWriter, auditTap, honninCommit);
+        services.forEach(org.apache.camel.support.service.ServiceSupport::start);
+        main.start();
+        LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
+                config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
+                config.get("juki.national.port", "7543"));
+        return this;
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM / Ctrl-C), then shuts down cleanly. */
+    public void runUntilStopped() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("juki-gateway stopping");
+            close();
+            stopped.countDown();
+        }, "gateway-shutdown"));
+        stopped.await();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public EmbeddedDatabase database() {
+        return database;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public AuditWriter auditWriter() {
+        return auditWriter;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (main != null) {
+                main.stop();
+                main = null;
+            }
+        } catch (Exception e) {
+            LOG.warn("routes did not stop cleanly: {}", e.getClass().getSimpleName());
+        }
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).stop();
+        }
+        services = List.of();
+        if (honninRelay != null) {
+            honninRelay.close();
+        }
+        try {
+            if (broker != null) {
+                broker.close();
+                broker = null;
+            }
+        } catch (Exception e) {
+            LOG.warn("broker did not stop cleanly: {}", e.getClass().getSimpleName());
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+        LOG.info("juki-gateway stopped; peak heap {} MiB", peakHeapMiB());
+    }
+
+    /** Sum of the peak usage of the heap pools since start. */
+    static long peakHeapMiB() {
+        long bytes = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+}

@@ -1,0 +1,152 @@
+package jp.tokyo.juki.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo and
+ * the benchmark use it: its memory is its own, and it is stopped with SIGTERM like in production.
+ */
+final class GatewayProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final int dbPort;
+
+    private GatewayProcess(Process process, Path log, int dbPort) {
+        this.process = process;
+        this.log = log;
+        this.dbPort = dbPort;
+    }
+
+    static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
+        Files.createDirectories(data);
+        int dbPort = freePort();
+        Path log = data.resolve("gateway.log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-XX:+UseG1GC"));
+        String jvmOpts = System.getenv("JUKI_GATEWAY_JVM_OPTS");
+        if (jvmOpts != null && !jvmOpts.isBlank()) {
+            cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                GatewayCli.class.getName(), "run",
+                "--data", data.toString(), "--port", Integer.toString(csPort),
+                "--national-port", Integer.toString(nationalPort),
+                "--set", "juki.db.embedded.port=" + dbPort));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        GatewayProcess gp = new GatewayProcess(p, log, dbPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("gateway exited during start-up; see " + log);
+            }
+            if (Files.exists(log) && Files.readString(log).contains("juki-gateway ready")) {
+                return gp;
+            }
+            sleep(200);
+        }
+        gp.close();
+        throw new IOException("gateway not ready within 180 s; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Resident set size now and at its peak (VmRSS, VmHWM), in MiB. */
+    long[] memoryMiB() {
+        long rss = 0;
+        long hwm = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = kib(line) / 1024;
+                } else if (line.startsWith("VmHWM:")) {
+                    hwm = kib(line) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not on Linux, or gone
+        }
+        return new long[]{rss, hwm};
+    }
+
+    /** Runs a query against the gateway's embedded database and returns the first column of the first row. */
+    long queryLong(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The peak heap the gateway reported when it stopped, in MiB. */
+    Optional<Long> reportedPeakHeapMiB() throws IOException {
+        for (String line : Files.readAllLines(log)) {
+            int i = line.indexOf("peak heap ");
+            if (i >= 0) {
+                String rest = line.substring(i + "peak heap ".length()).trim();
+                return Optional.of(Long.parseLong(rest.split(" ")[0]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** SIGTERM, then wait; returns the exit code. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                stop(Duration.ofSeconds(40));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+}

@@ -1,0 +1,48 @@
+package jp.tokyo.juki.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jp.tokyo.juki.platform.GatewayConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./gateway run}: the gateway on the configured (by default embedded) database and broker. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the gateway until SIGTERM. Embedded PostgreSQL and Artemis unless configured otherwise.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", defaultValue = "config/application.properties", description = "Configuration file.")
+    Path config;
+    @Option(names = "--data", description = "Data directory of the embedded database and broker (default: data).")
+    String data;
+    @Option(names = "--port", description = "CS listener port (default: 7443).")
+    Integer port;
+    @Option(names = "--national-host", description = "National server host (default: localhost).")
+    String nationalHost;
+    @Option(names = "--national-port", description = "National server port (default: 7543).")
+    Integer nationalPort;
+    @Option(names = "--keystores", description = "Key directory (default: keystores).")
+    String keystores;
+    @Option(names = "--set", description = "Any configuration key, e.g. --set juki.db.url=jdbc:postgresql://…")
+    Map<String, String> set = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>(set);
+        put(overrides, "juki.data.dir", data);
+        put(overrides, "juki.cs.port", port);
+        put(overrides, "juki.national.host", nationalHost);
+        put(overrides, "juki.national.port", nationalPort);
+        put(overrides, "juki.keystores.dir", keystores);
+        Gateway gateway = new Gateway(GatewayConfig.load(config, overrides)).start();
+        gateway.runUntilStopped();
+        return 0;
+    }
+
+    private static void put(Map<String, String> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value.toString());
+        }
+    }
+}

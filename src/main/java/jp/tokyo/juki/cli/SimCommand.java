@@ -1,0 +1,89 @@
+package jp.tokyo.juki.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.CsSimulator;
+import jp.tokyo.juki.sim.NationalSimulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./gateway sim national|cs}: peers that speak PROTOCOL.md over the real wire. */
+@Command(name = "sim", mixinStandardHelpOptions = true, description = "Peer simulators.",
+        subcommands = {SimCommand.National.class, SimCommand.Cs.class})
+public final class SimCommand {
+
+    @Command(name = "national", mixinStandardHelpOptions = true,
+            description = "A national server: mTLS, ACKs every notice, drops repeats of an origin.")
+    static final class National implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "7543", description = "Listen port (default: ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--record", description = "Append each first-seen notice to this file as one JSON line.")
+        Path record;
+        @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
+        Path keystores;
+        @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password.")
+        String password;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
+            try (NationalSimulator sim = NationalSimulator.start(
+                    keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"),
+                    port, record)) {
+                System.out.println("national simulator listening on port " + sim.port());
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    System.out.printf("national simulator: %d notices, %d repeats dropped, %d refused%n",
+                            sim.noticeCount(), sim.repeats(), sim.refused());
+                    stop.countDown();
+                }));
+                stop.await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cs", mixinStandardHelpOptions = true,
+            description = "A municipal CS sending a realistic mix of HONNIN_UPDATE notifications.")
+    static final class Cs implements Callable<Integer> {
+        @Option(names = "--municipality", required = true, description = "6-digit municipality code, e.g. 131016.")
+        String municipality;
+        @Option(names = "--count", defaultValue = "1000", description = "Updates to send (default: ${DEFAULT-VALUE}).")
+        int count;
+        @Option(names = "--rate", defaultValue = "0", description = "Updates per second, 0 = as fast as replies allow.")
+        double rate;
+        @Option(names = "--connections", defaultValue = "1", description = "Parallel connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+        @Option(names = "--host", defaultValue = "localhost", description = "Gateway host.")
+        String host;
+        @Option(names = "--port", defaultValue = "7443", description = "Gateway CS port (default: ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--bad", description = "Finish with deliberately bad messages, each expecting its code.")
+        boolean bad;
+        @Option(names = "--seed", description = "Random seed (default: time).")
+        Long seed;
+        @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
+        Path keystores;
+        @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password.")
+        String password;
+        @Option(names = "--municipalities", defaultValue = "config/municipalities.csv", description = "Municipality list.")
+        Path municipalities;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
+            String name = Municipalities.load(municipalities).name(municipality);
+            CsSimulator.Result r = new CsSimulator(
+                    keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim"),
+                    new CsSimulator.Options(host, port, municipality, name == null ? "" : name, count, rate,
+                            connections, bad, seed == null ? System.nanoTime() : seed)).run();
+            Reports.printCs(System.out, r);
+            return r.failed() == 0 && r.bad().stream().allMatch(CsSimulator.BadOutcome::asExpected) ? 0 : 1;
+        }
+    }
+}

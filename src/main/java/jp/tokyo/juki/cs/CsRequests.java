@@ -1,0 +1,132 @@
+package jp.tokyo.juki.cs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLSession;
+import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.platform.ExchangeKeys;
+import jp.tokyo.juki.record.CheckDigits;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.wire.Frame;
+import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.ReplyCode;
+import jp.tokyo.juki.wire.Request;
+import jp.tokyo.juki.wire.WireRefusal;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the CS route around the flows: {@link #open} reads a frame's envelope and
+ * decides whether the sender may send it; {@link #ping} answers {@code PING};
+ * {@link #tap} hands the exchange to the audit; {@link #encode} turns the reply into a frame.
+ */
+public final class CsRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(CsRequests.class);
+    public static final String REFUSED = "REFUSED";
+
+    private final Municipalities tokyo;
+    private final Set<String> types;
+    private final AuditTap audit;
+    /** last 更新順番号 per connection (TLS session); weak so closed connections are forgotten */
+    private final Map<SSLSession, Long> lastSeq = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** @param types the message types routed on this listener */
+    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit) {
+        this.tokyo = tokyo;
+        this.types = Set.copyOf(types);
+        this.audit = audit;
+    }
+
+    /**
+     * Reads the envelope. On success the body stays the frame, the request is in the
+     * {@link ExchangeKeys#REQUEST} property and {@link ExchangeKeys#TYPE} names the flow; on
+     * refusal the body becomes the NACK and the type is {@link #REFUSED}.
+     */
+    public void open(Exchange exchange) {
+        SSLSession session = exchange.getIn().getHeader("CamelNettySSLSession", SSLSession.class);
+        String peer = Identities.peerOf(session);
+        exchange.setProperty(ExchangeKeys.PEER, peer);
+        exchange.setProperty(ExchangeKeys.PERSONS, List.of());
+        Frame frame = exchange.getIn().getBody(Frame.class);
+        try {
+            if (frame == null || frame.oversize()) {
+                throw new WireRefusal(ReplyCode.E100, "frame length out of bounds", null);
+            }
+            Request request = Request.read(frame.payload(), types);
+            checkSender(request, peer);
+            watchSequence(session, request);
+            exchange.setProperty(ExchangeKeys.REQUEST, request);
+            exchange.setProperty(ExchangeKeys.TYPE, request.type());
+        } catch (WireRefusal refusal) {
+            exchange.setProperty(ExchangeKeys.TYPE, REFUSED);
+            exchange.getIn().setBody(refusal.toReply());
+            if (refusal.code() == ReplyCode.E100) {
+                exchange.getIn().setHeader(ExchangeKeys.CLOSE, true);
+            }
+        }
+    }
+
+    /** R-VAL-SRC: the sender is a Tokyo municipality and the one named in the certificate. */
+    private void checkSender(Request request, String peer) throws WireRefusal {
+        String sender = request.sender();
+        if (!CheckDigits.isValidMunicipalityCode(sender)) {
+            throw new WireRefusal(ReplyCode.E120, "sender: check digit", request.id());
+        }
+        if (!tokyo.isMunicipality(sender)) {
+            throw new WireRefusal(ReplyCode.E131, "sender: not a municipality of this prefecture", request.id());
+        }
+        if (!sender.equals(Identities.municipalityOf(peer))) {
+            throw new WireRefusal(ReplyCode.E130, "sender: does not match the certificate", request.id());
+        }
+    }
+
+    /**
+     * 更新順番号: a regression on one connection is reported to operators (PROTOCOL §2.2); it is
+     * not refused. A CS numbers its messages across all its connections, so gaps seen on one
+     * connection are normal when it uses several; they are not reported.
+     */
+    private void watchSequence(SSLSession session, Request request) {
+        if (session == null) {
+            return;
+        }
+        Long previous = lastSeq.put(session, request.seq());
+        if (previous != null && request.seq() <= previous) {
+            LOG.warn("sender {}: sequence {} after {} on the same connection (regression)", request.sender(),
+                    request.seq(), previous);
+        }
+    }
+
+    public void ping(Exchange exchange) {
+        Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
+        exchange.getIn().setBody(Reply.ack(request.id(), "pong", Json.MAPPER.createObjectNode()));
+    }
+
+    /** Any unexpected failure of a flow: answered E503 (nothing applied), the cause logged without data. */
+    public void failure(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
+        LOG.error("request {} failed inside the gateway: {}", request == null ? null : request.id(),
+                e == null ? "unknown" : e.getClass().getName());
+        exchange.getIn().setBody(Reply.nack(request == null ? null : request.id(), ReplyCode.E503,
+                "internal error; nothing was applied"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void tap(Exchange exchange) {
+        Reply reply = exchange.getIn().getBody(Reply.class);
+        Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
+        List<String> persons = exchange.getProperty(ExchangeKeys.PERSONS, List.class);
+        String type = request != null ? request.type() : null;
+        audit.record("cs", "in", exchange.getProperty(ExchangeKeys.PEER, String.class), type,
+                reply.inReplyTo(), request != null ? request.sender() : null, reply.status().name(),
+                reply.code().name(), reply.detail(), persons == null ? List.of() : persons);
+    }
+
+    public void encode(Exchange exchange) {
+        exchange.getIn().setBody(exchange.getIn().getBody(Reply.class).toBytes());
+    }
+}

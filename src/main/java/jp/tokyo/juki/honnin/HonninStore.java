@@ -1,0 +1,234 @@
+package jp.tokyo.juki.honnin;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jp.tokyo.juki.record.Address;
+import jp.tokyo.juki.record.HonninRecord;
+import jp.tokyo.juki.record.Name;
+
+/** The SQL of the honnin store; every method works inside the caller's transaction. */
+final class HonninStore {
+    private static final String COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
+            + "address_text, address_gaiji_count, my_number, reason, change_date, retention_flag, kana_normalized, "
+            + "municipality_code, aza_code, operator_id, terminal_id, updated_at, notified_date, gaiji_flag, deleted, "
+            + "update_seq, name_gaiji_change_seq, address_gaiji_change_seq, former_surname_kanji, "
+            + "former_surname_gaiji_count, former_surname_kana, former_surname_gaiji_change_seq, origin_sender, origin_id";
+    private static final int COLUMN_COUNT = 30;
+    private static final String PLACEHOLDERS = "?,".repeat(COLUMN_COUNT - 1) + "?";
+    private static final String UPSERT = "INSERT INTO honnin.resident (" + COLUMNS + ") VALUES (" + PLACEHOLDERS
+            + ") ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
+            java.util.Arrays.stream(COLUMNS.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
+                    .map(c -> c + " = EXCLUDED." + c).toList());
+
+    /** The accepted reply kept for a (sender, id). */
+    record AcceptedReply(String code, String detail, String body) {
+    }
+
+    record RequestKey(String sender, String id) {
+    }
+
+    record OutboxEntry(String personKey, String originSender, String originId, String notice) {
+    }
+
+    record Accepted(RequestKey key, String code, String detail, String body) {
+    }
+
+    /** The current rows of these persons, locked for this transaction (in code order, so batches never deadlock). */
+    Map<String, HonninRow> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
+        Map<String, HonninRow> rows = new HashMap<>();
+        if (codes.isEmpty()) {
+            return rows;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM honnin.resident WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("bpchar", codes.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    HonninRow row = read(rs);
+                    rows.put(row.juminhyoCode(), row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    Map<RequestKey, AcceptedReply> findAccepted(Connection c, Collection<RequestKey> keys) throws SQLException {
+        Map<RequestKey, AcceptedReply> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.sender, a.request_id, a.code, a.detail, a.reply_body "
+                + "FROM honnin.accepted_request a JOIN unnest(?::text[], ?::text[]) AS k(sender, request_id) "
+                + "ON a.sender = k.sender::bpchar AND a.request_id = k.request_id")) {
+            ps.setArray(1, c.createArrayOf("text", keys.stream().map(RequestKey::sender).toArray()));
+            ps.setArray(2, c.createArrayOf("text", keys.stream().map(RequestKey::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(new RequestKey(rs.getString(1), rs.getString(2)),
+                            new AcceptedReply(rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return found;
+    }
+
+    long[] nextSeqs(Connection c, int n) throws SQLException {
+        long[] seqs = new long[n];
+        if (n == 0) {
+            return seqs;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('honnin.update_seq') FROM generate_series(1, ?)")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n && rs.next(); i++) {
+                    seqs[i] = rs.getLong(1);
+                }
+            }
+        }
+        return seqs;
+    }
+
+    /** Superseded versions with the sequence number of the update that superseded each. */
+    void insertHistory(Connection c, List<HonninRow> superseded, List<Long> supersededBy, Instant at) throws SQLException {
+        if (superseded.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO honnin.resident_history (" + COLUMNS
+                + ", superseded_at, superseded_by_seq) VALUES (" + PLACEHOLDERS + ",?,?)")) {
+            for (int i = 0; i < superseded.size(); i++) {
+                bind(ps, superseded.get(i));
+                ps.setTimestamp(COLUMN_COUNT + 1, Timestamp.from(at));
+                ps.setLong(COLUMN_COUNT + 2, supersededBy.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void upsert(Connection c, Collection<HonninRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (HonninRow row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void insertOutbox(Connection c, List<OutboxEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO honnin.national_outbox (person_key, origin_sender, origin_id, notice) VALUES (?,?,?,?)")) {
+            for (OutboxEntry e : entries) {
+                ps.setString(1, e.personKey());
+                ps.setString(2, e.originSender());
+                ps.setString(3, e.originId());
+                ps.setString(4, e.notice());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void insertAccepted(Connection c, List<Accepted> accepted, Instant at) throws SQLException {
+        if (accepted.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO honnin.accepted_request "
+                + "(sender, request_id, code, detail, reply_body, accepted_at) VALUES (?,?,?,?,?,?)")) {
+            for (Accepted a : accepted) {
+                ps.setString(1, a.key().sender());
+                ps.setString(2, a.key().id());
+                ps.setString(3, a.code());
+                ps.setString(4, a.detail());
+                ps.setString(5, a.body());
+                ps.setTimestamp(6, Timestamp.from(at));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static HonninRow read(ResultSet rs) throws SQLException {
+        Name name = new Name(rs.getString("name_kanji"), rs.getString("name_kana"), rs.getInt("name_gaiji_count"),
+                rs.getInt("name_gaiji_change_seq"));
+        Address address = new Address(rs.getString("address_text"), rs.getInt("address_gaiji_count"),
+                rs.getInt("address_gaiji_change_seq"), rs.getString("municipality_code"), rs.getString("aza_code"));
+        Name former = rs.getString("former_surname_kanji") == null ? null
+                : new Name(rs.getString("former_surname_kanji"), rs.getString("former_surname_kana"),
+                rs.getInt("former_surname_gaiji_count"), rs.getInt("former_surname_gaiji_change_seq"));
+        HonninRecord record = new HonninRecord(rs.getString("juminhyo_code"), name, rs.getString("birth_date"),
+                rs.getString("sex"), address, rs.getString("my_number"), rs.getString("retention_flag"),
+                rs.getString("gaiji_flag"), former);
+        return new HonninRow(record, rs.getString("reason"), rs.getDate("change_date").toLocalDate(),
+                rs.getString("kana_normalized"), rs.getString("operator_id"), rs.getString("terminal_id"),
+                rs.getTimestamp("updated_at").toInstant(), rs.getDate("notified_date").toLocalDate(),
+                rs.getBoolean("deleted"), rs.getLong("update_seq"), rs.getString("origin_sender"),
+                rs.getString("origin_id"));
+    }
+
+    private static void bind(PreparedStatement ps, HonninRow row) throws SQLException {
+        HonninRecord r = row.record();
+        int i = 1;
+        ps.setString(i++, r.juminhyoCode());
+        ps.setString(i++, r.name().kanji());
+        ps.setInt(i++, r.name().gaijiCount());
+        ps.setString(i++, r.name().kana());
+        ps.setString(i++, r.birthDate());
+        ps.setString(i++, r.sex());
+        ps.setString(i++, r.address().text());
+        ps.setInt(i++, r.address().gaijiCount());
+        ps.setString(i++, r.myNumber());
+        ps.setString(i++, row.reason());
+        ps.setDate(i++, Date.valueOf(row.changeDate()));
+        ps.setString(i++, r.retentionFlag());
+        ps.setString(i++, row.kanaNormalized());
+        ps.setString(i++, r.address().municipalityCode());
+        ps.setString(i++, r.address().azaCode());
+        ps.setString(i++, row.operatorId());
+        ps.setString(i++, row.terminalId());
+        ps.setTimestamp(i++, Timestamp.from(row.updatedAt()));
+        ps.setDate(i++, Date.valueOf(row.notifiedDate()));
+        ps.setString(i++, r.gaijiFlag());
+        ps.setBoolean(i++, row.deleted());
+        ps.setLong(i++, row.updateSeq());
+        ps.setInt(i++, r.name().gaijiChangeSeq());
+        ps.setInt(i++, r.address().gaijiChangeSeq());
+        Name former = r.formerSurname();
+        if (former == null) {
+            ps.setNull(i++, Types.VARCHAR);
+            ps.setNull(i++, Types.INTEGER);
+            ps.setNull(i++, Types.VARCHAR);
+            ps.setNull(i++, Types.INTEGER);
+        } else {
+            ps.setString(i++, former.kanji());
+            ps.setInt(i++, former.gaijiCount());
+            ps.setString(i++, former.kana());
+            ps.setInt(i++, former.gaijiChangeSeq());
+        }
+        ps.setString(i++, row.originSender());
+        ps.setString(i, row.originId());
+    }
+
+    static List<String> codesOf(Collection<HonninRow> rows) {
+        List<String> codes = new ArrayList<>();
+        rows.forEach(r -> codes.add(r.juminhyoCode()));
+        return codes;
+    }
+}

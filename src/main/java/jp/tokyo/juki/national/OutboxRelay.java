@@ -1,0 +1,172 @@
+package jp.tokyo.juki.national;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves committed notices from a store's outbox table to its persistent queue: read a page in
+ * id order, send it in one JMS transaction, then delete it. A crash after the send and before
+ * the delete sends the page again; the receiver drops repeats by their origin (sender, id).
+ * One relay per outbox runs at a time across gateway nodes (a PostgreSQL advisory lock), so
+ * notices enter the queue in commit order. Each message is grouped by the person's keyed hash
+ * (JMSXGroupID), so one person's notices are delivered by one consumer, in order.
+ */
+public final class OutboxRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    public static final String OUTBOX_ID = "jukiOutboxId";
+    public static final String ORIGIN_SENDER = "jukiOriginSender";
+    public static final String ORIGIN_ID = "jukiOriginId";
+
+    private final DataSource dataSource;
+    private final ConnectionFactory connectionFactory;
+    private final String table;
+    private final String queue;
+    private final long lockKey;
+    private final int page;
+    private Connection jms;
+    private Session session;
+    private MessageProducer producer;
+
+    /**
+     * @param table   the outbox table, e.g. {@code honnin.national_outbox}
+     * @param lockKey the advisory lock that makes this relay the only one for that table
+     */
+    public OutboxRelay(DataSource dataSource, ConnectionFactory connectionFactory, String table, String queue,
+                       long lockKey, int page) {
+        this.dataSource = dataSource;
+        this.connectionFactory = connectionFactory;
+        this.table = table;
+        this.queue = queue;
+        this.lockKey = lockKey;
+        this.page = page;
+    }
+
+    /** Relays until the outbox is empty; returns how many notices were moved. */
+    public synchronized int drain() {
+        int moved = 0;
+        try {
+            int n;
+            do {
+                n = relayPage();
+                moved += n;
+            } while (n == page);
+        } catch (SQLException e) {
+            LOG.warn("outbox {} not readable, will retry: SQLState {}", table, e.getSQLState());
+        } catch (JMSException e) {
+            LOG.warn("queue {} not reachable, notices stay in the outbox: {}", queue, e.getMessage());
+            closeJms();
+        }
+        return moved;
+    }
+
+    /** Notices waiting in the outbox (for health and the bench report). */
+    public long backlog() throws SQLException {
+        try (java.sql.Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private int relayPage() throws SQLException, JMSException {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!tryLock(c)) {
+                    c.rollback();
+                    return 0;
+                }
+                List<Long> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, person_key, origin_sender, origin_id, notice FROM "
+                        + table + " ORDER BY id LIMIT ?")) {
+                    ps.setInt(1, page);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (ids.isEmpty()) {
+                                ensureJms();
+                            }
+                            TextMessage m = session.createTextMessage(rs.getString(5));
+                            m.setStringProperty("JMSXGroupID", rs.getString(2));
+                            m.setLongProperty(OUTBOX_ID, rs.getLong(1));
+                            m.setStringProperty(ORIGIN_SENDER, rs.getString(3));
+                            m.setStringProperty(ORIGIN_ID, rs.getString(4));
+                            producer.send(m);
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                }
+                if (ids.isEmpty()) {
+                    c.commit();
+                    return 0;
+                }
+                session.commit();
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY(?)")) {
+                    del.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    del.executeUpdate();
+                }
+                c.commit();
+                return ids.size();
+            } catch (SQLException | JMSException | RuntimeException e) {
+                c.rollback();
+                if (session != null) {
+                    try {
+                        session.rollback();
+                    } catch (JMSException ignored) {
+                        // the session is discarded below
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    private boolean tryLock(java.sql.Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, lockKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private void ensureJms() throws JMSException {
+        if (session == null) {
+            jms = connectionFactory.createConnection();
+            session = jms.createSession(true, Session.SESSION_TRANSACTED);
+            producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+    }
+
+    public synchronized void close() {
+        closeJms();
+    }
+
+    private void closeJms() {
+        try {
+            if (jms != null) {
+                jms.close();
+            }
+        } catch (JMSException ignored) {
+            // closing a broken connection
+        }
+        jms = null;
+        session = null;
+        producer = null;
+    }
+}

@@ -1,0 +1,200 @@
+package jp.tokyo.juki.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.text.Normalizer;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The item rules of PROTOCOL §3.4, one method per kind of item. Every method names the item
+ * (its JSON path) in the violation and never the value.
+ */
+public final class Items {
+    private static final Pattern GAIJI = Pattern.compile("\\{MJ\\d{6}}");
+    private static final Pattern DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");
+
+    private Items() {
+    }
+
+    /** Refuses members outside {@code allowed} and requires every member of {@code required}. */
+    public static JsonNode object(JsonNode parent, String member, String path, Set<String> allowed, Set<String> required)
+            throws Violation {
+        JsonNode node = parent.get(member);
+        if (node == null || node.isNull()) {
+            throw Violation.item(path, "required");
+        }
+        return checkObject(node, path, allowed, required);
+    }
+
+    public static JsonNode checkObject(JsonNode node, String path, Set<String> allowed, Set<String> required)
+            throws Violation {
+        if (!node.isObject()) {
+            throw Violation.item(path, "must be an object");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                throw Violation.item(prefix(path) + name, "unknown item");
+            }
+        }
+        for (String name : required) {
+            if (!node.has(name) || node.get(name).isNull()) {
+                throw Violation.item(prefix(path) + name, "required");
+            }
+        }
+        return node;
+    }
+
+    public static String text(JsonNode parent, String member, String path) throws Violation {
+        JsonNode node = parent.get(member);
+        if (node == null || node.isNull()) {
+            throw Violation.item(path, "required");
+        }
+        if (!node.isTextual()) {
+            throw Violation.item(path, "must be a string");
+        }
+        return node.textValue();
+    }
+
+    public static String digits(JsonNode parent, String member, String path, int length) throws Violation {
+        String s = text(parent, member, path);
+        if (!CheckDigits.isDigits(s, length)) {
+            throw Violation.item(path, "must be " + length + " digits");
+        }
+        return s;
+    }
+
+    public static String juminhyoCode(JsonNode parent, String member, String path) throws Violation {
+        String s = digits(parent, member, path, 11);
+        if (!CheckDigits.isValidJuminhyoCode(s)) {
+            throw new Violation(Violation.Rule.CHECK_DIGIT, path + ": check digit");
+        }
+        return s;
+    }
+
+    public static String myNumber(JsonNode parent, String member, String path) throws Violation {
+        String s = digits(parent, member, path, 12);
+        if (!CheckDigits.isValidMyNumber(s)) {
+            throw new Violation(Violation.Rule.CHECK_DIGIT, path + ": check digit");
+        }
+        return s;
+    }
+
+    /** A municipality code with a valid check digit (whether Tokyo handles it is the caller's rule). */
+    public static String municipalityCode(JsonNode parent, String member, String path) throws Violation {
+        String s = digits(parent, member, path, 6);
+        if (!CheckDigits.isValidMunicipalityCode(s)) {
+            throw new Violation(Violation.Rule.CHECK_DIGIT, path + ": check digit");
+        }
+        return s;
+    }
+
+    public static int count(JsonNode parent, String member, String path) throws Violation {
+        JsonNode node = parent.get(member);
+        if (node == null || node.isNull()) {
+            throw Violation.item(path, "required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+            throw Violation.item(path, "must be an integer >= 0");
+        }
+        return node.intValue();
+    }
+
+    public static String oneOf(JsonNode parent, String member, String path, Set<String> values) throws Violation {
+        String s = text(parent, member, path);
+        if (!values.contains(s)) {
+            throw Violation.item(path, "must be one of " + String.join(", ", values.stream().sorted().toList()));
+        }
+        return s;
+    }
+
+    /**
+     * A text item: NFC, at most {@code max} characters counted in code points with variation
+     * selectors counted with their base, and exactly {@code gaijiCount} {MJnnnnnn} references.
+     */
+    public static String text(JsonNode parent, String member, String path, int max, int gaijiCount) throws Violation {
+        String s = text(parent, member, path);
+        if (s.isEmpty()) {
+            throw Violation.item(path, "must not be empty");
+        }
+        if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
+            throw Violation.item(path, "must be NFC");
+        }
+        if (s.codePoints().anyMatch(cp -> Character.isISOControl(cp))) {
+            throw Violation.item(path, "must not contain control characters");
+        }
+        if (visibleLength(s) > max) {
+            throw Violation.item(path, "longer than " + max + " characters");
+        }
+        if (gaijiCount >= 0 && gaijiReferences(s) != gaijiCount) {
+            throw Violation.item(path, "gaijiCount does not match the {MJ......} references");
+        }
+        return s;
+    }
+
+    /** Full-width katakana, with spaces between surname and given name allowed. */
+    public static String kana(JsonNode parent, String member, String path, int max) throws Violation {
+        String s = text(parent, member, path, max, -1);
+        boolean ok = s.codePoints().allMatch(cp -> (cp >= 0x30A1 && cp <= 0x30FC) || cp == ' ' || cp == 0x3000);
+        if (!ok || s.isBlank()) {
+            throw Violation.item(path, "must be full-width katakana");
+        }
+        return s;
+    }
+
+    /** YYYY-MM-DD; with {@code calendar} false a date such as 02-29 of a non-leap year passes (戸籍上の日付). */
+    public static String date(JsonNode parent, String member, String path, boolean calendar) throws Violation {
+        String s = text(parent, member, path);
+        Matcher m = DATE.matcher(s);
+        if (!m.matches()) {
+            throw Violation.item(path, "must be YYYY-MM-DD");
+        }
+        int year = Integer.parseInt(m.group(1));
+        int month = Integer.parseInt(m.group(2));
+        int day = Integer.parseInt(m.group(3));
+        if (month < 1 || month > 12 || day < 1 || day > 31) {
+            throw Violation.item(path, "not a date");
+        }
+        if (calendar) {
+            try {
+                LocalDate.of(year, month, day);
+            } catch (DateTimeException e) {
+                throw Violation.item(path, "not a calendar date");
+            }
+        } else if (day > maxRegisterDay(month)) {
+            throw Violation.item(path, "not a date");
+        }
+        return s;
+    }
+
+    public static int gaijiReferences(String text) {
+        Matcher m = GAIJI.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    static int visibleLength(String s) {
+        return (int) s.codePoints()
+                .filter(cp -> !(cp >= 0xFE00 && cp <= 0xFE0F) && !(cp >= 0xE0100 && cp <= 0xE01EF))
+                .count();
+    }
+
+    private static int maxRegisterDay(int month) {
+        return switch (month) {
+            case 2 -> 29;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    private static String prefix(String path) {
+        return path.isEmpty() ? "" : path + ".";
+    }
+}

@@ -1,0 +1,57 @@
+package jp.tokyo.juki.security;
+
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.camel.support.jsse.ClientAuthentication;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextClientParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.SSLContextServerParameters;
+import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+
+/**
+ * The {@link SSLContextParameters} of each gateway line. Each line has its own (camel-main's
+ * global {@code camel.ssl.*} holds a single key/trust pair): the CS listener requires a client
+ * certificate of a {@code cs-} identity; the national client requires the server to be
+ * {@code national}.
+ */
+public final class CamelTls {
+    private CamelTls() {
+    }
+
+    public static SSLContextParameters server(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
+        SSLContextParameters params = base(keys, identity, allowedCn, line);
+        SSLContextServerParameters server = new SSLContextServerParameters();
+        server.setClientAuthentication(ClientAuthentication.REQUIRE.name());
+        params.setServerParameters(server);
+        return params;
+    }
+
+    public static SSLContextParameters client(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
+        SSLContextParameters params = base(keys, identity, allowedCn, line);
+        params.setClientParameters(new SSLContextClientParameters());
+        return params;
+    }
+
+    private static SSLContextParameters base(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
+        KeyStoreParameters ks = new KeyStoreParameters();
+        ks.setResource("file:" + keys.keyStoreFile(identity).toAbsolutePath());
+        ks.setType("PKCS12");
+        ks.setPassword(new String(keys.password()));
+        KeyManagersParameters km = new KeyManagersParameters();
+        km.setKeyStore(ks);
+        km.setKeyPassword(new String(keys.password()));
+        TrustManagersParameters tm = new TrustManagersParameters();
+        tm.setTrustManager(keys.trustManager(allowedCn, line));
+        SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
+        protocols.setSecureSocketProtocol(List.of(KeyMaterial.PROTOCOLS));
+        SSLContextParameters params = new SSLContextParameters();
+        params.setKeyManagers(km);
+        params.setTrustManagers(tm);
+        params.setSecureSocketProtocol("TLSv1.3");
+        params.setSecureSocketProtocols(protocols);
+        return params;
+    }
+}

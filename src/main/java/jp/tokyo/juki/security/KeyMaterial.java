@@ -1,0 +1,94 @@
+package jp.tokyo.juki.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+
+/**
+ * Where the keys of one installation live ({@code keystores/}) and how to turn them into
+ * TLS contexts. Shared by the gateway and the simulators, which load their own identity.
+ */
+public final class KeyMaterial {
+    public static final String[] PROTOCOLS = {"TLSv1.3"};
+
+    private final Path dir;
+    private final char[] password;
+    private final X509Certificate ca;
+    private final RevocationList crl;
+
+    public KeyMaterial(Path dir, char[] password, Duration crlCheckEvery) throws IOException {
+        this.dir = dir;
+        this.password = password.clone();
+        Path caFile = dir.resolve("ca.pem");
+        if (!Files.exists(caFile)) {
+            throw new IOException("no CA certificate at " + caFile + " (run './gateway pki init' for a development PKI)");
+        }
+        this.ca = Pem.readCertificate(caFile);
+        this.crl = new RevocationList(dir.resolve("crl.pem"), ca, Clock.systemUTC(), crlCheckEvery);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public char[] password() {
+        return password.clone();
+    }
+
+    public X509Certificate ca() {
+        return ca;
+    }
+
+    public RevocationList crl() {
+        return crl;
+    }
+
+    public Path keyStoreFile(String identity) {
+        return dir.resolve(identity + ".p12");
+    }
+
+    public KeyStore keyStore(String identity) throws IOException, GeneralSecurityException {
+        Path file = keyStoreFile(identity);
+        if (!Files.exists(file)) {
+            throw new IOException("no key store for identity '" + identity + "' at " + file);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, password);
+        }
+        return ks;
+    }
+
+    public X509Certificate certificate(String identity) throws IOException {
+        return Pem.readCertificate(dir.resolve(identity + ".pem"));
+    }
+
+    public PrivateKey privateKey(String identity) throws IOException {
+        return Pem.readPrivateKey(dir.resolve(identity + ".key.pem"));
+    }
+
+    public PeerTrustManager trustManager(Predicate<String> allowedCn, String line) {
+        return new PeerTrustManager(ca, crl, allowedCn, line);
+    }
+
+    /** A TLS 1.3 context presenting {@code identity} and trusting only peers that {@code allowedCn} admits. */
+    public SSLContext sslContext(String identity, Predicate<String> allowedCn, String line)
+            throws IOException, GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore(identity), password);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(kmf.getKeyManagers(), new TrustManager[]{trustManager(allowedCn, line)}, null);
+        return ctx;
+    }
+}

@@ -1,0 +1,105 @@
+package jp.tokyo.juki.security;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, during the TLS handshake, whether the peer may talk on this line (PROTOCOL §1):
+ * its certificate must be signed by the network CA, valid now, not revoked, and its subject
+ * CN must fit the line ({@code cs-NNNNNN} on the CS listener, {@code national} towards the
+ * national server …). Anything else fails the handshake: the peer receives nothing.
+ */
+public final class PeerTrustManager extends X509ExtendedTrustManager {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTrustManager.class);
+
+    private final X509Certificate ca;
+    private final RevocationList crl;
+    private final Predicate<String> allowedCn;
+    private final String line;
+
+    /**
+     * @param line      a name for logs ("cs", "national")
+     * @param allowedCn which subject CNs may appear on this line
+     */
+    public PeerTrustManager(X509Certificate ca, RevocationList crl, Predicate<String> allowedCn, String line) {
+        this.ca = ca;
+        this.crl = crl;
+        this.allowedCn = allowedCn;
+        this.line = line;
+    }
+
+    /** Checks a peer chain; the message of the exception says why, without personal data. */
+    public void check(X509Certificate[] chain) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw refuse("no certificate");
+        }
+        X509Certificate leaf = chain[0];
+        if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+            throw refuse("certificate not issued by the network CA");
+        }
+        try {
+            leaf.verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw refuse("certificate signature is not the network CA's");
+        }
+        try {
+            leaf.checkValidity();
+        } catch (CertificateException e) {
+            throw refuse("certificate expired or not yet valid");
+        }
+        if (crl.isRevoked(leaf)) {
+            throw refuse("certificate revoked (serial " + leaf.getSerialNumber().toString(16) + ")");
+        }
+        String cn = Identities.commonName(leaf);
+        if (cn == null || !allowedCn.test(cn)) {
+            throw refuse("identity '" + cn + "' may not connect on this line");
+        }
+    }
+
+    private CertificateException refuse(String why) {
+        LOG.warn("TLS peer refused on {} line: {}", line, why);
+        return new CertificateException(why);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        check(chain);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[]{ca};
+    }
+}

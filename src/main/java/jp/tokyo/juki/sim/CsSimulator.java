@@ -1,0 +1,279 @@
+package jp.tokyo.juki.sim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.Request;
+import jp.tokyo.juki.wire.Status;
+
+/**
+ * A municipal CS sending a realistic mix of HONNIN_UPDATE notifications for its own residents
+ * over one or more pipelined connections, optionally at a fixed rate, and — on request — a set
+ * of deliberately bad messages, each of which must be refused with its own code. Every person
+ * stays on one connection, so the order of their changes is the order the gateway sees.
+ */
+public final class CsSimulator {
+    private static final ZoneId JST = ZoneId.of("Asia/Tokyo");
+    private static final int WINDOW = 64;
+
+    /**
+     * @param rate updates per second over all connections; 0 sends as fast as replies allow
+     * @param bad  whether to finish with the deliberately bad messages
+     */
+    public record Options(String host, int port, String municipality, String municipalityName, int count,
+                          double rate, int connections, boolean bad, long seed) {
+    }
+
+    /** One deliberately bad message: what was wrong, the code expected and the code received. */
+    public record BadOutcome(String what, String expected, String received) {
+        public boolean asExpected() {
+            return expected.equals(received);
+        }
+    }
+
+    public record Result(String municipality, long sent, long acked, long duplicates, Map<String, Long> nackByCode,
+                         long failed, Latencies latency, List<String> ackedIds, long orderViolations,
+                         List<BadOutcome> bad, Duration elapsed) {
+        public double ackRate() {
+            return acked / Math.max(0.001, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private final SSLContext tls;
+    private final Options options;
+    private final String runId;
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Map<String, AtomicLong> nacks = new ConcurrentHashMap<>();
+    private final Latencies latency = new Latencies();
+    private final List<String> ackedIds = Collections.synchronizedList(new ArrayList<>());
+
+    public CsSimulator(SSLContext tls, Options options) {
+        this.tls = tls;
+        this.options = options;
+        this.runId = Long.toString(new Random(options.seed()).nextLong() & 0xffffffffffL, 36);
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        List<FrameClient> clients = new ArrayList<>();
+        try {
+            for (int c = 0; c < options.connections(); c++) {
+                clients.add(FrameClient.connect(options.host(), options.port(), tls));
+            }
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients.size(); c++) {
+                int share = options.count() / clients.size() + (c < options.count() % clients.size() ? 1 : 0);
+                FrameClient client = clients.get(c);
+                Population population = new Population(options.municipality(), options.municipalityName(),
+                        options.seed() * 31 + c);
+                int conn = c;
+                Thread t = new Thread(() -> sendShare(client, population, conn, share, start), "cs-sim-" + c);
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            long violations = clients.stream().mapToLong(FrameClient::orderViolations).sum();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            List<BadOutcome> bad = options.bad() ? sendBadMessages(clients.get(0)) : List.of();
+            Map<String, Long> byCode = new TreeMap<>();
+            nacks.forEach((k, v) -> byCode.put(k, v.get()));
+            return new Result(options.municipality(), sent.get(), acked.get(), duplicates.get(), byCode, failed.get(),
+                    latency, List.copyOf(ackedIds), violations, bad, elapsed);
+        } finally {
+            clients.forEach(FrameClient::close);
+        }
+    }
+
+    private void sendShare(FrameClient client, Population population, int conn, int share, long start) {
+        Semaphore window = new Semaphore(WINDOW);
+        double perConnRate = options.rate() <= 0 ? 0 : options.rate() / options.connections();
+        List<CompletableFuture<Reply>> inFlight = new ArrayList<>();
+        try {
+            for (int n = 0; n < share; n++) {
+                if (perConnRate > 0) {
+                    long due = start + (long) (n * 1e9 / perConnRate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                window.acquire();
+                Population.Change change = population.next();
+                Request request = update(conn + "-" + n, change.reason(), change.record(),
+                        change.reason().equals("BIRTH") ? LocalDate.parse(change.person().birthDate) : today());
+                long t0 = System.nanoTime();
+                sent.incrementAndGet();
+                CompletableFuture<Reply> f = client.send(request);
+                f.whenComplete((reply, error) -> {
+                    window.release();
+                    count(request.id(), reply, error, (System.nanoTime() - t0) / 1000);
+                });
+                inFlight.add(f);
+                if (inFlight.size() > 10_000) {
+                    inFlight.removeIf(CompletableFuture::isDone);
+                }
+            }
+            for (CompletableFuture<Reply> f : inFlight) {
+                try {
+                    f.get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // counted in whenComplete
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void count(String id, Reply reply, Throwable error, long micros) {
+        if (error != null) {
+            failed.incrementAndGet();
+            return;
+        }
+        if (reply.status() == Status.ACK) {
+            acked.incrementAndGet();
+            ackedIds.add(id);
+            latency.add(micros);
+        } else if (reply.status() == Status.DUPLICATE) {
+            duplicates.incrementAndGet();
+        } else {
+            nacks.computeIfAbsent(reply.code().name(), k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /** Requests that must each be refused with a particular code (and one that must be DUPLICATE). */
+    private List<BadOutcome> sendBadMessages(FrameClient client) throws IOException {
+        Population population = new Population(options.municipality(), options.municipalityName(), options.seed() + 7);
+        List<BadOutcome> outcomes = new ArrayList<>();
+        Population.Person person = population.newPerson(false);
+
+        ObjectNode wrongDigit = population.record(person);
+        String mn = person.myNumber;
+        wrongDigit.put("myNumber", mn.substring(0, 11) + (char) ('0' + (mn.charAt(11) - '0' + 1) % 10));
+        outcomes.add(expect(client, "My Number with a wrong check digit", "E120",
+                update("bad-1", "MOVE_IN", wrongDigit, today())));
+
+        ObjectNode unknownItem = population.record(person);
+        unknownItem.put("bloodType", "A");
+        outcomes.add(expect(client, "an item the law does not let a CS send", "E110",
+                update("bad-2", "MOVE_IN", unknownItem, today())));
+
+        String other = options.municipality().equals("131016") ? "131024" : "131016";
+        Request wrongSender = new Request(id("bad-3"), "HONNIN_UPDATE", other, seq.incrementAndGet(), now(), null, null,
+                body("MOVE_IN", population.record(person), today()));
+        outcomes.add(expect(client, "sender other than the certificate's municipality", "E130", wrongSender));
+
+        Request foreign = new Request(id("bad-4"), "HONNIN_UPDATE", "271004", seq.incrementAndGet(), now(), null, null,
+                body("MOVE_IN", population.record(person), today()));
+        outcomes.add(expect(client, "municipality outside Tokyo", "E131", foreign));
+
+        outcomes.add(expect(client, "death of a person who is not a resident", "E140",
+                update("bad-5", "DEATH", population.record(population.newPerson(false)), today())));
+
+        Request unknownType = new Request(id("bad-6"), "HONNIN_GOSSIP", options.municipality(), seq.incrementAndGet(),
+                now(), null, null, Json.MAPPER.createObjectNode());
+        outcomes.add(expect(client, "unknown message type", "E102", unknownType));
+
+        ObjectNode v2 = update("bad-7", "MOVE_IN", population.record(person), today()).toJson();
+        v2.put("v", 2);
+        outcomes.add(expectRaw(client, "protocol version 2", "E101", v2.get("id").asText(),
+                v2.toString().getBytes(StandardCharsets.UTF_8)));
+
+        Request good = update("bad-8", "MOVE_IN", population.record(person), today());
+        Reply first = await(client.send(good));
+        if (first != null && first.status() == Status.ACK) {
+            acked.incrementAndGet();
+            ackedIds.add(good.id());
+        }
+        outcomes.add(expect(client, "the same (sender, id) again", "DUPLICATE", good));
+
+        try (FrameClient throwaway = FrameClient.connect(options.host(), options.port(), tls)) {
+            outcomes.add(expectRaw(throwaway, "a frame that is not JSON", "E100", null,
+                    "this is not json".getBytes(StandardCharsets.UTF_8)));
+        }
+        return outcomes;
+    }
+
+    private BadOutcome expect(FrameClient client, String what, String expected, Request request) {
+        return expectRaw(client, what, expected, request.id(), request.toBytes());
+    }
+
+    private BadOutcome expectRaw(FrameClient client, String what, String expected, String id, byte[] payload) {
+        sent.incrementAndGet();
+        Reply reply = await(client.sendRaw(id, payload));
+        String received;
+        if (reply == null) {
+            received = "no reply";
+            failed.incrementAndGet();
+        } else if (reply.status() == Status.DUPLICATE) {
+            received = "DUPLICATE";
+            duplicates.incrementAndGet();
+        } else {
+            received = reply.code().name();
+            if (reply.status() == Status.NACK) {
+                nacks.computeIfAbsent(received, k -> new AtomicLong()).incrementAndGet();
+            } else {
+                acked.incrementAndGet();
+            }
+        }
+        return new BadOutcome(what, expected, received);
+    }
+
+    private static Reply await(CompletableFuture<Reply> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private Request update(String suffix, String reason, ObjectNode record, LocalDate changeDate) {
+        return new Request(id(suffix), "HONNIN_UPDATE", options.municipality(), seq.incrementAndGet(), now(),
+                "op-0001", "term-01", body(reason, record, changeDate));
+    }
+
+    private static ObjectNode body(String reason, ObjectNode record, LocalDate changeDate) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("record", record);
+        body.put("reason", reason);
+        body.put("changeDate", changeDate.toString());
+        return body;
+    }
+
+    private String id(String suffix) {
+        return "sim-" + runId + "-" + suffix;
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.ofHours(9));
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(JST);
+    }
+}

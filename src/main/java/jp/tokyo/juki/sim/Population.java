@@ -1,0 +1,152 @@
+package jp.tokyo.juki.sim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import jp.tokyo.juki.record.CheckDigits;
+import jp.tokyo.juki.wire.Json;
+
+/**
+ * The residents one CS connection looks after, and the changes that happen to them in the
+ * order life imposes: a person is born or moves in before they move within the municipality,
+ * change name, move out or die; after a move-out or death nothing more is sent for them.
+ */
+final class Population {
+    private static final String[][] SURNAMES = {{"佐藤", "サトウ"}, {"鈴木", "スズキ"}, {"高橋", "タカハシ"},
+            {"田中", "タナカ"}, {"伊藤", "イトウ"}, {"渡辺", "ワタナベ"}, {"山本", "ヤマモト"}, {"中村", "ナカムラ"},
+            {"小林", "コバヤシ"}, {"加藤", "カトウ"}, {"吉田", "ヨシダ"}, {"山田", "ヤマダ"}, {"佐々木", "ササキ"},
+            {"松本", "マツモト"}, {"井上", "イノウエ"}, {"木村", "キムラ"}};
+    private static final String[][] GIVEN = {{"太郎", "タロウ"}, {"花子", "ハナコ"}, {"翔太", "ショウタ"},
+            {"陽菜", "ヒナ"}, {"蓮", "レン"}, {"結衣", "ユイ"}, {"大輝", "ダイキ"}, {"美咲", "ミサキ"},
+            {"悠真", "ユウマ"}, {"さくら", "サクラ"}, {"健一", "ケンイチ"}, {"由美", "ユミ"}};
+    private static final String[] TOWNS = {"本町", "緑町", "栄町", "中央", "旭町", "若葉", "桜台", "富士見町"};
+    private static final String DIGITS = "０１２３４５６７８９";
+
+    /** One simulated resident. */
+    static final class Person {
+        String code;
+        String myNumber;
+        String surname;
+        String surnameKana;
+        String given;
+        String givenKana;
+        String birthDate;
+        String sex;
+        String address;
+        String aza;
+    }
+
+    /** One change to send. */
+    record Change(Person person, String reason, ObjectNode record) {
+    }
+
+    private final String municipality;
+    private final String municipalityName;
+    private final Random random;
+    private final List<Person> residents = new ArrayList<>();
+
+    Population(String municipality, String municipalityName, long seed) {
+        this.municipality = municipality;
+        this.municipalityName = municipalityName;
+        this.random = new Random(seed);
+    }
+
+    /** The next change: mostly new residents while there are few, a realistic mix after. */
+    Change next() {
+        int roll = random.nextInt(100);
+        if (residents.size() < 20 || roll < 40) {
+            Person p = newPerson(roll % 3 == 0);
+            residents.add(p);
+            String reason = roll % 3 == 0 ? "BIRTH" : (roll % 7 == 0 ? "MOVE_IN_FROM_ABROAD" : "MOVE_IN");
+            return new Change(p, reason, record(p));
+        }
+        Person p = residents.get(random.nextInt(residents.size()));
+        if (roll < 65) {
+            p.address = address();
+            p.aza = aza();
+            return new Change(p, "MOVE_WITHIN", record(p));
+        }
+        if (roll < 80) {
+            String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
+            p.surname = s[0];
+            p.surnameKana = s[1];
+            return new Change(p, "MINOR_CORRECTION", record(p));
+        }
+        residents.remove(p);
+        String reason = roll < 90 ? "MOVE_OUT" : (roll < 95 ? "DEATH" : "MOVE_OUT_ABROAD");
+        return new Change(p, reason, record(p));
+    }
+
+    /** A resident that exists (for deliberately wrong messages), or a fresh person if none does. */
+    Person anyResident() {
+        return residents.isEmpty() ? newPerson(false) : residents.get(0);
+    }
+
+    Person newPerson(boolean baby) {
+        Person p = new Person();
+        p.code = CheckDigits.completeJuminhyoCode(digits(10));
+        p.myNumber = CheckDigits.completeMyNumber(digits(11));
+        String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
+        String[] g = GIVEN[random.nextInt(GIVEN.length)];
+        p.surname = s[0];
+        p.surnameKana = s[1];
+        p.given = g[0];
+        p.givenKana = g[1];
+        LocalDate birth = baby ? LocalDate.now().minusDays(1 + random.nextInt(20))
+                : LocalDate.of(1930 + random.nextInt(90), 1 + random.nextInt(12), 1 + random.nextInt(28));
+        p.birthDate = birth.toString();
+        p.sex = random.nextBoolean() ? "1" : "2";
+        p.address = address();
+        p.aza = aza();
+        return p;
+    }
+
+    ObjectNode record(Person p) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("juminhyoCode", p.code);
+        ObjectNode name = r.putObject("name");
+        name.put("kanji", p.surname + " " + p.given);
+        name.put("kana", p.surnameKana + " " + p.givenKana);
+        name.put("gaijiCount", 0);
+        name.put("gaijiChangeSeq", 0);
+        r.put("birthDate", p.birthDate);
+        r.put("sex", p.sex);
+        ObjectNode address = r.putObject("address");
+        address.put("text", p.address);
+        address.put("gaijiCount", 0);
+        address.put("gaijiChangeSeq", 0);
+        address.put("municipalityCode", municipality);
+        address.put("azaCode", p.aza);
+        r.put("myNumber", p.myNumber);
+        r.put("retentionFlag", "0");
+        r.put("gaijiFlag", "0");
+        return r;
+    }
+
+    private String address() {
+        return "東京都" + municipalityName + TOWNS[random.nextInt(TOWNS.length)] + wide(1 + random.nextInt(5)) + "丁目"
+                + wide(1 + random.nextInt(30)) + "番" + wide(1 + random.nextInt(20)) + "号";
+    }
+
+    private String aza() {
+        return String.format("%06d", random.nextInt(1_000_000));
+    }
+
+    private String digits(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('0' + random.nextInt(10)));
+        }
+        return sb.toString();
+    }
+
+    private static String wide(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : Integer.toString(n).toCharArray()) {
+            sb.append(DIGITS.charAt(c - '0'));
+        }
+        return sb.toString();
+    }
+}
