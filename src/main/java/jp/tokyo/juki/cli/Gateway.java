@@ -23,6 +23,7 @@ import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.CamelTls;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.wire.CamelFrameDecoderFactory;
 import jp.tokyo.juki.wire.FrameEncoder;
 import org.apache.camel.CamelContext;
@@ -80,13 +81,15 @@ public final class Gateway implements AutoCloseable {
         main = new Main();
         main.setInitialProperties(config.asProperties());
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
-        main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, Identities.csLine(), "cs"));
-        main.bind("nationalTls", CamelTls.client(keys, Identities.GATEWAY, Identities.exactly(Identities.NATIONAL), "national"));
+        PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs");
+        main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
+        main.bind("nationalTls", CamelTls.client(keys, Identities.GATEWAY,
+                keys.trustManager(Identities.exactly(Identities.NATIONAL), "national")));
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
         main.bind("nationalFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
-        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap);
+        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap, csTrust::stillTrusted);
         main.bind("csOpen", (Processor) cs::open);
         main.bind("csPing", (Processor) cs::ping);
         main.bind("csFailure", (Processor) cs::failure);
@@ -96,7 +99,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("honninOutboxRelay", honninRelay);
         main.bind("nationalHonnin", new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
                 Identities.NATIONAL, auditTap));
-        main.bind("nationalHonninDeadLetters", new DeadLetters(auditTap, "national"));
+        main.bind("nationalHonninDeadLetters", (Processor) new DeadLetters(auditTap, "national")::prepare);
         JmsComponent jms = JmsComponent.jmsComponent(broker.pooledConnectionFactory());
         main.bind("jms", jms);
         // started before the routes and stopped after them, so in-flight work drains
@@ -130,6 +133,11 @@ public final class Gateway implements AutoCloseable {
 
     public CamelContext camelContext() {
         return main.getCamelContext();
+    }
+
+    /** The broker's plain connection factory (operator tools, tests). */
+    public jakarta.jms.ConnectionFactory brokerConnectionFactory() {
+        return broker.connectionFactory();
     }
 
     public AuditWriter auditWriter() {

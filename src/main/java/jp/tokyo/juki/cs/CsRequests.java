@@ -27,18 +27,23 @@ import org.slf4j.LoggerFactory;
 public final class CsRequests {
     private static final Logger LOG = LoggerFactory.getLogger(CsRequests.class);
     public static final String REFUSED = "REFUSED";
+    /** the peer's certificate was revoked or expired since the handshake: no reply, connection closed */
+    public static final String UNTRUSTED = "UNTRUSTED";
 
     private final Municipalities tokyo;
     private final Set<String> types;
     private final AuditTap audit;
+    private final java.util.function.Predicate<SSLSession> stillTrusted;
     /** last 更新順番号 per connection (TLS session); weak so closed connections are forgotten */
     private final Map<SSLSession, Long> lastSeq = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** @param types the message types routed on this listener */
-    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit) {
+    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
+                      java.util.function.Predicate<SSLSession> stillTrusted) {
         this.tokyo = tokyo;
         this.types = Set.copyOf(types);
         this.audit = audit;
+        this.stillTrusted = stillTrusted;
     }
 
     /**
@@ -52,6 +57,13 @@ public final class CsRequests {
         exchange.setProperty(ExchangeKeys.PEER, peer);
         exchange.setProperty(ExchangeKeys.PERSONS, List.of());
         Frame frame = exchange.getIn().getBody(Frame.class);
+        if (session == null || !stillTrusted.test(session)) {
+            // R-SEC-MTLS: a peer that can no longer be authenticated receives nothing
+            exchange.setProperty(ExchangeKeys.TYPE, UNTRUSTED);
+            exchange.getIn().setBody(null);
+            exchange.getIn().setHeader(ExchangeKeys.CLOSE, true);
+            return;
+        }
         try {
             if (frame == null || frame.oversize()) {
                 throw new WireRefusal(ReplyCode.E100, "frame length out of bounds", null);
@@ -117,6 +129,11 @@ public final class CsRequests {
 
     @SuppressWarnings("unchecked")
     public void tap(Exchange exchange) {
+        if (UNTRUSTED.equals(exchange.getProperty(ExchangeKeys.TYPE))) {
+            audit.record("cs", "in", exchange.getProperty(ExchangeKeys.PEER, String.class), null, null, null,
+                    "REFUSED", "TLS", "certificate revoked or expired since the handshake; connection closed", List.of());
+            return;
+        }
         Reply reply = exchange.getIn().getBody(Reply.class);
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
         List<String> persons = exchange.getProperty(ExchangeKeys.PERSONS, List.class);
@@ -127,6 +144,7 @@ public final class CsRequests {
     }
 
     public void encode(Exchange exchange) {
-        exchange.getIn().setBody(exchange.getIn().getBody(Reply.class).toBytes());
+        Reply reply = exchange.getIn().getBody(Reply.class);
+        exchange.getIn().setBody(reply == null ? null : reply.toBytes());
     }
 }

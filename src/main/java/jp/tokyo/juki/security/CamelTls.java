@@ -1,7 +1,6 @@
 package jp.tokyo.juki.security;
 
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.camel.support.jsse.ClientAuthentication;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -21,21 +20,21 @@ public final class CamelTls {
     private CamelTls() {
     }
 
-    public static SSLContextParameters server(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
-        SSLContextParameters params = base(keys, identity, allowedCn, line);
+    public static SSLContextParameters server(KeyMaterial keys, String identity, PeerTrustManager trust) {
+        SSLContextParameters params = base(keys, identity, trust);
         SSLContextServerParameters server = new SSLContextServerParameters();
         server.setClientAuthentication(ClientAuthentication.REQUIRE.name());
         params.setServerParameters(server);
         return params;
     }
 
-    public static SSLContextParameters client(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
-        SSLContextParameters params = base(keys, identity, allowedCn, line);
+    public static SSLContextParameters client(KeyMaterial keys, String identity, PeerTrustManager trust) {
+        SSLContextParameters params = base(keys, identity, trust);
         params.setClientParameters(new SSLContextClientParameters());
         return params;
     }
 
-    private static SSLContextParameters base(KeyMaterial keys, String identity, Predicate<String> allowedCn, String line) {
+    private static SSLContextParameters base(KeyMaterial keys, String identity, PeerTrustManager trust) {
         KeyStoreParameters ks = new KeyStoreParameters();
         ks.setResource("file:" + keys.keyStoreFile(identity).toAbsolutePath());
         ks.setType("PKCS12");
@@ -44,7 +43,7 @@ public final class CamelTls {
         km.setKeyStore(ks);
         km.setKeyPassword(new String(keys.password()));
         TrustManagersParameters tm = new TrustManagersParameters();
-        tm.setTrustManager(keys.trustManager(allowedCn, line));
+        tm.setTrustManager(trust);
         SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
         protocols.setSecureSocketProtocol(List.of(KeyMaterial.PROTOCOLS));
         SSLContextParameters params = new SSLContextParameters();

@@ -63,6 +63,29 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         }
     }
 
+    /**
+     * Whether the peer of an established session may still talk: its certificate still valid
+     * and not revoked since the handshake. Checked on every request, so that revoking a CS cuts
+     * off its open connections and resumed TLS sessions (which skip the certificate check) too.
+     */
+    public boolean stillTrusted(javax.net.ssl.SSLSession session) {
+        try {
+            java.security.cert.Certificate[] certs = session.getPeerCertificates();
+            if (certs.length == 0 || !(certs[0] instanceof X509Certificate leaf)) {
+                return false;
+            }
+            leaf.checkValidity();
+            if (crl.isRevoked(leaf)) {
+                LOG.warn("TLS peer on {} line revoked since its handshake (serial {}); closing", line,
+                        leaf.getSerialNumber().toString(16));
+                return false;
+            }
+            return true;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | CertificateException e) {
+            return false;
+        }
+    }
+
     private CertificateException refuse(String why) {
         LOG.warn("TLS peer refused on {} line: {}", line, why);
         return new CertificateException(why);

@@ -1,0 +1,71 @@
+package jp.tokyo.juki.it;
+
+import static jp.tokyo.juki.it.Messages.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.Request;
+import org.junit.jupiter.api.Test;
+
+/**
+ * R-SEC-PII: plant a name, a My Number and a 住民票コード, send them through every path —
+ * accepted, refused for each reason, delivered to a national server that is down, then up —
+ * and find none of them in anything the gateway logged, in any reply detail, or in the audit.
+ */
+class NoPersonalDataInLogsIT {
+    private static final String NAME = "漏洩検査 花子";
+    private static final String KANA = "ロウエイケンサ ハナコ";
+
+    @Test
+    void plantedPersonalDataAppearsInNoLogNoReplyDetailAndNoAuditRecord() throws Exception {
+        String code = Messages.newJuminhyoCode();
+        String myNumber = Messages.newMyNumber();
+        List<Reply> replies = new ArrayList<>();
+        try (RunningGateway gw = RunningGateway.start(false, Map.of());
+             FrameClient cs = gw.connect(TestPki.CHIYODA)) {
+            ObjectNode record = Messages.person(TestPki.CHIYODA, code, myNumber, NAME, KANA);
+            List<Request> requests = new ArrayList<>();
+            requests.add(update(TestPki.CHIYODA, "MOVE_IN", record));
+            requests.add(update(TestPki.CHIYODA, "MOVE_IN", record)); // E140
+            ObjectNode badDigit = record.deepCopy();
+            badDigit.put("myNumber", myNumber.substring(0, 11) + (char) ('0' + (myNumber.charAt(11) - '0' + 1) % 10));
+            requests.add(update(TestPki.CHIYODA, "MOVE_WITHIN", badDigit)); // E120
+            ObjectNode badKana = record.deepCopy();
+            badKana.with("name").put("kana", NAME);
+            requests.add(update(TestPki.CHIYODA, "MOVE_WITHIN", badKana)); // E110
+            requests.add(update(TestPki.CHUO, "MOVE_IN", record)); // E130
+            for (Request r : requests) {
+                replies.add(cs.send(r).get(20, TimeUnit.SECONDS));
+            }
+            replies.add(cs.sendRaw("x", ("{\"v\":1,\"id\":\"x\",\"name\":\"" + NAME + "\"}").getBytes(StandardCharsets.UTF_8))
+                    .get(20, TimeUnit.SECONDS));
+            Thread.sleep(1500); // delivery attempts to the absent national server are logged
+            gw.startNational();
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.noticeCount() == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record") >= 7);
+            String audit = gw.queryString("SELECT string_agg(concat_ws('|', peer, msg_type, msg_id, sender, status, code, "
+                    + "detail, persons::text), E'\\n') FROM audit.record");
+            assertThat(audit).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
+        }
+        assertThat(replies).extracting(Reply::code).extracting(Enum::name)
+                .containsExactly("I000", "E140", "E120", "E110", "E130", "E110");
+        for (Reply r : replies) {
+            assertThat(r.detail()).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
+        }
+        String log = Files.readString(Path.of("target/test-logs/tests.log"), StandardCharsets.UTF_8);
+        assertThat(log).contains("juki-gateway ready");
+        assertThat(log).doesNotContain(code).doesNotContain(myNumber).doesNotContain(NAME).doesNotContain(KANA)
+                .doesNotContain("漏洩");
+    }
+}

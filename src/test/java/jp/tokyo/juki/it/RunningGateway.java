@@ -1,0 +1,109 @@
+package jp.tokyo.juki.it;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import jp.tokyo.juki.cli.Gateway;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.sim.NationalSimulator;
+
+/**
+ * A real gateway for integration tests: embedded PostgreSQL and Artemis in a temporary
+ * directory, the route files of {@code routes/}, ephemeral ports, and a national simulator
+ * (started with it, or later to simulate an outage).
+ */
+final class RunningGateway implements AutoCloseable {
+    final Path data;
+    final int csPort;
+    final int nationalPort;
+    final Gateway gateway;
+    NationalSimulator national;
+
+    private RunningGateway(Path data, int csPort, int nationalPort, Gateway gateway) {
+        this.data = data;
+        this.csPort = csPort;
+        this.nationalPort = nationalPort;
+        this.gateway = gateway;
+    }
+
+    static RunningGateway start(boolean withNational, Map<String, String> extra) throws Exception {
+        Path data = Files.createTempDirectory("juki-it");
+        int csPort = freePort();
+        int nationalPort = freePort();
+        NationalSimulator national = withNational
+                ? NationalSimulator.start(TestPki.national(), nationalPort, null) : null;
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                "juki.data.dir", data.toString(),
+                "juki.keystores.dir", TestPki.dir().toString(),
+                "juki.cs.port", Integer.toString(csPort),
+                "juki.cs.host", "127.0.0.1",
+                "juki.national.port", Integer.toString(nationalPort),
+                "juki.national.redelivery-delay-ms", "200",
+                "juki.national.max-redelivery-delay-ms", "1000",
+                "juki.crl.check-seconds", "1",
+                "juki.db.embedded.shared-buffers", "64MB"));
+        overrides.putAll(extra);
+        Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
+        RunningGateway running = new RunningGateway(data, csPort, nationalPort, gateway);
+        running.national = national;
+        return running;
+    }
+
+    void startNational() throws Exception {
+        national = NationalSimulator.start(TestPki.national(), nationalPort, null);
+    }
+
+    FrameClient connect(String municipality) throws Exception {
+        return FrameClient.connect("127.0.0.1", csPort, TestPki.cs(municipality));
+    }
+
+    jakarta.jms.ConnectionFactory brokerConnectionFactory() {
+        return gateway.brokerConnectionFactory();
+    }
+
+    long queryLong(String sql, Object... args) throws Exception {
+        try (Connection c = gateway.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    String queryString(String sql, Object... args) throws Exception {
+        try (Connection c = gateway.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        if (national != null) {
+            national.close();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package jp.tokyo.juki.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.security.DevPki;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+
+/**
+ * One development PKI for the whole test run (RSA keys take a moment): the identities the
+ * tests use, an expired CS certificate, a CS certificate that is later revoked, and a second
+ * CA that issues a look-alike {@code cs-131016}.
+ */
+final class TestPki {
+    static final char[] PASSWORD = "juki-dev".toCharArray();
+    static final String SHINJUKU = "131041";
+    static final String CHIYODA = "131016";
+    static final String CHUO = "131024";
+    /** its certificate expired yesterday */
+    static final String EXPIRED = "131032";
+    /** revoked by CertificateRefusalIT */
+    static final String REVOKED = "131059";
+
+    private static Path dir;
+    private static Path otherCaDir;
+
+    private TestPki() {
+    }
+
+    static synchronized Path dir() throws Exception {
+        if (dir == null) {
+            Path d = Files.createTempDirectory("juki-pki");
+            DevPki pki = new DevPki(d, PASSWORD);
+            pki.init(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
+            Instant now = Instant.now();
+            pki.issue(Identities.cs(EXPIRED), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+            Path other = Files.createTempDirectory("juki-other-ca");
+            new DevPki(other, PASSWORD).init(List.of(Identities.cs(CHIYODA)));
+            otherCaDir = other;
+            dir = d;
+        }
+        return dir;
+    }
+
+    static KeyMaterial keys() throws Exception {
+        return new KeyMaterial(dir(), PASSWORD, Duration.ofSeconds(1));
+    }
+
+    /** TLS of a CS (or any identity of our CA) that trusts only the gateway. */
+    static SSLContext client(String identity) throws Exception {
+        return keys().sslContext(identity, Identities.exactly(Identities.GATEWAY), "test-client");
+    }
+
+    static SSLContext cs(String municipality) throws Exception {
+        return client(Identities.cs(municipality));
+    }
+
+    /** A cs-131016 certificate from another CA, presented with the real CA's trust. */
+    static SSLContext csFromOtherCa() throws Exception {
+        dir();
+        KeyMaterial other = new KeyMaterial(otherCaDir, PASSWORD, Duration.ofSeconds(1));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(other.keyStore(Identities.cs(CHIYODA)), PASSWORD);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[]{
+                keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
+        return ctx;
+    }
+
+    /** TLS with no client certificate at all. */
+    static SSLContext anonymous() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, new javax.net.ssl.TrustManager[]{
+                keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
+        return ctx;
+    }
+
+    static SSLContext national() throws Exception {
+        return keys().sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "test-national");
+    }
+}
