@@ -112,15 +112,24 @@ public final class Gateway implements AutoCloseable {
         return this;
     }
 
-    /** Runs until the JVM is asked to stop (SIGTERM / Ctrl-C), then shuts down cleanly. */
-    public void runUntilStopped() throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("juki-gateway stopping");
-            close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
-        stopped.await();
+    /**
+     * Runs until SIGTERM or SIGINT, then shuts down in order: stop accepting and finish what is
+     * in flight (routes), drain the group commit and the audit, then the broker, then the
+     * database. The signals are handled here rather than by JVM shutdown hooks because the
+     * embedded PostgreSQL registers a hook of its own that would stop the database while
+     * the routes are still draining; with the signal handled, the JVM exits 0 after an
+     * orderly stop and that hook finds the database already closed.
+     */
+    public void runUntilStopped() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.SignalHandler handler = signal -> {
+            LOG.info("juki-gateway stopping (SIG{})", signal.getName());
+            stop.countDown();
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        stop.await();
+        close();
     }
 
     public GatewayConfig config() {

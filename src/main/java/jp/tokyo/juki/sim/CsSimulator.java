@@ -131,7 +131,11 @@ public final class CsSimulator {
                 CompletableFuture<Reply> f = client.send(request);
                 f.whenComplete((reply, error) -> {
                     window.release();
-                    count(request.id(), reply, error, (System.nanoTime() - t0) / 1000);
+                    long micros = (System.nanoTime() - t0) / 1000;
+                    if (micros > 300_000 && System.getenv("JUKI_SIM_TRACE_SLOW") != null) {
+                        System.err.printf("slow reply %d ms sent at +%.3f s%n", micros / 1000, (t0 - start) / 1e9);
+                    }
+                    count(request.id(), reply, error, micros);
                 });
                 inFlight.add(f);
                 if (inFlight.size() > 10_000) {
