@@ -9,6 +9,7 @@ import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.cs.CsRequests;
+import jp.tokyo.juki.cs.ReplyOrder;
 import jp.tokyo.juki.honnin.HonninUpdateService;
 import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.national.DeadLetters;
@@ -47,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private AuditWriter auditWriter;
     private OutboxRelay honninRelay;
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
+    private java.util.concurrent.ExecutorService replyExecutor;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -73,8 +75,14 @@ public final class Gateway implements AutoCloseable {
         AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
         HonninUpdateService honninService = new HonninUpdateService(database.dataSource(), hasher::hash);
-        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin",
-                config.getInt("juki.batch.writers", 2), config.getInt("juki.batch.max", 256), honninService::process);
+        // one writer: a connection's pipelined updates commit in the order they arrived
+        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin", 1,
+                config.getInt("juki.batch.max", 256), honninService::process);
+        replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "cs-reply");
+            t.setDaemon(true);
+            return t;
+        });
         honninRelay = new OutboxRelay(database.dataSource(), broker.connectionFactory(), "honnin.national_outbox",
                 Broker.NATIONAL_HONNIN_QUEUE, 0x4a554b4901L, config.getInt("juki.relay.page", 500));
 
@@ -90,12 +98,20 @@ public final class Gateway implements AutoCloseable {
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
         main.bind("nationalFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
         CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap, csTrust::stillTrusted);
-        main.bind("csOpen", (Processor) cs::open);
+        ReplyOrder replyOrder = new ReplyOrder();
+        main.bind("csOpen", (Processor) exchange -> {
+            replyOrder.enter(exchange);
+            cs.open(exchange);
+        });
+        main.bind("csInOrder", replyOrder);
         main.bind("csPing", (Processor) cs::ping);
         main.bind("csFailure", (Processor) cs::failure);
         main.bind("csAuditTap", (Processor) cs::tap);
-        main.bind("csEncode", (Processor) cs::encode);
-        main.bind("honninUpdates", new HonninUpdates(new HonninUpdateReader(tokyo), honninCommit));
+        main.bind("csEncode", (Processor) exchange -> {
+            cs.encode(exchange);
+            replyOrder.wrap(exchange);
+        });
+        main.bind("honninUpdates", new HonninUpdates(new HonninUpdateReader(tokyo), honninCommit, replyExecutor));
         main.bind("honninOutboxRelay", honninRelay);
         main.bind("nationalHonnin", new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
                 Identities.NATIONAL, auditTap));
@@ -167,6 +183,9 @@ public final class Gateway implements AutoCloseable {
             services.get(i).stop();
         }
         services = List.of();
+        if (replyExecutor != null) {
+            replyExecutor.shutdown();
+        }
         if (honninRelay != null) {
             honninRelay.close();
         }
