@@ -12,7 +12,7 @@ import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
 import jp.tokyo.juki.honnin.HonninUpdateService;
 import jp.tokyo.juki.honnin.HonninUpdates;
-import jp.tokyo.juki.national.DeadLetters;
+import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
 import jp.tokyo.juki.national.OutboxRelay;
 import jp.tokyo.juki.platform.Broker;
@@ -29,7 +29,6 @@ import jp.tokyo.juki.wire.CamelFrameDecoderFactory;
 import jp.tokyo.juki.wire.FrameEncoder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private Main main;
     private AuditWriter auditWriter;
     private OutboxRelay honninRelay;
+    private NationalDelivery honninDelivery;
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
 
@@ -91,8 +91,6 @@ public final class Gateway implements AutoCloseable {
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs");
         main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
-        main.bind("nationalTls", CamelTls.client(keys, Identities.GATEWAY,
-                keys.trustManager(Identities.exactly(Identities.NATIONAL), "national")));
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
@@ -113,11 +111,22 @@ public final class Gateway implements AutoCloseable {
         });
         main.bind("honninUpdates", new HonninUpdates(new HonninUpdateReader(tokyo), honninCommit, replyExecutor));
         main.bind("honninOutboxRelay", honninRelay);
-        main.bind("nationalHonnin", new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
-                Identities.NATIONAL, auditTap));
-        main.bind("nationalHonninDeadLetters", (Processor) new DeadLetters(auditTap, "national")::prepare);
-        JmsComponent jms = JmsComponent.jmsComponent(broker.pooledConnectionFactory());
-        main.bind("jms", jms);
+        javax.net.ssl.SSLContext nationalTls = keys.sslContext(Identities.GATEWAY,
+                Identities.exactly(Identities.NATIONAL), "national");
+        NationalDelivery.Settings national = new NationalDelivery.Settings(
+                config.get("juki.national.host", "localhost"), config.getInt("juki.national.port", 7543),
+                config.getMillis("juki.national.timeout-ms", 10_000), config.getInt("juki.national.page", 200),
+                config.getInt("juki.national.max-redeliveries", 20), config.getMillis("juki.national.redelivery-delay-ms", 500),
+                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
+        honninDelivery = new NationalDelivery(broker.connectionFactory(), Broker.NATIONAL_HONNIN_QUEUE,
+                () -> nationalTls, national, new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
+                Identities.NATIONAL, auditTap), auditTap);
+        main.bind("nationalHonninDelivery", (Processor) exchange -> {
+            // a few full pages per tick, then give the route a chance to stop
+            for (int i = 0; i < 10 && honninDelivery.deliverPage() == national.page(); i++) {
+                // next page
+            }
+        });
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(auditWriter, auditTap, honninCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
@@ -188,6 +197,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (honninRelay != null) {
             honninRelay.close();
+        }
+        if (honninDelivery != null) {
+            honninDelivery.close();
         }
         try {
             if (broker != null) {

@@ -10,14 +10,14 @@ import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The message broker: an external Artemis when {@code juki.broker.url} is set, otherwise an
  * embedded one with a persistent, synced journal under {@code data/broker}. Queues of notices
- * get a dead-letter address whose messages never expire and no broker redelivery delay (a
+ * get a dead-letter address whose messages never expire (the delivery moves what it gives up
+ * on there itself; the broker's own limit is a safety net) and no broker redelivery delay (a
  * delay would let later notices overtake a rolled-back one and break per-person order).
  */
 public final class Broker implements AutoCloseable {
@@ -29,14 +29,10 @@ public final class Broker implements AutoCloseable {
 
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
-    private final JmsPoolConnectionFactory pooled;
 
     private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory cf) {
         this.embedded = embedded;
         this.connectionFactory = cf;
-        this.pooled = new JmsPoolConnectionFactory();
-        pooled.setConnectionFactory(cf);
-        pooled.setMaxConnections(8);
     }
 
     public static Broker start(GatewayConfig config) throws Exception {
@@ -66,7 +62,7 @@ public final class Broker implements AutoCloseable {
                     .setDeadLetterAddress(SimpleString.of("DLQ.juki.national"))
                     .setAutoCreateDeadLetterResources(true)
                     .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
-                    .setMaxDeliveryAttempts(config.getInt("juki.broker.max-delivery-attempts", 10))
+                    .setMaxDeliveryAttempts(-1)
                     .setRedeliveryDelay(0L));
             c.addAddressSetting("DLQ.#", new AddressSettings()
                     .setExpiryDelay(-1L)
@@ -91,19 +87,13 @@ public final class Broker implements AutoCloseable {
         return new Broker(embedded, cf);
     }
 
-    /** Plain connections, for the beans that manage their own transacted sessions. */
+    /** Connections for the beans that manage their own transacted sessions (relay, delivery, audit). */
     public ConnectionFactory connectionFactory() {
         return connectionFactory;
     }
 
-    /** Pooled connections, for camel-jms. */
-    public ConnectionFactory pooledConnectionFactory() {
-        return pooled;
-    }
-
     @Override
     public void close() throws Exception {
-        pooled.stop();
         connectionFactory.close();
         if (embedded != null) {
             embedded.stop();

@@ -25,6 +25,11 @@ public final class GroupCommit<T> extends ServiceSupport {
     private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    private long statBatches;
+    private long statItems;
+    private long statNanos;
+    private long statMaxNanos;
+    private long statSince = System.nanoTime();
 
     public GroupCommit(String name, int writers, int maxBatch, Consumer<List<T>> processor) {
         this.name = name;
@@ -60,6 +65,26 @@ public final class GroupCommit<T> extends ServiceSupport {
         threads.clear();
     }
 
+    /** Logs batch sizes and commit times every minute (debug: every 10 s), for operators. */
+    private synchronized void record(int items, long nanos) {
+        statBatches++;
+        statItems += items;
+        statNanos += nanos;
+        statMaxNanos = Math.max(statMaxNanos, nanos);
+        long now = System.nanoTime();
+        long every = LOG.isDebugEnabled() ? 10_000_000_000L : 60_000_000_000L;
+        if (now - statSince >= every) {
+            LOG.info("{}: {} transactions, {} requests, {} per transaction on average, {} ms average, {} ms longest",
+                    name, statBatches, statItems, String.format("%.1f", (double) statItems / statBatches),
+                    String.format("%.2f", statNanos / 1e6 / statBatches), String.format("%.1f", statMaxNanos / 1e6));
+            statBatches = 0;
+            statItems = 0;
+            statNanos = 0;
+            statMaxNanos = 0;
+            statSince = now;
+        }
+    }
+
     private void loop() {
         List<T> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
@@ -70,7 +95,9 @@ public final class GroupCommit<T> extends ServiceSupport {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long t0 = System.nanoTime();
                 processor.accept(batch);
+                record(batch.size(), System.nanoTime() - t0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
-import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

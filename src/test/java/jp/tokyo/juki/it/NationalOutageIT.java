@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import jp.tokyo.juki.cli.Gateway;
 import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.sim.FrameClient;
+import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.sim.NationalSimulator;
 
 /**

@@ -1,4 +1,4 @@
-package jp.tokyo.juki.sim;
+package jp.tokyo.juki.wire;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -19,15 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import jp.tokyo.juki.wire.Frame;
-import jp.tokyo.juki.wire.FrameDecoder;
-import jp.tokyo.juki.wire.FrameEncoder;
-import jp.tokyo.juki.wire.Reply;
-import jp.tokyo.juki.wire.Request;
 
 /**
- * A pipelining client of the framed protocol over mutual TLS, as a CS (or the gateway towards a
- * national server) would use it: requests may be sent without waiting, replies come back in
+ * A pipelining client of the framed protocol over mutual TLS — the gateway towards a national
+ * server, and the simulated CS: requests may be sent without waiting, replies come back in
  * request order and are matched to their requests in that order. A reply whose
  * {@code inReplyTo} is not the id of the oldest waiting request counts as an order violation.
  */

@@ -1,0 +1,244 @@
+package jp.tokyo.juki.national;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.wire.FrameClient;
+import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.Request;
+import jp.tokyo.juki.wire.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers queued notices to a national server in batches: takes up to a page of messages in
+ * one JMS transaction, sends them pipelined over one mutual-TLS connection (the server must
+ * present its identity), and commits once every one is answered {@code ACK} or
+ * {@code DUPLICATE}. Otherwise the whole page is rolled back and tried again after a back-off
+ * that doubles up to a maximum — the queue keeps its order, so a person's later notices never
+ * overtake an earlier one. After the configured attempts, the notices still not taken move to
+ * the dead-letter queue (which never expires) in the same transaction, and are audited.
+ *
+ * <p>Called repeatedly by the delivery route's timer; each call does at most one page and
+ * never sleeps, so the route stops promptly.
+ */
+public final class NationalDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
+
+    /** Where and how to deliver. */
+    public record Settings(String host, int port, Duration timeout, int page, int maxRedeliveries,
+                           Duration firstDelay, Duration maxDelay) {
+    }
+
+    private final ConnectionFactory connectionFactory;
+    private final String queue;
+    private final String deadLetterQueue;
+    private final Supplier<SSLContext> tls;
+    private final Settings settings;
+    private final NationalNotices notices;
+    private final AuditTap audit;
+
+    private Connection jms;
+    private Session session;
+    private MessageConsumer consumer;
+    private MessageProducer deadLetters;
+    private FrameClient client;
+    private int attempt;
+    private long notBefore;
+
+    public NationalDelivery(ConnectionFactory connectionFactory, String queue, Supplier<SSLContext> tls,
+                            Settings settings, NationalNotices notices, AuditTap audit) {
+        this.connectionFactory = connectionFactory;
+        this.queue = queue;
+        this.deadLetterQueue = "DLQ." + queue;
+        this.tls = tls;
+        this.settings = settings;
+        this.notices = notices;
+        this.audit = audit;
+    }
+
+    /** Delivers at most one page; returns how many notices the national server took. */
+    public synchronized int deliverPage() {
+        if (System.nanoTime() < notBefore) {
+            return 0;
+        }
+        try {
+            ensureJms();
+            List<Message> page = receivePage();
+            if (page.isEmpty()) {
+                return 0;
+            }
+            String failure = send(page);
+            if (failure == null) {
+                session.commit();
+                attempt = 0;
+                return page.size();
+            }
+            attempt++;
+            if (attempt > settings.maxRedeliveries()) {
+                deadLetter(page, failure);
+                attempt = 0;
+                return 0;
+            }
+            session.rollback();
+            long delay = Math.min(settings.maxDelay().toMillis(), settings.firstDelay().toMillis() << Math.min(attempt - 1, 20));
+            notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            LOG.warn("{}: {} notice(s) not delivered ({}), attempt {} of {}; next in {} ms", queue, page.size(), failure,
+                    attempt, settings.maxRedeliveries() + 1, delay);
+            return 0;
+        } catch (JMSException e) {
+            LOG.warn("{}: broker unavailable ({}); retrying", queue, e.getClass().getSimpleName());
+            closeJms();
+            notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.firstDelay().toMillis());
+            return 0;
+        }
+    }
+
+    private List<Message> receivePage() throws JMSException {
+        List<Message> page = new ArrayList<>();
+        Message m = consumer.receive(50);
+        while (m != null) {
+            page.add(m);
+            if (page.size() >= settings.page()) {
+                break;
+            }
+            m = consumer.receiveNoWait();
+        }
+        return page;
+    }
+
+    /** Sends the page pipelined; null when every notice was taken, else why not (no personal data). */
+    private String send(List<Message> page) throws JMSException {
+        List<CompletableFuture<Reply>> replies = new ArrayList<>(page.size());
+        List<String> ids = new ArrayList<>(page.size());
+        List<String> persons = new ArrayList<>(page.size());
+        try {
+            FrameClient c = client();
+            for (Message m : page) {
+                long outboxId = m.getLongProperty(OutboxRelay.OUTBOX_ID);
+                JsonNode body = Json.MAPPER.readTree(((TextMessage) m).getText());
+                Request notice = notices.notice(outboxId, body);
+                ids.add(notice.id());
+                persons.add(body.path("juminhyoCode").asText());
+                replies.add(c.send(notice));
+            }
+        } catch (IOException e) {
+            closeClient();
+            return "no connection to " + settings.host() + ":" + settings.port() + " (" + e.getClass().getSimpleName() + ")";
+        }
+        String failure = null;
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        for (int i = 0; i < replies.size(); i++) {
+            try {
+                Reply r = replies.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                notices.audit(ids.get(i), persons.get(i), r);
+                if (r.status() == Status.NACK && failure == null) {
+                    failure = "answered NACK " + r.code();
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                closeClient();
+                return failure != null ? failure : "no answer within " + settings.timeout().toMillis() + " ms";
+            } catch (java.util.concurrent.ExecutionException e) {
+                closeClient();
+                return failure != null ? failure : "connection lost";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeClient();
+                return "interrupted";
+            }
+        }
+        return failure;
+    }
+
+    /** Moves the page to the dead-letter queue, with why, and commits. */
+    private void deadLetter(List<Message> page, String failure) throws JMSException {
+        for (Message m : page) {
+            TextMessage copy = session.createTextMessage(((TextMessage) m).getText());
+            for (String p : List.of("JMSXGroupID", OutboxRelay.ORIGIN_SENDER, OutboxRelay.ORIGIN_ID)) {
+                copy.setStringProperty(p, m.getStringProperty(p));
+            }
+            copy.setLongProperty(OutboxRelay.OUTBOX_ID, m.getLongProperty(OutboxRelay.OUTBOX_ID));
+            copy.setStringProperty("jukiDeadLetterError", failure);
+            copy.setIntProperty("jukiDeadLetterAttempts", settings.maxRedeliveries() + 1);
+            copy.setLongProperty("jukiDeadLetterAt", System.currentTimeMillis());
+            deadLetters.send(copy);
+        }
+        session.commit();
+        for (Message m : page) {
+            String origin = m.getStringProperty(OutboxRelay.ORIGIN_SENDER);
+            LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
+                    m.getStringProperty(OutboxRelay.ORIGIN_ID), settings.maxRedeliveries() + 1, failure);
+            audit.record("national", "out", null, "DEAD_LETTER", notices.idOf(m.getLongProperty(OutboxRelay.OUTBOX_ID)),
+                    origin, "DEAD_LETTER", "E503", failure, List.of());
+        }
+    }
+
+    private FrameClient client() throws IOException {
+        if (client == null || !client.isOpen()) {
+            closeClient();
+            client = FrameClient.connect(settings.host(), settings.port(), tls.get());
+        }
+        return client;
+    }
+
+    private void ensureJms() throws JMSException {
+        if (session == null) {
+            jms = connectionFactory.createConnection();
+            jms.start();
+            session = jms.createSession(true, Session.SESSION_TRANSACTED);
+            consumer = session.createConsumer(session.createQueue(queue));
+            deadLetters = session.createProducer(session.createQueue(deadLetterQueue));
+            deadLetters.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    private void closeJms() {
+        try {
+            if (jms != null) {
+                jms.close();
+            }
+        } catch (JMSException ignored) {
+            // already broken
+        }
+        jms = null;
+        session = null;
+        consumer = null;
+        deadLetters = null;
+    }
+
+    /** Closes the connection to the national server and the broker session (rolling back what is open). */
+    public synchronized void close() {
+        closeClient();
+        closeJms();
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.ofHours(9));
+    }
+}
