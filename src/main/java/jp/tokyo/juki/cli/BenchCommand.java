@@ -29,7 +29,7 @@ public final class BenchCommand {
         @Option(names = "--rate", defaultValue = "0", description = "Offered updates/s; 0 = as fast as ACKs come.")
         double rate;
         @Option(names = "--warmup", defaultValue = "30000",
-                description = "Updates sent first and not measured, so the JIT has compiled the hot paths (default: ${DEFAULT-VALUE}).")
+                description = "Updates sent first, at the same rate, and not measured, so the JIT has compiled the hot paths for this load (default: ${DEFAULT-VALUE}).")
         int warmup;
         @Option(names = "--municipality", defaultValue = "131121", description = "Sending CS (default: ${DEFAULT-VALUE}, 世田谷区).")
         String municipality;
@@ -63,11 +63,13 @@ public final class BenchCommand {
                         keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
                 if (warmup > 0) {
                     CsSimulator.Result w = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort,
-                            municipality, tokyo.name(municipality), warmup, 0, connections, false, 7)).run();
+                            municipality, tokyo.name(municipality), warmup, rate, connections, false, 7)).run();
                     System.out.printf("warm-up: %d updates, %.0f ACK/s (not counted)%n", w.acked(), w.ackRate());
                     while (national.noticeCount() < w.acked()) {
                         GatewayProcess.sleep(100);
                     }
+                    // let the audit writer and the JIT finish with the warm-up's load before measuring
+                    GatewayProcess.sleep(10_000);
                 }
                 int before = national.noticeCount();
                 CsSimulator.Result r = new CsSimulator(
@@ -86,6 +88,9 @@ public final class BenchCommand {
                 System.out.printf("RESULT throughput %.0f ACK/s | ACK latency ms p50 %.2f p99 %.2f p99.9 %.2f%n",
                         r.ackRate(), r.latency().percentileMillis(50), r.latency().percentileMillis(99),
                         r.latency().percentileMillis(99.9));
+                System.out.printf("RESULT ACK latency ms of the second half (steady state): p50 %.2f p99 %.2f p99.9 %.2f%n",
+                        r.latency().secondHalfPercentileMillis(50), r.latency().secondHalfPercentileMillis(99),
+                        r.latency().secondHalfPercentileMillis(99.9));
                 System.out.printf("RESULT national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
                         national.noticeCount() - before, r.acked(), drain);
                 System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",

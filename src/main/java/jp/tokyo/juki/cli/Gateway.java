@@ -75,8 +75,9 @@ public final class Gateway implements AutoCloseable {
         AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
         HonninUpdateService honninService = new HonninUpdateService(database.dataSource(), hasher::hash);
-        // one writer: a connection's pipelined updates commit in the order they arrived
-        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin", 1,
+        // a connection's pipelined updates always go to the same writer, in the order they arrived
+        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin",
+                config.getInt("juki.batch.writers", 1),
                 config.getInt("juki.batch.max", 256), honninService::process);
         replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");

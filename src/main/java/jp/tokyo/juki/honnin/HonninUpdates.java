@@ -38,6 +38,12 @@ public final class HonninUpdates extends AsyncProcessorSupport implements AsyncP
         this.replies = replies;
     }
 
+    /** The connection the request came on: its updates are committed in arrival order. */
+    private static int connectionOf(Exchange exchange) {
+        Object ctx = exchange.getIn().getHeader("CamelNettyChannelHandlerContext");
+        return ctx instanceof io.netty.channel.ChannelHandlerContext c ? c.channel().id().hashCode() : 0;
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
@@ -56,7 +62,7 @@ public final class HonninUpdates extends AsyncProcessorSupport implements AsyncP
         exchange.setProperty(ExchangeKeys.PERSONS, persons);
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         try {
-            groupCommit.submit(new HonninUpdateService.Command(request, update, reply));
+            groupCommit.submit(new HonninUpdateService.Command(request, update, reply), connectionOf(exchange));
         } catch (IllegalStateException e) {
             exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E503, "gateway is stopping; nothing was applied"));
             callback.done(true);

@@ -49,6 +49,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", config.get("juki.db.embedded.shared-buffers", "256MB"))
                     .setServerConfig("wal_buffers", "16MB")
+                    // the outbox is a queue table; see V3__outbox_vacuum.sql
+                    .setServerConfig("autovacuum_naptime", "5s")
                     .setServerConfig("listen_addresses", "localhost")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Group commit: requests that arrive while a transaction is committing are gathered into the
  * next one, across connections, so one WAL flush serves many updates (DESIGN §4). There is no
  * artificial wait: a lone request is committed at once, and batches grow only under load.
- * Each request is answered by the batch processor, only after its commit.
+ * Each request is answered by the batch processor, only after its commit. Several writers may
+ * commit in parallel; each request goes to the writer of its partition (its connection), so
+ * one connection's requests are applied in the order they arrived.
  */
 public final class GroupCommit<T> extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -22,7 +24,7 @@ public final class GroupCommit<T> extends ServiceSupport {
     private final int writers;
     private final int maxBatch;
     private final Consumer<List<T>> processor;
-    private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>();
+    private final List<LinkedBlockingQueue<T>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private long statBatches;
@@ -31,25 +33,34 @@ public final class GroupCommit<T> extends ServiceSupport {
     private long statMaxNanos;
     private long statSince = System.nanoTime();
 
+    /**
+     * @param writers transactions committing in parallel; requests with the same partition key
+     *                always go to the same writer, which commits them in arrival order
+     */
     public GroupCommit(String name, int writers, int maxBatch, Consumer<List<T>> processor) {
         this.name = name;
         this.writers = writers;
         this.maxBatch = maxBatch;
         this.processor = processor;
+        for (int i = 0; i < writers; i++) {
+            queues.add(new LinkedBlockingQueue<>());
+        }
     }
 
-    public void submit(T item) {
+    /** @param partition e.g. the connection: what shares a key is committed in submission order */
+    public void submit(T item, int partition) {
         if (!running) {
             throw new IllegalStateException(name + " is not running");
         }
-        queue.add(item);
+        queues.get(Math.floorMod(partition, writers)).add(item);
     }
 
     @Override
     protected void doStart() {
         running = true;
         for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::loop, name + "-writer-" + i);
+            LinkedBlockingQueue<T> queue = queues.get(i);
+            Thread t = new Thread(() -> loop(queue), name + "-writer-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -85,7 +96,7 @@ public final class GroupCommit<T> extends ServiceSupport {
         }
     }
 
-    private void loop() {
+    private void loop(LinkedBlockingQueue<T> queue) {
         List<T> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {

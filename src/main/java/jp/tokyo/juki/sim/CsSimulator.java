@@ -136,7 +136,7 @@ public final class CsSimulator {
                     if (micros > 300_000 && System.getenv("JUKI_SIM_TRACE_SLOW") != null) {
                         System.err.printf("slow reply %d ms sent at +%.3f s%n", micros / 1000, (t0 - start) / 1e9);
                     }
-                    count(request.id(), reply, error, micros);
+                    count(request.id(), reply, error, micros, t0 - start);
                 });
                 inFlight.add(f);
                 if (inFlight.size() > 10_000) {
@@ -155,7 +155,7 @@ public final class CsSimulator {
         }
     }
 
-    private void count(String id, Reply reply, Throwable error, long micros) {
+    private void count(String id, Reply reply, Throwable error, long micros, long sentAt) {
         if (error != null) {
             failed.incrementAndGet();
             return;
@@ -163,7 +163,7 @@ public final class CsSimulator {
         if (reply.status() == Status.ACK) {
             acked.incrementAndGet();
             ackedIds.add(id);
-            latency.add(micros);
+            latency.add(micros, sentAt);
         } else if (reply.status() == Status.DUPLICATE) {
             duplicates.incrementAndGet();
         } else {
