@@ -69,10 +69,6 @@ public final class AuditTap extends ServiceSupport {
         }
     }
 
-    public String personHash(String juminhyoCode) {
-        return hasher.hash(juminhyoCode);
-    }
-
     public long published() {
         return published.get();
     }

@@ -90,8 +90,10 @@ public final class AuditWriter extends ServiceSupport {
                         insert(events);
                         session.commit();
                         written.addAndGet(events.size());
-                    } catch (SQLException e) {
-                        LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(), e.getSQLState());
+                    } catch (SQLException | RuntimeException | AssertionError e) {
+                        // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
+                        LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(),
+                                e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName());
                         session.rollback();
                         Thread.sleep(1000);
                     }

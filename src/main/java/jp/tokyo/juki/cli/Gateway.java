@@ -166,17 +166,9 @@ public final class Gateway implements AutoCloseable {
         return database;
     }
 
-    public CamelContext camelContext() {
-        return main.getCamelContext();
-    }
-
     /** The broker's plain connection factory (operator tools, tests). */
     public jakarta.jms.ConnectionFactory brokerConnectionFactory() {
         return broker.connectionFactory();
-    }
-
-    public AuditWriter auditWriter() {
-        return auditWriter;
     }
 
     @Override

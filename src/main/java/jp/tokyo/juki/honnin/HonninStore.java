@@ -225,10 +225,4 @@ final class HonninStore {
         ps.setString(i++, row.originSender());
         ps.setString(i, row.originId());
     }
-
-    static List<String> codesOf(Collection<HonninRow> rows) {
-        List<String> codes = new ArrayList<>();
-        rows.forEach(r -> codes.add(r.juminhyoCode()));
-        return codes;
-    }
 }

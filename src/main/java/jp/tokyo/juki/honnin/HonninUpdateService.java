@@ -64,7 +64,8 @@ public final class HonninUpdateService {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).reply().complete(replies.get(i));
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
             if (batch.size() > 1) {
                 LOG.warn("group of {} updates failed ({}); applying them one by one", batch.size(), describe(e));
                 for (Command c : batch) {
@@ -85,8 +86,8 @@ public final class HonninUpdateService {
                 List<Reply> replies = apply(c, batch);
                 c.commit();
                 return replies;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException | AssertionError e) {
+                rollbackQuietly(c);
                 throw e;
             }
         }
@@ -172,6 +173,14 @@ public final class HonninUpdateService {
         return replies;
     }
 
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the transaction is gone with it
+        }
+    }
+
     private static Reply duplicateOf(String id, AcceptedReply earlier) {
         JsonNode body;
         try {
@@ -182,7 +191,7 @@ public final class HonninUpdateService {
         return new Reply(id, Status.DUPLICATE, ReplyCode.valueOf(earlier.code()), "already accepted", body);
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         return e instanceof SQLException s ? "SQLState " + s.getSQLState() : e.getClass().getSimpleName();
     }
 }

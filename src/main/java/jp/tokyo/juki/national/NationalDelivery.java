@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.platform.Jms;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
@@ -156,9 +157,11 @@ public final class NationalDelivery {
                 }
             } catch (java.util.concurrent.TimeoutException e) {
                 closeClient();
+                auditUnanswered(ids, persons, i, "no answer within " + settings.timeout().toMillis() + " ms");
                 return failure != null ? failure : "no answer within " + settings.timeout().toMillis() + " ms";
             } catch (java.util.concurrent.ExecutionException e) {
                 closeClient();
+                auditUnanswered(ids, persons, i, "connection lost");
                 return failure != null ? failure : "connection lost";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -167,6 +170,13 @@ public final class NationalDelivery {
             }
         }
         return failure;
+    }
+
+    /** Notices that were sent but never answered are on the line too: each gets an audit record. */
+    private void auditUnanswered(List<String> ids, List<String> persons, int from, String why) {
+        for (int j = from; j < ids.size(); j++) {
+            notices.auditUnanswered(ids.get(j), persons.get(j), why);
+        }
     }
 
     /** Moves the page to the dead-letter queue, with why, and commits. */
@@ -219,13 +229,7 @@ public final class NationalDelivery {
     }
 
     private void closeJms() {
-        try {
-            if (jms != null) {
-                jms.close();
-            }
-        } catch (JMSException ignored) {
-            // already broken
-        }
+        Jms.closeQuietly(jms);
         jms = null;
         session = null;
         consumer = null;

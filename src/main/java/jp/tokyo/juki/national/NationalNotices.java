@@ -40,6 +40,10 @@ public final class NationalNotices {
         return new Request(idOf(outboxId), type, senderCode, outboxId, NationalDelivery.now(), null, null, body);
     }
 
+    void auditUnanswered(String id, String person, String why) {
+        audit.record("national", "out", peer, type, id, senderCode, "NO_REPLY", "E503", why, List.of(person));
+    }
+
     void audit(String id, String person, Reply reply) {
         audit.record("national", "out", peer, type, id, senderCode, reply.status().name(), reply.code().name(),
                 reply.detail(), List.of(person));

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import jp.tokyo.juki.platform.Jms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,13 +159,7 @@ public final class OutboxRelay {
     }
 
     private void closeJms() {
-        try {
-            if (jms != null) {
-                jms.close();
-            }
-        } catch (JMSException ignored) {
-            // closing a broken connection
-        }
+        Jms.closeQuietly(jms);
         jms = null;
         session = null;
         producer = null;

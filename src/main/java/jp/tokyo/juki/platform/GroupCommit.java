@@ -112,7 +112,8 @@ public final class GroupCommit<T> extends ServiceSupport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // the writer must survive anything a batch throws; the processor answers its requests
                 LOG.error("{}: batch processor failed: {}", name, e.getClass().getName());
             } finally {
                 batch.clear();

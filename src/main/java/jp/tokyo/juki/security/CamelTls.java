@@ -4,17 +4,16 @@ import java.util.List;
 import org.apache.camel.support.jsse.ClientAuthentication;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextClientParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.SSLContextServerParameters;
 import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
- * The {@link SSLContextParameters} of each gateway line. Each line has its own (camel-main's
- * global {@code camel.ssl.*} holds a single key/trust pair): the CS listener requires a client
- * certificate of a {@code cs-} identity; the national client requires the server to be
- * {@code national}.
+ * The {@link SSLContextParameters} of the CS listener (camel-main's global {@code camel.ssl.*}
+ * holds a single key/trust pair, and each line needs its own): the gateway's key, TLS 1.3, and
+ * a client certificate of a {@code cs-} identity required. The national line's client uses
+ * {@link KeyMaterial#sslContext} directly.
  */
 public final class CamelTls {
     private CamelTls() {
@@ -25,12 +24,6 @@ public final class CamelTls {
         SSLContextServerParameters server = new SSLContextServerParameters();
         server.setClientAuthentication(ClientAuthentication.REQUIRE.name());
         params.setServerParameters(server);
-        return params;
-    }
-
-    public static SSLContextParameters client(KeyMaterial keys, String identity, PeerTrustManager trust) {
-        SSLContextParameters params = base(keys, identity, trust);
-        params.setClientParameters(new SSLContextClientParameters());
         return params;
     }
 

@@ -131,12 +131,6 @@ public final class FrameClient implements AutoCloseable {
         return orderViolations.get();
     }
 
-    public int waiting() {
-        synchronized (pending) {
-            return pending.size();
-        }
-    }
-
     private void onFrame(Frame frame) {
         Pending p;
         synchronized (pending) {

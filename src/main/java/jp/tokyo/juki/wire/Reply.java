@@ -25,10 +25,6 @@ public record Reply(String inReplyTo, Status status, ReplyCode code, String deta
         return new Reply(inReplyTo, Status.DUPLICATE, code, "already accepted", body);
     }
 
-    public Reply withInReplyTo(String id) {
-        return new Reply(id, status, code, detail, body);
-    }
-
     public byte[] toBytes() {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("v", 1);
