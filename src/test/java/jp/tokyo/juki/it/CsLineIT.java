@@ -239,6 +239,26 @@ class CsLineIT {
     }
 
     @Test
+    void juminhyoCodeChangeEndsTheFormerCodeAndStartsTheNewOne() throws Exception {
+        ObjectNode record = person(CHIYODA);
+        String former = record.get("juminhyoCode").asText();
+        assertThat(send(update(CHIYODA, "MOVE_IN", record)).status()).isEqualTo(Status.ACK);
+        ObjectNode renumbered = record.deepCopy();
+        String fresh = Messages.newJuminhyoCode();
+        renumbered.put("juminhyoCode", fresh);
+        Request change = update(CHIYODA, "JUMINHYO_CODE_CHANGE", renumbered);
+        ((ObjectNode) change.body()).put("formerJuminhyoCode", former);
+
+        assertThat(send(change).status()).isEqualTo(Status.ACK);
+
+        assertThat(gw.queryString("SELECT deleted::text FROM honnin.resident WHERE juminhyo_code = ?", former)).isEqualTo("true");
+        assertThat(gw.queryString("SELECT deleted::text FROM honnin.resident WHERE juminhyo_code = ?", fresh)).isEqualTo("false");
+        Request again = update(CHIYODA, "JUMINHYO_CODE_CHANGE", renumbered.deepCopy().put("juminhyoCode", Messages.newJuminhyoCode()));
+        ((ObjectNode) again.body()).put("formerJuminhyoCode", former);
+        assertThat(send(again).code().name()).isEqualTo("E140");
+    }
+
+    @Test
     void unknownTypeIsE102() throws Exception {
         Request r = new Request(Messages.newId(), "HONNIN_GOSSIP", CHIYODA, 1, java.time.OffsetDateTime.now(), null,
                 null, jp.tokyo.juki.wire.Json.MAPPER.createObjectNode());
@@ -315,7 +335,7 @@ class CsLineIT {
                 next.with("name").put("kanji", "山田 太朗");
             }
             record = next;
-            replies.add(chiyoda.send(update(CHIYODA, reason, next)));
+            replies.add(chiyoda.send(update(CHIYODA, reason, next)));  // pipelined: no wait between them
         }
         for (CompletableFuture<Reply> r : replies) {
             assertThat(r.get(20, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
