@@ -95,7 +95,6 @@ public final class Gateway implements AutoCloseable {
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
-        main.bind("nationalFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
         CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap, csTrust::stillTrusted);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
