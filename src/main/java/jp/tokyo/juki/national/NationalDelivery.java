@@ -88,7 +88,8 @@ public final class NationalDelivery {
             if (page.isEmpty()) {
                 return 0;
             }
-            String failure = send(page);
+            boolean[] taken = new boolean[page.size()];
+            String failure = send(page, taken);
             if (failure == null) {
                 session.commit();
                 attempt = 0;
@@ -96,7 +97,7 @@ public final class NationalDelivery {
             }
             attempt++;
             if (attempt > settings.maxRedeliveries()) {
-                deadLetter(page, failure);
+                deadLetter(page, taken, failure);
                 attempt = 0;
                 return 0;
             }
@@ -128,7 +129,7 @@ public final class NationalDelivery {
     }
 
     /** Sends the page pipelined; null when every notice was taken, else why not (no personal data). */
-    private String send(List<Message> page) throws JMSException {
+    private String send(List<Message> page, boolean[] taken) throws JMSException {
         List<CompletableFuture<Reply>> replies = new ArrayList<>(page.size());
         List<String> ids = new ArrayList<>(page.size());
         List<String> persons = new ArrayList<>(page.size());
@@ -152,7 +153,8 @@ public final class NationalDelivery {
             try {
                 Reply r = replies.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 notices.audit(ids.get(i), persons.get(i), r);
-                if (r.status() == Status.NACK && failure == null) {
+                taken[i] = r.status() != Status.NACK;
+                if (!taken[i] && failure == null) {
                     failure = "answered NACK " + r.code();
                 }
             } catch (java.util.concurrent.TimeoutException e) {
@@ -179,9 +181,18 @@ public final class NationalDelivery {
         }
     }
 
-    /** Moves the page to the dead-letter queue, with why, and commits. */
-    private void deadLetter(List<Message> page, String failure) throws JMSException {
-        for (Message m : page) {
+    /**
+     * Moves the notices of the page that the national server did not take to the dead-letter
+     * queue, with why, and commits (those it took are done).
+     */
+    private void deadLetter(List<Message> page, boolean[] taken, String failure) throws JMSException {
+        List<Message> dead = new ArrayList<>();
+        for (int i = 0; i < page.size(); i++) {
+            if (!taken[i]) {
+                dead.add(page.get(i));
+            }
+        }
+        for (Message m : dead) {
             TextMessage copy = session.createTextMessage(((TextMessage) m).getText());
             for (String p : List.of("JMSXGroupID", OutboxRelay.ORIGIN_SENDER, OutboxRelay.ORIGIN_ID)) {
                 copy.setStringProperty(p, m.getStringProperty(p));
@@ -193,7 +204,7 @@ public final class NationalDelivery {
             deadLetters.send(copy);
         }
         session.commit();
-        for (Message m : page) {
+        for (Message m : dead) {
             String origin = m.getStringProperty(OutboxRelay.ORIGIN_SENDER);
             LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
                     m.getStringProperty(OutboxRelay.ORIGIN_ID), settings.maxRedeliveries() + 1, failure);
