@@ -62,6 +62,9 @@ public final class NationalSimulator implements AutoCloseable {
     private final Channel server;
 
     private NationalSimulator(SSLContext tls, int port, Path recordFile) throws IOException {
+        if (recordFile != null && recordFile.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(recordFile.toAbsolutePath().getParent());
+        }
         this.record = recordFile == null ? null : Files.newBufferedWriter(recordFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
