@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ public final class AuditTap extends ServiceSupport {
     private final PersonHasher hasher;
     private final ObjectMapper mapper = new ObjectMapper();
     private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(200_000);
-    private final AtomicLong published = new AtomicLong();
     private volatile boolean running;
     private Thread publisher;
 
@@ -67,10 +65,6 @@ public final class AuditTap extends ServiceSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public long published() {
-        return published.get();
     }
 
     @Override
@@ -107,7 +101,6 @@ public final class AuditTap extends ServiceSupport {
                     }
                     producer.send(session.createTextMessage(toJson(batch)));
                     session.commit();
-                    published.addAndGet(batch.size());
                     batch.clear();
                 }
             } catch (JMSException e) {

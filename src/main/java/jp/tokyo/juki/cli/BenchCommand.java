@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.platform.Ports;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +49,7 @@ public final class BenchCommand {
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
-            int csPort = GatewayProcess.freePort();
+            int csPort = Ports.free();
             List<String> extra = new java.util.ArrayList<>(List.of("--keystores", keystores.toString()));
             set.forEach((k, v) -> {
                 extra.add("--set");

@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.platform.Ports;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.sim.CsSimulator;
-import jp.tokyo.juki.sim.Latencies;
 import jp.tokyo.juki.sim.NationalSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         deleteTree(data);
         Files.createDirectories(data);
         KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
-        int csPort = GatewayProcess.freePort();
+        int csPort = Ports.free();
         try (NationalSimulator national = NationalSimulator.start(
                 keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0,
                 data.resolve("national-notices.jsonl"));
@@ -105,8 +106,6 @@ public final class DemoCommand implements Callable<Integer> {
             results.forEach(r -> Reports.printCs(System.out, r));
             Map<String, Long> refused = new TreeMap<>();
             results.forEach(r -> r.nackByCode().forEach((k, v) -> refused.merge(k, v, Long::sum)));
-            Latencies all = new Latencies();
-            results.forEach(r -> { /* per-CS percentiles printed above */ });
             long sent = results.stream().mapToLong(CsSimulator.Result::sent).sum();
             long dups = results.stream().mapToLong(CsSimulator.Result::duplicates).sum();
             boolean badOk = results.stream().flatMap(r -> r.bad().stream()).allMatch(CsSimulator.BadOutcome::asExpected);

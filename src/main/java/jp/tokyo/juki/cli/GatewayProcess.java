@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.platform.Ports;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ final class GatewayProcess implements AutoCloseable {
 
     static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
-        int dbPort = freePort();
+        int dbPort = Ports.free();
         Path log = data.resolve("gateway.log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -129,12 +131,6 @@ final class GatewayProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

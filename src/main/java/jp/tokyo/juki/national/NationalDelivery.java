@@ -12,8 +12,6 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -251,9 +249,5 @@ public final class NationalDelivery {
     public synchronized void close() {
         closeClient();
         closeJms();
-    }
-
-    static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.ofHours(9));
     }
 }

@@ -1,6 +1,8 @@
 package jp.tokyo.juki.national;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.wire.Reply;
@@ -37,7 +39,7 @@ public final class NationalNotices {
     }
 
     Request notice(long outboxId, JsonNode body) {
-        return new Request(idOf(outboxId), type, senderCode, outboxId, NationalDelivery.now(), null, null, body);
+        return new Request(idOf(outboxId), type, senderCode, outboxId, OffsetDateTime.now(ZoneOffset.ofHours(9)), null, null, body);
     }
 
     void auditUnanswered(String id, String person, String why) {

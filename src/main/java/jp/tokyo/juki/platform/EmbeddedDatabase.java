@@ -42,7 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
-                    .setPort(config.getInt("juki.db.embedded.port", 0) == 0 ? freePort() : config.getInt("juki.db.embedded.port", 0))
+                    .setPort(config.getInt("juki.db.embedded.port", 0) == 0 ? Ports.free() : config.getInt("juki.db.embedded.port", 0))
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
@@ -93,9 +93,4 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,14 +67,6 @@ public final class KeyMaterial {
             ks.load(in, password);
         }
         return ks;
-    }
-
-    public X509Certificate certificate(String identity) throws IOException {
-        return Pem.readCertificate(dir.resolve(identity + ".pem"));
-    }
-
-    public PrivateKey privateKey(String identity) throws IOException {
-        return Pem.readPrivateKey(dir.resolve(identity + ".key.pem"));
     }
 
     public PeerTrustManager trustManager(Predicate<String> allowedCn, String line) {

@@ -46,12 +46,6 @@ public final class RevocationList {
         return current != null && current.isRevoked(cert);
     }
 
-    /** When the CRL in force was issued, for the health check. */
-    public Instant thisUpdate() {
-        X509CRL current = crl;
-        return current == null ? null : current.getThisUpdate().toInstant();
-    }
-
     private void refreshIfDue() {
         Instant now = clock.instant();
         if (Duration.between(lastCheck, now).compareTo(checkEvery) < 0) {

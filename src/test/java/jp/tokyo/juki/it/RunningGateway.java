@@ -1,7 +1,5 @@
 package jp.tokyo.juki.it;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import jp.tokyo.juki.cli.Gateway;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.sim.NationalSimulator;
 
@@ -35,8 +34,8 @@ final class RunningGateway implements AutoCloseable {
 
     static RunningGateway start(boolean withNational, Map<String, String> extra) throws Exception {
         Path data = Files.createTempDirectory("juki-it");
-        int csPort = freePort();
-        int nationalPort = freePort();
+        int csPort = Ports.free();
+        int nationalPort = Ports.free();
         NationalSimulator national = withNational
                 ? NationalSimulator.start(TestPki.national(), nationalPort, null) : null;
         Map<String, String> overrides = new HashMap<>(Map.of(
@@ -101,9 +100,4 @@ final class RunningGateway implements AutoCloseable {
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }
