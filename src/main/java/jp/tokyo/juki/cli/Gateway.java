@@ -90,7 +90,9 @@ public final class Gateway implements AutoCloseable {
         main = new Main();
         main.setInitialProperties(config.asProperties());
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
-        PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs");
+        // refused handshakes are audited like every other refusal
+        PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs", (peer, why) ->
+                auditTap.record("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
         main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());

@@ -73,6 +73,12 @@ public final class KeyMaterial {
         return new PeerTrustManager(ca, crl, allowedCn, line);
     }
 
+    /** As above, telling {@code onRefusal} (peer CN or null, reason) of every certificate refused. */
+    public PeerTrustManager trustManager(Predicate<String> allowedCn, String line,
+                                         java.util.function.BiConsumer<String, String> onRefusal) {
+        return new PeerTrustManager(ca, crl, allowedCn, line, onRefusal);
+    }
+
     /** A TLS 1.3 context presenting {@code identity} and trusting only peers that {@code allowedCn} admits. */
     public SSLContext sslContext(String identity, Predicate<String> allowedCn, String line)
             throws IOException, GeneralSecurityException {

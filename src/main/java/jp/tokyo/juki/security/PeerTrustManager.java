@@ -23,43 +23,51 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     private final RevocationList crl;
     private final Predicate<String> allowedCn;
     private final String line;
+    private final java.util.function.BiConsumer<String, String> onRefusal;
 
     /**
      * @param line      a name for logs ("cs", "national")
      * @param allowedCn which subject CNs may appear on this line
      */
     public PeerTrustManager(X509Certificate ca, RevocationList crl, Predicate<String> allowedCn, String line) {
+        this(ca, crl, allowedCn, line, (peer, why) -> { });
+    }
+
+    /** @param onRefusal told (peer CN or null, reason) of every certificate refused, for the audit */
+    public PeerTrustManager(X509Certificate ca, RevocationList crl, Predicate<String> allowedCn, String line,
+                            java.util.function.BiConsumer<String, String> onRefusal) {
         this.ca = ca;
         this.crl = crl;
         this.allowedCn = allowedCn;
         this.line = line;
+        this.onRefusal = onRefusal;
     }
 
     /** Checks a peer chain; the message of the exception says why, without personal data. */
     public void check(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw refuse("no certificate");
+            throw refuse(null, "no certificate");
         }
         X509Certificate leaf = chain[0];
+        String peer = Identities.commonName(leaf);
         if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-            throw refuse("certificate not issued by the network CA");
+            throw refuse(peer, "certificate not issued by the network CA");
         }
         try {
             leaf.verify(ca.getPublicKey());
         } catch (GeneralSecurityException e) {
-            throw refuse("certificate signature is not the network CA's");
+            throw refuse(peer, "certificate signature is not the network CA's");
         }
         try {
             leaf.checkValidity();
         } catch (CertificateException e) {
-            throw refuse("certificate expired or not yet valid");
+            throw refuse(peer, "certificate expired or not yet valid");
         }
         if (crl.isRevoked(leaf)) {
-            throw refuse("certificate revoked (serial " + leaf.getSerialNumber().toString(16) + ")");
+            throw refuse(peer, "certificate revoked (serial " + leaf.getSerialNumber().toString(16) + ")");
         }
-        String cn = Identities.commonName(leaf);
-        if (cn == null || !allowedCn.test(cn)) {
-            throw refuse("identity '" + cn + "' may not connect on this line");
+        if (peer == null || !allowedCn.test(peer)) {
+            throw refuse(peer, "identity '" + peer + "' may not connect on this line");
         }
     }
 
@@ -86,8 +94,9 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    private CertificateException refuse(String why) {
+    private CertificateException refuse(String peer, String why) {
         LOG.warn("TLS peer refused on {} line: {}", line, why);
+        onRefusal.accept(peer, why);
         return new CertificateException(why);
     }
 

@@ -63,8 +63,11 @@ class CertificateRefusalIT {
     }
 
     @Test
-    void anExpiredCertificateIsRefused() {
+    void anExpiredCertificateIsRefusedAndTheRefusalIsAudited() {
         assertRefused(assertDoesNotThrow(() -> TestPki.cs(TestPki.EXPIRED)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> gw.queryLong(
+                "SELECT count(*) FROM audit.record WHERE msg_type = 'TLS_HANDSHAKE' AND peer = ? AND code = 'TLS' "
+                        + "AND detail LIKE '%expired%'", Identities.cs(TestPki.EXPIRED)) >= 1);
     }
 
     @Test
