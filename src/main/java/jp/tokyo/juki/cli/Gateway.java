@@ -48,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private OutboxRelay honninRelay;
     private NationalDelivery honninDelivery;
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
+    private List<AutoCloseable> wired = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
 
     public Gateway(GatewayConfig config) {
@@ -74,7 +75,8 @@ public final class Gateway implements AutoCloseable {
 
         AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
-        HonninUpdateService honninService = new HonninUpdateService(database.dataSource(), hasher::hash);
+        javax.sql.DataSource honninDb = database.forRole(EmbeddedDatabase.HONNIN_ROLE);
+        HonninUpdateService honninService = new HonninUpdateService(honninDb, hasher::hash);
         // a connection's pipelined updates always go to the same writer, in the order they arrived
         GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin",
                 config.getInt("juki.batch.writers", 1),
@@ -84,7 +86,7 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        honninRelay = new OutboxRelay(database.dataSource(), broker.connectionFactory(), "honnin.national_outbox",
+        honninRelay = new OutboxRelay(honninDb, broker.connectionFactory(), "honnin.national_outbox",
                 Broker.NATIONAL_HONNIN_QUEUE, 0x4a554b4901L, config.getInt("juki.relay.page", 500));
 
         main = new Main();
@@ -97,7 +99,8 @@ public final class Gateway implements AutoCloseable {
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
-        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "PING"), auditTap, csTrust::stillTrusted);
+        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
+                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
             replyOrder.enter(exchange);
@@ -129,6 +132,11 @@ public final class Gateway implements AutoCloseable {
                 // next page
             }
         });
+        Assembly assembly = new Assembly(config, tokyo, keys, hasher, database, broker, auditTap, main, null);
+        wired = assembly.onClose();
+        ConsistencyWiring.wire(assembly);
+        NationalQueryWiring.wire(assembly);
+        LinkWiring.wire(assembly);
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(auditWriter, auditTap, honninCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
@@ -186,6 +194,14 @@ public final class Gateway implements AutoCloseable {
             services.get(i).stop();
         }
         services = List.of();
+        for (int i = wired.size() - 1; i >= 0; i--) {
+            try {
+                wired.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("{} did not close cleanly: {}", wired.get(i).getClass().getSimpleName(), e.getClass().getSimpleName());
+            }
+        }
+        wired = List.of();
         if (replyExecutor != null) {
             replyExecutor.shutdown();
         }

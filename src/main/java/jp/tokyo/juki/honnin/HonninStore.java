@@ -19,7 +19,7 @@ import jp.tokyo.juki.record.Name;
 
 /** The SQL of the honnin store; every method works inside the caller's transaction. */
 final class HonninStore {
-    private static final String COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
+    static final String COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
             + "address_text, address_gaiji_count, my_number, reason, change_date, retention_flag, kana_normalized, "
             + "municipality_code, aza_code, operator_id, terminal_id, updated_at, notified_date, gaiji_flag, deleted, "
             + "update_seq, name_gaiji_change_seq, address_gaiji_change_seq, former_surname_kanji, "
@@ -165,7 +165,8 @@ final class HonninStore {
         }
     }
 
-    private static HonninRow read(ResultSet rs) throws SQLException {
+    /** One row of {@code honnin.resident} (or its history) as selected with {@link #COLUMNS}. */
+    static HonninRow read(ResultSet rs) throws SQLException {
         Name name = new Name(rs.getString("name_kanji"), rs.getString("name_kana"), rs.getInt("name_gaiji_count"),
                 rs.getInt("name_gaiji_change_seq"));
         Address address = new Address(rs.getString("address_text"), rs.getInt("address_gaiji_count"),

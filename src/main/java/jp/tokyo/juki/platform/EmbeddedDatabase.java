@@ -21,14 +21,22 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+    /** The login role of the honnin flows (schema honnin only). */
+    public static final String HONNIN_ROLE = "juki_honnin";
+    /** The login role of the fuhyo flows (schema fuhyo only). */
+    public static final String FUHYO_ROLE = "juki_fuhyo";
+
     private final EmbeddedPostgres embedded;
     private final HikariDataSource dataSource;
     private final String jdbcUrl;
+    private final GatewayConfig config;
+    private final java.util.Map<String, HikariDataSource> rolePools = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private EmbeddedDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl) {
+    private EmbeddedDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, GatewayConfig config) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
+        this.config = config;
     }
 
     public static EmbeddedDatabase start(GatewayConfig config) throws IOException {
@@ -58,23 +66,43 @@ public final class EmbeddedDatabase implements AutoCloseable {
             user = "postgres";
             LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
         }
+        HikariDataSource ds = pool(config, url, user, password, config.getInt("juki.db.admin.pool-size", 4), "juki-db");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return new EmbeddedDatabase(embedded, ds, url, config);
+    }
+
+    private static HikariDataSource pool(GatewayConfig config, String url, String user, String password, int size,
+                                         String name) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         hc.setUsername(user);
         hc.setPassword(password);
-        hc.setMaximumPoolSize(config.getInt("juki.db.pool-size", 16));
-        hc.setPoolName("juki-db");
+        hc.setMaximumPoolSize(size);
+        hc.setPoolName(name);
         hc.setConnectionTimeout(config.getInt("juki.db.connect-timeout-ms", 5000));
         hc.setInitializationFailTimeout(30_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        HikariDataSource ds = new HikariDataSource(hc);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return new EmbeddedDatabase(embedded, ds, url);
+        return new HikariDataSource(hc);
     }
 
+    /**
+     * The owner's connections: migrations, the audit writer and operator tools. The store flows
+     * use {@link #forRole} instead.
+     */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A pool logged in as one of the store roles ({@link #HONNIN_ROLE}, {@link #FUHYO_ROLE}, …),
+     * which can reach only its own schema. {@code juki.db.<role>.user}, {@code .password} and
+     * {@code .pool-size} override the defaults (the role's name, no password, 4 connections).
+     */
+    public DataSource forRole(String role) {
+        return rolePools.computeIfAbsent(role, r -> pool(config, jdbcUrl, config.get("juki.db." + r + ".user", r),
+                config.get("juki.db." + r + ".password", ""), config.getInt("juki.db." + r + ".pool-size", 4),
+                "juki-db-" + r));
     }
 
     public String jdbcUrl() {
@@ -83,6 +111,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        rolePools.values().forEach(HikariDataSource::close);
         dataSource.close();
         if (embedded != null) {
             try {

@@ -46,15 +46,25 @@ public final class HonninUpdateReader {
         } else if (body.has("formerJuminhyoCode")) {
             throw Violation.item("body.formerJuminhyoCode", "only with reason JUMINHYO_CODE_CHANGE");
         }
-        HonninRecord record = readRecord(Items.object(body, "record", "body.record", RECORD, RECORD_REQUIRED), sender);
+        HonninRecord record = readRecordMembers(Items.object(body, "record", "body.record", RECORD, RECORD_REQUIRED),
+                sender, "body.record");
         if (formerCode != null && formerCode.equals(record.juminhyoCode())) {
             throw Violation.item("body.formerJuminhyoCode", "must differ from record.juminhyoCode");
         }
         return new HonninUpdate(record, reason, changeDate, formerCode);
     }
 
-    private HonninRecord readRecord(JsonNode r, String sender) throws Violation {
-        String p = "body.record";
+    /**
+     * Reads one honnin record (PROTOCOL §3.1) wherever it stands (a consistency chunk, …);
+     * {@code address.municipalityCode} must equal {@code sender}.
+     *
+     * @param path how violations name the record, e.g. {@code body.records[3]}
+     */
+    public HonninRecord readRecord(JsonNode r, String sender, String path) throws Violation {
+        return readRecordMembers(Items.checkObject(r, path, RECORD, RECORD_REQUIRED), sender, path);
+    }
+
+    private HonninRecord readRecordMembers(JsonNode r, String sender, String p) throws Violation {
         String code = Items.juminhyoCode(r, "juminhyoCode", p + ".juminhyoCode");
         Name name = readName(Items.object(r, "name", p + ".name", NAME, NAME), p + ".name");
         String birthDate = Items.date(r, "birthDate", p + ".birthDate", false);
