@@ -11,7 +11,11 @@ import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
 import jp.tokyo.juki.honnin.HonninUpdateService;
-import jp.tokyo.juki.honnin.HonninUpdates;
+import jp.tokyo.juki.cs.UpdateRequests;
+import jp.tokyo.juki.fuhyo.FuhyoUpdateService;
+import jp.tokyo.juki.platform.UpdateBatch;
+import jp.tokyo.juki.record.FuhyoUpdateReader;
+import jp.tokyo.juki.record.Reason;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
 import jp.tokyo.juki.national.OutboxRelay;
@@ -45,8 +49,8 @@ public final class Gateway implements AutoCloseable {
     private Broker broker;
     private Main main;
     private AuditWriter auditWriter;
-    private OutboxRelay honninRelay;
-    private NationalDelivery honninDelivery;
+    private final List<OutboxRelay> relays = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<NationalDelivery> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
     private List<AutoCloseable> wired = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
@@ -75,19 +79,11 @@ public final class Gateway implements AutoCloseable {
 
         AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
-        javax.sql.DataSource honninDb = database.forRole(EmbeddedDatabase.HONNIN_ROLE);
-        HonninUpdateService honninService = new HonninUpdateService(honninDb, hasher::hash);
-        // a connection's pipelined updates always go to the same writer, in the order they arrived
-        GroupCommit<HonninUpdateService.Command> honninCommit = new GroupCommit<>("honnin",
-                config.getInt("juki.batch.writers", 1),
-                config.getInt("juki.batch.max", 256), honninService::process);
         replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");
             t.setDaemon(true);
             return t;
         });
-        honninRelay = new OutboxRelay(honninDb, broker.connectionFactory(), "honnin.national_outbox",
-                Broker.NATIONAL_HONNIN_QUEUE, 0x4a554b4901L, config.getInt("juki.relay.page", 500));
 
         main = new Main();
         main.setInitialProperties(config.asProperties());
@@ -99,7 +95,7 @@ public final class Gateway implements AutoCloseable {
         int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
         main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
-        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
+        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
                 "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
@@ -114,37 +110,83 @@ public final class Gateway implements AutoCloseable {
             cs.encode(exchange);
             replyOrder.wrap(exchange);
         });
-        main.bind("honninUpdates", new HonninUpdates(new HonninUpdateReader(tokyo), honninCommit, replyExecutor));
-        main.bind("honninOutboxRelay", honninRelay);
-        javax.net.ssl.SSLContext nationalTls = keys.sslContext(Identities.GATEWAY,
-                Identities.exactly(Identities.NATIONAL), "national");
-        NationalDelivery.Settings national = new NationalDelivery.Settings(
-                config.get("juki.national.host", "localhost"), config.getInt("juki.national.port", 7543),
-                config.getMillis("juki.national.timeout-ms", 10_000), config.getInt("juki.national.page", 200),
-                config.getInt("juki.national.max-redeliveries", 20), config.getMillis("juki.national.redelivery-delay-ms", 500),
-                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
-        honninDelivery = new NationalDelivery(broker.connectionFactory(), Broker.NATIONAL_HONNIN_QUEUE,
-                () -> nationalTls, national, new NationalNotices("HONNIN_NOTICE", "HN", Municipalities.PREFECTURE_CODE,
-                Identities.NATIONAL, auditTap), auditTap);
-        main.bind("nationalHonninDelivery", (Processor) exchange -> {
-            // a few full pages per tick, then give the route a chance to stop
-            for (int i = 0; i < 10 && honninDelivery.deliverPage() == national.page(); i++) {
-                // next page
-            }
-        });
         Assembly assembly = new Assembly(config, tokyo, keys, hasher, database, broker, auditTap, main, null);
         wired = assembly.onClose();
+        HonninUpdateReader honninReader = new HonninUpdateReader(tokyo);
+        GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, new HonninUpdateService(
+                database.forRole(EmbeddedDatabase.HONNIN_ROLE), hasher::hash), honninReader::read, u ->
+                u.formerJuminhyoCode() == null ? List.of(u.record().juminhyoCode())
+                        : List.of(u.record().juminhyoCode(), u.formerJuminhyoCode()));
+        FuhyoUpdateReader fuhyoReader = new FuhyoUpdateReader(tokyo);
+        GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, new FuhyoUpdateService(
+                database.forRole(EmbeddedDatabase.FUHYO_ROLE), hasher::hash), fuhyoReader::read, u ->
+                u.reason() == Reason.JUMINHYO_CODE_CHANGE
+                        ? List.of(u.record().juminhyoCode(), u.record().formerJuminhyoCode())
+                        : List.of(u.record().juminhyoCode()));
         ConsistencyWiring.wire(assembly);
         NationalQueryWiring.wire(assembly);
         LinkWiring.wire(assembly);
         // started before the routes and stopped after them, so in-flight work drains
-        services = List.of(auditWriter, auditTap, honninCommit);
+        services = List.of(auditWriter, auditTap, honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
         main.start();
         LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
                 config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
                 config.get("juki.national.port", "7543"));
         return this;
+    }
+
+    /**
+     * How one store reaches its national server: the schema whose outbox is relayed, the queue,
+     * the notice type and envelope id prefix, the server's identity and configuration keys, and
+     * the advisory lock that makes one relay per outbox run across gateway nodes.
+     */
+    private record StoreLine(String name, String beanPrefix, String queue, long relayLock, String noticeType,
+                             String idPrefix, String peer, String configPrefix, int defaultPort) {
+    }
+
+    private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", Broker.NATIONAL_HONNIN_QUEUE,
+            0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, "juki.national", 7543);
+    private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", Broker.NATIONAL_FUHYO_QUEUE,
+            0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
+
+    /**
+     * One store's flow: the CS route's update step ({@code <store>Updates}) in front of the
+     * store's group commit, the outbox relay ({@code <store>OutboxRelay}) and the delivery to its
+     * national server ({@code national<Store>Delivery}). Both stores share the national page,
+     * timeout and retry settings ({@code juki.national.*}); host and port are per server.
+     */
+    private <U> GroupCommit<UpdateBatch.Command<U>> wireStore(Assembly a, StoreLine line, UpdateBatch<U> service,
+                                                             UpdateRequests.BodyReader<U> reader,
+                                                             java.util.function.Function<U, List<String>> persons)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        // a connection's pipelined updates always go to the same writer, in the order they arrived
+        GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
+                config.getInt("juki.batch.max", 256), service::process);
+        a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor));
+        OutboxRelay relay = new OutboxRelay(database.forRole(line.name().equals("honnin") ? EmbeddedDatabase.HONNIN_ROLE
+                : EmbeddedDatabase.FUHYO_ROLE), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
+                line.relayLock(), config.getInt("juki.relay.page", 500));
+        relays.add(relay);
+        a.bind(line.name() + "OutboxRelay", relay);
+        javax.net.ssl.SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
+        NationalDelivery.Settings settings = new NationalDelivery.Settings(
+                config.get(line.configPrefix() + ".host", "localhost"), config.getInt(line.configPrefix() + ".port",
+                line.defaultPort()), config.getMillis("juki.national.timeout-ms", 10_000),
+                config.getInt("juki.national.page", 200), config.getInt("juki.national.max-redeliveries", 20),
+                config.getMillis("juki.national.redelivery-delay-ms", 500),
+                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
+        NationalDelivery delivery = new NationalDelivery(broker.connectionFactory(), line.queue(), () -> tls, settings,
+                new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
+                        a.audit()), a.audit());
+        deliveries.add(delivery);
+        a.bind("national" + line.beanPrefix() + "Delivery", (Processor) exchange -> {
+            // a few full pages per tick, then give the route a chance to stop
+            for (int i = 0; i < 10 && delivery.deliverPage() == settings.page(); i++) {
+                // next page
+            }
+        });
+        return commit;
     }
 
     /**
@@ -205,12 +247,8 @@ public final class Gateway implements AutoCloseable {
         if (replyExecutor != null) {
             replyExecutor.shutdown();
         }
-        if (honninRelay != null) {
-            honninRelay.close();
-        }
-        if (honninDelivery != null) {
-            honninDelivery.close();
-        }
+        relays.forEach(OutboxRelay::close);
+        deliveries.forEach(NationalDelivery::close);
         try {
             if (broker != null) {
                 broker.close();

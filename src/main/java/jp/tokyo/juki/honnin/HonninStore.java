@@ -31,19 +31,6 @@ final class HonninStore {
             java.util.Arrays.stream(COLUMNS.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
                     .map(c -> c + " = EXCLUDED." + c).toList());
 
-    /** The accepted reply kept for a (sender, id). */
-    record AcceptedReply(String code, String detail, String body) {
-    }
-
-    record RequestKey(String sender, String id) {
-    }
-
-    record OutboxEntry(String personKey, String originSender, String originId, String notice) {
-    }
-
-    record Accepted(RequestKey key, String code, String detail, String body) {
-    }
-
     /** The current rows of these persons, locked for this transaction (in code order, so batches never deadlock). */
     Map<String, HonninRow> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
         Map<String, HonninRow> rows = new HashMap<>();
@@ -61,42 +48,6 @@ final class HonninStore {
             }
         }
         return rows;
-    }
-
-    Map<RequestKey, AcceptedReply> findAccepted(Connection c, Collection<RequestKey> keys) throws SQLException {
-        Map<RequestKey, AcceptedReply> found = new HashMap<>();
-        if (keys.isEmpty()) {
-            return found;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.sender, a.request_id, a.code, a.detail, a.reply_body "
-                + "FROM honnin.accepted_request a JOIN unnest(?::text[], ?::text[]) AS k(sender, request_id) "
-                + "ON a.sender = k.sender::bpchar AND a.request_id = k.request_id")) {
-            ps.setArray(1, c.createArrayOf("text", keys.stream().map(RequestKey::sender).toArray()));
-            ps.setArray(2, c.createArrayOf("text", keys.stream().map(RequestKey::id).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(new RequestKey(rs.getString(1), rs.getString(2)),
-                            new AcceptedReply(rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        return found;
-    }
-
-    long[] nextSeqs(Connection c, int n) throws SQLException {
-        long[] seqs = new long[n];
-        if (n == 0) {
-            return seqs;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('honnin.update_seq') FROM generate_series(1, ?)")) {
-            ps.setInt(1, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < n && rs.next(); i++) {
-                    seqs[i] = rs.getLong(1);
-                }
-            }
-        }
-        return seqs;
     }
 
     /** Superseded versions with the sequence number of the update that superseded each. */
@@ -123,42 +74,6 @@ final class HonninStore {
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
             for (HonninRow row : rows) {
                 bind(ps, row);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    void insertOutbox(Connection c, List<OutboxEntry> entries) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO honnin.national_outbox (person_key, origin_sender, origin_id, notice) VALUES (?,?,?,?)")) {
-            for (OutboxEntry e : entries) {
-                ps.setString(1, e.personKey());
-                ps.setString(2, e.originSender());
-                ps.setString(3, e.originId());
-                ps.setString(4, e.notice());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    void insertAccepted(Connection c, List<Accepted> accepted, Instant at) throws SQLException {
-        if (accepted.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO honnin.accepted_request "
-                + "(sender, request_id, code, detail, reply_body, accepted_at) VALUES (?,?,?,?,?,?)")) {
-            for (Accepted a : accepted) {
-                ps.setString(1, a.key().sender());
-                ps.setString(2, a.key().id());
-                ps.setString(3, a.code());
-                ps.setString(4, a.detail());
-                ps.setString(5, a.body());
-                ps.setTimestamp(6, Timestamp.from(at));
                 ps.addBatch();
             }
             ps.executeBatch();

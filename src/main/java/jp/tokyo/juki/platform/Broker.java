@@ -25,6 +25,7 @@ public final class Broker implements AutoCloseable {
     private static final AtomicInteger VM_IDS = new AtomicInteger();
 
     public static final String NATIONAL_HONNIN_QUEUE = "juki.national.honnin";
+    public static final String NATIONAL_FUHYO_QUEUE = "juki.national.fuhyo";
     public static final String AUDIT_QUEUE = "juki.audit";
 
     private final EmbeddedActiveMQ embedded;

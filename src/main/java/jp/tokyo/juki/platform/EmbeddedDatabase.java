@@ -62,7 +62,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("listen_addresses", "localhost")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            url = embedded.getJdbcUrl("postgres", "postgres");
+            // no user in the URL: pgjdbc lets URL parameters override the pool's user, and each
+            // store's pool must log in as its own role
+            url = "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres";
             user = "postgres";
             LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
         }

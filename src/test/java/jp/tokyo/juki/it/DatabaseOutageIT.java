@@ -49,7 +49,7 @@ class DatabaseOutageIT {
 
     /** Lets nobody (or everybody again) connect to the gateway's database, and drops who is connected. */
     private static void setConnections(String postgresUrl, boolean allowed) throws Exception {
-        String template = postgresUrl.replace("/postgres?", "/template1?");
+        String template = postgresUrl.replaceFirst("/postgres$", "/template1");
         try (Connection c = DriverManager.getConnection(template, "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS " + allowed);

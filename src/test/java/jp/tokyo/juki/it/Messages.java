@@ -71,6 +71,49 @@ final class Messages {
                 "op-0001", "term-01", body);
     }
 
+    /** A valid fuhyo record of a person whose family-register annex {@code managing} keeps, living in Tokyo. */
+    static ObjectNode fuhyoPerson(String managing) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("juminhyoCode", newJuminhyoCode());
+        ObjectNode name = r.putObject("name");
+        name.put("kanji", "鈴木 花子");
+        name.put("kana", "スズキ ハナコ");
+        name.put("gaijiCount", 0);
+        r.put("birthDate", "1975-12-03");
+        r.put("sex", "2");
+        ObjectNode address = r.putObject("address");
+        address.put("municipalityCode", "131130");
+        address.put("text", "東京都渋谷区宇田川町１番１号");
+        address.put("gaijiCount", 0);
+        ObjectNode last = r.putObject("lastAddress");
+        last.put("text", "東京都渋谷区宇田川町１番１号");
+        last.put("gaijiCount", 0);
+        r.put("managingMunicipalityCode", managing);
+        r.put("status", "0");
+        r.put("gaijiFlag", "0");
+        r.put("gaijiPattern", "");
+        r.put("noticeKind", "ENTRY");
+        return r;
+    }
+
+    /** The same person after moving abroad (国外転出者). */
+    static ObjectNode abroad(ObjectNode fuhyoRecord) {
+        ObjectNode r = fuhyoRecord.deepCopy();
+        r.with("address").put("text", "国外");
+        r.put("status", "1");
+        r.put("noticeKind", "CHANGE");
+        return r;
+    }
+
+    static Request fuhyoUpdate(String sender, String reason, ObjectNode record) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("record", record);
+        body.put("reason", reason);
+        body.put("changeDate", LocalDate.now(ZoneId.of("Asia/Tokyo")).minusDays(1).toString());
+        return new Request(newId(), "FUHYO_UPDATE", sender, SEQ.incrementAndGet(), OffsetDateTime.now(ZoneOffset.ofHours(9)),
+                "op-0001", "term-01", body);
+    }
+
     static Request ping(String sender) {
         return new Request(newId(), "PING", sender, SEQ.incrementAndGet(), OffsetDateTime.now(ZoneOffset.ofHours(9)),
                 null, null, Json.MAPPER.createObjectNode());

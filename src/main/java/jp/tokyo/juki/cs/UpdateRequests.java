@@ -1,15 +1,14 @@
-package jp.tokyo.juki.honnin;
+package jp.tokyo.juki.cs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import jp.tokyo.juki.cs.Refusals;
+import java.util.function.Function;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.platform.GroupCommit;
-import jp.tokyo.juki.record.HonninUpdate;
-import jp.tokyo.juki.record.HonninUpdateReader;
+import jp.tokyo.juki.platform.UpdateBatch;
 import jp.tokyo.juki.record.Violation;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
@@ -20,20 +19,34 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
- * The {@code HONNIN_UPDATE} step of the CS route: checks the body's items, hands the update to
- * the group commit and continues the route once its transaction has committed (or refused it).
- * Asynchronous: the connection's next request is read meanwhile, and {@code ReplyOrder} keeps
- * the replies in request order.
+ * The update step of the CS route for one store ({@code HONNIN_UPDATE}, {@code FUHYO_UPDATE}):
+ * checks the body's items, hands the update to the store's group commit and continues the
+ * route once its transaction has committed (or refused it). Asynchronous: the connection's
+ * next request is read meanwhile, and {@link ReplyOrder} keeps the replies in request order.
+ *
+ * @param <U> the store's checked update
  */
-public final class HonninUpdates extends AsyncProcessorSupport implements AsyncProcessor {
-    private final HonninUpdateReader reader;
-    private final GroupCommit<HonninUpdateService.Command> groupCommit;
+public final class UpdateRequests<U> extends AsyncProcessorSupport implements AsyncProcessor {
+
+    /** Reads and checks an update body (PROTOCOL §3); rules that need the store come later. */
+    @FunctionalInterface
+    public interface BodyReader<U> {
+        U read(JsonNode body, String sender, LocalDate today) throws Violation;
+    }
+
+    private final BodyReader<U> reader;
+    private final Function<U, List<String>> persons;
+    private final GroupCommit<UpdateBatch.Command<U>> groupCommit;
     private final Executor replies;
 
-    /** @param replies where the route continues after the commit (not on the committing thread) */
-    public HonninUpdates(HonninUpdateReader reader, GroupCommit<HonninUpdateService.Command> groupCommit,
-                         Executor replies) {
+    /**
+     * @param persons the 住民票コード an update concerns (for the audit tap)
+     * @param replies where the route continues after the commit (not on the committing thread)
+     */
+    public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
+                          GroupCommit<UpdateBatch.Command<U>> groupCommit, Executor replies) {
         this.reader = reader;
+        this.persons = persons;
         this.groupCommit = groupCommit;
         this.replies = replies;
     }
@@ -47,28 +60,24 @@ public final class HonninUpdates extends AsyncProcessorSupport implements AsyncP
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
-        HonninUpdate update;
+        U update;
         try {
-            update = reader.read(request.body(), request.sender(), LocalDate.now(HonninUpdateService.JST));
+            update = reader.read(request.body(), request.sender(), LocalDate.now(UpdateBatch.JST));
         } catch (Violation v) {
             exchange.getIn().setBody(Reply.nack(request.id(), Refusals.codeOf(v), v.detail()));
             callback.done(true);
             return true;
         }
-        List<String> persons = new ArrayList<>(List.of(update.record().juminhyoCode()));
-        if (update.formerJuminhyoCode() != null) {
-            persons.add(update.formerJuminhyoCode());
-        }
-        exchange.setProperty(ExchangeKeys.PERSONS, persons);
+        exchange.setProperty(ExchangeKeys.PERSONS, persons.apply(update));
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         try {
-            groupCommit.submit(new HonninUpdateService.Command(request, update, reply), connectionOf(exchange));
+            groupCommit.submit(new UpdateBatch.Command<>(request, update, reply), connectionOf(exchange));
         } catch (IllegalStateException e) {
             exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E503, "gateway is stopping; nothing was applied"));
             callback.done(true);
             return true;
         }
-        // the service always answers: committed, refused, or E503 with nothing applied
+        // the store always answers: committed, refused, or E503 with nothing applied
         reply.whenCompleteAsync((r, e) -> {
             exchange.getIn().setBody(r != null ? r
                     : Reply.nack(request.id(), ReplyCode.E503, "store unavailable; nothing was applied"));

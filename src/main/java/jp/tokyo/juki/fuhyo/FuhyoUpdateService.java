@@ -1,0 +1,89 @@
+package jp.tokyo.juki.fuhyo;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import jp.tokyo.juki.platform.UpdateBatch;
+import jp.tokyo.juki.record.FuhyoUpdate;
+import jp.tokyo.juki.record.KanaNormalizer;
+import jp.tokyo.juki.record.Reason;
+import jp.tokyo.juki.wire.Request;
+
+/**
+ * How a group of {@code FUHYO_UPDATE}s changes the fuhyo store: the logical checks, history,
+ * new current rows and the {@code FUHYO_NOTICE} of each. Transaction, idempotency and outbox:
+ * {@link UpdateBatch}.
+ */
+public final class FuhyoUpdateService extends UpdateBatch<FuhyoUpdate> {
+    private final FuhyoStore store = new FuhyoStore();
+
+    /** @param dataSource connections of the fuhyo role */
+    public FuhyoUpdateService(DataSource dataSource, Function<String, String> personKey) {
+        super(dataSource, "fuhyo", personKey);
+    }
+
+    @Override
+    protected Changes<FuhyoUpdate> begin(Connection c, List<Command<FuhyoUpdate>> batch, Instant now, LocalDate today)
+            throws SQLException {
+        Set<String> codes = new LinkedHashSet<>();
+        for (Command<FuhyoUpdate> cmd : batch) {
+            codes.add(cmd.update().record().juminhyoCode());
+            if (cmd.update().reason() == Reason.JUMINHYO_CODE_CHANGE) {
+                codes.add(cmd.update().record().formerJuminhyoCode());
+            }
+        }
+        Map<String, FuhyoRow> state = new HashMap<>(store.lockCurrent(c, codes));
+        Map<String, FuhyoRow> finalRows = new LinkedHashMap<>();
+        List<FuhyoRow> history = new ArrayList<>();
+        List<Long> supersededBy = new ArrayList<>();
+        return new Changes<>() {
+            @Override
+            public Outcome apply(Command<FuhyoUpdate> cmd, long seq) {
+                Request req = cmd.request();
+                FuhyoUpdate u = cmd.update();
+                String code = u.record().juminhyoCode();
+                FuhyoRow current = state.get(code);
+                FuhyoRow former = u.reason() == Reason.JUMINHYO_CODE_CHANGE ? state.get(u.record().formerJuminhyoCode()) : null;
+                String refusal = FuhyoLogicChecks.check(u, req.sender(), current, former);
+                if (refusal != null) {
+                    return Outcome.refused(refusal);
+                }
+                FuhyoRow next = new FuhyoRow(u.record(), u.reason().name(), u.changeDate(),
+                        KanaNormalizer.normalize(u.record().name().kana()), req.operator(), req.terminal(), now, today,
+                        u.reason().kind() == Reason.Kind.DELETION, seq, req.sender(), req.id());
+                if (current != null) {
+                    history.add(current);
+                    supersededBy.add(seq);
+                }
+                state.put(code, next);
+                finalRows.put(code, next);
+                if (former != null) {
+                    history.add(former);
+                    supersededBy.add(seq);
+                    FuhyoRow ended = new FuhyoRow(former.record(), u.reason().name(), u.changeDate(),
+                            former.kanaNormalized(), req.operator(), req.terminal(), now, today, true, seq,
+                            req.sender(), req.id());
+                    state.put(former.juminhyoCode(), ended);
+                    finalRows.put(former.juminhyoCode(), ended);
+                }
+                return Outcome.applied(code, FuhyoNotice.body(req.sender(), req.id(), u).toString());
+            }
+
+            @Override
+            public void write(Connection c) throws SQLException {
+                store.insertHistory(c, history, supersededBy, now);
+                store.upsert(c, finalRows.values());
+            }
+        };
+    }
+}
