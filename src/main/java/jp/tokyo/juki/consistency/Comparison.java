@@ -1,0 +1,157 @@
+package jp.tokyo.juki.consistency;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * The comparison at {@code CONSISTENCY_END}: a merge join in 住民票コード order of the staged CS
+ * digests and the store's current persons, digested on the fly with the session's key. Two
+ * cursors and a bounded buffer of result entries: memory does not grow with the municipality.
+ * The entries go to the session's result table with their byte offset within their kind, from
+ * which {@link ResultLayout} cuts the parts.
+ */
+final class Comparison<R> {
+    /** result entries gathered before they are copied to the result table */
+    private static final int FLUSH_ENTRIES = 8192;
+    private static final int FETCH = 2000;
+
+    /** The same 住民票コード came twice in the CS's set: where, as (chunk, index) pairs. */
+    static final class DuplicateCode extends Exception {
+        final long first;
+        final long second;
+
+        DuplicateCode(long first, long second) {
+            super("duplicate 住民票コード in the staged records", null, false, false);
+            this.first = first;
+            this.second = second;
+        }
+    }
+
+    private final Connection db;
+    private final ConsistencySource<R> source;
+    private final ItemDigest digest;
+    private final List<String> items;
+    private final long[] count = new long[ResultLayout.KINDS];
+    private final long[] bytes = new long[ResultLayout.KINDS];
+    private final int[] entrySize;
+    private long matched;
+    private BinaryCopy pending;
+
+    Comparison(Connection db, ConsistencySource<R> source, ItemDigest digest) {
+        this.db = db;
+        this.source = source;
+        this.digest = digest;
+        this.items = source.items();
+        this.entrySize = new int[1 << items.size()];
+        for (int mask = 1; mask < entrySize.length; mask++) {
+            entrySize[mask] = ResultLayout.differingEntryBytes(mask, items);
+        }
+    }
+
+    /** Runs the merge inside one transaction of {@code db} and returns the result's layout. */
+    ResultLayout run(String municipality, long budget) throws SQLException, DuplicateCode {
+        int n = items.size();
+        long[] storeDigests = new long[n];
+        pending = new BinaryCopy(64 * 1024);
+        db.setAutoCommit(false);
+        try (PreparedStatement staged = db.prepareStatement("SELECT code, pos, digests FROM cs_staged ORDER BY code");
+             ConsistencySource.Cursor<R> store = source.current(db, municipality)) {
+            staged.setFetchSize(FETCH);
+            try (ResultSet cs = staged.executeQuery()) {
+                boolean csHas = cs.next();
+                R st = store.next();
+                long lastCs = -1;
+                long lastCsPos = -1;
+                long lastStore = -1;
+                while (csHas || st != null) {
+                    long a = csHas ? cs.getLong(1) : Long.MAX_VALUE;
+                    long b = st != null ? Long.parseLong(source.juminhyoCode(st)) : Long.MAX_VALUE;
+                    if (csHas && a == lastCs) {
+                        throw new DuplicateCode(lastCsPos, cs.getLong(2));
+                    }
+                    if (st != null && b <= lastStore) {
+                        // both sides must come in the same order; a collation that sorted digits differently would break the merge
+                        throw new IllegalStateException("store cursor not in 住民票コード order");
+                    }
+                    if (a < b) {
+                        add(ResultLayout.MISSING_IN_STORE, a, 0, ResultLayout.MISSING_ENTRY_BYTES);
+                    } else if (b < a) {
+                        add(ResultLayout.MISSING_AT_CS, b, 0, ResultLayout.MISSING_ENTRY_BYTES);
+                    } else {
+                        source.digest(st, digest, storeDigests);
+                        ByteBuffer d = ByteBuffer.wrap(cs.getBytes(3));
+                        int mask = 0;
+                        for (int i = 0; i < n; i++) {
+                            if (d.getLong() != storeDigests[i]) {
+                                mask |= 1 << i;
+                            }
+                        }
+                        if (mask == 0) {
+                            matched++;
+                        } else {
+                            add(ResultLayout.DIFFERING, a, mask, entrySize[mask]);
+                        }
+                    }
+                    if (a <= b) {
+                        lastCs = a;
+                        lastCsPos = cs.getLong(2);
+                        csHas = cs.next();
+                    }
+                    if (b <= a) {
+                        lastStore = b;
+                        st = store.next();
+                    }
+                }
+            }
+            flush();
+            db.commit();
+        } catch (SQLException | DuplicateCode | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        } finally {
+            pending = null;
+            db.setAutoCommit(true);
+        }
+        try (var s = db.createStatement()) {
+            s.execute("CREATE INDEX ON cs_result (kind, off)");
+            s.execute("ANALYZE cs_result");
+        }
+        return new ResultLayout(matched, count, bytes, budget);
+    }
+
+    private void add(int kind, long code, int mask, int size) throws SQLException {
+        pending.row(4).int2((short) kind).int8(bytes[kind]).int8(code).int4(mask);
+        count[kind]++;
+        bytes[kind] += size;
+        if (pending.rows() >= FLUSH_ENTRIES) {
+            flush();
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (pending.rows() == 0) {
+            return;
+        }
+        byte[] data = pending.finish();
+        pending = new BinaryCopy(64 * 1024);
+        try {
+            db.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY cs_result (kind, off, code, items) FROM STDIN (FORMAT binary)", new java.io.ByteArrayInputStream(data));
+        } catch (java.io.IOException e) {
+            throw new SQLException("result entries not written", e);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the session is closed after a failure anyway
+        }
+    }
+}
