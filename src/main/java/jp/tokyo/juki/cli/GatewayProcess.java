@@ -72,6 +72,11 @@ final class GatewayProcess implements AutoCloseable {
         return log;
     }
 
+    /** The port of the gateway's embedded PostgreSQL (on localhost). */
+    int dbPort() {
+        return dbPort;
+    }
+
     /** Resident set size now and at its peak (VmRSS, VmHWM), in MiB. */
     long[] memoryMiB() {
         long rss = 0;

@@ -7,8 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.ConsistencySimulator;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
+import jp.tokyo.juki.sim.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +51,8 @@ public final class SimCommand {
     }
 
     @Command(name = "cs", mixinStandardHelpOptions = true,
-            description = "A municipal CS sending a realistic mix of HONNIN_UPDATE notifications.")
+            description = {"A municipal CS sending a realistic mix of HONNIN_UPDATE notifications,",
+                    "or (--consistency) running the consistency check (整合) with a known drift."})
     static final class Cs implements Callable<Integer> {
         @Option(names = "--municipality", required = true, description = "6-digit municipality code, e.g. 131016.")
         String municipality;
@@ -65,8 +68,28 @@ public final class SimCommand {
         int port;
         @Option(names = "--bad", description = "Finish with deliberately bad messages, each expecting its code.")
         boolean bad;
-        @Option(names = "--seed", description = "Random seed (default: time).")
+        @Option(names = "--seed", description = "Random seed (default: time; with --consistency 1, so that a check "
+                + "finds the set an earlier --load stored).")
         Long seed;
+        @Option(names = "--store", defaultValue = "HONNIN",
+                description = "Store the messages are for: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        Store store;
+        @Option(names = "--consistency", description = "Run the consistency check (CONSISTENCY_BEGIN/RECORDS/END) "
+                + "instead of sending updates; exit 0 only if the result names exactly the planted differences.")
+        boolean consistency;
+        @Option(names = "--records", defaultValue = "10000",
+                description = "--consistency: persons in the municipality's set (default: ${DEFAULT-VALUE}).")
+        int records;
+        @Option(names = "--drift", defaultValue = "0.01", description = "--consistency: share of deliberate "
+                + "differences: a third changed, a third left out, as many again extra (default: ${DEFAULT-VALUE}).")
+        double drift;
+        @Option(names = "--load", description = "--consistency: first send the set as entries (MOVE_IN), pipelined "
+                + "over --connections, so the store holds exactly it (the municipality should hold nobody else).")
+        boolean load;
+        @Option(names = "--chunk", defaultValue = "1000", description = "--consistency: records per chunk (default: ${DEFAULT-VALUE}).")
+        int chunk;
+        @Option(names = "--window", defaultValue = "8", description = "--consistency: chunks in flight (default: ${DEFAULT-VALUE}).")
+        int window;
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
         Path keystores;
         @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password.")
@@ -78,8 +101,20 @@ public final class SimCommand {
         public Integer call() throws Exception {
             KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
             String name = Municipalities.load(municipalities).name(municipality);
-            CsSimulator.Result r = new CsSimulator(
-                    keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim"),
+            javax.net.ssl.SSLContext tls =
+                    keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
+            if (consistency) {
+                ConsistencySimulator.Outcome o = new ConsistencySimulator(tls, new ConsistencySimulator.Options(host, port,
+                        municipality, name == null ? "" : name, store, records, drift, load, seed == null ? 1 : seed, chunk,
+                        window, connections, false)).run();
+                System.out.print(o.report());
+                return o.exact() ? 0 : 1;
+            }
+            if (store != Store.HONNIN) {
+                System.err.println("--store " + store + ": the update simulator sends honnin updates only so far");
+                return 2;
+            }
+            CsSimulator.Result r = new CsSimulator(tls,
                     new CsSimulator.Options(host, port, municipality, name == null ? "" : name, count, rate,
                             connections, bad, seed == null ? System.nanoTime() : seed)).run();
             Reports.printCs(System.out, r);

@@ -1,83 +1,57 @@
 package jp.tokyo.juki.consistency;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * Rows in PostgreSQL's binary COPY format (header, tuples, trailer), so that a chunk of staged
  * digests or a batch of result entries goes to the server in one {@code COPY … FROM STDIN
- * (FORMAT binary)} without text escaping or parsing on either side.
+ * (FORMAT binary)} without text escaping or parsing on either side. Written straight into a
+ * growing array (a stream per value costs more than the values).
  */
 final class BinaryCopy {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
-    private final ByteArrayOutputStream bytes;
-    private final DataOutputStream out;
+    private byte[] buf;
+    private int len;
     private int rows;
 
     BinaryCopy(int expectedBytes) {
-        bytes = new ByteArrayOutputStream(expectedBytes);
-        out = new DataOutputStream(bytes);
-        try {
-            out.write(SIGNATURE);
-            out.writeInt(0); // flags: no OIDs
-            out.writeInt(0); // no header extension
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        buf = new byte[Math.max(64, expectedBytes)];
+        System.arraycopy(SIGNATURE, 0, buf, 0, SIGNATURE.length);
+        len = SIGNATURE.length;
+        putInt(0); // flags: no OIDs
+        putInt(0); // no header extension
     }
 
     BinaryCopy row(int fields) {
         rows++;
-        try {
-            out.writeShort(fields);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        putShort(fields);
         return this;
     }
 
     BinaryCopy int8(long v) {
-        try {
-            out.writeInt(8);
-            out.writeLong(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        putInt(8);
+        putLong(v);
         return this;
     }
 
     BinaryCopy int4(int v) {
-        try {
-            out.writeInt(4);
-            out.writeInt(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        putInt(4);
+        putInt(v);
         return this;
     }
 
     BinaryCopy int2(short v) {
-        try {
-            out.writeInt(2);
-            out.writeShort(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        putInt(2);
+        putShort(v);
         return this;
     }
 
     /** A bytea of 64-bit values, big-endian. */
     BinaryCopy longs(long[] values) {
-        try {
-            out.writeInt(8 * values.length);
-            for (long v : values) {
-                out.writeLong(v);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        putInt(8 * values.length);
+        for (long v : values) {
+            putLong(v);
         }
         return this;
     }
@@ -88,12 +62,32 @@ final class BinaryCopy {
 
     /** The complete COPY data, trailer included. */
     byte[] finish() {
-        try {
-            out.writeShort(-1);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        putShort(-1);
+        return len == buf.length ? buf : Arrays.copyOf(buf, len);
+    }
+
+    private void room(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         }
-        return bytes.toByteArray();
+    }
+
+    private void putShort(int v) {
+        room(2);
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) v;
+    }
+
+    private void putInt(int v) {
+        room(4);
+        buf[len++] = (byte) (v >>> 24);
+        buf[len++] = (byte) (v >>> 16);
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) v;
+    }
+
+    private void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
     }
 }

@@ -7,18 +7,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 
 /**
  * The comparison at {@code CONSISTENCY_END}: a merge join in 住民票コード order of the staged CS
  * digests and the store's current persons, digested on the fly with the session's key. Two
- * cursors and a bounded buffer of result entries: memory does not grow with the municipality.
+ * cursors, a few batches between them and a bounded buffer of result entries: memory does not
+ * grow with the municipality.
  * The entries go to the session's result table with their byte offset within their kind, from
  * which {@link ResultLayout} cuts the parts.
  */
 final class Comparison<R> {
     /** result entries gathered before they are copied to the result table */
     private static final int FLUSH_ENTRIES = 8192;
-    private static final int FETCH = 2000;
+    private static final int FETCH = 5000;
 
     /** The same 住民票コード came twice in the CS's set: where, as (chunk, index) pairs. */
     static final class DuplicateCode extends Exception {
@@ -53,28 +55,32 @@ final class Comparison<R> {
         }
     }
 
-    /** Runs the merge inside one transaction of {@code db} and returns the result's layout. */
-    ResultLayout run(String municipality, long budget) throws SQLException, DuplicateCode {
+    /**
+     * Runs the merge — the staged side on the session's connection (one transaction), the store
+     * side from a {@link StoreReader} — and returns the result's layout.
+     */
+    ResultLayout run(Sessions.Opener opener, String municipality, long budget) throws SQLException, DuplicateCode {
         int n = items.size();
-        long[] storeDigests = new long[n];
         pending = new BinaryCopy(64 * 1024);
         db.setAutoCommit(false);
-        try (PreparedStatement staged = db.prepareStatement("SELECT code, pos, digests FROM cs_staged ORDER BY code");
-             ConsistencySource.Cursor<R> store = source.current(db, municipality)) {
+        try (StoreReader<R> store = new StoreReader<>(source, opener, municipality, digest);
+             PreparedStatement staged = db.prepareStatement("SELECT code, pos, digests FROM cs_staged ORDER BY code")) {
             staged.setFetchSize(FETCH);
+            // binary rows: the digests arrive as bytes, not as hex text to decode
+            staged.unwrap(PGStatement.class).setPrepareThreshold(-1);
             try (ResultSet cs = staged.executeQuery()) {
                 boolean csHas = cs.next();
-                R st = store.next();
+                boolean stHas = store.next();
                 long lastCs = -1;
                 long lastCsPos = -1;
                 long lastStore = -1;
-                while (csHas || st != null) {
+                while (csHas || stHas) {
                     long a = csHas ? cs.getLong(1) : Long.MAX_VALUE;
-                    long b = st != null ? Long.parseLong(source.juminhyoCode(st)) : Long.MAX_VALUE;
+                    long b = stHas ? store.code() : Long.MAX_VALUE;
                     if (csHas && a == lastCs) {
                         throw new DuplicateCode(lastCsPos, cs.getLong(2));
                     }
-                    if (st != null && b <= lastStore) {
+                    if (stHas && b <= lastStore) {
                         // both sides must come in the same order; a collation that sorted digits differently would break the merge
                         throw new IllegalStateException("store cursor not in 住民票コード order");
                     }
@@ -83,11 +89,10 @@ final class Comparison<R> {
                     } else if (b < a) {
                         add(ResultLayout.MISSING_AT_CS, b, 0, ResultLayout.MISSING_ENTRY_BYTES);
                     } else {
-                        source.digest(st, digest, storeDigests);
                         ByteBuffer d = ByteBuffer.wrap(cs.getBytes(3));
                         int mask = 0;
                         for (int i = 0; i < n; i++) {
-                            if (d.getLong() != storeDigests[i]) {
+                            if (d.getLong() != store.digest(i, n)) {
                                 mask |= 1 << i;
                             }
                         }
@@ -104,7 +109,7 @@ final class Comparison<R> {
                     }
                     if (b <= a) {
                         lastStore = b;
-                        st = store.next();
+                        stHas = store.next();
                     }
                 }
             }

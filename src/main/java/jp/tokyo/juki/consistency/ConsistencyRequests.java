@@ -75,6 +75,11 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E110, v.detail()));
             callback.done(true);
             return true;
+        } catch (RuntimeException e) {
+            LOG.error("consistency request {} failed: {}", request.id(), e.getClass().getName());
+            exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E503, "internal error; nothing was taken"));
+            callback.done(true);
+            return true;
         }
         Channel paused = channel;
         if (paused != null) {
@@ -118,7 +123,10 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             throw Violation.item("body.records", "must be an array of 1 to " + MAX_RECORDS + " records");
         }
         Session<?> session = sessions.find(request.sender(), name, request.id());
-        return session.enqueue(request.id(), () -> session.chunk(request.id(), chunk, records));
+        // checked on the checking threads, beside the staging of the chunks before it; taken in order
+        CompletableFuture<Session.Checked> checked = CompletableFuture.supplyAsync(() -> session.check(chunk, records),
+                sessions.checkers());
+        return session.enqueue(request.id(), () -> session.chunk(request.id(), chunk, checked.join()));
     }
 
     private CompletableFuture<Reply> end(Request request) throws Violation, WireRefusal {

@@ -36,6 +36,11 @@ public final class ItemDigest {
         return new ItemDigest(KEYS.nextLong(), KEYS.nextLong());
     }
 
+    /** The same key for another thread (instances are not thread-safe). */
+    public ItemDigest copy() {
+        return new ItemDigest(k0, k1);
+    }
+
     /** Starts a new item. */
     public ItemDigest begin() {
         v0 = k0 ^ 0x736f6d6570736575L;

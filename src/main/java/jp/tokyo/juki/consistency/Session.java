@@ -61,6 +61,9 @@ final class Session<R> {
     private ResultLayout result;
     private BitSet partsSent;
     private long begun = System.nanoTime();
+    /** time spent checking and digesting chunks, and copying them to the store: for the log line at END */
+    private long checkingNanos;
+    private long stagingNanos;
 
     /** @param onClosed called once when the session closes, so the registry forgets it */
     Session(Key key, ConsistencySource<R> source, long expected, Sessions.Opener opener, Settings settings,
@@ -74,7 +77,7 @@ final class Session<R> {
         this.queue = queue;
     }
 
-    /** Runs {@code task} after every earlier task of this session; a closed session answers {@code ifClosed}. */
+    /** Runs {@code task} after every earlier task of this session; a closed session answers E150. */
     CompletableFuture<Reply> enqueue(String requestId, Callable<Reply> task) {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         waiting.incrementAndGet();
@@ -133,43 +136,67 @@ final class Session<R> {
     }
 
     /**
-     * {@code CONSISTENCY_RECORDS}: checks every record of the chunk, then stages all of them
-     * in one COPY — a refused chunk leaves nothing staged and may be sent again.
+     * A chunk checked and digested, ready to stage — or the refusal of one of its records. Made
+     * by {@link #check} on any thread (it touches no session state), taken or refused in
+     * request order by {@link #chunk}.
      */
-    Reply chunk(String requestId, int chunk, JsonNode records) {
-        if (state != State.STAGING) {
-            return Reply.nack(requestId, ReplyCode.E150, "body.session: the session has ended; no more chunks");
-        }
-        if (chunk != nextChunk) {
-            return Reply.nack(requestId, ReplyCode.E150, "body.chunk: out of order; expected chunk " + nextChunk);
-        }
+    record Checked(int records, byte[] copy, ReplyCode refusal, String detail, long nanos) {
+    }
+
+    /**
+     * Checks every record of a chunk with the update's item rules and digests it with the
+     * session's key. Independent of the session's state, so the chunks a CS pipelines are
+     * checked in parallel while the previous ones are being staged.
+     */
+    Checked check(int chunk, JsonNode records) {
+        long t0 = System.nanoTime();
         int n = records.size();
-        if (received + n > expected) {
-            return Reply.nack(requestId, ReplyCode.E150, "body.records: more records than the " + expected
-                    + " announced at begin");
-        }
         List<String> items = source.items();
+        ItemDigest digest = this.digest.copy();
         long[] digests = new long[items.size()];
         Set<String> seen = new HashSet<>(n * 2);
-        BinaryCopy copy = new BinaryCopy(n * (30 + 8 * items.size()) + 32);
+        BinaryCopy copy = new BinaryCopy(n * (30 + 8 * items.size()) + 21);
         for (int i = 0; i < n; i++) {
             String path = "body.records[" + i + "]";
             R record;
             try {
                 record = source.read(records.get(i), key.sender(), path);
             } catch (Violation v) {
-                return Reply.nack(requestId, Refusals.codeOf(v), v.detail());
+                return new Checked(n, null, Refusals.codeOf(v), v.detail(), 0);
             }
             String code = source.juminhyoCode(record);
             if (!seen.add(code)) {
-                return Reply.nack(requestId, ReplyCode.E110, path + ".juminhyoCode: occurs twice in this chunk");
+                return new Checked(n, null, ReplyCode.E110, path + ".juminhyoCode: occurs twice in this chunk", 0);
             }
             source.digest(record, digest, digests);
             copy.row(3).int8(Long.parseLong(code)).int8(position(chunk, i)).longs(digests);
         }
+        return new Checked(n, copy.finish(), null, null, System.nanoTime() - t0);
+    }
+
+    /**
+     * {@code CONSISTENCY_RECORDS}, in request order: takes a checked chunk if it is the next one
+     * and fits the announced count, staging all its records in one COPY — a refused chunk leaves
+     * nothing staged and may be sent again.
+     */
+    Reply chunk(String requestId, int chunk, Checked checked) {
+        if (state != State.STAGING) {
+            return Reply.nack(requestId, ReplyCode.E150, "body.session: the session has ended; no more chunks");
+        }
+        if (chunk != nextChunk) {
+            return Reply.nack(requestId, ReplyCode.E150, "body.chunk: out of order; expected chunk " + nextChunk);
+        }
+        if (received + checked.records() > expected) {
+            return Reply.nack(requestId, ReplyCode.E150, "body.records: more records than the " + expected
+                    + " announced at begin");
+        }
+        if (checked.refusal() != null) {
+            return Reply.nack(requestId, checked.refusal(), checked.detail());
+        }
+        long t1 = System.nanoTime();
         try {
             db.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY cs_staged (code, pos, digests) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(copy.finish()));
+                    "COPY cs_staged (code, pos, digests) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(checked.copy()));
         } catch (SQLException | IOException e) {
             LOG.warn("consistency session of {} ({}): chunk not staged, store unavailable; session closed", key.sender(),
                     source.store());
@@ -177,8 +204,10 @@ final class Session<R> {
             return Reply.nack(requestId, ReplyCode.E503, "store unavailable; the chunk was not taken and the "
                     + "consistency session was closed, begin again");
         }
+        checkingNanos += checked.nanos();
+        stagingNanos += System.nanoTime() - t1;
         nextChunk++;
-        received += n;
+        received += checked.records();
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("received", received);
         return Reply.ack(requestId, "chunk taken", body);
@@ -209,7 +238,7 @@ final class Session<R> {
             }
             long t0 = System.nanoTime();
             try {
-                result = new Comparison<>(db, source, digest).run(key.sender(), settings.partBudget(source.items()));
+                result = new Comparison<>(db, source, digest).run(opener, key.sender(), settings.partBudget(source.items()));
             } catch (Comparison.DuplicateCode d) {
                 close();
                 return Reply.nack(requestId, ReplyCode.E150, "body.records: the same juminhyoCode was sent in "
@@ -224,10 +253,11 @@ final class Session<R> {
             partsSent = new BitSet(result.parts);
             state = State.RESULT;
             LOG.info("consistency check of {} ({}): {} records, {} matched, {} differing, {} missing in store, {} missing at "
-                            + "CS; compared in {} ms, {} s since begin; {} part(s)", key.sender(), source.store(), received,
-                    result.matched, result.count[ResultLayout.DIFFERING], result.count[ResultLayout.MISSING_IN_STORE],
-                    result.count[ResultLayout.MISSING_AT_CS], (System.nanoTime() - t0) / 1_000_000,
-                    (System.nanoTime() - begun) / 1_000_000_000, result.parts);
+                            + "CS; {} ms since begin, of which {} ms checking chunks, {} ms staging them, {} ms comparing; "
+                            + "{} part(s)", key.sender(), source.store(), received, result.matched,
+                    result.count[ResultLayout.DIFFERING], result.count[ResultLayout.MISSING_IN_STORE],
+                    result.count[ResultLayout.MISSING_AT_CS], (System.nanoTime() - begun) / 1_000_000,
+                    checkingNanos / 1_000_000, stagingNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000, result.parts);
         }
         int p = part == null ? 0 : part;
         if (p >= result.parts) {

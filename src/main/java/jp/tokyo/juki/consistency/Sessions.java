@@ -44,17 +44,27 @@ public final class Sessions implements AutoCloseable {
     private final Settings settings;
     private final AuditTap audit;
     private final ExecutorService pool;
+    private final ExecutorService checkers;
     private final Map<Session.Key, Session<?>> open = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    /** @param threads the threads that stage chunks and compare, shared by all sessions */
+    /**
+     * @param threads the threads that check chunks, and as many that stage them and compare, shared
+     *                by all sessions (two pools: a session's in-order task waits for its chunk's
+     *                check, and must never wait for a thread that itself waits)
+     */
     public Sessions(List<Store<?>> stores, Settings settings, AuditTap audit, int threads) {
         stores.forEach(s -> this.stores.put(s.source().store(), s));
         this.settings = settings;
         this.audit = audit;
+        this.pool = daemons(threads, "consistency-");
+        this.checkers = daemons(threads, "consistency-check-");
+    }
+
+    private static ExecutorService daemons(int threads, String name) {
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "consistency-" + n.incrementAndGet());
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -71,6 +81,10 @@ public final class Sessions implements AutoCloseable {
 
     ExecutorService pool() {
         return pool;
+    }
+
+    ExecutorService checkers() {
+        return checkers;
     }
 
     /**
@@ -154,14 +168,16 @@ public final class Sessions implements AutoCloseable {
                 return null;
             });
         }
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
+        for (ExecutorService e : List.of(checkers, pool)) {
+            e.shutdown();
+            try {
+                if (!e.awaitTermination(10, TimeUnit.SECONDS)) {
+                    e.shutdownNow();
+                }
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                e.shutdownNow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
         }
         open.values().forEach(Session::close);
     }

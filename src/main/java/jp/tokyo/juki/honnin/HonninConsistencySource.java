@@ -70,7 +70,8 @@ public final class HonninConsistencySource implements ConsistencySource<HonninRe
 
     @Override
     public Cursor<HonninRecord> current(Connection c, String municipality) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("SELECT " + HonninStore.COLUMNS + " FROM honnin.resident "
+        // the record's columns only, mapped by the store's own readRecord: what is compared is what the store holds
+        PreparedStatement ps = c.prepareStatement("SELECT " + HonninStore.RECORD_COLUMNS + " FROM honnin.resident "
                 + "WHERE municipality_code = ? AND NOT deleted ORDER BY juminhyo_code");
         try {
             ps.setFetchSize(FETCH);
@@ -79,7 +80,7 @@ public final class HonninConsistencySource implements ConsistencySource<HonninRe
             return new Cursor<>() {
                 @Override
                 public HonninRecord next() throws SQLException {
-                    return rs.next() ? HonninStore.read(rs).record() : null;
+                    return rs.next() ? HonninStore.readRecord(rs) : null;
                 }
 
                 @Override

@@ -24,6 +24,11 @@ final class HonninStore {
             + "municipality_code, aza_code, operator_id, terminal_id, updated_at, notified_date, gaiji_flag, deleted, "
             + "update_seq, name_gaiji_change_seq, address_gaiji_change_seq, former_surname_kanji, "
             + "former_surname_gaiji_count, former_surname_kana, former_surname_gaiji_change_seq, origin_sender, origin_id";
+    /** The columns {@link #readRecord} needs: the notified record alone (the consistency check streams these). */
+    static final String RECORD_COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
+            + "address_text, address_gaiji_count, my_number, retention_flag, municipality_code, aza_code, gaiji_flag, "
+            + "name_gaiji_change_seq, address_gaiji_change_seq, former_surname_kanji, former_surname_gaiji_count, "
+            + "former_surname_kana, former_surname_gaiji_change_seq";
     private static final int COLUMN_COUNT = 30;
     private static final String PLACEHOLDERS = "?,".repeat(COLUMN_COUNT - 1) + "?";
     private static final String UPSERT = "INSERT INTO honnin.resident (" + COLUMNS + ") VALUES (" + PLACEHOLDERS
@@ -82,6 +87,16 @@ final class HonninStore {
 
     /** One row of {@code honnin.resident} (or its history) as selected with {@link #COLUMNS}. */
     static HonninRow read(ResultSet rs) throws SQLException {
+        HonninRecord record = readRecord(rs);
+        return new HonninRow(record, rs.getString("reason"), rs.getDate("change_date").toLocalDate(),
+                rs.getString("kana_normalized"), rs.getString("operator_id"), rs.getString("terminal_id"),
+                rs.getTimestamp("updated_at").toInstant(), rs.getDate("notified_date").toLocalDate(),
+                rs.getBoolean("deleted"), rs.getLong("update_seq"), rs.getString("origin_sender"),
+                rs.getString("origin_id"));
+    }
+
+    /** The notified record of a row selected with {@link #COLUMNS} or {@link #RECORD_COLUMNS}. */
+    static HonninRecord readRecord(ResultSet rs) throws SQLException {
         Name name = new Name(rs.getString("name_kanji"), rs.getString("name_kana"), rs.getInt("name_gaiji_count"),
                 rs.getInt("name_gaiji_change_seq"));
         Address address = new Address(rs.getString("address_text"), rs.getInt("address_gaiji_count"),
@@ -89,14 +104,9 @@ final class HonninStore {
         Name former = rs.getString("former_surname_kanji") == null ? null
                 : new Name(rs.getString("former_surname_kanji"), rs.getString("former_surname_kana"),
                 rs.getInt("former_surname_gaiji_count"), rs.getInt("former_surname_gaiji_change_seq"));
-        HonninRecord record = new HonninRecord(rs.getString("juminhyo_code"), name, rs.getString("birth_date"),
+        return new HonninRecord(rs.getString("juminhyo_code"), name, rs.getString("birth_date"),
                 rs.getString("sex"), address, rs.getString("my_number"), rs.getString("retention_flag"),
                 rs.getString("gaiji_flag"), former);
-        return new HonninRow(record, rs.getString("reason"), rs.getDate("change_date").toLocalDate(),
-                rs.getString("kana_normalized"), rs.getString("operator_id"), rs.getString("terminal_id"),
-                rs.getTimestamp("updated_at").toInstant(), rs.getDate("notified_date").toLocalDate(),
-                rs.getBoolean("deleted"), rs.getLong("update_seq"), rs.getString("origin_sender"),
-                rs.getString("origin_id"));
     }
 
     private static void bind(PreparedStatement ps, HonninRow row) throws SQLException {

@@ -1,0 +1,22 @@
+package jp.tokyo.juki.sim;
+
+/**
+ * Which store a simulated CS's messages are for: the honnin store (本人確認情報, {@code HONNIN_UPDATE})
+ * or the fuhyo store (附票本人確認情報, {@code FUHYO_UPDATE}); also the {@code store} member of
+ * {@code CONSISTENCY_BEGIN}.
+ */
+public enum Store {
+    HONNIN("HONNIN_UPDATE"),
+    FUHYO("FUHYO_UPDATE");
+
+    private final String updateType;
+
+    Store(String updateType) {
+        this.updateType = updateType;
+    }
+
+    /** The message type that updates this store. */
+    public String updateType() {
+        return updateType;
+    }
+}
