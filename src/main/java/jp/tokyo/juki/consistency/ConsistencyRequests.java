@@ -95,7 +95,7 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             exchange.getIn().setBody(r != null ? r : Reply.nack(request.id(), ReplyCode.E503,
                     "internal error; nothing was taken"));
             callback.done(false);
-        }, sessions.pool());
+        }, sessions.replies());
         return false;
     }
 

@@ -45,6 +45,7 @@ public final class Sessions implements AutoCloseable {
     private final AuditTap audit;
     private final ExecutorService pool;
     private final ExecutorService checkers;
+    private final ExecutorService replies;
     private final Map<Session.Key, Session<?>> open = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
@@ -59,6 +60,7 @@ public final class Sessions implements AutoCloseable {
         this.audit = audit;
         this.pool = daemons(threads, "consistency-");
         this.checkers = daemons(threads, "consistency-check-");
+        this.replies = daemons(2, "consistency-reply-");
     }
 
     private static ExecutorService daemons(int threads, String name) {
@@ -85,6 +87,11 @@ public final class Sessions implements AutoCloseable {
 
     ExecutorService checkers() {
         return checkers;
+    }
+
+    /** Where the CS route continues with a reply: never behind a session's long comparison. */
+    ExecutorService replies() {
+        return replies;
     }
 
     /**
@@ -168,7 +175,7 @@ public final class Sessions implements AutoCloseable {
                 return null;
             });
         }
-        for (ExecutorService e : List.of(checkers, pool)) {
+        for (ExecutorService e : List.of(checkers, pool, replies)) {
             e.shutdown();
             try {
                 if (!e.awaitTermination(10, TimeUnit.SECONDS)) {

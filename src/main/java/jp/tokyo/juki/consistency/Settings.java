@@ -25,6 +25,10 @@ public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleT
             throw new IllegalArgumentException("juki.consistency: max-sessions, max-sessions-per-sender and read-ahead must be >= 1");
         }
         partBytes = partBytes <= 0 ? frameMax : Math.min(partBytes, frameMax);
+        if (partBytes < 4096) {
+            // a part must hold the envelope and at least a few entries
+            throw new IllegalArgumentException("juki.consistency.part-bytes (or juki.frame.max) must be at least 4096");
+        }
         if (!workMem.matches("\\d+\\s*[kMG]?B?") || !tempBuffers.matches("\\d+\\s*[kMG]?B?")) {
             throw new IllegalArgumentException("juki.consistency: work-mem and temp-buffers must be PostgreSQL sizes, e.g. 64MB");
         }

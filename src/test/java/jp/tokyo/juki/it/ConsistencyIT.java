@@ -432,6 +432,15 @@ class ConsistencyIT {
                 assertThat(new String(reply.toBytes(), StandardCharsets.UTF_8))
                         .doesNotContain(name, kana, "整合検査", address, person.get("myNumber").asText(), newMyNumber);
             }
+            // every consistency message is audited, none with a municipality's worth of persons
+            String last = replies.get(3).inReplyTo();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = ?", last) == 1);
+            assertThat(gw.queryString("SELECT string_agg(status || ' ' || code, ',' ORDER BY id) FROM audit.record "
+                    + "WHERE msg_id = ANY(?::text[])", "{" + String.join(",", replies.stream().map(Reply::inReplyTo).toList())
+                    + "}")).isEqualTo("ACK I000,NACK E110,ACK I000,ACK I000");
+            assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type LIKE 'CONSISTENCY%' "
+                    + "AND cardinality(persons) > 0")).isZero();
         }
     }
 
