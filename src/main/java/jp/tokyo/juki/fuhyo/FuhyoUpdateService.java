@@ -60,7 +60,7 @@ public final class FuhyoUpdateService extends UpdateBatch<FuhyoUpdate> {
                 }
                 FuhyoRow next = new FuhyoRow(u.record(), u.reason().name(), u.changeDate(),
                         KanaNormalizer.normalize(u.record().name().kana()), req.operator(), req.terminal(), now, today,
-                        u.reason().kind() == Reason.Kind.DELETION, seq, req.sender(), req.id());
+                        "DELETION".equals(u.record().noticeKind()), seq, req.sender(), req.id());
                 if (current != null) {
                     history.add(current);
                     supersededBy.add(seq);
