@@ -17,22 +17,8 @@ final class FuhyoStore {
             + "origin_sender, origin_id";
 
     /** The store's person table and its history. */
-    static final PersonTable<FuhyoRow> TABLE = new PersonTable<>("fuhyo.person", COLUMNS, new PersonTable.Mapping<>() {
-        @Override
-        public FuhyoRow read(ResultSet rs) throws SQLException {
-            return FuhyoStore.read(rs);
-        }
-
-        @Override
-        public void bind(PreparedStatement ps, FuhyoRow row) throws SQLException {
-            FuhyoStore.bind(ps, row);
-        }
-
-        @Override
-        public String juminhyoCode(FuhyoRow row) {
-            return row.juminhyoCode();
-        }
-    });
+    static final PersonTable<FuhyoRow> TABLE = new PersonTable<>("fuhyo.person", COLUMNS, FuhyoStore::read, FuhyoStore::bind,
+            FuhyoRow::juminhyoCode);
 
     /** One row of {@code fuhyo.person} (or its history) as selected with {@link #COLUMNS}. */
     static FuhyoRow read(ResultSet rs) throws SQLException {

@@ -20,22 +20,8 @@ final class HonninStore {
             + "former_surname_gaiji_count, former_surname_kana, former_surname_gaiji_change_seq, origin_sender, origin_id";
 
     /** The store's person table and its history. */
-    static final PersonTable<HonninRow> TABLE = new PersonTable<>("honnin.resident", COLUMNS, new PersonTable.Mapping<>() {
-        @Override
-        public HonninRow read(ResultSet rs) throws SQLException {
-            return HonninStore.read(rs);
-        }
-
-        @Override
-        public void bind(PreparedStatement ps, HonninRow row) throws SQLException {
-            HonninStore.bind(ps, row);
-        }
-
-        @Override
-        public String juminhyoCode(HonninRow row) {
-            return row.juminhyoCode();
-        }
-    });
+    static final PersonTable<HonninRow> TABLE = new PersonTable<>("honnin.resident", COLUMNS, HonninStore::read, HonninStore::bind,
+            HonninRow::juminhyoCode);
 
     /** One row of {@code honnin.resident} (or its history) as selected with {@link #COLUMNS}. */
     static HonninRow read(ResultSet rs) throws SQLException {

@@ -24,30 +24,38 @@ import java.util.Map;
  */
 public final class PersonTable<R> {
 
-    /** How one store's row maps to its columns (in the order of {@code columns}). */
-    public interface Mapping<R> {
+    /** Reads one row as selected with the table's columns. */
+    @FunctionalInterface
+    public interface Reader<R> {
         R read(ResultSet rs) throws SQLException;
+    }
 
+    /** Binds one row to parameters 1…n, in the order of the table's columns. */
+    @FunctionalInterface
+    public interface Binder<R> {
         void bind(PreparedStatement ps, R row) throws SQLException;
-
-        String juminhyoCode(R row);
     }
 
     private final String table;
     private final String columns;
     private final int columnCount;
-    private final Mapping<R> mapping;
+    private final Reader<R> reader;
+    private final Binder<R> binder;
+    private final java.util.function.Function<R, String> codeOf;
     private final String upsert;
 
     /**
      * @param table   e.g. {@code honnin.resident}; its history is {@code honnin.resident_history}
-     * @param columns the columns {@link Mapping} reads and binds, {@code juminhyo_code} first
+     * @param columns the columns the reader reads and the binder binds, {@code juminhyo_code} first
      */
-    public PersonTable(String table, String columns, Mapping<R> mapping) {
+    public PersonTable(String table, String columns, Reader<R> reader, Binder<R> binder,
+                       java.util.function.Function<R, String> codeOf) {
         this.table = table;
         this.columns = columns;
         this.columnCount = columns.split(",").length;
-        this.mapping = mapping;
+        this.reader = reader;
+        this.binder = binder;
+        this.codeOf = codeOf;
         this.upsert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders()
                 + ") ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
                 Arrays.stream(columns.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
@@ -66,8 +74,8 @@ public final class PersonTable<R> {
             ps.setArray(1, c.createArrayOf("bpchar", codes.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    R row = mapping.read(rs);
-                    rows.put(mapping.juminhyoCode(row), row);
+                    R row = reader.read(rs);
+                    rows.put(codeOf.apply(row), row);
                 }
             }
         }
@@ -97,12 +105,12 @@ public final class PersonTable<R> {
 
         /** A new version of the person; the one it replaces becomes history, superseded by update {@code seq}. */
         public void put(R next, long seq) {
-            R previous = state.put(mapping.juminhyoCode(next), next);
+            R previous = state.put(codeOf.apply(next), next);
             if (previous != null) {
                 history.add(previous);
                 supersededBy.add(seq);
             }
-            finalRows.put(mapping.juminhyoCode(next), next);
+            finalRows.put(codeOf.apply(next), next);
         }
 
         /** Writes the superseded versions to the history table and the last version of each person. */
@@ -111,7 +119,7 @@ public final class PersonTable<R> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + "_history (" + columns
                         + ", superseded_at, superseded_by_seq) VALUES (" + placeholders() + ",?,?)")) {
                     for (int i = 0; i < history.size(); i++) {
-                        mapping.bind(ps, history.get(i));
+                        binder.bind(ps, history.get(i));
                         ps.setTimestamp(columnCount + 1, Timestamp.from(at));
                         ps.setLong(columnCount + 2, supersededBy.get(i));
                         ps.addBatch();
@@ -122,7 +130,7 @@ public final class PersonTable<R> {
             if (!finalRows.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(upsert)) {
                     for (R row : finalRows.values()) {
-                        mapping.bind(ps, row);
+                        binder.bind(ps, row);
                         ps.addBatch();
                     }
                     ps.executeBatch();
