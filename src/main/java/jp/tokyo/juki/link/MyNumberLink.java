@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * a DELETE followed by {@code VACUUM (FULL)} of the hold, once no older snapshot can still see the
  * row, so the number is gone from the table's files, not only from its visible rows
  * (docs/decisions.md says what remains). Everything is audited on line {@code link}: every
- * obtain granted or refused with its code, every erasure and purge; persons only as the tap's
- * keyed hashes, details never with a value.
+ * obtain granted ({@code L000}), refused (its {@link LinkRefusal} code) or failed ({@code L503}),
+ * every erasure and purge; persons only as the tap's keyed hashes, details never with a value.
  *
  * <p>Runs on its own database role ({@link #ROLE}), which can read the 住民票コード, My Number,
  * delete flag and reason of the honnin store, the 住民票コード, status and delete flag of the
@@ -176,7 +176,11 @@ public final class MyNumberLink implements AutoCloseable {
                 return d.outcome();
             }
             if (d.expiredCopy()) {
-                purgeExpired();
+                try {
+                    purgeExpired();
+                } catch (LinkUnavailableException e) {
+                    throw new SQLException("purge before obtain failed", "08000");
+                }
             }
         }
         throw new SQLException("the stores kept changing under the decision", "40001");
