@@ -217,6 +217,11 @@ public final class Gateway implements AutoCloseable {
         return database;
     }
 
+    /** A bean a wiring bound for the routes, e.g. {@code myNumberLink} (tests, in-process callers). */
+    public <T> T bean(String name, Class<T> type) {
+        return main.getCamelContext().getRegistry().lookupByNameAndType(name, type);
+    }
+
     /** The broker's plain connection factory (operator tools, tests). */
     public jakarta.jms.ConnectionFactory brokerConnectionFactory() {
         return broker.connectionFactory();

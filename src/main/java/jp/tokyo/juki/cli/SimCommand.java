@@ -51,7 +51,7 @@ public final class SimCommand {
     }
 
     @Command(name = "cs", mixinStandardHelpOptions = true,
-            description = {"A municipal CS sending a realistic mix of HONNIN_UPDATE notifications,",
+            description = {"A municipal CS sending a realistic mix of HONNIN_UPDATE (or, --store FUHYO, FUHYO_UPDATE) notifications,",
                     "or (--consistency) running the consistency check (整合) with a known drift."})
     static final class Cs implements Callable<Integer> {
         @Option(names = "--municipality", required = true, description = "6-digit municipality code, e.g. 131016.")
@@ -110,13 +110,9 @@ public final class SimCommand {
                 System.out.print(o.report());
                 return o.exact() ? 0 : 1;
             }
-            if (store != Store.HONNIN) {
-                System.err.println("--store " + store + ": the update simulator sends honnin updates only so far");
-                return 2;
-            }
             CsSimulator.Result r = new CsSimulator(tls,
                     new CsSimulator.Options(host, port, municipality, name == null ? "" : name, count, rate,
-                            connections, bad, seed == null ? System.nanoTime() : seed)).run();
+                            connections, bad, seed == null ? System.nanoTime() : seed, store.name())).run();
             Reports.printCs(System.out, r);
             return r.failed() == 0 && r.bad().stream().allMatch(CsSimulator.BadOutcome::asExpected) ? 0 : 1;
         }

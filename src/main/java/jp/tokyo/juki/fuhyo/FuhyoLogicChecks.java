@@ -18,14 +18,15 @@ final class FuhyoLogicChecks {
      */
     static String check(FuhyoUpdate update, String sender, FuhyoRow current, FuhyoRow former) {
         Reason reason = update.reason();
-        switch (reason.kind()) {
-            case ENTRY -> {
+        // the notice kind, not the reason, says what happens to the annex (a move is a change)
+        switch (update.record().noticeKind()) {
+            case "ENTRY" -> {
                 if (current != null && !current.deleted()) {
                     return "R-VAL-LOGIC entry: person is already on a family-register annex";
                 }
                 return null;
             }
-            case DELETION -> {
+            case "DELETION" -> {
                 if (current == null) {
                     return "R-VAL-LOGIC deletion: person is not in the fuhyo store";
                 }

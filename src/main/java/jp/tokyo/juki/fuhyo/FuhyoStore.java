@@ -1,78 +1,24 @@
 package jp.tokyo.juki.fuhyo;
 
-import java.sql.Connection;
+import jp.tokyo.juki.platform.PersonTable;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import jp.tokyo.juki.record.FuhyoRecord;
 
-/** The SQL of the fuhyo store; every method works inside the caller's transaction. */
+/** How a fuhyo row maps to the columns of {@code fuhyo.person} (and its history). */
 final class FuhyoStore {
     static final String COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
             + "address_municipality_code, address_text, address_gaiji_count, last_address_text, last_address_gaiji_count, "
             + "change_date, former_juminhyo_code, managing_municipality_code, status, gaiji_flag, gaiji_pattern, notice_kind, "
             + "reason, kana_normalized, operator_id, terminal_id, updated_at, notified_date, deleted, update_seq, "
             + "origin_sender, origin_id";
-    private static final int COLUMN_COUNT = 28;
-    private static final String PLACEHOLDERS = "?,".repeat(COLUMN_COUNT - 1) + "?";
-    private static final String UPSERT = "INSERT INTO fuhyo.person (" + COLUMNS + ") VALUES (" + PLACEHOLDERS
-            + ") ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
-            Arrays.stream(COLUMNS.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
-                    .map(c -> c + " = EXCLUDED." + c).toList());
 
-    /** The current rows of these persons, locked for this transaction (in code order, so batches never deadlock). */
-    Map<String, FuhyoRow> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
-        Map<String, FuhyoRow> rows = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM fuhyo.person WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code FOR UPDATE")) {
-            ps.setArray(1, c.createArrayOf("bpchar", codes.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    FuhyoRow row = read(rs);
-                    rows.put(row.juminhyoCode(), row);
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** Superseded versions with the sequence number of the update that superseded each. */
-    void insertHistory(Connection c, List<FuhyoRow> superseded, List<Long> supersededBy, Instant at) throws SQLException {
-        if (superseded.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fuhyo.person_history (" + COLUMNS
-                + ", superseded_at, superseded_by_seq) VALUES (" + PLACEHOLDERS + ",?,?)")) {
-            for (int i = 0; i < superseded.size(); i++) {
-                bind(ps, superseded.get(i));
-                ps.setTimestamp(COLUMN_COUNT + 1, Timestamp.from(at));
-                ps.setLong(COLUMN_COUNT + 2, supersededBy.get(i));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    void upsert(Connection c, Collection<FuhyoRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (FuhyoRow row : rows) {
-                bind(ps, row);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
+    /** The store's person table and its history. */
+    static final PersonTable<FuhyoRow> TABLE = new PersonTable<>("fuhyo.person", COLUMNS, FuhyoStore::read, FuhyoStore::bind,
+            FuhyoRow::juminhyoCode);
 
     /** One row of {@code fuhyo.person} (or its history) as selected with {@link #COLUMNS}. */
     static FuhyoRow read(ResultSet rs) throws SQLException {
@@ -91,7 +37,7 @@ final class FuhyoStore {
                 rs.getString("origin_id"));
     }
 
-    private static void bind(PreparedStatement ps, FuhyoRow row) throws SQLException {
+    static void bind(PreparedStatement ps, FuhyoRow row) throws SQLException {
         FuhyoRecord r = row.record();
         int i = 1;
         ps.setString(i++, r.juminhyoCode());

@@ -4,15 +4,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import jp.tokyo.juki.platform.PersonTable;
 import jp.tokyo.juki.platform.UpdateBatch;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.KanaNormalizer;
@@ -25,8 +22,6 @@ import jp.tokyo.juki.wire.Request;
  * {@link UpdateBatch}.
  */
 public final class FuhyoUpdateService extends UpdateBatch<FuhyoUpdate> {
-    private final FuhyoStore store = new FuhyoStore();
-
     /** @param dataSource connections of the fuhyo role */
     public FuhyoUpdateService(DataSource dataSource, Function<String, String> personKey) {
         super(dataSource, "fuhyo", personKey);
@@ -42,47 +37,33 @@ public final class FuhyoUpdateService extends UpdateBatch<FuhyoUpdate> {
                 codes.add(cmd.update().record().formerJuminhyoCode());
             }
         }
-        Map<String, FuhyoRow> state = new HashMap<>(store.lockCurrent(c, codes));
-        Map<String, FuhyoRow> finalRows = new LinkedHashMap<>();
-        List<FuhyoRow> history = new ArrayList<>();
-        List<Long> supersededBy = new ArrayList<>();
+        PersonTable<FuhyoRow>.Versions versions = FuhyoStore.TABLE.versions(FuhyoStore.TABLE.lockCurrent(c, codes));
         return new Changes<>() {
             @Override
             public Outcome apply(Command<FuhyoUpdate> cmd, long seq) {
                 Request req = cmd.request();
                 FuhyoUpdate u = cmd.update();
                 String code = u.record().juminhyoCode();
-                FuhyoRow current = state.get(code);
-                FuhyoRow former = u.reason() == Reason.JUMINHYO_CODE_CHANGE ? state.get(u.record().formerJuminhyoCode()) : null;
-                String refusal = FuhyoLogicChecks.check(u, req.sender(), current, former);
+                FuhyoRow former = u.reason() == Reason.JUMINHYO_CODE_CHANGE
+                        ? versions.current(u.record().formerJuminhyoCode()) : null;
+                String refusal = FuhyoLogicChecks.check(u, req.sender(), versions.current(code), former);
                 if (refusal != null) {
                     return Outcome.refused(refusal);
                 }
-                FuhyoRow next = new FuhyoRow(u.record(), u.reason().name(), u.changeDate(),
+                versions.put(new FuhyoRow(u.record(), u.reason().name(), u.changeDate(),
                         KanaNormalizer.normalize(u.record().name().kana()), req.operator(), req.terminal(), now, today,
-                        u.reason().kind() == Reason.Kind.DELETION, seq, req.sender(), req.id());
-                if (current != null) {
-                    history.add(current);
-                    supersededBy.add(seq);
-                }
-                state.put(code, next);
-                finalRows.put(code, next);
+                        "DELETION".equals(u.record().noticeKind()), seq, req.sender(), req.id()), seq);
                 if (former != null) {
-                    history.add(former);
-                    supersededBy.add(seq);
-                    FuhyoRow ended = new FuhyoRow(former.record(), u.reason().name(), u.changeDate(),
+                    versions.put(new FuhyoRow(former.record(), u.reason().name(), u.changeDate(),
                             former.kanaNormalized(), req.operator(), req.terminal(), now, today, true, seq,
-                            req.sender(), req.id());
-                    state.put(former.juminhyoCode(), ended);
-                    finalRows.put(former.juminhyoCode(), ended);
+                            req.sender(), req.id()), seq);
                 }
                 return Outcome.applied(code, FuhyoNotice.body(req.sender(), req.id(), u).toString());
             }
 
             @Override
             public void write(Connection c) throws SQLException {
-                store.insertHistory(c, history, supersededBy, now);
-                store.upsert(c, finalRows.values());
+                versions.write(c, now);
             }
         };
     }

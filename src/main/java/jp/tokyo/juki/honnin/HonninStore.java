@@ -1,23 +1,17 @@
 package jp.tokyo.juki.honnin;
 
-import java.sql.Connection;
+import jp.tokyo.juki.platform.PersonTable;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.Name;
 
-/** The SQL of the honnin store; every method works inside the caller's transaction. */
+/** How a honnin row maps to the columns of {@code honnin.resident} (and its history). */
 final class HonninStore {
     static final String COLUMNS = "juminhyo_code, name_kanji, name_gaiji_count, name_kana, birth_date, sex, "
             + "address_text, address_gaiji_count, my_number, reason, change_date, retention_flag, kana_normalized, "
@@ -29,61 +23,10 @@ final class HonninStore {
             + "address_text, address_gaiji_count, my_number, retention_flag, municipality_code, aza_code, gaiji_flag, "
             + "name_gaiji_change_seq, address_gaiji_change_seq, former_surname_kanji, former_surname_gaiji_count, "
             + "former_surname_kana, former_surname_gaiji_change_seq";
-    private static final int COLUMN_COUNT = 30;
-    private static final String PLACEHOLDERS = "?,".repeat(COLUMN_COUNT - 1) + "?";
-    private static final String UPSERT = "INSERT INTO honnin.resident (" + COLUMNS + ") VALUES (" + PLACEHOLDERS
-            + ") ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
-            java.util.Arrays.stream(COLUMNS.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
-                    .map(c -> c + " = EXCLUDED." + c).toList());
 
-    /** The current rows of these persons, locked for this transaction (in code order, so batches never deadlock). */
-    Map<String, HonninRow> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
-        Map<String, HonninRow> rows = new HashMap<>();
-        if (codes.isEmpty()) {
-            return rows;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM honnin.resident WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code FOR UPDATE")) {
-            ps.setArray(1, c.createArrayOf("bpchar", codes.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    HonninRow row = read(rs);
-                    rows.put(row.juminhyoCode(), row);
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** Superseded versions with the sequence number of the update that superseded each. */
-    void insertHistory(Connection c, List<HonninRow> superseded, List<Long> supersededBy, Instant at) throws SQLException {
-        if (superseded.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO honnin.resident_history (" + COLUMNS
-                + ", superseded_at, superseded_by_seq) VALUES (" + PLACEHOLDERS + ",?,?)")) {
-            for (int i = 0; i < superseded.size(); i++) {
-                bind(ps, superseded.get(i));
-                ps.setTimestamp(COLUMN_COUNT + 1, Timestamp.from(at));
-                ps.setLong(COLUMN_COUNT + 2, supersededBy.get(i));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    void upsert(Connection c, Collection<HonninRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (HonninRow row : rows) {
-                bind(ps, row);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
+    /** The store's person table and its history. */
+    static final PersonTable<HonninRow> TABLE = new PersonTable<>("honnin.resident", COLUMNS, HonninStore::read, HonninStore::bind,
+            HonninRow::juminhyoCode);
 
     /** One row of {@code honnin.resident} (or its history) as selected with {@link #COLUMNS}. */
     static HonninRow read(ResultSet rs) throws SQLException {
@@ -109,7 +52,7 @@ final class HonninStore {
                 rs.getString("gaiji_flag"), former);
     }
 
-    private static void bind(PreparedStatement ps, HonninRow row) throws SQLException {
+    static void bind(PreparedStatement ps, HonninRow row) throws SQLException {
         HonninRecord r = row.record();
         int i = 1;
         ps.setString(i++, r.juminhyoCode());

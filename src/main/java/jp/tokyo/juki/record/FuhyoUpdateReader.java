@@ -45,14 +45,31 @@ public final class FuhyoUpdateReader {
             throw Violation.item("body.changeDate", "must not be in the future");
         }
         FuhyoRecord record = readRecord(body.get("record"), sender, "body.record");
-        if (!record.noticeKind().equals(reason.kind().name())) {
-            throw Violation.item("body.record.noticeKind", "must be " + reason.kind().name() + " for this reason");
+        if (!fits(record.noticeKind(), reason)) {
+            throw Violation.item("body.record.noticeKind", "does not fit the reason");
         }
         if (reason == Reason.JUMINHYO_CODE_CHANGE && record.formerJuminhyoCode() == null) {
             throw Violation.item("body.record.formerJuminhyoCode", "required with reason JUMINHYO_CODE_CHANGE");
         }
         return new FuhyoUpdate(record, reason, changeDate);
     }
+
+    /**
+     * Which reasons a fuhyo notice kind takes (docs/protocol.md): an annex is entered and
+     * deleted with the family register, so ENTRY and DELETION take the entry and deletion
+     * reasons; a move — into, out of, within the municipality or abroad — only changes the
+     * annex's address, so CHANGE takes the moves as well as the corrections.
+     */
+    static boolean fits(String noticeKind, Reason reason) {
+        return switch (noticeKind) {
+            case "ENTRY" -> reason.kind() == Reason.Kind.ENTRY;
+            case "DELETION" -> reason.kind() == Reason.Kind.DELETION;
+            default -> reason.kind() == Reason.Kind.CHANGE || MOVES.contains(reason);
+        };
+    }
+
+    private static final Set<Reason> MOVES = Set.of(Reason.MOVE_IN, Reason.MOVE_IN_FROM_ABROAD, Reason.MOVE_OUT,
+            Reason.MOVE_OUT_ABROAD);
 
     /**
      * Reads one fuhyo record (PROTOCOL §3.2) wherever it stands (an update body, a consistency

@@ -37,11 +37,20 @@ public final class CsSimulator {
     private static final int WINDOW = 64;
 
     /**
-     * @param rate updates per second over all connections; 0 sends as fast as replies allow
-     * @param bad  whether to finish with the deliberately bad messages
+     * @param rate  updates per second over all connections; 0 sends as fast as replies allow
+     * @param bad   whether to finish with the deliberately bad messages
+     * @param store HONNIN (HONNIN_UPDATE for residents) or FUHYO (FUHYO_UPDATE for the annexes it keeps)
      */
     public record Options(String host, int port, String municipality, String municipalityName, int count,
-                          double rate, int connections, boolean bad, long seed) {
+                          double rate, int connections, boolean bad, long seed, String store) {
+        public Options(String host, int port, String municipality, String municipalityName, int count, double rate,
+                       int connections, boolean bad, long seed) {
+            this(host, port, municipality, municipalityName, count, rate, connections, bad, seed, "HONNIN");
+        }
+
+        boolean fuhyo() {
+            return "FUHYO".equals(store);
+        }
     }
 
     /** One deliberately bad message: what was wrong, the code expected and the code received. */
@@ -124,8 +133,9 @@ public final class CsSimulator {
                     }
                 }
                 window.acquire();
-                Population.Change change = population.next();
-                Request request = update(conn + "-" + n, change.reason(), change.record(),
+                Population.Change change = options.fuhyo() ? population.nextFuhyo() : population.next();
+                Request request = update(options.fuhyo() ? "FUHYO_UPDATE" : "HONNIN_UPDATE", conn + "-" + n,
+                        change.reason(), change.record(),
                         change.reason().equals("BIRTH") ? LocalDate.parse(change.person().birthDate) : today());
                 long t0 = System.nanoTime();
                 sent.incrementAndGet();
@@ -258,7 +268,11 @@ public final class CsSimulator {
     }
 
     private Request update(String suffix, String reason, ObjectNode record, LocalDate changeDate) {
-        return new Request(id(suffix), "HONNIN_UPDATE", options.municipality(), seq.incrementAndGet(), now(),
+        return update("HONNIN_UPDATE", suffix, reason, record, changeDate);
+    }
+
+    private Request update(String type, String suffix, String reason, ObjectNode record, LocalDate changeDate) {
+        return new Request(id(suffix), type, options.municipality(), seq.incrementAndGet(), now(),
                 "op-0001", "term-01", body(reason, record, changeDate));
     }
 

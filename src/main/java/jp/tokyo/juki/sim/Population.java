@@ -36,6 +36,10 @@ final class Population {
         String sex;
         String address;
         String aza;
+        /** fuhyo: the municipality of the address (anywhere), the last address in Japan, abroad or not */
+        String addressMunicipality;
+        String lastAddress;
+        boolean abroad;
     }
 
     /** One change to send. */
@@ -77,6 +81,74 @@ final class Population {
         residents.remove(p);
         String reason = roll < 90 ? "MOVE_OUT" : (roll < 95 ? "DEATH" : "MOVE_OUT_ABROAD");
         return new Change(p, reason, record(p));
+    }
+
+    /**
+     * The next change to a family-register annex this municipality keeps (附票): entries at
+     * birth, moves (which only change the annex's address — abroad too), corrections, and
+     * deletions at death or removal from the register.
+     */
+    Change nextFuhyo() {
+        int roll = random.nextInt(100);
+        if (residents.size() < 20 || roll < 40) {
+            Person p = newPerson(true);
+            p.addressMunicipality = municipality;
+            p.lastAddress = p.address;
+            residents.add(p);
+            return new Change(p, "BIRTH", fuhyoRecord(p, "ENTRY"));
+        }
+        Person p = residents.get(random.nextInt(residents.size()));
+        if (roll < 75) {
+            String reason;
+            if (p.abroad) {
+                p.abroad = false;
+                p.address = address();
+                p.addressMunicipality = municipality;
+                reason = "MOVE_IN_FROM_ABROAD";
+            } else if (roll < 55) {
+                p.address = address();
+                reason = "MOVE_WITHIN";
+            } else {
+                p.abroad = true;
+                reason = "MOVE_OUT_ABROAD";
+            }
+            if (!p.abroad) {
+                p.lastAddress = p.address;
+            }
+            return new Change(p, reason, fuhyoRecord(p, "CHANGE"));
+        }
+        if (roll < 88) {
+            String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
+            p.surname = s[0];
+            p.surnameKana = s[1];
+            return new Change(p, "MINOR_CORRECTION", fuhyoRecord(p, "CHANGE"));
+        }
+        residents.remove(p);
+        return new Change(p, roll < 95 ? "DEATH" : "EX_OFFICIO_DELETION", fuhyoRecord(p, "DELETION"));
+    }
+
+    /** The annex record of a person (PROTOCOL §3.2), as the notice of the given kind carries it. */
+    ObjectNode fuhyoRecord(Person p, String noticeKind) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("juminhyoCode", p.code);
+        ObjectNode name = r.putObject("name");
+        name.put("kanji", p.surname + " " + p.given);
+        name.put("kana", p.surnameKana + " " + p.givenKana);
+        name.put("gaijiCount", 0);
+        r.put("birthDate", p.birthDate);
+        r.put("sex", p.sex);
+        ObjectNode address = r.putObject("address");
+        address.put("municipalityCode", p.addressMunicipality == null ? municipality : p.addressMunicipality);
+        address.put("text", p.abroad ? "国外" : p.address);
+        address.put("gaijiCount", 0);
+        ObjectNode last = r.putObject("lastAddress");
+        last.put("text", p.lastAddress == null ? p.address : p.lastAddress);
+        last.put("gaijiCount", 0);
+        r.put("managingMunicipalityCode", municipality);
+        r.put("status", p.abroad ? "1" : "0");
+        r.put("gaijiFlag", "0");
+        r.put("noticeKind", noticeKind);
+        return r;
     }
 
     /** A resident that exists (for deliberately wrong messages), or a fresh person if none does. */

@@ -96,7 +96,7 @@ class FuhyoLineIT {
         String code = record.get("juminhyoCode").asText();
         assertThat(send(fuhyoUpdate(CHIYODA, "MOVE_IN", record)).status()).isEqualTo(Status.ACK);
 
-        Reply reply = send(fuhyoUpdate(CHIYODA, "EX_OFFICIO_CORRECTION", abroad(record)));
+        Reply reply = send(fuhyoUpdate(CHIYODA, "MOVE_OUT_ABROAD", abroad(record)));
 
         assertThat(reply.status()).isEqualTo(Status.ACK);
         assertThat(gw.queryString("SELECT status || '/' || address_text FROM fuhyo.person WHERE juminhyo_code = ?", code))
@@ -158,7 +158,7 @@ class FuhyoLineIT {
         Reply reply = send(fuhyoUpdate(CHIYODA, "DEATH", record));
 
         assertThat(reply.code().name()).isEqualTo("E110");
-        assertThat(reply.detail()).isEqualTo("body.record.noticeKind: must be DELETION for this reason");
+        assertThat(reply.detail()).isEqualTo("body.record.noticeKind: does not fit the reason");
     }
 
     @Test

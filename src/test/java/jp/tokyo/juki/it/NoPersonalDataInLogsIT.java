@@ -45,6 +45,13 @@ class NoPersonalDataInLogsIT {
             badKana.with("name").put("kana", NAME);
             requests.add(update(TestPki.CHIYODA, "MOVE_WITHIN", badKana)); // E110
             requests.add(update(TestPki.CHUO, "MOVE_IN", record)); // E130
+            ObjectNode annex = Messages.fuhyoPerson(TestPki.CHIYODA).put("juminhyoCode", code);
+            annex.with("name").put("kanji", NAME).put("kana", KANA);
+            requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "BIRTH", annex)); // fuhyo I000, notice undeliverable
+            ObjectNode death = annex.deepCopy().put("noticeKind", "DELETION");
+            requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "DEATH", death));
+            requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "DEATH", death)); // E140 already deleted
+            requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "BIRTH", annex.deepCopy().put("myNumber", myNumber))); // E110
             for (Request r : requests) {
                 replies.add(cs.send(r).get(20, TimeUnit.SECONDS));
             }
@@ -53,13 +60,13 @@ class NoPersonalDataInLogsIT {
             Thread.sleep(1500); // delivery attempts to the absent national server are logged
             gw.startNational();
             await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.noticeCount() == 1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record") >= 7);
+            await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record") >= 11);
             String audit = gw.queryString("SELECT string_agg(concat_ws('|', peer, msg_type, msg_id, sender, status, code, "
                     + "detail, persons::text), E'\\n') FROM audit.record");
             assertThat(audit).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
         }
         assertThat(replies).extracting(Reply::code).extracting(Enum::name)
-                .containsExactly("I000", "E140", "E120", "E110", "E130", "E110");
+                .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110", "E110");
         for (Reply r : replies) {
             assertThat(r.detail()).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
         }

@@ -39,6 +39,8 @@ final class RunningGateway implements AutoCloseable {
         NationalSimulator national = withNational
                 ? NationalSimulator.start(TestPki.national(), nationalPort, null) : null;
         Map<String, String> overrides = new HashMap<>(Map.of(
+                // no test may reach a fuhyo national server on the default port of this machine
+                "juki.national-fuhyo.port", Integer.toString(Ports.free()),
                 "juki.data.dir", data.toString(),
                 "juki.keystores.dir", TestPki.dir().toString(),
                 "juki.cs.port", Integer.toString(csPort),

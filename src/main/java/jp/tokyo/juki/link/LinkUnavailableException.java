@@ -1,0 +1,11 @@
+package jp.tokyo.juki.link;
+
+/**
+ * The bridge's database could not answer. Carries the SQLState only: a driver message may quote
+ * key values (住民票コード) from the server's error detail.
+ */
+public final class LinkUnavailableException extends RuntimeException {
+    public LinkUnavailableException(String what, java.sql.SQLException cause) {
+        super("my-number link unavailable (" + what + ", SQLState " + cause.getSQLState() + ")");
+    }
+}
