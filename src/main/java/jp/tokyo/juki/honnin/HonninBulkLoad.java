@@ -1,6 +1,5 @@
 package jp.tokyo.juki.honnin;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
