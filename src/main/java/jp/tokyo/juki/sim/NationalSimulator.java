@@ -89,6 +89,9 @@ public final class NationalSimulator implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final BufferedWriter record;
     private final Channel server;
+    /** open connections, so that {@link #close} ends them at once, like a server that is switched off */
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
     private NationalSimulator(SSLContext tls, int port, Path recordFile, boolean fuhyo, int populationSize)
             throws IOException {
@@ -110,6 +113,7 @@ public final class NationalSimulator implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         SSLEngine engine = tls.createSSLEngine();
                         engine.setUseClientMode(false);
                         engine.setNeedClientAuth(true);
@@ -356,8 +360,9 @@ public final class NationalSimulator implements AutoCloseable {
         if (server != null) {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (record != null) {
             try {
                 record.close();
