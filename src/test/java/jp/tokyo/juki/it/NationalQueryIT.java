@@ -418,6 +418,41 @@ class NationalQueryIT {
         assertThat(gw.national.queries()).isEqualTo(asked);
     }
 
+    @Test
+    void plantedPersonalDataAppearsInNoLogNoDetailAndNoAuditRecordOfAnyOutcome() throws Exception {
+        String kanji = "漏洩照会 次郎";
+        String kana = "ロウエイショウカイ ジロウ";
+        ObjectNode person = notified(kanji, kana, "1955-05-05");
+        String code = code(person);
+        String myNumber = person.get("myNumber").asText();
+        String wrongDigit = code.substring(0, 10) + (char) ('0' + (code.charAt(10) - '0' + 1) % 10);
+        List<Outcome<?>> outcomes = new ArrayList<>();
+
+        outcomes.add(query.query(Store.HONNIN, QueryKey.fourInfo(kana, kanji, "1955-05-05", null, null), OPERATOR));
+        outcomes.add(query.query(Store.HONNIN, QueryKey.myNumber(myNumber), OPERATOR));
+        outcomes.add(query.query(Store.HONNIN, QueryKey.juminhyoCode(wrongDigit), OPERATOR));
+        outcomes.add(query.query(Store.HONNIN, QueryKey.fourInfo(kana, null, null, kanji, null), OPERATOR));
+        outcomes.add(query.query(Store.HONNIN, QueryKey.juminhyoCode(code), kanji));
+        outcomes.add(query.query(Store.FUHYO, QueryKey.myNumber(myNumber), OPERATOR));
+        gw.national.setUnavailable(true);
+        try {
+            outcomes.add(query.query(Store.HONNIN, QueryKey.juminhyoCode(code), OPERATOR));
+        } finally {
+            gw.national.setUnavailable(false);
+        }
+
+        assertThat(outcomes).extracting(o -> o.result().name()).containsExactly("FOUND", "FOUND", "REFUSED", "REFUSED",
+                "REFUSED", "REFUSED", "UNAVAILABLE");
+        for (Outcome<?> o : outcomes) {
+            assertThat(o.detail() + o).doesNotContain(code, wrongDigit, myNumber, "漏洩", "ロウエイ");
+            assertThat(audit(o.queryId(), 1)).noneSatisfy(row ->
+                    assertThat(row).containsAnyOf(code, wrongDigit, myNumber, "漏洩", "ロウエイ"));
+        }
+        String log = Files.readString(java.nio.file.Path.of("target/test-logs/tests.log"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("unavailable (server cannot serve now").doesNotContain(code).doesNotContain(wrongDigit)
+                .doesNotContain(myNumber).doesNotContain("漏洩").doesNotContain("ロウエイ");
+    }
+
     private static int cli(StringWriter out, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("query", "national"));
         all.addAll(List.of(args));
