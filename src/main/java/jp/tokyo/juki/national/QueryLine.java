@@ -42,7 +42,7 @@ final class QueryLine implements AutoCloseable {
                 if (open.isOpen()) {
                     return connection;
                 }
-                connector.execute(open::close);
+                closeLater(open);
             }
         }
         CompletableFuture<FrameClient> next = CompletableFuture.supplyAsync(() -> {
@@ -74,7 +74,15 @@ final class QueryLine implements AutoCloseable {
                 connection = null;
             }
         }
-        connector.execute(client::close);
+        closeLater(client);
+    }
+
+    private void closeLater(FrameClient client) {
+        try {
+            connector.execute(client::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            client.close(); // the query service is closing: nobody is waiting any more
+        }
     }
 
     String where() {
