@@ -9,10 +9,8 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * which a crash can lose records is the few milliseconds between tap and send; see
  * docs/decisions.md.
  */
-public final class AuditTap extends ServiceSupport {
+public final class AuditTap extends ServiceSupport implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTap.class);
     private static final int BATCH = 1000;
 
@@ -50,13 +48,11 @@ public final class AuditTap extends ServiceSupport {
      *
      * @param juminhyoCodes the persons concerned, in plain; only their hashes leave this method
      */
+    @Override
     public void record(String line, String direction, String peer, String type, String messageId, String sender,
                        String status, String code, String detail, List<String> juminhyoCodes) {
-        List<String> persons = juminhyoCodes.stream().map(hasher::hash).toList();
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        // unique, not secret: a time-seeded random id is enough and avoids SecureRandom's lock
-        AuditEvent event = new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), line, direction, peer, type, messageId,
-                sender, status, code, detail, persons);
+        AuditEvent event = AuditEvent.of(hasher, line, direction, peer, type, messageId, sender, status, code, detail,
+                juminhyoCodes);
         try {
             // back-pressure rather than loss when the broker cannot keep up
             while (!pending.offer(event, 1, TimeUnit.SECONDS)) {

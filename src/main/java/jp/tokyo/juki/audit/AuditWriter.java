@@ -118,29 +118,44 @@ public final class AuditWriter extends ServiceSupport {
     }
 
     private void insert(List<JsonNode> events) throws SQLException {
+        List<AuditEvent> parsed = new ArrayList<>(events.size());
+        for (JsonNode e : events) {
+            List<String> persons = new ArrayList<>();
+            e.path("persons").forEach(p -> persons.add(p.asText()));
+            parsed.add(new AuditEvent(UUID.fromString(e.get("eventId").asText()), Instant.parse(e.get("at").asText()),
+                    text(e, "line"), text(e, "direction"), text(e, "peer"), text(e, "type"), text(e, "messageId"),
+                    text(e, "sender"), text(e, "status"), text(e, "code"), text(e, "detail"), persons));
+        }
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                for (JsonNode e : events) {
-                    ps.setObject(1, UUID.fromString(e.get("eventId").asText()));
-                    ps.setTimestamp(2, Timestamp.from(Instant.parse(e.get("at").asText())));
-                    ps.setString(3, text(e, "line"));
-                    ps.setString(4, text(e, "direction"));
-                    ps.setString(5, text(e, "peer"));
-                    ps.setString(6, text(e, "type"));
-                    ps.setString(7, text(e, "messageId"));
-                    ps.setString(8, text(e, "sender"));
-                    ps.setString(9, text(e, "status"));
-                    ps.setString(10, text(e, "code"));
-                    ps.setString(11, text(e, "detail"));
-                    List<String> persons = new ArrayList<>();
-                    e.path("persons").forEach(p -> persons.add(p.asText()));
-                    ps.setArray(12, c.createArrayOf("text", persons.toArray()));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            insert(c, parsed);
             c.commit();
+        }
+    }
+
+    /**
+     * Appends events to the audit table on the caller's connection and in its transaction — the
+     * one statement both this writer and operator tools that reach the database directly use.
+     * An event already there (same event id) is skipped.
+     */
+    public static void insert(java.sql.Connection c, List<AuditEvent> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (AuditEvent e : events) {
+                ps.setObject(1, e.eventId());
+                ps.setTimestamp(2, Timestamp.from(e.at()));
+                ps.setString(3, e.line());
+                ps.setString(4, e.direction());
+                ps.setString(5, e.peer());
+                ps.setString(6, e.type());
+                ps.setString(7, e.messageId());
+                ps.setString(8, e.sender());
+                ps.setString(9, e.status());
+                ps.setString(10, e.code());
+                ps.setString(11, e.detail());
+                ps.setArray(12, c.createArrayOf("text", e.persons().toArray()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
 public final class BenchCommand {
 
     @Command(name = "updates", mixinStandardHelpOptions = true,
-            description = "HONNIN_UPDATE throughput and ACK latency from one CS over several connections.")
+            description = "Update throughput and ACK latency from one CS over several connections "
+                    + "(HONNIN_UPDATE, FUHYO_UPDATE, or both in one run for their ratio).")
     static final class Updates implements Callable<Integer> {
-        @Option(names = "--count", defaultValue = "100000", description = "Updates to send (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--count", defaultValue = "100000", description = "Updates to send per store (default: ${DEFAULT-VALUE}).")
         int count;
         @Option(names = "--connections", defaultValue = "8", description = "CS connections (default: ${DEFAULT-VALUE}).")
         int connections;
@@ -36,6 +37,10 @@ public final class BenchCommand {
         @Option(names = "--warmup", defaultValue = "30000",
                 description = "Updates sent first, at the same rate, and not measured, so the JIT has compiled the hot paths for this load (default: ${DEFAULT-VALUE}).")
         int warmup;
+        @Option(names = "--store", defaultValue = "HONNIN",
+                description = "HONNIN, FUHYO, or both on the same gateway, one after the other, with their ratio: "
+                        + "BOTH (= HONNIN,FUHYO) or FUHYO,HONNIN (default: ${DEFAULT-VALUE}).")
+        String store;
         @Option(names = "--municipality", defaultValue = "131121", description = "Sending CS (default: ${DEFAULT-VALUE}, 世田谷区).")
         String municipality;
         @Option(names = "--data", defaultValue = "data/bench", description = "Data directory, emptied first.")
@@ -47,61 +52,102 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
+            List<String> stores = List.of((store.equals("BOTH") ? "HONNIN,FUHYO" : store).split(","));
+            if (stores.isEmpty() || !stores.stream().allMatch(x -> x.equals("HONNIN") || x.equals("FUHYO"))
+                    || stores.stream().distinct().count() != stores.size()) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--store must be HONNIN, FUHYO, BOTH or an order such as FUHYO,HONNIN");
+            }
             Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
             new DevPki(keystores, "juki-dev".toCharArray()).init(Identities.all(tokyo.municipalityCodes()));
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
             int csPort = Ports.free();
-            List<String> extra = new java.util.ArrayList<>(List.of("--keystores", keystores.toString()));
-            set.forEach((k, v) -> {
-                extra.add("--set");
-                extra.add(k + "=" + v);
-            });
             try (NationalSimulator national = NationalSimulator.start(
                     keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0, null);
-                 GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(), extra)) {
-                System.out.printf("bench updates: %d updates, %d connections, offered rate %s, gateway pid %d (-Xmx1g)%n",
-                        count, connections, rate <= 0 ? "unlimited" : rate + "/s", gateway.pid());
-                long[] memStart = gateway.memoryMiB();
-                javax.net.ssl.SSLContext csTls =
-                        keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
-                if (warmup > 0) {
-                    CsSimulator.Result w = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort,
-                            municipality, tokyo.name(municipality), warmup, rate, connections, false, 7)).run();
-                    System.out.printf("warm-up: %d updates, %.0f ACK/s (not counted)%n", w.acked(), w.ackRate());
-                    while (national.noticeCount() < w.acked()) {
-                        GatewayProcess.sleep(100);
+                 NationalSimulator fuhyoNational = NationalSimulator.startFuhyo(keys.sslContext(Identities.NATIONAL_FUHYO,
+                         Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, null)) {
+                List<String> extra = new java.util.ArrayList<>(List.of("--keystores", keystores.toString(),
+                        "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()));
+                set.forEach((k, v) -> {
+                    extra.add("--set");
+                    extra.add(k + "=" + v);
+                });
+                try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(), extra)) {
+                    System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, gateway pid %d (-Xmx1g)%n",
+                            String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
+                            gateway.pid());
+                    long[] memStart = gateway.memoryMiB();
+                    javax.net.ssl.SSLContext csTls =
+                            keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
+                    boolean ok = true;
+                    java.util.Map<String, Double> throughput = new java.util.LinkedHashMap<>();
+                    // every store is warmed up before any is measured, so the first measured is not the coldest
+                    for (String s : stores) {
+                        warmUp(s, csTls, csPort, tokyo, s.equals("FUHYO") ? fuhyoNational : national);
                     }
-                    // let the audit writer and the JIT finish with the warm-up's load before measuring
-                    GatewayProcess.sleep(10_000);
+                    if (warmup > 0) {
+                        // let the audit writer and the JIT finish with the warm-up's load before measuring
+                        GatewayProcess.sleep(10_000);
+                    }
+                    for (String s : stores) {
+                        NationalSimulator receiver = s.equals("FUHYO") ? fuhyoNational : national;
+                        CsSimulator.Result r = measure(s, csTls, csPort, tokyo, receiver);
+                        ok &= r.failed() == 0 && r.orderViolations() == 0;
+                        throughput.put(s, r.ackRate());
+                    }
+                    long[] memEnd = gateway.memoryMiB();
+                    gateway.stop(Duration.ofSeconds(40));
+                    if (throughput.size() == 2) {
+                        System.out.printf("RESULT fuhyo/honnin throughput ratio %.2f (%.0f / %.0f ACK/s, same gateway, same run)%n",
+                                throughput.get("FUHYO") / throughput.get("HONNIN"), throughput.get("FUHYO"),
+                                throughput.get("HONNIN"));
+                    }
+                    System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
+                            gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
+                    return ok ? 0 : 1;
                 }
-                int before = national.noticeCount();
-                CsSimulator.Result r = new CsSimulator(
-                        csTls,
-                        new CsSimulator.Options("localhost", csPort, municipality, tokyo.name(municipality), count, rate,
-                                connections, false, 42)).run();
-                long ackedAt = System.nanoTime();
-                long deadline = ackedAt + Duration.ofSeconds(300).toNanos();
-                while (national.noticeCount() - before < r.acked() && System.nanoTime() < deadline) {
-                    GatewayProcess.sleep(100);
-                }
-                double drain = (System.nanoTime() - ackedAt) / 1e9;
-                long[] memEnd = gateway.memoryMiB();
-                gateway.stop(Duration.ofSeconds(40));
-                Reports.printCs(System.out, r);
-                System.out.printf("RESULT throughput %.0f ACK/s | ACK latency ms p50 %.2f p99 %.2f p99.9 %.2f%n",
-                        r.ackRate(), r.latency().percentileMillis(50), r.latency().percentileMillis(99),
-                        r.latency().percentileMillis(99.9));
-                System.out.printf("RESULT ACK latency ms of the second half (steady state): p50 %.2f p99 %.2f p99.9 %.2f%n",
-                        r.latency().secondHalfPercentileMillis(50), r.latency().secondHalfPercentileMillis(99),
-                        r.latency().secondHalfPercentileMillis(99.9));
-                System.out.printf("RESULT national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
-                        national.noticeCount() - before, r.acked(), drain);
-                System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
-                        gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
-                return r.failed() == 0 && r.orderViolations() == 0 ? 0 : 1;
             }
+        }
+
+        private void warmUp(String store, javax.net.ssl.SSLContext csTls, int csPort, Municipalities tokyo,
+                            NationalSimulator receiver) throws Exception {
+            if (warmup <= 0) {
+                return;
+            }
+            int before = receiver.noticeCount();
+            CsSimulator.Result w = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort,
+                    municipality, tokyo.name(municipality), warmup, rate, connections, false, 7, store)).run();
+            System.out.printf("%s warm-up: %d updates, %.0f ACK/s (not counted)%n", store, w.acked(), w.ackRate());
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+            while (receiver.noticeCount() - before < w.acked() && System.nanoTime() < deadline) {
+                GatewayProcess.sleep(100);
+            }
+        }
+
+        /** The measured run of one store's updates; prints its RESULT lines. */
+        private CsSimulator.Result measure(String store, javax.net.ssl.SSLContext csTls, int csPort, Municipalities tokyo,
+                                           NationalSimulator receiver) throws Exception {
+            int before = receiver.noticeCount();
+            CsSimulator.Result r = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort, municipality,
+                    tokyo.name(municipality), count, rate, connections, false, 42, store)).run();
+            long ackedAt = System.nanoTime();
+            long deadline = ackedAt + Duration.ofSeconds(300).toNanos();
+            while (receiver.noticeCount() - before < r.acked() && System.nanoTime() < deadline) {
+                GatewayProcess.sleep(100);
+            }
+            double drain = (System.nanoTime() - ackedAt) / 1e9;
+            Reports.printCs(System.out, r);
+            System.out.printf("RESULT %s throughput %.0f ACK/s | ACK latency ms p50 %.2f p99 %.2f p99.9 %.2f%n", store,
+                    r.ackRate(), r.latency().percentileMillis(50), r.latency().percentileMillis(99),
+                    r.latency().percentileMillis(99.9));
+            System.out.printf("RESULT %s ACK latency ms of the second half (steady state): p50 %.2f p99 %.2f p99.9 %.2f%n",
+                    store, r.latency().secondHalfPercentileMillis(50), r.latency().secondHalfPercentileMillis(99),
+                    r.latency().secondHalfPercentileMillis(99.9));
+            System.out.printf("RESULT %s national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
+                    store, receiver.noticeCount() - before, r.acked(), drain);
+            return r;
         }
     }
 

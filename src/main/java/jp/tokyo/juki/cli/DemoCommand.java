@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
         description = "Run the gateway with a national simulator and several CS simulators, then report.")
 public final class DemoCommand implements Callable<Integer> {
     private static final List<String> MUNICIPALITIES = List.of("131016", "131121", "132012", "134210");
+    /** the CS that sends FUHYO_UPDATE traffic for the annexes it keeps (渋谷区) */
+    private static final String FUHYO_MUNICIPALITY = "131130";
 
     @Option(names = "--seconds", defaultValue = "60", description = "How long the CS simulators send (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -60,11 +62,13 @@ public final class DemoCommand implements Callable<Integer> {
         try (NationalSimulator national = NationalSimulator.start(
                 keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0,
                 data.resolve("national-notices.jsonl"));
+             NationalSimulator fuhyoNational = NationalSimulator.startFuhyo(keys.sslContext(Identities.NATIONAL_FUHYO,
+                     Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, data.resolve("fuhyo-notices.jsonl"));
              GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(),
-                     List.of("--keystores", keystores.toString()))) {
-            System.out.printf("gateway up (pid %d, CS port %d); national simulator on port %d%n", gateway.pid(), csPort,
-                    national.port());
-            ExecutorService pool = Executors.newFixedThreadPool(MUNICIPALITIES.size());
+                     List.of("--keystores", keystores.toString(), "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()))) {
+            System.out.printf("gateway up (pid %d, CS port %d); national simulator on port %d, fuhyo national simulator on port %d%n",
+                    gateway.pid(), csPort, national.port(), fuhyoNational.port());
+            ExecutorService pool = Executors.newFixedThreadPool(MUNICIPALITIES.size() + 1);
             List<Future<CsSimulator.Result>> futures = new ArrayList<>();
             for (int i = 0; i < MUNICIPALITIES.size(); i++) {
                 String code = MUNICIPALITIES.get(i);
@@ -75,30 +79,40 @@ public final class DemoCommand implements Callable<Integer> {
                                 bad, System.nanoTime() + i));
                 futures.add(pool.submit(sim::run));
             }
+            Future<CsSimulator.Result> fuhyoFuture = pool.submit(new CsSimulator(keys.sslContext(
+                    Identities.cs(FUHYO_MUNICIPALITY), Identities.exactly(Identities.GATEWAY), "cs-sim"),
+                    new CsSimulator.Options("localhost", csPort, FUHYO_MUNICIPALITY, tokyo.name(FUHYO_MUNICIPALITY),
+                            rate * seconds, rate, 2, false, System.nanoTime(), "FUHYO"))::run);
             List<CsSimulator.Result> results = new ArrayList<>();
             for (Future<CsSimulator.Result> f : futures) {
                 results.add(f.get());
             }
+            CsSimulator.Result fuhyo = fuhyoFuture.get();
             pool.shutdown();
+            String query = nationalQuery(national, csPort, keystores, fuhyoNational);
 
             long acked = results.stream().mapToLong(CsSimulator.Result::acked).sum();
             List<String[]> ackedOrigins = new ArrayList<>();
             results.forEach(r -> r.ackedIds().forEach(id -> ackedOrigins.add(new String[]{r.municipality(), id})));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long missing;
+            long fuhyoMissing;
             do {
                 missing = ackedOrigins.stream().filter(o -> !national.hasOrigin(o[0], o[1])).count();
-                if (missing > 0) {
+                fuhyoMissing = fuhyo.ackedIds().stream().filter(id -> !fuhyoNational.hasOrigin(FUHYO_MUNICIPALITY, id)).count();
+                if (missing + fuhyoMissing > 0) {
                     GatewayProcess.sleep(250);
                 }
-            } while (missing > 0 && System.nanoTime() < deadline);
-            long expectedAudit = results.stream().mapToLong(CsSimulator.Result::sent).sum() + national.noticeCount();
+            } while (missing + fuhyoMissing > 0 && System.nanoTime() < deadline);
+            long expectedAudit = results.stream().mapToLong(CsSimulator.Result::sent).sum() + national.noticeCount()
+                    + fuhyo.sent() + fuhyoNational.noticeCount();
             long audit = 0;
             deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < deadline && (audit = gateway.queryLong("SELECT count(*) FROM audit.record")) < expectedAudit) {
                 GatewayProcess.sleep(250);
             }
             long stored = gateway.queryLong("SELECT count(*) FROM honnin.resident");
+            long annexes = gateway.queryLong("SELECT count(*) FROM fuhyo.person");
             int exit = gateway.stop(Duration.ofSeconds(40));
 
             System.out.println();
@@ -112,16 +126,41 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("sent %d, acknowledged %d, duplicates %d, refused by code %s%n", sent, acked, dups, refused);
             System.out.printf("national simulator: %d notices received (%d repeats dropped); acknowledged but not received: %d%n",
                     national.noticeCount(), national.repeats(), missing);
-            System.out.printf("honnin store: %d persons; audit records written: %d (expected at least %d)%n", stored,
-                    audit, expectedAudit);
+            System.out.println("fuhyo (附票) traffic:");
+            Reports.printCs(System.out, fuhyo);
+            System.out.printf("fuhyo national simulator: %d notices received (%d repeats dropped); acknowledged but not received: %d%n",
+                    fuhyoNational.noticeCount(), fuhyoNational.repeats(), fuhyoMissing);
+            System.out.printf("honnin store: %d persons; fuhyo store: %d persons; audit records written: %d (expected at least %d)%n",
+                    stored, annexes, audit, expectedAudit);
+            System.out.printf("national query (operator command): %s%n", query);
             System.out.printf("deliberately bad messages answered as expected: %s%n", badOk ? "yes" : "NO");
             System.out.printf("gateway stopped with SIGTERM, exit code %d; demo took %d s%n", exit,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
-            boolean ok = missing == 0 && badOk && audit >= expectedAudit;
-            System.out.println(ok ? "RESULT: OK — every acknowledged update reached the national server"
+            boolean queryOk = query.startsWith("FOUND");
+            boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk;
+            System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; the query was answered"
                     : "RESULT: FAILED");
             return ok ? 0 : 1;
         }
+    }
+
+    /**
+     * One query to the national server about a person of another prefecture, as an operator asks
+     * it ({@code ./gateway query national}, audited in the gateway's record); returns its outcome.
+     */
+    private String nationalQuery(NationalSimulator national, int csPort, Path keystores,
+                                 NationalSimulator fuhyoNational) {
+        String code = national.person(0).get("juminhyoCode").asText();
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new QueryCommand());
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(out));
+        int exit = cli.execute("national", "--juminhyo-code", code, "--operator", "demo-operator",
+                "--data", data.resolve("gateway").toString(), "--set", "juki.keystores.dir=" + keystores,
+                "--set", "juki.national.port=" + national.port(),
+                "--set", "juki.national-fuhyo.port=" + fuhyoNational.port());
+        String first = out.toString().lines().findFirst().orElse("no output");
+        return (exit == QueryCommand.FOUND ? "FOUND — " : "exit " + exit + " — ") + first;
     }
 
     static void deleteTree(Path dir) throws java.io.IOException {

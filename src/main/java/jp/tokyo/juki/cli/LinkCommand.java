@@ -70,7 +70,7 @@ public final class LinkCommand {
          * the gateway running on this data directory (its port is line 4 of postmaster.pid; local
          * connections are trusted).
          */
-        private static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
+        static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
             String url = cfg.get("juki.db.url", null);
             if (url != null) {
                 return DriverManager.getConnection(url, cfg.get("juki.db.user", "postgres"), cfg.get("juki.db.password", ""));

@@ -20,10 +20,17 @@ import picocli.CommandLine.Option;
 public final class SimCommand {
 
     @Command(name = "national", mixinStandardHelpOptions = true,
-            description = "A national server: mTLS, ACKs every notice, drops repeats of an origin.")
+            description = {"A national server: mTLS, ACKs every notice, drops repeats of an origin, and answers "
+                    + "HONNIN_QUERY from a generated population outside Tokyo plus everyone it was notified of.",
+                    "With --fuhyo the fuhyo national server (identity national-fuhyo): FUHYO_NOTICE and FUHYO_QUERY."})
     static final class National implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "7543", description = "Listen port (default: ${DEFAULT-VALUE}).")
-        int port;
+        @Option(names = "--fuhyo", description = "Be the fuhyo national server (default port 7544).")
+        boolean fuhyo;
+        @Option(names = "--port", description = "Listen port (default: 7543, with --fuhyo 7544).")
+        Integer port;
+        @Option(names = "--population", defaultValue = "10000",
+                description = "Generated persons the queries are answered from (default: ${DEFAULT-VALUE}).")
+        int population;
         @Option(names = "--record", description = "Append each first-seen notice to this file as one JSON line.")
         Path record;
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
@@ -34,14 +41,18 @@ public final class SimCommand {
         @Override
         public Integer call() throws Exception {
             KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
-            try (NationalSimulator sim = NationalSimulator.start(
-                    keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"),
-                    port, record)) {
-                System.out.println("national simulator listening on port " + sim.port());
+            String identity = fuhyo ? Identities.NATIONAL_FUHYO : Identities.NATIONAL;
+            javax.net.ssl.SSLContext tls = keys.sslContext(identity, Identities.exactly(Identities.GATEWAY), identity + "-sim");
+            int listen = port != null ? port : fuhyo ? 7544 : 7543;
+            try (NationalSimulator sim = fuhyo ? NationalSimulator.startFuhyo(tls, listen, record, population)
+                    : NationalSimulator.start(tls, listen, record, population)) {
+                System.out.printf("%s simulator listening on port %d (%d generated persons)%n",
+                        fuhyo ? "fuhyo national" : "national", sim.port(), population);
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    System.out.printf("national simulator: %d notices, %d repeats dropped, %d refused%n",
-                            sim.noticeCount(), sim.repeats(), sim.refused());
+                    System.out.printf("%s simulator: %d notices, %d repeats dropped, %d refused, %d queries answered%n",
+                            fuhyo ? "fuhyo national" : "national", sim.noticeCount(), sim.repeats(), sim.refused(),
+                            sim.queries());
                     stop.countDown();
                 }));
                 stop.await();

@@ -89,6 +89,11 @@ public final class FrameClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("interrupted while connecting");
+        } catch (IOException e) {
+            // also a refused connection: netty rethrows its ConnectException unchecked-style, and
+            // the event loop's (non-daemon) thread must not outlive the failed attempt
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot connect to " + host + ":" + port, e);

@@ -16,19 +16,22 @@ import jp.tokyo.juki.sim.NationalSimulator;
 /**
  * A real gateway for integration tests: embedded PostgreSQL and Artemis in a temporary
  * directory, the route files of {@code routes/}, ephemeral ports, and a national simulator
- * (started with it, or later to simulate an outage).
+ * (started with it, or later to simulate an outage); a fuhyo national simulator on request.
  */
 final class RunningGateway implements AutoCloseable {
     final Path data;
     final int csPort;
     final int nationalPort;
+    final int fuhyoPort;
     final Gateway gateway;
     NationalSimulator national;
+    NationalSimulator fuhyo;
 
-    private RunningGateway(Path data, int csPort, int nationalPort, Gateway gateway) {
+    private RunningGateway(Path data, int csPort, int nationalPort, int fuhyoPort, Gateway gateway) {
         this.data = data;
         this.csPort = csPort;
         this.nationalPort = nationalPort;
+        this.fuhyoPort = fuhyoPort;
         this.gateway = gateway;
     }
 
@@ -36,11 +39,12 @@ final class RunningGateway implements AutoCloseable {
         Path data = Files.createTempDirectory("juki-it");
         int csPort = Ports.free();
         int nationalPort = Ports.free();
+        int fuhyoPort = Ports.free();
         NationalSimulator national = withNational
                 ? NationalSimulator.start(TestPki.national(), nationalPort, null) : null;
         Map<String, String> overrides = new HashMap<>(Map.of(
                 // no test may reach a fuhyo national server on the default port of this machine
-                "juki.national-fuhyo.port", Integer.toString(Ports.free()),
+                "juki.national-fuhyo.port", Integer.toString(fuhyoPort),
                 "juki.data.dir", data.toString(),
                 "juki.keystores.dir", TestPki.dir().toString(),
                 "juki.cs.port", Integer.toString(csPort),
@@ -52,13 +56,19 @@ final class RunningGateway implements AutoCloseable {
                 "juki.db.embedded.shared-buffers", "64MB"));
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
-        RunningGateway running = new RunningGateway(data, csPort, nationalPort, gateway);
+        RunningGateway running = new RunningGateway(data, csPort, nationalPort,
+                Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
         running.national = national;
         return running;
     }
 
     void startNational() throws Exception {
         national = NationalSimulator.start(TestPki.national(), nationalPort, null);
+    }
+
+    /** A fuhyo national simulator on the port the gateway delivers FUHYO_NOTICE to. */
+    void startFuhyo() throws Exception {
+        fuhyo = NationalSimulator.startFuhyo(TestPki.nationalFuhyo(), fuhyoPort, null);
     }
 
     FrameClient connect(String municipality) throws Exception {
@@ -99,6 +109,9 @@ final class RunningGateway implements AutoCloseable {
         gateway.close();
         if (national != null) {
             national.close();
+        }
+        if (fuhyo != null) {
+            fuhyo.close();
         }
     }
 

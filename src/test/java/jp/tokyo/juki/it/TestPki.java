@@ -82,4 +82,8 @@ final class TestPki {
     static SSLContext national() throws Exception {
         return keys().sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "test-national");
     }
+
+    static SSLContext nationalFuhyo() throws Exception {
+        return keys().sslContext(Identities.NATIONAL_FUHYO, Identities.exactly(Identities.GATEWAY), "test-national-fuhyo");
+    }
 }

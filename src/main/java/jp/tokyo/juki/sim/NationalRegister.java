@@ -1,0 +1,196 @@
+package jp.tokyo.juki.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import jp.tokyo.juki.record.Items;
+import jp.tokyo.juki.record.KanaNormalizer;
+import jp.tokyo.juki.record.Violation;
+import jp.tokyo.juki.wire.Json;
+
+/**
+ * Everyone a simulated national server can answer for: its generated population and the latest
+ * state of every person it was notified of (a notice replaces what it knew under that 住民票コード).
+ * Looks people up by 住民票コード, My Number or the 4 items as SPEC R-SRCH has it: kana on the
+ * 清音化 form, kanji name and address by prefix, birth date and sex exactly.
+ */
+final class NationalRegister {
+    private static final Set<String> FOUR_INFO = Set.of("nameKana", "nameKanji", "birthDate", "sex", "addressPrefix");
+
+    /** What one person is matched on, and their record as answered (built when asked, to keep memory small). */
+    private record Entry(String code, String myNumber, String kanaKey, String kanjiKey, String birthDate, String sex,
+                         String address, Supplier<ObjectNode> record) {
+    }
+
+    private final boolean fuhyo;
+    private final Map<String, Entry> byCode = new LinkedHashMap<>();
+    private final Map<String, String> codeByMyNumber = new HashMap<>();
+
+    private NationalRegister(boolean fuhyo) {
+        this.fuhyo = fuhyo;
+    }
+
+    static NationalRegister honnin(List<NationalPopulation.Person> people) {
+        NationalRegister r = new NationalRegister(false);
+        for (NationalPopulation.Person p : people) {
+            r.put(new Entry(p.code(), p.myNumber(), KanaNormalizer.normalize(p.kana()), compact(p.kanji()), p.birthDate(),
+                    p.sex(), p.address(), () -> NationalPopulation.honninRecord(p)));
+        }
+        return r;
+    }
+
+    static NationalRegister fuhyo(List<NationalPopulation.Person> people) {
+        NationalRegister r = new NationalRegister(true);
+        for (NationalPopulation.Person p : people) {
+            r.put(new Entry(p.code(), null, KanaNormalizer.normalize(p.kana()), compact(p.kanji()), p.birthDate(), p.sex(),
+                    p.address(), () -> NationalPopulation.fuhyoRecord(p)));
+        }
+        return r;
+    }
+
+    /** Takes a notice's state as the person's latest (the notice was checked already). */
+    synchronized void notified(JsonNode notice) {
+        ObjectNode record = fuhyo ? fuhyoRecord(notice) : honninRecord(notice);
+        JsonNode name = record.get("name");
+        String myNumber = fuhyo ? null : record.get("myNumber").asText();
+        put(new Entry(record.get("juminhyoCode").asText(), myNumber, KanaNormalizer.normalize(name.get("kana").asText()),
+                compact(name.get("kanji").asText()), record.get("birthDate").asText(), record.get("sex").asText(),
+                record.get("address").get("text").asText(), record::deepCopy));
+    }
+
+    private void put(Entry e) {
+        Entry before = byCode.put(e.code(), e);
+        if (before != null && before.myNumber() != null && e.code().equals(codeByMyNumber.get(before.myNumber()))) {
+            codeByMyNumber.remove(before.myNumber());
+        }
+        if (e.myNumber() != null) {
+            codeByMyNumber.put(e.myNumber(), e.code());
+        }
+    }
+
+    /** The records {@code key} finds; the key has passed {@link #checkKey}. */
+    synchronized List<ObjectNode> find(JsonNode key) {
+        List<ObjectNode> found = new ArrayList<>();
+        if (key.has("juminhyoCode")) {
+            Entry e = byCode.get(key.get("juminhyoCode").asText());
+            if (e != null) {
+                found.add(e.record().get());
+            }
+        } else if (key.has("myNumber")) {
+            String code = codeByMyNumber.get(key.get("myNumber").asText());
+            if (code != null) {
+                found.add(byCode.get(code).record().get());
+            }
+        } else {
+            JsonNode f = key.get("fourInfo");
+            String kana = f.has("nameKana") ? KanaNormalizer.normalize(f.get("nameKana").asText()) : null;
+            String kanji = f.has("nameKanji") ? compact(f.get("nameKanji").asText()) : null;
+            String birth = f.has("birthDate") ? f.get("birthDate").asText() : null;
+            String sex = f.has("sex") ? f.get("sex").asText() : null;
+            String address = f.has("addressPrefix") ? f.get("addressPrefix").asText() : null;
+            for (Entry e : byCode.values()) {
+                if ((kana == null || kana.equals(e.kanaKey())) && (kanji == null || e.kanjiKey().startsWith(kanji))
+                        && (birth == null || birth.equals(e.birthDate())) && (sex == null || sex.equals(e.sex()))
+                        && (address == null || e.address().startsWith(address))) {
+                    found.add(e.record().get());
+                }
+            }
+        }
+        return found;
+    }
+
+    synchronized int size() {
+        return byCode.size();
+    }
+
+    /**
+     * The {@code key} of a query body, checked as a strict national server would (PROTOCOL §2.4):
+     * exactly one of juminhyoCode, myNumber (not on the fuhyo line) or fourInfo, with at least a
+     * name and one other member.
+     */
+    JsonNode checkKey(JsonNode body) throws Violation {
+        Items.checkObject(body, "body", Set.of("key"), Set.of("key"));
+        Set<String> kinds = fuhyo ? Set.of("juminhyoCode", "fourInfo") : Set.of("juminhyoCode", "myNumber", "fourInfo");
+        JsonNode key = Items.object(body, "key", "body.key", kinds, Set.of());
+        if (key.size() != 1) {
+            throw Violation.item("body.key", "exactly one of " + String.join(", ", kinds.stream().sorted().toList()));
+        }
+        if (key.has("juminhyoCode")) {
+            Items.juminhyoCode(key, "juminhyoCode", "body.key.juminhyoCode");
+        } else if (key.has("myNumber")) {
+            Items.myNumber(key, "myNumber", "body.key.myNumber");
+        } else {
+            String p = "body.key.fourInfo";
+            JsonNode f = Items.object(key, "fourInfo", p, FOUR_INFO, Set.of());
+            if (!f.has("nameKana") && !f.has("nameKanji")) {
+                throw Violation.item(p, "needs nameKana or nameKanji");
+            }
+            if (f.size() < 2) {
+                throw Violation.item(p, "needs a name and at least one other member");
+            }
+            if (f.has("nameKana")) {
+                Items.kana(f, "nameKana", p + ".nameKana", 100);
+            }
+            if (f.has("nameKanji")) {
+                Items.text(f, "nameKanji", p + ".nameKanji", 100, -1);
+            }
+            if (f.has("birthDate")) {
+                Items.date(f, "birthDate", p + ".birthDate", false);
+            }
+            if (f.has("sex")) {
+                Items.oneOf(f, "sex", p + ".sex", Set.of("1", "2"));
+            }
+            if (f.has("addressPrefix")) {
+                Items.text(f, "addressPrefix", p + ".addressPrefix", 200, -1);
+            }
+        }
+        return key;
+    }
+
+    /**
+     * A full §3.1 record from a HONNIN_NOTICE, which carries only the items of SPEC R-UPD: what it
+     * lacks gets neutral values (no gaiji beyond the references in the text, no change sequence,
+     * 大字・字コード 000000, not retained).
+     */
+    private static ObjectNode honninRecord(JsonNode n) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("juminhyoCode", n.get("juminhyoCode").asText());
+        String kanji = n.get("name").get("kanji").asText();
+        String text = n.get("address").get("text").asText();
+        ObjectNode name = r.putObject("name");
+        name.put("kanji", kanji);
+        name.put("kana", n.get("name").get("kana").asText());
+        name.put("gaijiCount", Items.gaijiReferences(kanji));
+        name.put("gaijiChangeSeq", 0);
+        r.put("birthDate", n.get("birthDate").asText());
+        r.put("sex", n.get("sex").asText());
+        ObjectNode address = r.putObject("address");
+        address.put("text", text);
+        address.put("gaijiCount", Items.gaijiReferences(text));
+        address.put("gaijiChangeSeq", 0);
+        address.put("municipalityCode", n.get("address").get("municipalityCode").asText());
+        address.put("azaCode", "000000");
+        r.put("myNumber", n.get("myNumber").asText());
+        r.put("retentionFlag", "0");
+        r.put("gaijiFlag", Items.gaijiReferences(kanji) + Items.gaijiReferences(text) > 0 ? "1" : "0");
+        return r;
+    }
+
+    /** A §3.2 record from a FUHYO_NOTICE, which carries all of its members: the notice less origin, reason and date. */
+    private static ObjectNode fuhyoRecord(JsonNode n) {
+        ObjectNode r = n.deepCopy();
+        r.remove(List.of("origin", "reason", "changeDate"));
+        return r;
+    }
+
+    /** Kanji names are compared without the space between surname and given name. */
+    private static String compact(String s) {
+        return s.replace(" ", "").replace("\u3000", "");
+    }
+}
