@@ -19,7 +19,9 @@ import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.ConsistencySimulator;
 import jp.tokyo.juki.sim.CsSimulator;
+import jp.tokyo.juki.sim.Store;
 import jp.tokyo.juki.sim.NationalSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final List<String> MUNICIPALITIES = List.of("131016", "131121", "132012", "134210");
     /** the CS that sends FUHYO_UPDATE traffic for the annexes it keeps (渋谷区) */
     private static final String FUHYO_MUNICIPALITY = "131130";
+    /** the CS that runs one consistency check (整合) on a set it loaded first (武蔵野市) */
+    private static final String CHECK_MUNICIPALITY = "132039";
 
     @Option(names = "--seconds", defaultValue = "60", description = "How long the CS simulators send (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -90,6 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
             CsSimulator.Result fuhyo = fuhyoFuture.get();
             pool.shutdown();
             String query = nationalQuery(national, csPort, keystores, fuhyoNational);
+            ConsistencySimulator.Outcome check = new ConsistencySimulator(keys.sslContext(Identities.cs(CHECK_MUNICIPALITY),
+                    Identities.exactly(Identities.GATEWAY), "cs-sim"), new ConsistencySimulator.Options("localhost", csPort,
+                    CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), Store.HONNIN, 5_000, 0.02, true, 1, 1000, 8, 2,
+                    false)).run();
 
             long acked = results.stream().mapToLong(CsSimulator.Result::acked).sum();
             List<String[]> ackedOrigins = new ArrayList<>();
@@ -133,12 +141,16 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("honnin store: %d persons; fuhyo store: %d persons; audit records written: %d (expected at least %d)%n",
                     stored, annexes, audit, expectedAudit);
             System.out.printf("national query (operator command): %s%n", query);
+            System.out.printf("consistency check (整合) of %s, 5,000 persons loaded over the CS line, 2%% planted drift:%n%s",
+                    CHECK_MUNICIPALITY, check.report());
             System.out.printf("deliberately bad messages answered as expected: %s%n", badOk ? "yes" : "NO");
             System.out.printf("gateway stopped with SIGTERM, exit code %d; demo took %d s%n", exit,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
             boolean queryOk = query.startsWith("FOUND");
-            boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk;
-            System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; the query was answered"
+            boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk
+                    && check.exact();
+            System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; the query was answered; "
+                    + "the consistency check named exactly the planted differences"
                     : "RESULT: FAILED");
             return ok ? 0 : 1;
         }
