@@ -53,6 +53,39 @@ class NationalOutageIT {
     }
 
     @Test
+    void fuhyoNoticesAcknowledgedDuringAFuhyoNationalOutageArriveInOrderWhenItReturns() throws Exception {
+        try (RunningGateway gw = RunningGateway.start(true, Map.of("juki.national.max-redeliveries", "1000"));
+             FrameClient cs = gw.connect(SHINJUKU)) {
+            ObjectNode record = Messages.fuhyoPerson(SHINJUKU);
+            String code = record.get("juminhyoCode").asText();
+            List<Request> sent = new ArrayList<>();
+            sent.add(Messages.fuhyoUpdate(SHINJUKU, "BIRTH", record));
+            ObjectNode changed = record.deepCopy().put("noticeKind", "CHANGE");
+            for (int i = 0; i < 4; i++) {
+                changed = changed.deepCopy();
+                changed.with("address").put("text", "東京都新宿区西新宿" + (i + 1) + "丁目");
+                sent.add(Messages.fuhyoUpdate(SHINJUKU, "MOVE_WITHIN", changed));
+            }
+            sent.add(Messages.fuhyoUpdate(SHINJUKU, "MOVE_OUT_ABROAD", Messages.abroad(changed)));
+            for (Request r : sent) {
+                assertThat(cs.send(r).get(20, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+            }
+            Thread.sleep(2000); // several delivery attempts to the fuhyo national server fail meanwhile
+
+            gw.startFuhyo();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> gw.fuhyo.noticeCount() == sent.size());
+            List<String> arrived = gw.fuhyo.notices().stream()
+                    .filter(n -> n.at("/body/juminhyoCode").asText().equals(code))
+                    .map(n -> n.at("/body/origin/id").asText()).toList();
+            assertThat(arrived).containsExactlyElementsOf(sent.stream().map(Request::id).toList());
+            assertThat(gw.queryLong("SELECT count(*) FROM fuhyo.national_outbox")).isZero();
+            // the honnin national server, up all along, received none of them
+            assertThat(gw.national.noticeCount()).isZero();
+        }
+    }
+
+    @Test
     void aNoticeTheNationalServerKeepsRefusingEndsInTheDeadLetterQueue() throws Exception {
         try (RunningGateway gw = RunningGateway.start(false, Map.of("juki.national.max-redeliveries", "2",
                 "juki.national.redelivery-delay-ms", "50"));
