@@ -2,6 +2,8 @@ package jp.tokyo.juki.consistency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.record.Violation;
@@ -50,5 +52,43 @@ public interface ConsistencySource<R> {
 
         @Override
         void close() throws SQLException;
+
+        /**
+         * Streams what {@code sql} (one parameter: the municipality) selects, {@code fetchSize} rows
+         * at a time, each mapped by {@code reader}.
+         */
+        static <R> Cursor<R> of(Connection c, String sql, String municipality, int fetchSize, RowReader<R> reader)
+                throws SQLException {
+            PreparedStatement ps = c.prepareStatement(sql);
+            try {
+                ps.setFetchSize(fetchSize);
+                ps.setString(1, municipality);
+                ResultSet rs = ps.executeQuery();
+                return new Cursor<>() {
+                    @Override
+                    public R next() throws SQLException {
+                        return rs.next() ? reader.read(rs) : null;
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        try {
+                            rs.close();
+                        } finally {
+                            ps.close();
+                        }
+                    }
+                };
+            } catch (SQLException | RuntimeException e) {
+                ps.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Maps the current row of a result set to a record. */
+    @FunctionalInterface
+    interface RowReader<R> {
+        R read(ResultSet rs) throws SQLException;
     }
 }

@@ -2,8 +2,6 @@ package jp.tokyo.juki.fuhyo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencySource;
@@ -67,30 +65,7 @@ public final class FuhyoConsistencySource implements ConsistencySource<FuhyoReco
 
     @Override
     public Cursor<FuhyoRecord> current(Connection c, String municipality) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("SELECT " + FuhyoStore.COLUMNS + " FROM fuhyo.person "
-                + "WHERE managing_municipality_code = ? AND NOT deleted ORDER BY juminhyo_code");
-        try {
-            ps.setFetchSize(FETCH);
-            ps.setString(1, municipality);
-            ResultSet rs = ps.executeQuery();
-            return new Cursor<>() {
-                @Override
-                public FuhyoRecord next() throws SQLException {
-                    return rs.next() ? FuhyoStore.read(rs).record() : null;
-                }
-
-                @Override
-                public void close() throws SQLException {
-                    try {
-                        rs.close();
-                    } finally {
-                        ps.close();
-                    }
-                }
-            };
-        } catch (SQLException | RuntimeException e) {
-            ps.close();
-            throw e;
-        }
+        return Cursor.of(c, "SELECT " + FuhyoStore.COLUMNS + " FROM fuhyo.person "
+                + "WHERE managing_municipality_code = ? AND NOT deleted ORDER BY juminhyo_code", municipality, FETCH, rs -> FuhyoStore.read(rs).record());
     }
 }

@@ -2,8 +2,6 @@ package jp.tokyo.juki.honnin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencySource;
@@ -71,30 +69,7 @@ public final class HonninConsistencySource implements ConsistencySource<HonninRe
     @Override
     public Cursor<HonninRecord> current(Connection c, String municipality) throws SQLException {
         // the record's columns only, mapped by the store's own readRecord: what is compared is what the store holds
-        PreparedStatement ps = c.prepareStatement("SELECT " + HonninStore.RECORD_COLUMNS + " FROM honnin.resident "
-                + "WHERE municipality_code = ? AND NOT deleted ORDER BY juminhyo_code");
-        try {
-            ps.setFetchSize(FETCH);
-            ps.setString(1, municipality);
-            ResultSet rs = ps.executeQuery();
-            return new Cursor<>() {
-                @Override
-                public HonninRecord next() throws SQLException {
-                    return rs.next() ? HonninStore.readRecord(rs) : null;
-                }
-
-                @Override
-                public void close() throws SQLException {
-                    try {
-                        rs.close();
-                    } finally {
-                        ps.close();
-                    }
-                }
-            };
-        } catch (SQLException | RuntimeException e) {
-            ps.close();
-            throw e;
-        }
+        return Cursor.of(c, "SELECT " + HonninStore.RECORD_COLUMNS + " FROM honnin.resident "
+                + "WHERE municipality_code = ? AND NOT deleted ORDER BY juminhyo_code", municipality, FETCH, HonninStore::readRecord);
     }
 }

@@ -72,6 +72,14 @@ public final class FuhyoUpdateReader {
             Reason.MOVE_OUT_ABROAD);
 
     /**
+     * Reads one fuhyo record of anyone in Japan — a national server's answer: every item rule
+     * of PROTOCOL §3.2/§3.4, but the annex may be kept by any municipality.
+     */
+    public static FuhyoRecord readRecordOfAnyone(JsonNode r, String path) throws Violation {
+        return new FuhyoUpdateReader(null).readRecord(r, null, path);
+    }
+
+    /**
      * Reads one fuhyo record (PROTOCOL §3.2) wherever it stands (an update body, a consistency
      * chunk); {@code managingMunicipalityCode} must be a Tokyo municipality and equal {@code sender}.
      *
@@ -108,10 +116,11 @@ public final class FuhyoUpdateReader {
             }
         }
         String managing = Items.municipalityCode(r, "managingMunicipalityCode", p + "managingMunicipalityCode");
-        if (!tokyo.isMunicipality(managing)) {
+        // a record of anyone (sender null) may be on any municipality's annex; a CS's must be on its own
+        if (sender != null && !tokyo.isMunicipality(managing)) {
             throw new Violation(Violation.Rule.PREFECTURE, p + "managingMunicipalityCode: not a municipality of this prefecture");
         }
-        if (!managing.equals(sender)) {
+        if (sender != null && !managing.equals(sender)) {
             throw new Violation(Violation.Rule.SENDER, p + "managingMunicipalityCode: must equal the sender");
         }
         String status = Items.oneOf(r, "status", p + "status", Set.of("0", "1"));

@@ -64,6 +64,15 @@ public final class HonninUpdateReader {
         return readRecordMembers(Items.checkObject(r, path, RECORD, RECORD_REQUIRED), sender, path);
     }
 
+    /**
+     * Reads one honnin record of anyone in Japan — a national server's answer: every item rule
+     * of PROTOCOL §3.1/§3.4, but the address may be in any municipality.
+     */
+    public static HonninRecord readRecordOfAnyone(JsonNode r, String path) throws Violation {
+        return new HonninUpdateReader(null).readRecordMembers(Items.checkObject(r, path, RECORD, RECORD_REQUIRED),
+                null, path);
+    }
+
     private HonninRecord readRecordMembers(JsonNode r, String sender, String p) throws Violation {
         String code = Items.juminhyoCode(r, "juminhyoCode", p + ".juminhyoCode");
         Name name = readName(Items.object(r, "name", p + ".name", NAME, NAME), p + ".name");
@@ -97,10 +106,11 @@ public final class HonninUpdateReader {
         int changeSeq = Items.count(a, "gaijiChangeSeq", path + ".gaijiChangeSeq");
         String text = Items.text(a, "text", path + ".text", ADDRESS_MAX, gaiji);
         String municipality = Items.municipalityCode(a, "municipalityCode", path + ".municipalityCode");
-        if (!tokyo.isMunicipality(municipality)) {
+        // a record of anyone (sender null) may live anywhere; a CS's must be of its own municipality
+        if (sender != null && !tokyo.isMunicipality(municipality)) {
             throw new Violation(Violation.Rule.PREFECTURE, path + ".municipalityCode: not a municipality of this prefecture");
         }
-        if (!municipality.equals(sender)) {
+        if (sender != null && !municipality.equals(sender)) {
             throw new Violation(Violation.Rule.SENDER, path + ".municipalityCode: must equal the sender");
         }
         String aza = Items.text(a, "azaCode", path + ".azaCode");

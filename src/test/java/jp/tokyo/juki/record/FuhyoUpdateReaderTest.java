@@ -84,4 +84,13 @@ class FuhyoUpdateReaderTest {
                 .put("text", "大阪府大阪市北区梅田１番１号");
         assertThat(read(body).record().address().municipalityCode()).isEqualTo("271004");
     }
+
+    @Test
+    void aNationalServersRecordMayBeOnAnyMunicipalitysAnnexButACsMayNot() throws Exception {
+        ObjectNode record = record(body("BIRTH")).put("managingMunicipalityCode", "271004");
+        assertThat(FuhyoUpdateReader.readRecordOfAnyone(record, "body.records[0]").managingMunicipalityCode())
+                .isEqualTo("271004");
+        assertThatThrownBy(() -> reader.readRecord(record, "131130", "body.records[0]"))
+                .hasMessage("body.records[0].managingMunicipalityCode: not a municipality of this prefecture");
+    }
 }
