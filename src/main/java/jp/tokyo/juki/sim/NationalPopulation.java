@@ -58,8 +58,8 @@ final class NationalPopulation {
         Set<String> codes = new HashSet<>();
         Set<String> numbers = new HashSet<>();
         while (people.size() < size) {
-            String code = CheckDigits.completeJuminhyoCode(digits(random, 10));
-            String number = CheckDigits.completeMyNumber(digits(random, 11));
+            String code = CheckDigits.completeJuminhyoCode(Names.digits(random, 10));
+            String number = CheckDigits.completeMyNumber(Names.digits(random, 11));
             if (!codes.add(code) || !numbers.add(number)) {
                 continue;
             }
@@ -71,8 +71,8 @@ final class NationalPopulation {
             // an annex is kept where the family register is; the person may live elsewhere, or abroad
             String[] register = annex && random.nextInt(5) == 0 ? PLACES[random.nextInt(PLACES.length)] : home;
             boolean abroad = annex && random.nextInt(10) == 0;
-            String address = home[1] + TOWNS[random.nextInt(TOWNS.length)] + wide(1 + random.nextInt(9)) + "丁目"
-                    + wide(1 + random.nextInt(30)) + "番" + wide(1 + random.nextInt(20)) + "号";
+            String address = home[1] + TOWNS[random.nextInt(TOWNS.length)] + Names.wide(1 + random.nextInt(9)) + "丁目"
+                    + Names.wide(1 + random.nextInt(30)) + "番" + Names.wide(1 + random.nextInt(20)) + "号";
             people.add(new Person(code, annex ? null : number, s[0] + " " + g[0], s[1] + " " + g[1], birth, sex, home[0],
                     abroad ? ABROAD : address, String.format("%06d", random.nextInt(1_000_000)), address, register[0],
                     abroad));
@@ -127,19 +127,5 @@ final class NationalPopulation {
         return r;
     }
 
-    private static String digits(Random random, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) ('0' + random.nextInt(10)));
-        }
-        return sb.toString();
-    }
 
-    private static String wide(int n) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : Integer.toString(n).toCharArray()) {
-            sb.append(DIGITS.charAt(c - '0'));
-        }
-        return sb.toString();
-    }
 }

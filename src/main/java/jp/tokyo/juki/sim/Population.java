@@ -14,14 +14,6 @@ import jp.tokyo.juki.wire.Json;
  * change name, move out or die; after a move-out or death nothing more is sent for them.
  */
 final class Population {
-    private static final String[][] SURNAMES = {{"佐藤", "サトウ"}, {"鈴木", "スズキ"}, {"高橋", "タカハシ"},
-            {"田中", "タナカ"}, {"伊藤", "イトウ"}, {"渡辺", "ワタナベ"}, {"山本", "ヤマモト"}, {"中村", "ナカムラ"},
-            {"小林", "コバヤシ"}, {"加藤", "カトウ"}, {"吉田", "ヨシダ"}, {"山田", "ヤマダ"}, {"佐々木", "ササキ"},
-            {"松本", "マツモト"}, {"井上", "イノウエ"}, {"木村", "キムラ"}};
-    private static final String[][] GIVEN = {{"太郎", "タロウ"}, {"花子", "ハナコ"}, {"翔太", "ショウタ"},
-            {"陽菜", "ヒナ"}, {"蓮", "レン"}, {"結衣", "ユイ"}, {"大輝", "ダイキ"}, {"美咲", "ミサキ"},
-            {"悠真", "ユウマ"}, {"さくら", "サクラ"}, {"健一", "ケンイチ"}, {"由美", "ユミ"}};
-    private static final String[] TOWNS = {"本町", "緑町", "栄町", "中央", "旭町", "若葉", "桜台", "富士見町"};
     private static final String DIGITS = "０１２３４５６７８９";
 
     /** One simulated resident. */
@@ -73,7 +65,7 @@ final class Population {
             return new Change(p, "MOVE_WITHIN", record(p));
         }
         if (roll < 80) {
-            String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
+            String[] s = Names.SURNAMES[random.nextInt(Names.SURNAMES.length)];
             p.surname = s[0];
             p.surnameKana = s[1];
             return new Change(p, "MINOR_CORRECTION", record(p));
@@ -118,7 +110,7 @@ final class Population {
             return new Change(p, reason, fuhyoRecord(p, "CHANGE"));
         }
         if (roll < 88) {
-            String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
+            String[] s = Names.SURNAMES[random.nextInt(Names.SURNAMES.length)];
             p.surname = s[0];
             p.surnameKana = s[1];
             return new Change(p, "MINOR_CORRECTION", fuhyoRecord(p, "CHANGE"));
@@ -158,10 +150,10 @@ final class Population {
 
     Person newPerson(boolean baby) {
         Person p = new Person();
-        p.code = CheckDigits.completeJuminhyoCode(digits(10));
-        p.myNumber = CheckDigits.completeMyNumber(digits(11));
-        String[] s = SURNAMES[random.nextInt(SURNAMES.length)];
-        String[] g = GIVEN[random.nextInt(GIVEN.length)];
+        p.code = CheckDigits.completeJuminhyoCode(Names.digits(random, 10));
+        p.myNumber = CheckDigits.completeMyNumber(Names.digits(random, 11));
+        String[] s = Names.SURNAMES[random.nextInt(Names.SURNAMES.length)];
+        String[] g = Names.GIVEN[random.nextInt(Names.GIVEN.length)];
         p.surname = s[0];
         p.surnameKana = s[1];
         p.given = g[0];
@@ -198,27 +190,13 @@ final class Population {
     }
 
     private String address() {
-        return "東京都" + municipalityName + TOWNS[random.nextInt(TOWNS.length)] + wide(1 + random.nextInt(5)) + "丁目"
-                + wide(1 + random.nextInt(30)) + "番" + wide(1 + random.nextInt(20)) + "号";
+        return "東京都" + municipalityName + Names.TOWNS[random.nextInt(Names.TOWNS.length)] + Names.wide(1 + random.nextInt(5)) + "丁目"
+                + Names.wide(1 + random.nextInt(30)) + "番" + Names.wide(1 + random.nextInt(20)) + "号";
     }
 
     private String aza() {
         return String.format("%06d", random.nextInt(1_000_000));
     }
 
-    private String digits(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) ('0' + random.nextInt(10)));
-        }
-        return sb.toString();
-    }
 
-    private static String wide(int n) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : Integer.toString(n).toCharArray()) {
-            sb.append(DIGITS.charAt(c - '0'));
-        }
-        return sb.toString();
-    }
 }

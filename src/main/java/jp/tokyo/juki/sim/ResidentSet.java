@@ -23,14 +23,6 @@ import jp.tokyo.juki.record.Name;
  * which items that changes.
  */
 public final class ResidentSet {
-    private static final String[][] SURNAMES = {{"佐藤", "サトウ"}, {"鈴木", "スズキ"}, {"高橋", "タカハシ"},
-            {"田中", "タナカ"}, {"伊藤", "イトウ"}, {"渡辺", "ワタナベ"}, {"山本", "ヤマモト"}, {"中村", "ナカムラ"},
-            {"小林", "コバヤシ"}, {"加藤", "カトウ"}, {"吉田", "ヨシダ"}, {"山田", "ヤマダ"}, {"佐々木", "ササキ"},
-            {"松本", "マツモト"}, {"井上", "イノウエ"}, {"木村", "キムラ"}};
-    private static final String[][] GIVEN = {{"太郎", "タロウ"}, {"花子", "ハナコ"}, {"翔太", "ショウタ"},
-            {"陽菜", "ヒナ"}, {"蓮", "レン"}, {"結衣", "ユイ"}, {"大輝", "ダイキ"}, {"美咲", "ミサキ"},
-            {"悠真", "ユウマ"}, {"さくら", "サクラ"}, {"健一", "ケンイチ"}, {"由美", "ユミ"}};
-    private static final String[] TOWNS = {"本町", "緑町", "栄町", "中央", "旭町", "若葉", "桜台", "富士見町"};
     private static final String DIGITS = "０１２３４５６７８９";
     /** multipliers coprime with 10, so i ↦ (a·i + b) mod 10^n is one-to-one */
     private static final long CODE_A = 6_364_136_223L;
@@ -91,22 +83,22 @@ public final class ResidentSet {
     /** Person {@code i} as the honnin store holds them (PROTOCOL §3.1). */
     public HonninRecord honnin(long i) {
         SplittableRandom r = random(i, 1);
-        String[] s = SURNAMES[r.nextInt(SURNAMES.length)];
-        String[] g = GIVEN[r.nextInt(GIVEN.length)];
+        String[] s = Names.SURNAMES[r.nextInt(Names.SURNAMES.length)];
+        String[] g = Names.GIVEN[r.nextInt(Names.GIVEN.length)];
         Name name = new Name(s[0] + " " + g[0], s[1] + " " + g[1], 0, 0);
         String birth = LocalDate.of(1930 + r.nextInt(90), 1 + r.nextInt(12), 1 + r.nextInt(28)).toString();
         String sex = r.nextBoolean() ? "1" : "2";
         Address address = new Address(address(r), 0, 0, municipality, padded(r.nextInt(1_000_000), 6));
-        Name former = r.nextInt(20) == 0 ? new Name(SURNAMES[r.nextInt(SURNAMES.length)][0],
-                SURNAMES[r.nextInt(SURNAMES.length)][1], 0, 0) : null;
+        Name former = r.nextInt(20) == 0 ? new Name(Names.SURNAMES[r.nextInt(Names.SURNAMES.length)][0],
+                Names.SURNAMES[r.nextInt(Names.SURNAMES.length)][1], 0, 0) : null;
         return new HonninRecord(code(i), name, birth, sex, address, myNumber(i), "0", "0", former);
     }
 
     /** Person {@code i} as the fuhyo store holds them (PROTOCOL §3.2); one in twenty lives abroad. */
     public FuhyoRecord fuhyo(long i) {
         SplittableRandom r = random(i, 2);
-        String[] s = SURNAMES[r.nextInt(SURNAMES.length)];
-        String[] g = GIVEN[r.nextInt(GIVEN.length)];
+        String[] s = Names.SURNAMES[r.nextInt(Names.SURNAMES.length)];
+        String[] g = Names.GIVEN[r.nextInt(Names.GIVEN.length)];
         FuhyoRecord.Name name = new FuhyoRecord.Name(s[0] + " " + g[0], s[1] + " " + g[1], 0);
         String birth = LocalDate.of(1930 + r.nextInt(90), 1 + r.nextInt(12), 1 + r.nextInt(28)).toString();
         String sex = r.nextBoolean() ? "1" : "2";
@@ -204,17 +196,10 @@ public final class ResidentSet {
     }
 
     private String address(SplittableRandom r) {
-        return "東京都" + municipalityName + TOWNS[r.nextInt(TOWNS.length)] + wide(1 + r.nextInt(5)) + "丁目"
-                + wide(1 + r.nextInt(30)) + "番" + wide(1 + r.nextInt(20)) + "号";
+        return "東京都" + municipalityName + Names.TOWNS[r.nextInt(Names.TOWNS.length)] + Names.wide(1 + r.nextInt(5)) + "丁目"
+                + Names.wide(1 + r.nextInt(30)) + "番" + Names.wide(1 + r.nextInt(20)) + "号";
     }
 
-    private static String wide(int n) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : Integer.toString(n).toCharArray()) {
-            sb.append(DIGITS.charAt(c - '0'));
-        }
-        return sb.toString();
-    }
 
     /** Writes a honnin record as PROTOCOL §3.1 JSON. */
     public static void write(JsonGenerator g, HonninRecord r) throws IOException {
