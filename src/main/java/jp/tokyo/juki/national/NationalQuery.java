@@ -264,8 +264,9 @@ public final class NationalQuery implements AutoCloseable {
     private <R> Outcome<R> interpret(Store<R> store, String id, Reply reply) {
         if (reply.status() == Status.NACK) {
             return reply.code() == ReplyCode.E503
-                    ? unavailable(id, reply.code().name(), "server cannot serve now: " + reply.detail())
-                    : new Outcome<>(Result.REFUSED, id, List.of(), reply.code().name(), "refused by the server: " + reply.detail());
+                    ? unavailable(id, reply.code().name(), "server cannot serve now: " + peerText(reply.detail()))
+                    : new Outcome<>(Result.REFUSED, id, List.of(), reply.code().name(),
+                    "refused by the server: " + peerText(reply.detail()));
         }
         JsonNode records = reply.body().get("records");
         if (records == null || !records.isArray()) {
@@ -277,10 +278,24 @@ public final class NationalQuery implements AutoCloseable {
                 read.add(store.reader.read(records.get(i), "body.records[" + i + "]"));
             }
         } catch (Violation v) {
-            return unavailable(id, reply.code().name(), "answer not readable: " + v.detail());
+            // the detail names a member the server sent, which could be anything: cleaned like the server's own text
+            return unavailable(id, reply.code().name(), "answer not readable: " + peerText(v.detail()));
         }
         Result result = read.isEmpty() ? Result.NOT_FOUND : read.size() == 1 ? Result.FOUND : Result.SEVERAL;
         return new Outcome<>(result, id, read, reply.code().name(), result + " " + read.size());
+    }
+
+    /**
+     * Text the national server controls, made fit for a log line, an audit detail and the
+     * operator's screen: identifier characters only (a detail that is not what PROTOCOL §2.3
+     * promises — item and rule — loses whatever else it carried), at most 120 characters.
+     */
+    static String peerText(String text) {
+        if (text == null) {
+            return "";
+        }
+        String kept = text.replaceAll("[^A-Za-z0-9 ._:\\[\\]-]", "?");
+        return kept.length() > 120 ? kept.substring(0, 120) + "…" : kept;
     }
 
     private <R> Outcome<R> refusedBeforeSending(Store<R> store, String id, ReplyCode code, String why, String requester) {

@@ -48,6 +48,13 @@ public final class FuhyoUpdateReader {
         if (!fits(record.noticeKind(), reason)) {
             throw Violation.item("body.record.noticeKind", "does not fit the reason");
         }
+        // a move abroad leaves the person abroad; a move within Japan (or back from abroad) does not
+        if (reason == Reason.MOVE_OUT_ABROAD && !record.abroad()) {
+            throw Violation.item("body.record.status", "must be 1 with MOVE_OUT_ABROAD");
+        }
+        if (DOMESTIC_MOVES.contains(reason) && record.abroad()) {
+            throw Violation.item("body.record.status", "must be 0 with " + reason.name());
+        }
         if (reason == Reason.JUMINHYO_CODE_CHANGE && record.formerJuminhyoCode() == null) {
             throw Violation.item("body.record.formerJuminhyoCode", "required with reason JUMINHYO_CODE_CHANGE");
         }
@@ -68,6 +75,8 @@ public final class FuhyoUpdateReader {
         };
     }
 
+    private static final Set<Reason> DOMESTIC_MOVES = Set.of(Reason.MOVE_IN, Reason.MOVE_IN_FROM_ABROAD, Reason.MOVE_OUT,
+            Reason.MOVE_WITHIN);
     private static final Set<Reason> MOVES = Set.of(Reason.MOVE_IN, Reason.MOVE_IN_FROM_ABROAD, Reason.MOVE_OUT,
             Reason.MOVE_OUT_ABROAD);
 

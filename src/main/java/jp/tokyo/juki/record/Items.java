@@ -171,6 +171,39 @@ public final class Items {
         return s;
     }
 
+    /**
+     * The {@code fourInfo} key of a national query (PROTOCOL §2.4): any of nameKana, nameKanji,
+     * birthDate, sex, addressPrefix, with a name and at least one member that is not a name — so
+     * no query is a nationwide search by name alone — and no blank text (a blank prefix would
+     * match everyone).
+     */
+    public static JsonNode fourInfo(JsonNode parent, String member, String path) throws Violation {
+        JsonNode f = object(parent, member, path, Set.of("nameKana", "nameKanji", "birthDate", "sex", "addressPrefix"),
+                Set.of());
+        if (!f.has("nameKana") && !f.has("nameKanji")) {
+            throw Violation.item(path, "needs nameKana or nameKanji");
+        }
+        if (!f.has("birthDate") && !f.has("sex") && !f.has("addressPrefix")) {
+            throw Violation.item(path, "needs a name and at least one of birthDate, sex, addressPrefix");
+        }
+        if (f.has("nameKana")) {
+            kana(f, "nameKana", path + ".nameKana", 100);
+        }
+        if (f.has("nameKanji") && text(f, "nameKanji", path + ".nameKanji", 100, -1).isBlank()) {
+            throw Violation.item(path + ".nameKanji", "must not be blank");
+        }
+        if (f.has("birthDate")) {
+            date(f, "birthDate", path + ".birthDate", false);
+        }
+        if (f.has("sex")) {
+            oneOf(f, "sex", path + ".sex", Set.of("1", "2"));
+        }
+        if (f.has("addressPrefix") && text(f, "addressPrefix", path + ".addressPrefix", 200, -1).isBlank()) {
+            throw Violation.item(path + ".addressPrefix", "must not be blank");
+        }
+        return f;
+    }
+
     public static int gaijiReferences(String text) {
         Matcher m = GAIJI.matcher(text);
         int n = 0;

@@ -49,7 +49,7 @@ public final class ConsistencySimulator {
     /**
      * @param records persons in the municipality's set
      * @param drift   share of deliberate differences, 0 … 1
-     * @param load    send the set as entries first (BIRTH/MOVE_IN updates), so the store holds it
+     * @param load    send the set as entries first (MOVE_IN; fuhyo: EX_OFFICIO_ENTRY), so the store holds it
      * @param chunk   records per CONSISTENCY_RECORDS (at most 1,000)
      * @param window  chunks in flight before waiting for replies
      * @param prepare generate every chunk before CONSISTENCY_BEGIN (the benchmark: the CS's own work
@@ -251,7 +251,9 @@ public final class ConsistencySimulator {
             byte[] frame = frame(id, options.store().updateType(), g -> {
                 g.writeFieldName("record");
                 writeRecord(g, person, -1);
-                g.writeStringField("reason", "MOVE_IN");
+                // an annex is entered with the family register (ex officio; the person may be abroad),
+                // a resident by moving in
+                g.writeStringField("reason", options.store() == Store.FUHYO ? "EX_OFFICIO_ENTRY" : "MOVE_IN");
                 g.writeStringField("changeDate", today);
             });
             client.sendRaw(id, frame).whenComplete((reply, error) -> {

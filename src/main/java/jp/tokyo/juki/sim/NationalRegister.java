@@ -21,7 +21,6 @@ import jp.tokyo.juki.wire.Json;
  * 清音化 form, kanji name and address by prefix, birth date and sex exactly.
  */
 final class NationalRegister {
-    private static final Set<String> FOUR_INFO = Set.of("nameKana", "nameKanji", "birthDate", "sex", "addressPrefix");
 
     /** What one person is matched on, and their record as answered (built when asked, to keep memory small). */
     private record Entry(String code, String myNumber, String kanaKey, String kanjiKey, String birthDate, String sex,
@@ -126,29 +125,7 @@ final class NationalRegister {
         } else if (key.has("myNumber")) {
             Items.myNumber(key, "myNumber", "body.key.myNumber");
         } else {
-            String p = "body.key.fourInfo";
-            JsonNode f = Items.object(key, "fourInfo", p, FOUR_INFO, Set.of());
-            if (!f.has("nameKana") && !f.has("nameKanji")) {
-                throw Violation.item(p, "needs nameKana or nameKanji");
-            }
-            if (f.size() < 2) {
-                throw Violation.item(p, "needs a name and at least one other member");
-            }
-            if (f.has("nameKana")) {
-                Items.kana(f, "nameKana", p + ".nameKana", 100);
-            }
-            if (f.has("nameKanji")) {
-                Items.text(f, "nameKanji", p + ".nameKanji", 100, -1);
-            }
-            if (f.has("birthDate")) {
-                Items.date(f, "birthDate", p + ".birthDate", false);
-            }
-            if (f.has("sex")) {
-                Items.oneOf(f, "sex", p + ".sex", Set.of("1", "2"));
-            }
-            if (f.has("addressPrefix")) {
-                Items.text(f, "addressPrefix", p + ".addressPrefix", 200, -1);
-            }
+            Items.fourInfo(key, "fourInfo", "body.key.fourInfo");
         }
         return key;
     }

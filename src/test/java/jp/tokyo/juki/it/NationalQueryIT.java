@@ -251,7 +251,24 @@ class NationalQueryIT {
         Outcome<HonninRecord> o = query.query(Store.HONNIN, QueryKey.fourInfo("ヤマダ タロウ", null, null, null, null), OPERATOR);
 
         assertThat(o.result()).isEqualTo(Result.REFUSED);
-        assertThat(o.detail()).isEqualTo("key.fourInfo: needs a name and at least one other member");
+        assertThat(o.detail()).isEqualTo("key.fourInfo: needs a name and at least one of birthDate, sex, addressPrefix");
+    }
+
+    @Test
+    void fourItemsWithTwoNamesButNothingElseAreRefused() {
+        Outcome<HonninRecord> o = query.query(Store.HONNIN, QueryKey.fourInfo("ヤマダ タロウ", "山田 太郎", null, null, null),
+                OPERATOR);
+
+        assertThat(o.result()).isEqualTo(Result.REFUSED);
+        assertThat(o.detail()).isEqualTo("key.fourInfo: needs a name and at least one of birthDate, sex, addressPrefix");
+    }
+
+    @Test
+    void aBlankAddressPrefixIsRefusedRatherThanMatchingEveryone() {
+        Outcome<HonninRecord> o = query.query(Store.HONNIN, QueryKey.fourInfo("ヤマダ タロウ", null, null, null, "　"), OPERATOR);
+
+        assertThat(o.result()).isEqualTo(Result.REFUSED);
+        assertThat(o.detail()).isEqualTo("key.fourInfo.addressPrefix: must not be blank");
     }
 
     @Test
@@ -281,7 +298,7 @@ class NationalQueryIT {
             assertThat(first.code().name()).isEqualTo("E110");
             assertThat(first.detail()).isEqualTo("body.key.myNumber: unknown item");
             assertThat(second.code().name()).isEqualTo("E110");
-            assertThat(second.detail()).isEqualTo("body.key.fourInfo: needs a name and at least one other member");
+            assertThat(second.detail()).isEqualTo("body.key.fourInfo: needs a name and at least one of birthDate, sex, addressPrefix");
         }
     }
 

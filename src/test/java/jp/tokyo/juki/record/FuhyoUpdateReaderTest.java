@@ -93,4 +93,14 @@ class FuhyoUpdateReaderTest {
         assertThatThrownBy(() -> reader.readRecord(record, "131130", "body.records[0]"))
                 .hasMessage("body.records[0].managingMunicipalityCode: not a municipality of this prefecture");
     }
+
+    @Test
+    void aMoveAbroadMustLeaveThePersonAbroadAndAMoveBackMustNot() throws Exception {
+        ObjectNode abroadInJapan = body("MOVE_OUT_ABROAD");
+        record(abroadInJapan).put("noticeKind", "CHANGE");
+        assertThatThrownBy(() -> read(abroadInJapan)).hasMessage("body.record.status: must be 1 with MOVE_OUT_ABROAD");
+        ObjectNode backButAbroad = body("MOVE_IN_FROM_ABROAD");
+        record(backButAbroad).put("noticeKind", "CHANGE").put("status", "1").with("address").put("text", "国外");
+        assertThatThrownBy(() -> read(backButAbroad)).hasMessage("body.record.status: must be 0 with MOVE_IN_FROM_ABROAD");
+    }
 }

@@ -212,6 +212,6 @@ class NationalRegisterTest {
         assertThat(refusal(honnin, two)).isEqualTo("ITEM body.key: exactly one of fourInfo, juminhyoCode, myNumber");
         assertThat(refusal(honnin, wrongDigit)).startsWith("CHECK_DIGIT body.key.juminhyoCode");
         assertThat(refusal(honnin, fourInfo("ヤマダ タロウ", null, null, null, null)))
-                .isEqualTo("ITEM body.key.fourInfo: needs a name and at least one other member");
+                .isEqualTo("ITEM body.key.fourInfo: needs a name and at least one of birthDate, sex, addressPrefix");
     }
 }
