@@ -41,6 +41,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static EmbeddedDatabase start(GatewayConfig config) throws IOException {
         String url = config.get("juki.db.url", null);
+        if (url != null && url.matches("(?i).*[?&](user|password)=.*")) {
+            // pgjdbc lets these override every pool's user: each store role would log in as the owner
+            throw new IllegalArgumentException("configuration: juki.db.url must not carry user or password; "
+                    + "set juki.db.user/juki.db.password and juki.db.<role>.user/.password instead");
+        }
         String user = config.get("juki.db.user", "postgres");
         String password = config.get("juki.db.password", "");
         EmbeddedPostgres embedded = null;
@@ -102,9 +107,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * {@code .pool-size} override the defaults (the role's name, no password, 4 connections).
      */
     public DataSource forRole(String role) {
-        return rolePools.computeIfAbsent(role, r -> pool(config, jdbcUrl, config.get("juki.db." + r + ".user", r),
-                config.get("juki.db." + r + ".password", ""), config.getInt("juki.db." + r + ".pool-size", 4),
-                "juki-db-" + r));
+        return rolePools.computeIfAbsent(role, r -> checkedRole(pool(config, jdbcUrl,
+                config.get("juki.db." + r + ".user", r), config.get("juki.db." + r + ".password", ""),
+                config.getInt("juki.db." + r + ".pool-size", 4), "juki-db-" + r), config.get("juki.db." + r + ".user", r)));
+    }
+
+    /**
+     * The separation of the stores rests on each pool really being its role: a pool that logs in
+     * as anyone else (a superuser, the owner) refuses to start rather than run unseparated.
+     */
+    private static HikariDataSource checkedRole(HikariDataSource pool, String user) {
+        try (java.sql.Connection c = pool.getConnection();
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            rs.next();
+            if (!user.equals(rs.getString(1)) || rs.getBoolean(2)) {
+                pool.close();
+                throw new IllegalStateException("database role " + user + ": connected as " + rs.getString(1)
+                        + (rs.getBoolean(2) ? " (a superuser)" : "") + "; a store's pool must be its own unprivileged role");
+            }
+            return pool;
+        } catch (java.sql.SQLException e) {
+            // the database may be down at start; the pool reconnects later with the same settings
+            LOG.warn("database role {} not verified now: SQLState {}", user, e.getSQLState());
+            return pool;
+        }
     }
 
     public String jdbcUrl() {

@@ -193,6 +193,21 @@ class FuhyoLineIT {
         }
     }
 
+    @Test
+    void aStorePoolThatWouldLogInAsASuperuserStopsTheGatewayFromStarting() {
+        assertThatThrownBy(() -> RunningGateway.start(false, Map.of("juki.db.juki_fuhyo.user", "postgres")).close())
+                .hasMessage("database role postgres: connected as postgres (a superuser); "
+                        + "a store's pool must be its own unprivileged role");
+    }
+
+    @Test
+    void aDatabaseUrlCarryingAUserIsRefusedBecauseItWouldOverrideEveryRole() {
+        assertThatThrownBy(() -> RunningGateway.start(false,
+                Map.of("juki.db.url", "jdbc:postgresql://localhost:1/juki?user=postgres")).close())
+                .hasMessage("configuration: juki.db.url must not carry user or password; "
+                        + "set juki.db.user/juki.db.password and juki.db.<role>.user/.password instead");
+    }
+
     private static Connection connectAs(String role) throws SQLException {
         return DriverManager.getConnection(gw.gateway.database().jdbcUrl(), role, "");
     }
