@@ -59,18 +59,10 @@ public final class MyNumberLink implements AutoCloseable {
      * it. ON CONFLICT: a concurrent obtain of the same delivery and person holds it once, and no
      * unique-violation error (whose detail would quote the key) reaches a log.
      */
-    private static final String HOLD = "INSERT INTO link.my_number_hold (delivery_id, juminhyo_code, business, "
-            + "requester, my_number, held_at, expires_at) "
-            + "SELECT ?, h.juminhyo_code, ?, ?, h.my_number, ?, ? FROM honnin.resident h "
-            + "JOIN fuhyo.person f ON f.juminhyo_code = h.juminhyo_code "
-            + "WHERE h.juminhyo_code = ? AND f.status = '" + ABROAD + "' AND NOT f.deleted "
-            + "AND (NOT h.deleted OR h.reason = ?) "
-            + "ON CONFLICT DO NOTHING RETURNING my_number";
-    /** Why HOLD held nothing: the state of both stores for the person. */
-    private static final String STATE = "SELECT f.status, f.deleted, h.deleted, h.reason "
-            + "FROM (SELECT ?::char(11) AS code) k "
-            + "LEFT JOIN fuhyo.person f ON f.juminhyo_code = k.code "
-            + "LEFT JOIN honnin.resident h ON h.juminhyo_code = k.code";
+    private static final String HOLD = "SELECT my_number FROM link.hold_my_number(?, ?, ?, ?, ?, ?)";
+    /** Why HOLD held nothing: the state of both stores for the person (flags and reason, no number). */
+    private static final String STATE = "SELECT fuhyo_status, fuhyo_deleted, honnin_deleted, honnin_reason "
+            + "FROM link.person_state(?)";
     /**
      * Sessions whose transaction or snapshot is as old as the erasing transaction: while one
      * remains, VACUUM must keep the erased row versions (they are still visible to it).
@@ -212,7 +204,6 @@ public final class MyNumberLink implements AutoCloseable {
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setTimestamp(5, Timestamp.from(now.plus(Duration.ofDays(maxHoldDays))));
             ps.setString(6, code);
-            ps.setString(7, Reason.MOVE_OUT_ABROAD.name());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return new Decision(new LinkOutcome.Granted(rs.getString(1), false), false);

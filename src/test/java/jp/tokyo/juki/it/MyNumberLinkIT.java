@@ -380,16 +380,16 @@ class MyNumberLinkIT {
     }
 
     @Test
-    void theLinkRoleReadsTheMyNumberButNoOtherHonninItem() throws Exception {
-        try (Connection c = connectAs("juki_link"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(my_number) FROM honnin.resident")) {
-            assertThat(rs.next()).isTrue();
-        }
+    void theLinkRoleReadsNoStoreTableAndReachesAMyNumberOnlyThroughTheHoldFunction() throws Exception {
+        // the only path is link.hold_my_number, which holds only for a person abroad (the refusal tests)
+        assertPermissionDenied("juki_link", "SELECT count(my_number) FROM honnin.resident");
         assertPermissionDenied("juki_link", "SELECT name_kanji FROM honnin.resident");
         assertPermissionDenied("juki_link", "SELECT * FROM honnin.resident");
         assertPermissionDenied("juki_link", "SELECT my_number FROM honnin.resident_history");
-        assertPermissionDenied("juki_link", "SELECT name_kanji FROM fuhyo.person");
+        assertPermissionDenied("juki_link", "SELECT status FROM fuhyo.person");
         assertPermissionDenied("juki_link", "UPDATE link.my_number_hold SET my_number = my_number");
+        assertPermissionDenied("juki_fuhyo", "SELECT * FROM link.hold_my_number('d', 'b', 'r', now(), now(), '00000000000')");
+        assertPermissionDenied("juki_honnin", "SELECT * FROM link.person_state('00000000000')");
     }
 
     @Test
