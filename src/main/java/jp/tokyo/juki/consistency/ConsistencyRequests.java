@@ -123,6 +123,11 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             throw Violation.item("body.records", "must be an array of 1 to " + MAX_RECORDS + " records");
         }
         Session<?> session = sessions.find(request.sender(), name, request.id());
+        // read-ahead bounds each connection; this bounds a session however many connections feed it
+        if (session.inFlight() >= 2 * sessions.settings().readAhead()) {
+            throw new WireRefusal(ReplyCode.E503, "too many chunks of this session in flight; send this chunk again "
+                    + "after the earlier ones are answered", request.id());
+        }
         // checked on the checking threads, beside the staging of the chunks before it; taken in order
         CompletableFuture<Session.Checked> checked = CompletableFuture.supplyAsync(() -> session.check(chunk, records),
                 sessions.checkers());

@@ -55,7 +55,8 @@ final class Session<R> {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long lastActive = System.nanoTime();
     private volatile State state = State.OPENING;
-    private Connection db;
+    /** volatile: closed from the stopping thread while a task may be using it (the task then fails) */
+    private volatile Connection db;
     private int nextChunk;
     private long received;
     private ResultLayout result;
@@ -109,6 +110,11 @@ final class Session<R> {
 
     boolean closed() {
         return state == State.CLOSED;
+    }
+
+    /** Requests of this session queued or running. */
+    int inFlight() {
+        return waiting.get();
     }
 
     /** {@code CONSISTENCY_BEGIN}: the connection and the staging table. */
@@ -333,13 +339,14 @@ final class Session<R> {
             state = State.CLOSED;
             onClosed.run();
         }
-        if (db != null) {
+        Connection c = db;
+        db = null;
+        if (c != null) {
             try {
-                db.close();
+                c.close();
             } catch (SQLException e) {
                 LOG.warn("consistency session connection did not close cleanly: {}", e.getSQLState());
             }
-            db = null;
         }
     }
 }

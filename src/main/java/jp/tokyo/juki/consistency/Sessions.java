@@ -47,6 +47,8 @@ public final class Sessions implements AutoCloseable {
     private final ExecutorService checkers;
     private final ExecutorService replies;
     private final Map<Session.Key, Session<?>> open = new ConcurrentHashMap<>();
+    /** every session not yet closed — the expired ones too, until their close has run */
+    private final java.util.Set<Session<?>> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     /**
@@ -118,6 +120,7 @@ public final class Sessions implements AutoCloseable {
             }
             session = newSession(key, stores.get(store), expected);
             open.put(key, session);
+            live.add(session);
         }
         return session.enqueue(requestId, () -> session.open(requestId));
     }
@@ -125,7 +128,10 @@ public final class Sessions implements AutoCloseable {
     private <R> Session<R> newSession(Session.Key key, Store<R> store, long expected) {
         Session<R>[] self = new Session[1];
         self[0] = new Session<>(key, store.source(), expected, store.opener(), settings, new SerialQueue(pool),
-                () -> open.remove(key, self[0]));
+                () -> {
+                    open.remove(key, self[0]);
+                    live.remove(self[0]);
+                });
         return self[0];
     }
 
@@ -186,6 +192,8 @@ public final class Sessions implements AutoCloseable {
                 e.shutdownNow();
             }
         }
-        open.values().forEach(Session::close);
+        // whatever is left — a session expired but not yet closed, or one whose close task the
+        // stopped pool dropped — closes here, so no connection outlives the gateway
+        List.copyOf(live).forEach(Session::close);
     }
 }
