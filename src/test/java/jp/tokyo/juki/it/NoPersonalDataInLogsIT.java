@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jp.tokyo.juki.link.LinkOutcome;
+import jp.tokyo.juki.link.LinkRefusal;
+import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
@@ -32,7 +35,7 @@ class NoPersonalDataInLogsIT {
         String code = Messages.newJuminhyoCode();
         String myNumber = Messages.newMyNumber();
         List<Reply> replies = new ArrayList<>();
-        try (RunningGateway gw = RunningGateway.start(false, Map.of());
+        try (RunningGateway gw = RunningGateway.start(false, Map.of("juki.link.businesses", "PII-TEST"));
              FrameClient cs = gw.connect(TestPki.CHIYODA)) {
             ObjectNode record = Messages.person(TestPki.CHIYODA, code, myNumber, NAME, KANA);
             List<Request> requests = new ArrayList<>();
@@ -55,6 +58,25 @@ class NoPersonalDataInLogsIT {
             for (Request r : requests) {
                 replies.add(cs.send(r).get(20, TimeUnit.SECONDS));
             }
+            // the consistency check: a record that differs, a chunk refused for a bad record, the result
+            ObjectNode differing = record.deepCopy().put("birthDate", "1999-09-09");
+            ObjectNode badRecord = record.deepCopy();
+            badRecord.with("name").put("kana", NAME);
+            replies.add(cs.send(ConsistencyIT.begin(TestPki.CHIYODA, "HONNIN", "pii-check", 1)).get(20, TimeUnit.SECONDS));
+            replies.add(cs.send(ConsistencyIT.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(badRecord)))
+                    .get(20, TimeUnit.SECONDS)); // E110
+            replies.add(cs.send(ConsistencyIT.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(differing)))
+                    .get(20, TimeUnit.SECONDS));
+            Reply result = cs.send(ConsistencyIT.end(TestPki.CHIYODA, "pii-check", null)).get(20, TimeUnit.SECONDS);
+            replies.add(result);
+            // codes are what the result is for (PROTOCOL §2.5); names and numbers never
+            assertThat(result.body().toString()).contains(code).doesNotContain(myNumber, NAME, KANA, "漏洩");
+            // R-LINK refusals: a business not allowed, and a person whose annex was deleted
+            MyNumberLink link = gw.gateway.bean("myNumberLink", MyNumberLink.class);
+            assertThat(link.obtain("NOT-ALLOWED", "pii-requester", "pii-delivery-1", code))
+                    .isEqualTo(new LinkOutcome.Refused(LinkRefusal.BUSINESS_NOT_ALLOWED));
+            assertThat(link.obtain("PII-TEST", "pii-requester", "pii-delivery-2", code))
+                    .isEqualTo(new LinkOutcome.Refused(LinkRefusal.DELETED_IN_FUHYO));
             replies.add(cs.sendRaw("x", ("{\"v\":1,\"id\":\"x\",\"name\":\"" + NAME + "\"}").getBytes(StandardCharsets.UTF_8))
                     .get(20, TimeUnit.SECONDS));
             Thread.sleep(1500); // delivery attempts to the absent national server are logged
@@ -66,7 +88,8 @@ class NoPersonalDataInLogsIT {
             assertThat(audit).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
         }
         assertThat(replies).extracting(Reply::code).extracting(Enum::name)
-                .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110", "E110");
+                .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110",
+                        "I000", "E110", "I000", "I000", "E110");
         for (Reply r : replies) {
             assertThat(r.detail()).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
         }
