@@ -257,9 +257,10 @@ public final class ConsistencySimulator {
                 g.writeStringField("changeDate", today);
             });
             client.sendRaw(id, frame).whenComplete((reply, error) -> {
-                window.release();
                 String code = error != null ? "no reply" : reply.status() == Status.DUPLICATE ? "DUPLICATE" : reply.code().name();
                 codes.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
+                // released after counting: acquiring the whole window below then means every reply is counted
+                window.release();
             });
         }
         window.acquire(LOAD_WINDOW);
