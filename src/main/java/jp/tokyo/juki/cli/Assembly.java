@@ -2,6 +2,7 @@ package jp.tokyo.juki.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.platform.Broker;
@@ -17,7 +18,7 @@ import org.apache.camel.main.Main;
  * {@code onClose} collects what a wiring opened; the gateway closes it after the routes have
  * stopped, in reverse order.
  */
-record Assembly(GatewayConfig config, Municipalities tokyo, KeyMaterial keys, PersonHasher hasher,
+record Assembly(GatewayConfig config, Municipalities tokyo, AgencyDirectory agencies, KeyMaterial keys, PersonHasher hasher,
                 EmbeddedDatabase database, Broker broker, AuditTap audit, Main main, List<AutoCloseable> onClose) {
 
     Assembly {

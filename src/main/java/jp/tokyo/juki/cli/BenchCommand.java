@@ -59,7 +59,7 @@ public final class BenchCommand {
                         "--store must be HONNIN, FUHYO, BOTH or an order such as FUHYO,HONNIN");
             }
             Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
-            new DevPki(keystores, "juki-dev".toCharArray()).init(Identities.all(tokyo.municipalityCodes()));
+            new DevPki(keystores, "juki-dev".toCharArray()).init(PkiCommand.devIdentities(tokyo, Path.of("config/agencies.yaml")));
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
@@ -183,7 +183,7 @@ public final class BenchCommand {
                 return 2;
             }
             Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
-            new DevPki(keystores, "juki-dev".toCharArray()).init(Identities.all(tokyo.municipalityCodes()));
+            new DevPki(keystores, "juki-dev".toCharArray()).init(PkiCommand.devIdentities(tokyo, Path.of("config/agencies.yaml")));
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));

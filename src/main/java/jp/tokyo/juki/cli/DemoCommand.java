@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Municipalities tokyo = Municipalities.load(municipalities);
         List<String> created = new DevPki(keystores, "juki-dev".toCharArray())
-                .init(Identities.all(tokyo.municipalityCodes()));
+                .init(PkiCommand.devIdentities(tokyo, Path.of("config/agencies.yaml")));
         System.out.printf("PKI: %s%n", created.isEmpty() ? "present in " + keystores : created.size() + " identities created in " + keystores);
         deleteTree(data);
         Files.createDirectories(data);

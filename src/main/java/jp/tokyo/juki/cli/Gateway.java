@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
@@ -71,6 +72,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway assemble() throws Exception {
         Municipalities tokyo = Municipalities.load(config.path("juki.municipalities", "config/municipalities.csv"));
+        AgencyDirectory agencies = agencies();
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
                 Duration.ofSeconds(config.getInt("juki.crl.check-seconds", 5)));
         PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
@@ -110,7 +112,7 @@ public final class Gateway implements AutoCloseable {
             cs.encode(exchange);
             replyOrder.wrap(exchange);
         });
-        Assembly assembly = new Assembly(config, tokyo, keys, hasher, database, broker, auditTap, main, null);
+        Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, auditTap, main, null);
         wired = assembly.onClose();
         HonninUpdateReader honninReader = new HonninUpdateReader(tokyo);
         GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, new HonninUpdateService(
@@ -134,6 +136,26 @@ public final class Gateway implements AutoCloseable {
                 config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
                 config.get("juki.national.port", "7543"));
         return this;
+    }
+
+    /**
+     * Who may ask for what ({@code juki.agencies}, default {@code config/agencies.yaml}): read and
+     * validated before anything starts; an invalid file stops the start with every mistake and
+     * its line. Without the file no agency is served.
+     */
+    private AgencyDirectory agencies() throws java.io.IOException {
+        Path file = config.path("juki.agencies", "config/agencies.yaml");
+        if (!java.nio.file.Files.exists(file)) {
+            LOG.warn("no agency list at {}: no agency will be served", file);
+            return AgencyDirectory.empty();
+        }
+        try {
+            AgencyDirectory directory = AgencyDirectory.load(file);
+            LOG.info("{} agencies configured ({})", directory.agencies().size(), file);
+            return directory;
+        } catch (AgencyDirectory.Invalid e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage());
+        }
     }
 
     /**

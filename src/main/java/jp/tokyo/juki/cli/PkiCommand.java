@@ -16,24 +16,39 @@ import picocli.CommandLine.Parameters;
 public final class PkiCommand {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Create the CA and a certificate for gateway, national, national-fuhyo and cs-NNNNNN of "
-                    + "every municipality; keeps what exists.")
+            description = "Create the CA and a certificate for gateway, national, national-fuhyo, cs-NNNNNN of "
+                    + "every municipality and agency-ID of every configured agency; keeps what exists.")
     static final class Init implements Callable<Integer> {
         @Option(names = "--dir", defaultValue = "keystores", description = "Where to write (default: ${DEFAULT-VALUE}).")
         Path dir;
         @Option(names = "--municipalities", defaultValue = "config/municipalities.csv",
                 description = "Municipality list (default: ${DEFAULT-VALUE}).")
         Path municipalities;
+        @Option(names = "--agencies", defaultValue = "config/agencies.yaml",
+                description = "Agency list (default: ${DEFAULT-VALUE}); an agency-ID identity for each.")
+        Path agencies;
         @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).")
         String password;
 
         @Override
         public Integer call() throws Exception {
-            List<String> ids = Identities.all(Municipalities.load(municipalities).municipalityCodes());
+            List<String> ids = devIdentities(Municipalities.load(municipalities), agencies);
             List<String> created = new DevPki(dir, password.toCharArray()).init(ids);
             System.out.printf("PKI in %s: %d identities, %d created now%n", dir, ids.size(), created.size());
             return 0;
         }
+    }
+
+    /**
+     * Every identity of the development PKI: the fixed ones, one CS per municipality, and one
+     * {@code agency-ID} per agency of {@code agencies} (if the file exists; an invalid file is an error).
+     */
+    static List<String> devIdentities(Municipalities tokyo, Path agencies) throws Exception {
+        List<String> ids = new java.util.ArrayList<>(Identities.all(tokyo.municipalityCodes()));
+        if (java.nio.file.Files.exists(agencies)) {
+            ids.addAll(jp.tokyo.juki.agency.AgencyDirectory.load(agencies).identities());
+        }
+        return ids;
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
