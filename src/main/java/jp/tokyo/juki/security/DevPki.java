@@ -97,8 +97,13 @@ public final class DevPki {
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         builder.addExtension(Extension.keyUsage, true,
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.dataEncipherment));
-        builder.addExtension(Extension.extendedKeyUsage, false,
-                new ExtendedKeyUsage(new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        // who signs and encrypts agency files (the gateway, the agencies) also gets the S/MIME
+        // purpose, which `openssl cms -verify` requires of a signer by default
+        boolean signsFiles = name.equals(Identities.GATEWAY) || name.startsWith("agency-");
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(signsFiles
+                ? new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth,
+                        KeyPurposeId.id_kp_emailProtection}
+                : new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(caKey)));

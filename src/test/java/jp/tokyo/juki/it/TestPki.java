@@ -20,6 +20,9 @@ final class TestPki {
     static final String SHINJUKU = "131041";
     static final String CHIYODA = "131016";
     static final String CHUO = "131024";
+    /** agencies of config/agencies.yaml with certificates in the test PKI */
+    static final String AGENCY = "agency-suido";
+    static final String OTHER_AGENCY = "agency-shuzei";
     /** its certificate expired yesterday */
     static final String EXPIRED = "131032";
     /** revoked by CertificateRefusalIT */
@@ -35,7 +38,9 @@ final class TestPki {
         if (dir == null) {
             Path d = Files.createTempDirectory("juki-pki");
             DevPki pki = new DevPki(d, PASSWORD);
-            pki.init(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
+            List<String> ids = new java.util.ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
+            ids.addAll(List.of(AGENCY, OTHER_AGENCY));
+            pki.init(ids);
             Instant now = Instant.now();
             pki.issue(Identities.cs(EXPIRED), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
             Path other = Files.createTempDirectory("juki-other-ca");
