@@ -54,6 +54,8 @@ final class RunningGateway implements AutoCloseable {
                 "juki.national.max-redelivery-delay-ms", "1000",
                 "juki.crl.check-seconds", "1",
                 "juki.db.embedded.shared-buffers", "64MB"));
+        overrides.put("juki.sftp.port", "0");
+        overrides.put("juki.sftp.host", "127.0.0.1");
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
         RunningGateway running = new RunningGateway(data, csPort, nationalPort,
