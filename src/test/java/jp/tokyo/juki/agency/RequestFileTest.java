@@ -1,0 +1,95 @@
+package jp.tokyo.juki.agency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A request file's rows (PROTOCOL §4) and whether an agency may ask each (R-PROV, 番号法). */
+class RequestFileTest {
+    private static final String HEADER = String.join(",", RequestCsv.HEADER) + "\n";
+    private static Agency suido;
+    private static Agency shuzei;
+
+    @BeforeAll
+    static void agencies() throws Exception {
+        AgencyDirectory d = AgencyDirectory.load(Path.of("config/agencies.yaml"));
+        suido = d.agency("suido").orElseThrow();
+        shuzei = d.agency("shuzei").orElseThrow();
+    }
+
+    private static List<RequestCsv.Row> rows(String body) throws Exception {
+        return RequestCsv.parse((HEADER + body).getBytes(StandardCharsets.UTF_8), 100);
+    }
+
+    private static RequestRules.Decision decide(Agency agency, String row) throws Exception {
+        return RequestRules.check(agency, rows(row + "\n").get(0));
+    }
+
+    @Test
+    void rowsAreReadWithTheirLinesAndEmptyCellsAreAbsent() throws Exception {
+        List<RequestCsv.Row> rows = rows("r1,SUIDO-FEE,JUMINHYO_CODE,24727059608,,,,,,\n"
+                + "r2,SUIDO-FEE,FOUR_INFO,,,ヤマダ タロウ,,1980-04-01,,\"東京都千代田区, 1\"\n");
+
+        assertThat(rows).extracting(RequestCsv.Row::line).containsExactly(2L, 3L);
+        assertThat(rows.get(0).myNumber()).isNull();
+        assertThat(rows.get(1).address()).isEqualTo("東京都千代田区, 1");
+    }
+
+    @Test
+    void aFileThatBreaksTheFormatAsAWholeIsMalformedNamingTheLine() {
+        assertThatThrownBy(() -> RequestCsv.parse("id,business\n".getBytes(StandardCharsets.UTF_8), 10))
+                .hasMessage("line 1: the header must be " + String.join(",", RequestCsv.HEADER));
+        assertThatThrownBy(() -> rows("r1,SUIDO-FEE\n")).hasMessage("line 2: 2 columns, 10 expected");
+        assertThatThrownBy(() -> RequestCsv.parse(new byte[]{(byte) 0xff, (byte) 0xfe, 'a'}, 10)).hasMessage("not UTF-8");
+        assertThatThrownBy(() -> RequestCsv.parse((HEADER + "a,,,,,,,,,\nb,,,,,,,,,\n").getBytes(StandardCharsets.UTF_8), 1))
+                .hasMessage("more than 1 rows");
+        assertThatThrownBy(() -> rows("r1,\"山田 太郎,,,,,,,,\n")).hasMessage("not a CSV file (unbalanced quotes) after 0 rows");
+    }
+
+    @Test
+    void aBusinessOfAnotherAgencyIsRefused() throws Exception {
+        assertThat(decide(suido, "r1,SHUZEI-TAX,JUMINHYO_CODE,24727059608,,,,,,"))
+                .isEqualTo(new RequestRules.Decision.Refused("business: not a business of this agency (config/agencies.yaml)"));
+    }
+
+    @Test
+    void theMyNumberIsRefusedWhereBangoHoDoesNotAllowIt() throws Exception {
+        assertThat(decide(suido, "r1,SUIDO-FEE,MY_NUMBER,,123456789018,,,,,"))
+                .isEqualTo(new RequestRules.Decision.Refused("key_type: 番号法 does not allow this business the My Number"));
+        assertThat(decide(shuzei, "r1,SHUZEI-TAX,MY_NUMBER,,123456789018,,,,,"))
+                .isInstanceOf(RequestRules.Decision.Allowed.class);
+    }
+
+    @Test
+    void aKeyTypeTheBusinessMayNotUseIsRefused() throws Exception {
+        Agency shobo = AgencyDirectory.load(Path.of("config/agencies.yaml")).agency("shobo").orElseThrow();
+        assertThat(decide(shobo, "r1,SHOBO-RECORDS,FOUR_INFO,,,ヤマダ タロウ,,1980-04-01,,"))
+                .isEqualTo(new RequestRules.Decision.Refused("key_type: FOUR_INFO is not allowed for this business"));
+    }
+
+    @Test
+    void aMalformedKeyIsInvalidNamingTheColumn() throws Exception {
+        assertThat(decide(suido, "r1,SUIDO-FEE,JUMINHYO_CODE,24727059609,,,,,,"))
+                .isEqualTo(new RequestRules.Decision.Invalid("juminhyo_code: check digit"));
+        assertThat(decide(suido, "r1,SUIDO-FEE,FOUR_INFO,,,ヤマダ タロウ,,,,"))
+                .isEqualTo(new RequestRules.Decision.Invalid(
+                        "four_info: needs a name and at least one of birth_date, sex, address"));
+        assertThat(decide(suido, "r1,SUIDO-FEE,PHONE,,,,,,,"))
+                .isEqualTo(new RequestRules.Decision.Invalid("key_type: must be JUMINHYO_CODE, MY_NUMBER or FOUR_INFO"));
+        assertThat(decide(suido, ",SUIDO-FEE,JUMINHYO_CODE,24727059608,,,,,,"))
+                .isEqualTo(new RequestRules.Decision.Invalid("request_id: 1-64 of A-Z a-z 0-9 . _ : -"));
+    }
+
+    @Test
+    void aWellFormedAllowedRowIsAllowedForItsBusiness() throws Exception {
+        RequestRules.Decision d = decide(suido, "r1,SUIDO-FEE,FOUR_INFO,,,ヤマダ タロウ,山田,1980-04-01,1,東京都");
+
+        assertThat(d).isInstanceOf(RequestRules.Decision.Allowed.class);
+        assertThat(((RequestRules.Decision.Allowed) d).business().legalBasis()).contains("東京都給水条例");
+    }
+}
