@@ -1,9 +1,7 @@
 package jp.tokyo.juki.cli;
 
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import jp.tokyo.juki.consistency.ConsistencyRequests;
 import jp.tokyo.juki.consistency.Sessions;
 import jp.tokyo.juki.consistency.Settings;
@@ -49,14 +47,6 @@ final class ConsistencyWiring {
      * long as the session lives, and closing it is what drops them.
      */
     private static Sessions.Opener opener(Assembly a, String role) {
-        GatewayConfig c = a.config();
-        String url = a.database().jdbcUrl();
-        Properties p = new Properties();
-        p.setProperty("user", c.get("juki.db." + role + ".user", role));
-        p.setProperty("password", c.get("juki.db." + role + ".password", ""));
-        p.setProperty("ApplicationName", "juki-consistency");
-        p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("connectTimeout", Integer.toString(Math.max(1, c.getInt("juki.db.connect-timeout-ms", 5000) / 1000)));
-        return () -> DriverManager.getConnection(url, p);
+        return () -> a.database().connectAs(role, "juki-consistency");
     }
 }

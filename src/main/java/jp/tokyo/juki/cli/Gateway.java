@@ -16,7 +16,8 @@ import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.fuhyo.FuhyoUpdateService;
 import jp.tokyo.juki.platform.UpdateBatch;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
-import jp.tokyo.juki.record.Reason;
+import jp.tokyo.juki.record.FuhyoUpdate;
+import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
 import jp.tokyo.juki.national.OutboxRelay;
@@ -114,17 +115,10 @@ public final class Gateway implements AutoCloseable {
         });
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, auditTap, main, null);
         wired = assembly.onClose();
-        HonninUpdateReader honninReader = new HonninUpdateReader(tokyo);
         GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, new HonninUpdateService(
-                database.forRole(EmbeddedDatabase.HONNIN_ROLE), hasher::hash), honninReader::read, u ->
-                u.formerJuminhyoCode() == null ? List.of(u.record().juminhyoCode())
-                        : List.of(u.record().juminhyoCode(), u.formerJuminhyoCode()));
-        FuhyoUpdateReader fuhyoReader = new FuhyoUpdateReader(tokyo);
+                database.forRole(HONNIN.role()), hasher::hash), new HonninUpdateReader(tokyo)::read, HonninUpdate::persons);
         GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, new FuhyoUpdateService(
-                database.forRole(EmbeddedDatabase.FUHYO_ROLE), hasher::hash), fuhyoReader::read, u ->
-                u.reason() == Reason.JUMINHYO_CODE_CHANGE
-                        ? List.of(u.record().juminhyoCode(), u.record().formerJuminhyoCode())
-                        : List.of(u.record().juminhyoCode()));
+                database.forRole(FUHYO.role()), hasher::hash), new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons);
         ConsistencyWiring.wire(assembly);
         NationalQueryWiring.wire(assembly);
         LinkWiring.wire(assembly);
@@ -184,17 +178,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * How one store reaches its national server: the schema whose outbox is relayed, the queue,
+     * How one store reaches its national server: the schema whose outbox is relayed, the database
+     * role its flows connect as, the queue,
      * the notice type and envelope id prefix, the server's identity and configuration keys, and
      * the advisory lock that makes one relay per outbox run across gateway nodes.
      */
-    private record StoreLine(String name, String beanPrefix, String queue, long relayLock, String noticeType,
-                             String idPrefix, String peer, String configPrefix, int defaultPort) {
+    private record StoreLine(String name, String beanPrefix, String role, String queue, long relayLock,
+                             String noticeType, String idPrefix, String peer, String configPrefix, int defaultPort) {
     }
 
-    private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", Broker.NATIONAL_HONNIN_QUEUE,
+    private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", EmbeddedDatabase.HONNIN_ROLE,
+            Broker.NATIONAL_HONNIN_QUEUE,
             0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, "juki.national", 7543);
-    private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", Broker.NATIONAL_FUHYO_QUEUE,
+    private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", EmbeddedDatabase.FUHYO_ROLE,
+            Broker.NATIONAL_FUHYO_QUEUE,
             0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
 
     /**
@@ -211,8 +208,7 @@ public final class Gateway implements AutoCloseable {
         GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
                 config.getInt("juki.batch.max", 256), service::process);
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor));
-        OutboxRelay relay = new OutboxRelay(database.forRole(line.name().equals("honnin") ? EmbeddedDatabase.HONNIN_ROLE
-                : EmbeddedDatabase.FUHYO_ROLE), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
+        OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
                 line.relayLock(), config.getInt("juki.relay.page", 500));
         relays.add(relay);
         a.bind(line.name() + "OutboxRelay", relay);

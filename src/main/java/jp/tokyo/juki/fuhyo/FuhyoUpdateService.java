@@ -31,12 +31,7 @@ public final class FuhyoUpdateService extends UpdateBatch<FuhyoUpdate> {
     protected Changes<FuhyoUpdate> begin(Connection c, List<Command<FuhyoUpdate>> batch, Instant now, LocalDate today)
             throws SQLException {
         Set<String> codes = new LinkedHashSet<>();
-        for (Command<FuhyoUpdate> cmd : batch) {
-            codes.add(cmd.update().record().juminhyoCode());
-            if (cmd.update().reason() == Reason.JUMINHYO_CODE_CHANGE) {
-                codes.add(cmd.update().record().formerJuminhyoCode());
-            }
-        }
+        batch.forEach(cmd -> codes.addAll(cmd.update().persons()));
         PersonTable<FuhyoRow>.Versions versions = FuhyoStore.TABLE.versions(FuhyoStore.TABLE.lockCurrent(c, codes));
         return new Changes<>() {
             @Override

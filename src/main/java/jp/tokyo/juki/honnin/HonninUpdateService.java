@@ -32,12 +32,7 @@ public final class HonninUpdateService extends UpdateBatch<HonninUpdate> {
     protected Changes<HonninUpdate> begin(Connection c, List<Command<HonninUpdate>> batch, Instant now, LocalDate today)
             throws SQLException {
         Set<String> codes = new LinkedHashSet<>();
-        for (Command<HonninUpdate> cmd : batch) {
-            codes.add(cmd.update().record().juminhyoCode());
-            if (cmd.update().formerJuminhyoCode() != null) {
-                codes.add(cmd.update().formerJuminhyoCode());
-            }
-        }
+        batch.forEach(cmd -> codes.addAll(cmd.update().persons()));
         PersonTable<HonninRow>.Versions versions = HonninStore.TABLE.versions(HonninStore.TABLE.lockCurrent(c, codes));
         return new Changes<>() {
             @Override

@@ -107,9 +107,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * {@code .pool-size} override the defaults (the role's name, no password, 4 connections).
      */
     public DataSource forRole(String role) {
-        return rolePools.computeIfAbsent(role, r -> checkedRole(pool(config, jdbcUrl,
-                config.get("juki.db." + r + ".user", r), config.get("juki.db." + r + ".password", ""),
-                config.getInt("juki.db." + r + ".pool-size", 4), "juki-db-" + r), config.get("juki.db." + r + ".user", r)));
+        return rolePools.computeIfAbsent(role, r -> checkedRole(pool(config, jdbcUrl, user(r), password(r),
+                config.getInt("juki.db." + r + ".pool-size", 4), "juki-db-" + r), user(r)));
+    }
+
+    /**
+     * A fresh connection of its own (not from a pool) logged in as a store role, for work that
+     * ties state to the connection (temporary tables) and ends by closing it.
+     */
+    public java.sql.Connection connectAs(String role, String applicationName) throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user(role));
+        p.setProperty("password", password(role));
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectTimeout", Integer.toString(Math.max(1, config.getInt("juki.db.connect-timeout-ms", 5000) / 1000)));
+        return java.sql.DriverManager.getConnection(jdbcUrl, p);
+    }
+
+    /** {@code juki.db.<role>.user}, by default the role's own name */
+    private String user(String role) {
+        return config.get("juki.db." + role + ".user", role);
+    }
+
+    private String password(String role) {
+        return config.get("juki.db." + role + ".password", "");
     }
 
     /**

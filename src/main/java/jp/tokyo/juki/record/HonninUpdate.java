@@ -9,4 +9,10 @@ import java.time.LocalDate;
  * @param formerJuminhyoCode only for {@link Reason#JUMINHYO_CODE_CHANGE}, else {@code null}
  */
 public record HonninUpdate(HonninRecord record, Reason reason, LocalDate changeDate, String formerJuminhyoCode) {
+
+    /** The 住民票コード it concerns: the record's, and the former one of a code change. */
+    public java.util.List<String> persons() {
+        return formerJuminhyoCode == null ? java.util.List.of(record.juminhyoCode())
+                : java.util.List.of(record.juminhyoCode(), formerJuminhyoCode);
+    }
 }
