@@ -77,6 +77,7 @@ final class AgencyWiring {
                     (user, address, why) -> a.audit().record("sftp", "in", null, "SFTP_LOGIN", null, null, "REFUSED",
                             "S100", why + " (account " + user + ", from " + address + ")", java.util.List.of()));
             a.onClose().add(server);
+            a.bind("dropFolderServer", server);
         }
 
         KeyStore gateway = a.keys().keyStore(Identities.GATEWAY);
