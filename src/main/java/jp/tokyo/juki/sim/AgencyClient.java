@@ -22,6 +22,7 @@ import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.security.Pem;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
@@ -29,6 +30,7 @@ import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -98,9 +100,17 @@ public final class AgencyClient implements AutoCloseable {
     public static AgencyClient connect(Options o) throws IOException {
         Path dir = o.keystores();
         String identity = "agency-" + o.agency();
-        X509Certificate certificate = Pem.readCertificate(dir.resolve(identity + ".pem"));
-        PrivateKey key = Pem.readPrivateKey(dir.resolve(identity + ".key.pem"));
-        X509Certificate gateway = Pem.readCertificate(dir.resolve(Identities.GATEWAY + ".pem"));
+        X509Certificate certificate;
+        PrivateKey key;
+        X509Certificate gateway;
+        try {
+            certificate = Pem.readCertificate(dir.resolve(identity + ".pem"));
+            key = Pem.readPrivateKey(dir.resolve(identity + ".key.pem"));
+            gateway = Pem.readCertificate(dir.resolve(Identities.GATEWAY + ".pem"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no " + e.getFile() + " (the agency's certificate and key, and the gateway's "
+                    + "certificate; './gateway pki init' makes a development PKI)", e);
+        }
         // the password opens PKCS#12 stores, which only the trust check's CA and CRL do not need
         KeyMaterial keys = new KeyMaterial(dir, new char[0], Duration.ofSeconds(5));
         PeerTrustManager gatewaySigner = keys.trustManager(Identities.exactly(Identities.GATEWAY), "agency-sim");
@@ -118,6 +128,9 @@ public final class AgencyClient implements AutoCloseable {
         ssh.setMacFactories(strong(ssh.getMacFactories()));
         ssh.setSignatureFactories(strong(ssh.getSignatureFactories()));
         ssh.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        // only what is configured here: no ~/.ssh/config redirecting host, port or user, no other identities
+        ssh.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        ssh.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         ssh.start();
         ClientSession session = null;
         try {
@@ -164,8 +177,8 @@ public final class AgencyClient implements AutoCloseable {
      */
     static PublicKey pinnedHostKey(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no SFTP host key at " + file + " (the gateway writes it at its first start; "
-                    + "or give a known_hosts file)");
+            throw new IOException("no SFTP host key at " + file + " (where the gateway keeps it); give a known_hosts "
+                    + "file instead");
         }
         try {
             for (KeyPair pair : new FileKeyPairProvider(file).loadKeys(null)) {
