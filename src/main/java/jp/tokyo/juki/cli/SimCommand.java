@@ -192,6 +192,8 @@ public final class SimCommand {
                 System.out.printf("agency %s: uploaded inbox/%s.req.p7m (%d bytes), waiting up to %d s for the answer%n",
                         agency, fileName, request.length, timeoutSeconds);
                 answer = client.awaitAnswer(fileName, Duration.ofSeconds(timeoutSeconds));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             } catch (IOException | TimeoutException e) {
                 System.out.printf("agency %s: %s%n", agency, e.getMessage());
                 return 2;

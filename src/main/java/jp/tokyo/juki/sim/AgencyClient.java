@@ -52,6 +52,7 @@ public final class AgencyClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
     /** a name is one path segment of safe characters, so it can never leave the folder */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern AGENCY_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     /** the algorithms the drop folder server refuses too: a client never needs them */
     private static final Pattern WEAK = Pattern.compile(
             "(?i).*(sha1|cbc|md5|3des|arcfour|group1-|group14|group-exchange|ssh-rsa$|ssh-dss|none).*");
@@ -98,6 +99,9 @@ public final class AgencyClient implements AutoCloseable {
 
     /** Logs in to the agency's drop folder; fails if the host key is not the expected one. */
     public static AgencyClient connect(Options o) throws IOException {
+        if (o.agency() == null || !AGENCY_ID.matcher(o.agency()).matches()) {
+            throw new IllegalArgumentException("an agency ID is 1-32 of a-z 0-9 -, as in config/agencies.yaml");
+        }
         Path dir = o.keystores();
         String identity = "agency-" + o.agency();
         X509Certificate certificate;
@@ -111,7 +115,7 @@ public final class AgencyClient implements AutoCloseable {
             throw new IOException("no " + e.getFile() + " (the agency's certificate and key, and the gateway's "
                     + "certificate; './gateway pki init' makes a development PKI)", e);
         }
-        // the password opens PKCS#12 stores, which only the trust check's CA and CRL do not need
+        // no password: the trust check needs only the CA and the CRL (PEM), no PKCS#12 store
         KeyMaterial keys = new KeyMaterial(dir, new char[0], Duration.ofSeconds(5));
         PeerTrustManager gatewaySigner = keys.trustManager(Identities.exactly(Identities.GATEWAY), "agency-sim");
 
