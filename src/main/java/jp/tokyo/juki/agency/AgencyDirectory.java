@@ -71,6 +71,16 @@ public final class AgencyDirectory {
         return Optional.ofNullable(agencies.get(id));
     }
 
+    /**
+     * Whether 番号法 lets this agency use the My Number for this business (R-LINK's permission):
+     * the business is one of the agency's and says {@code myNumber: true}.
+     */
+    public boolean allowsMyNumber(String agencyId, String business) {
+        Agency a = agencies.get(agencyId);
+        Business b = a == null ? null : a.businesses().get(business);
+        return b != null && b.myNumber();
+    }
+
     /** The {@code agency-ID} identities the PKI issues for these agencies. */
     public List<String> identities() {
         return agencies.values().stream().map(Agency::identity).toList();

@@ -120,13 +120,14 @@ public final class Gateway implements AutoCloseable {
         GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, new FuhyoUpdateService(
                 database.forRole(FUHYO.role()), hasher::hash), new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons);
         ConsistencyWiring.wire(assembly);
-        NationalQueryWiring.wire(assembly);
-        LinkWiring.wire(assembly);
-        dropFolders(assembly);
+        jp.tokyo.juki.national.NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
+        jp.tokyo.juki.link.MyNumberLink link = LinkWiring.wire(assembly);
+        jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(auditWriter, auditTap, honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
         main.start();
+        AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
         LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
                 config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
                 config.get("juki.national.port", "7543"));
@@ -151,30 +152,6 @@ public final class Gateway implements AutoCloseable {
         } catch (AgencyDirectory.Invalid e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage());
         }
-    }
-
-    /**
-     * The SFTP drop folders of the agencies ({@code juki.sftp.*}): one account per configured
-     * agency that has an {@code agency-ID} certificate in the key directory, its key being the
-     * certificate's. Processing the files they drop comes with the agency flow.
-     */
-    private void dropFolders(Assembly a) throws java.io.IOException {
-        if (!Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
-            return;
-        }
-        java.util.Map<String, java.security.PublicKey> accounts = new java.util.LinkedHashMap<>();
-        for (jp.tokyo.juki.agency.Agency agency : a.agencies().agencies()) {
-            Path cert = config.keystoresDir().resolve(agency.identity() + ".pem");
-            if (java.nio.file.Files.exists(cert)) {
-                accounts.put(agency.id(), jp.tokyo.juki.security.Pem.readCertificate(cert).getPublicKey());
-            } else {
-                LOG.warn("agency {}: no certificate {} — no SFTP account", agency.id(), cert.getFileName());
-            }
-        }
-        jp.tokyo.juki.platform.DropFolderServer server = jp.tokyo.juki.platform.DropFolderServer.start(
-                config.get("juki.sftp.host", "0.0.0.0"), config.getInt("juki.sftp.port", 2222),
-                config.dataDir().resolve("sftp"), config.keystoresDir().resolve("sftp-host.key"), accounts);
-        a.onClose().add(server);
     }
 
     /**

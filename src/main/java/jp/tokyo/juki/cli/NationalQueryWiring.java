@@ -13,9 +13,10 @@ final class NationalQueryWiring {
      * R-NQ: {@code nationalQuery}, the queries to the national and fuhyo national servers that the
      * agency flow calls, audited through the gateway's tap; its connections close with the gateway.
      */
-    static void wire(Assembly a) throws IOException, GeneralSecurityException {
+    static NationalQuery wire(Assembly a) throws IOException, GeneralSecurityException {
         NationalQuery query = NationalQuery.create(a.keys(), NationalQuery.Settings.from(a.config()), a.audit());
         a.bind("nationalQuery", query);
         a.onClose().add(query);
+        return query;
     }
 }

@@ -7,7 +7,12 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
@@ -29,17 +34,43 @@ public final class DropFolderServer implements AutoCloseable {
     /** what a modern client no longer needs and an old one must not get */
     private static final Pattern WEAK = Pattern.compile("(?i).*(sha1|cbc|md5|3des|arcfour|group1-|group14|group-exchange|ssh-rsa$|ssh-dss|none).*");
 
+    private static final AttributeRepository.AttributeKey<String> FAILURE = new AttributeRepository.AttributeKey<>();
+
     private final SshServer sshd;
 
     private DropFolderServer(SshServer sshd) {
         this.sshd = sshd;
     }
 
+    /** Told of every connection that ended without logging in (for the audit). */
+    @FunctionalInterface
+    public interface RefusedLogin {
+        /**
+         * @param account the account asked for, if it looks like one (else {@code (other)} or {@code (none)})
+         * @param address the client's IP address
+         * @param why     what failed: the key exchange (no common algorithm) or the authentication
+         */
+        void refused(String account, String address, String why);
+    }
+
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+
     /**
      * @param root     one folder per account below it ({@code <root>/<account>/inbox|outbox})
      * @param accounts account name → the public key it logs in with
      */
     public static DropFolderServer start(String host, int port, Path root, Path hostKey, Map<String, PublicKey> accounts)
+            throws IOException {
+        return start(host, port, root, hostKey, accounts, account -> true, (account, address, why) -> { });
+    }
+
+    /**
+     * As above; an account logs in only while {@code stillValid} says so (its certificate not
+     * revoked or expired), and {@code refusedLogin} is told of every connection closed before it
+     * logged in.
+     */
+    public static DropFolderServer start(String host, int port, Path root, Path hostKey, Map<String, PublicKey> accounts,
+                                         java.util.function.Predicate<String> stillValid, RefusedLogin refusedLogin)
             throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(host);
@@ -58,7 +89,7 @@ public final class DropFolderServer implements AutoCloseable {
         sshd.setHostBasedAuthenticator(null);
         sshd.setPublickeyAuthenticator((user, key, session) -> {
             PublicKey expected = accounts.get(user);
-            return expected != null && KeyUtils.compareKeys(expected, key);
+            return expected != null && KeyUtils.compareKeys(expected, key) && stillValid.test(user);
         });
         VirtualFileSystemFactory folders = new VirtualFileSystemFactory(root.resolve(".nobody"));
         for (String account : accounts.keySet()) {
@@ -68,6 +99,30 @@ public final class DropFolderServer implements AutoCloseable {
             folders.setUserHomeDir(account, home);
         }
         sshd.setFileSystemFactory(folders);
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionNegotiationEnd(Session session, Map<KexProposalOption, String> ours,
+                                              Map<KexProposalOption, String> theirs,
+                                              Map<KexProposalOption, String> negotiated, Throwable reason) {
+                if (reason != null) {
+                    session.setAttribute(FAILURE, "key exchange failed: no algorithm both sides allow");
+                }
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                if (session instanceof ServerSession s && !s.isAuthenticated()) {
+                    String user = s.getUsername();
+                    String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
+                    String address = s.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                            ? a.getAddress().getHostAddress() : "?";
+                    String why = s.getAttribute(FAILURE);
+                    LOG.info("SFTP connection from {} closed without logging in", address);
+                    refusedLogin.refused(account, address, why != null ? why
+                            : "not authenticated (public key of the account's certificate required)");
+                }
+            }
+        });
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         sshd.start();
         LOG.info("SFTP drop folders listening on port {} for {} agencies", sshd.getPort(), accounts.size());

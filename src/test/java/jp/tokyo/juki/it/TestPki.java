@@ -23,6 +23,8 @@ final class TestPki {
     /** agencies of config/agencies.yaml with certificates in the test PKI */
     static final String AGENCY = "agency-suido";
     static final String OTHER_AGENCY = "agency-shuzei";
+    /** an agency whose certificate is revoked from the start */
+    static final String REVOKED_AGENCY = "agency-kyoiku";
     /** its certificate expired yesterday */
     static final String EXPIRED = "131032";
     /** revoked by CertificateRefusalIT */
@@ -39,8 +41,9 @@ final class TestPki {
             Path d = Files.createTempDirectory("juki-pki");
             DevPki pki = new DevPki(d, PASSWORD);
             List<String> ids = new java.util.ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
-            ids.addAll(List.of(AGENCY, OTHER_AGENCY));
+            ids.addAll(List.of(AGENCY, OTHER_AGENCY, REVOKED_AGENCY));
             pki.init(ids);
+            pki.revoke(REVOKED_AGENCY);
             Instant now = Instant.now();
             pki.issue(Identities.cs(EXPIRED), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
             Path other = Files.createTempDirectory("juki-other-ca");

@@ -1,0 +1,313 @@
+package jp.tokyo.juki.agency;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import jp.tokyo.juki.audit.AuditSink;
+import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.security.CmsFiles;
+import jp.tokyo.juki.security.PeerTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agency drop folders' request flow (PROTOCOL §4, SPEC R-PROV): for one agency, every complete
+ * {@code <name>.req.p7m} in {@code inbox/} is opened with the gateway's key, its signature checked
+ * against that agency's own valid certificate, its CSV parsed and answered row by row
+ * ({@link RequestAnswers}); the answer — signed by the gateway and encrypted to the agency — is
+ * {@code <name>.res.p7m} in {@code outbox/}, or {@code <name>.err.p7m} with the reason when the file
+ * could not be opened, verified or parsed, or a manager rejected it. A file with more rows than
+ * the approval threshold waits for a manager (R-SEC-AUTHZ).
+ *
+ * <p>Crash safety: the answer is written under a temporary name, then its provision records and
+ * state are committed, then it is renamed into place, then the request leaves {@code inbox/}. A
+ * file found again after a crash is recognised by its digest: one whose answer was committed is
+ * finished, never answered twice. Nothing is written in plain: requests and answers exist only
+ * encrypted on disk, the CSVs only in memory.
+ *
+ * <p>R-RET: an answer the agency removed from {@code outbox/} has been collected; one left longer
+ * than the retention period is erased. Either ends the delivery's R-LINK hold. Every file's
+ * outcome is audited on line {@code agency} with the agency's identity, never its content or name.
+ */
+public final class AgencyRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
+    private static final String LINE = "agency";
+    private static final String TYPE = "AGENCY_REQUEST";
+    private static final int MAX_NAME = 180;
+
+    /** Why a file as a whole got an {@code .err.p7m} (the first characters of its text). */
+    public enum FileRefusal {
+        A100("the file cannot be opened"),
+        A110("the file is not signed by this agency's valid certificate"),
+        A120("the request CSV cannot be read"),
+        A130("the file is too large"),
+        A140("rejected by a manager"),
+        A150("the file name is not usable");
+
+        private final String text;
+
+        FileRefusal(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    /**
+     * @param maxFileBytes   larger request files are refused unread (A130)
+     * @param maxRows        more rows are refused (A130)
+     * @param approvalRows   more rows wait for a manager's approval
+     * @param answerRetention an answer nobody collected is erased after this (R-RET)
+     */
+    public record Settings(long maxFileBytes, int maxRows, int approvalRows, Duration answerRetention) {
+    }
+
+    /** The gateway's signing key and certificate, and the certificate each agency's answers are encrypted to. */
+    public record Keys(PrivateKey gatewayKey, X509Certificate gatewayCertificate,
+                       Function<Agency, X509Certificate> agencyCertificate,
+                       Function<Agency, PeerTrustManager> signerCheck) {
+    }
+
+    private final Map<String, Agency> agencies;
+    private final Map<String, DropFolder> drops;
+    private final RequestLedger ledger;
+    private final RequestAnswers answers;
+    private final MyNumberLink link;
+    private final Keys keys;
+    private final Settings settings;
+    private final AuditSink audit;
+    private final Clock clock;
+
+    public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
+                          RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
+                          Clock clock) {
+        this.agencies = Map.copyOf(agencies);
+        this.drops = Map.copyOf(drops);
+        this.ledger = ledger;
+        this.answers = answers;
+        this.link = link;
+        this.keys = keys;
+        this.settings = settings;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The agencies that have a drop folder: one route each. */
+    public Set<String> agencyIds() {
+        return drops.keySet();
+    }
+
+    /** Answers what is complete in the agency's inbox. Called by its route; a failure leaves the file for the next poll. */
+    public void poll(String agencyId) {
+        Agency agency = agencies.get(agencyId);
+        DropFolder drop = drops.get(agencyId);
+        synchronized (drop) {
+            List<DropFolder.Entry> files;
+            try {
+                files = drop.requests();
+            } catch (IOException e) {
+                LOG.warn("agency {}: inbox cannot be listed ({})", agencyId, e.getClass().getSimpleName());
+                return;
+            }
+            for (DropFolder.Entry file : files) {
+                try {
+                    handle(agency, drop, file);
+                } catch (SQLException e) {
+                    LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
+                            e.getSQLState());
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("agency {}: a request waits for the next poll: {}", agencyId, e.getClass().getSimpleName());
+                }
+            }
+        }
+    }
+
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file) throws SQLException, IOException {
+        String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
+        if (file.name().length() > MAX_NAME || stem.isEmpty()) {
+            refuseUnrecorded(agency, drop, file, stem.isEmpty() ? "request" : stem.substring(0, 64));
+            return;
+        }
+        if (ledger.waiting(agency.id(), file.name())) {
+            return; // a manager has not decided yet
+        }
+        boolean tooLarge = file.size() > settings.maxFileBytes();
+        byte[] content = tooLarge ? null : drop.readRequest(file.name());
+        String digest = tooLarge ? sha256(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
+                : sha256(content);
+        RequestLedger.Request r = ledger.receive(agency.id(), file.name(), digest);
+        switch (r.state()) {
+            case ANSWERED -> finish(agency, drop, r, file.name(), r.answerFile()); // after a crash: publish, remove
+            case WAITING, DONE -> {
+                // decided elsewhere meanwhile; the next poll sees it
+            }
+            case REJECTED -> refuse(agency, drop, r, stem, FileRefusal.A140,
+                    "by " + r.decidedBy() + (r.decisionReason() == null ? "" : ": " + r.decisionReason()), r.rows());
+            case RECEIVED, APPROVED -> {
+                if (tooLarge) {
+                    refuse(agency, drop, r, stem, FileRefusal.A130, file.size() + " bytes, at most "
+                            + settings.maxFileBytes(), null);
+                } else {
+                    answer(agency, drop, r, stem, content);
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, byte[] content)
+            throws SQLException, IOException {
+        CmsFiles.Opened opened;
+        try {
+            opened = CmsFiles.open(content, keys.gatewayKey(), keys.gatewayCertificate());
+        } catch (CmsFiles.Refused e) {
+            refuse(agency, drop, r, stem, FileRefusal.A100, e.getMessage(), null);
+            return;
+        }
+        try {
+            keys.signerCheck().apply(agency).check(new X509Certificate[]{opened.signer()});
+        } catch (CertificateException e) {
+            refuse(agency, drop, r, stem, FileRefusal.A110, e.getMessage(), null);
+            return;
+        }
+        List<RequestCsv.Row> rows;
+        try {
+            rows = RequestCsv.parse(opened.content(), settings.maxRows());
+        } catch (RequestCsv.Malformed e) {
+            refuse(agency, drop, r, stem, e.getMessage().startsWith("more than") ? FileRefusal.A130 : FileRefusal.A120,
+                    e.getMessage(), null);
+            return;
+        }
+        if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {
+            ledger.awaitApproval(r, rows.size());
+            audit(agency, r, "WAITING", "A200", rows.size() + " rows, more than " + settings.approvalRows()
+                    + ": waits for a manager's approval (./gateway approvals)");
+            LOG.info("agency {}: request AR-{} ({} rows) waits for approval", agency.id(), r.id(), rows.size());
+            return;
+        }
+        long t0 = System.nanoTime();
+        RequestAnswers.Answer a = answers.answer(agency, r.deliveryId(), rows);
+        String answerName = stem + ".res.p7m";
+        drop.writePart(answerName, protect(a.csv(), agency));
+        ledger.answered(r, answerName, "A000", rows.size(), a.provisions());
+        String counts = a.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        audit(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts);
+        LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {}", agency.id(), r.id(), rows.size(),
+                (System.nanoTime() - t0) / 1_000_000, counts);
+        finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
+    }
+
+    /** An {@code .err.p7m}: the code and the reason, protected like any answer; the file's one provision-less record. */
+    private void refuse(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, FileRefusal why,
+                        String reason, Integer rows) throws SQLException, IOException {
+        String answerName = stem + ".err.p7m";
+        drop.writePart(answerName, protect(errText(why, reason), agency));
+        ledger.answered(r, answerName, why.name(), rows, List.of());
+        audit(agency, r, "REFUSED", why.name(), why.text() + ": " + reason);
+        LOG.info("agency {}: request AR-{} refused {}", agency.id(), r.id(), why.name());
+        finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
+    }
+
+    /** A name no answer can be recorded under: answered and removed, audited, not in the ledger. */
+    private void refuseUnrecorded(Agency agency, DropFolder drop, DropFolder.Entry file, String stem) throws IOException {
+        String answerName = stem + ".err.p7m";
+        drop.writePart(answerName, protect(errText(FileRefusal.A150, "at most " + MAX_NAME
+                + " characters ending .req.p7m"), agency));
+        drop.publish(answerName);
+        drop.removeRequest(file.name());
+        audit.record(LINE, "in", agency.identity(), TYPE, null, null, "REFUSED", FileRefusal.A150.name(),
+                FileRefusal.A150.text(), List.of());
+    }
+
+    private static byte[] errText(FileRefusal why, String reason) {
+        return (why.name() + ": " + why.text() + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Publishes a committed answer and removes its request: the steps a crash may interrupt, each repeatable. */
+    private void finish(Agency agency, DropFolder drop, RequestLedger.Request r, String requestName, String answerName)
+            throws SQLException, IOException {
+        if (drop.hasPart(answerName)) {
+            drop.publish(answerName);
+        }
+        drop.removeRequest(requestName);
+        ledger.done(r);
+    }
+
+    private byte[] protect(byte[] content, Agency agency) throws IOException {
+        return CmsFiles.protect(content, keys.gatewayKey(), keys.gatewayCertificate(), keys.agencyCertificate().apply(agency));
+    }
+
+    private void audit(Agency agency, RequestLedger.Request r, String status, String code, String detail) {
+        audit.record(LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status, code, detail, List.of());
+    }
+
+    /**
+     * R-RET for one agency's outbox: answers the agency removed are collected, answers older than
+     * the retention period are erased; either ends their R-LINK delivery.
+     */
+    public void sweep(String agencyId) {
+        Agency agency = agencies.get(agencyId);
+        DropFolder drop = drops.get(agencyId);
+        synchronized (drop) {
+            try {
+                Instant oldest = clock.instant().minus(settings.answerRetention());
+                Map<String, DropFolder.Entry> present = drop.answers().stream()
+                        .collect(Collectors.toMap(DropFolder.Entry::name, e -> e));
+                for (DropFolder.Entry e : present.values()) {
+                    if (e.modified().isBefore(oldest)) {
+                        drop.eraseAnswer(e.name());
+                        ended(agency, ledger.erased(agencyId, e.name()), "ERASED");
+                    }
+                }
+                for (String answer : ledger.openAnswers(agencyId)) {
+                    if (!present.containsKey(answer)) {
+                        ended(agency, ledger.collected(agencyId, answer), "COLLECTED");
+                    }
+                }
+            } catch (SQLException | IOException | RuntimeException e) {
+                LOG.warn("agency {}: outbox sweep failed ({}); next sweep repeats it", agencyId, e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** {@link #sweep} for every agency with a drop folder. */
+    public void sweepAll() {
+        drops.keySet().forEach(this::sweep);
+    }
+
+    private void ended(Agency agency, List<RequestLedger.Request> requests, String status) {
+        for (RequestLedger.Request r : requests) {
+            int erased = link == null ? 0 : link.confirmDelivered(r.deliveryId());
+            audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", "AR-" + r.id(), null, status, null,
+                    "answer " + (status.equals("ERASED") ? "not collected within " + settings.answerRetention().toHours()
+                            + " h, erased" : "collected") + (erased > 0 ? "; " + erased + " held My Numbers erased" : ""),
+                    List.of());
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package jp.tokyo.juki.agency;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One agency's drop folder as the gateway uses it (PROTOCOL §4): it reads final request names
+ * from {@code inbox/} and writes answers to {@code outbox/} under a temporary name first, then
+ * renames, so the agency never sees half an answer. The local folder of the embedded SFTP
+ * server is one implementation; an external SFTP server is another.
+ */
+public interface DropFolder extends AutoCloseable {
+    String REQUEST = ".req.p7m";
+    String PART = ".part";
+
+    /** A file in a folder: its final name, size and last change. */
+    record Entry(String name, long size, Instant modified) {
+    }
+
+    /** The complete requests waiting in {@code inbox/}: names ending {@code .req.p7m}, oldest first. */
+    List<Entry> requests() throws IOException;
+
+    byte[] readRequest(String name) throws IOException;
+
+    /** Removes an answered request from {@code inbox/}; one already gone is no error. */
+    void removeRequest(String name) throws IOException;
+
+    /** Writes {@code outbox/<name>.part}, durably, where the agency ignores it. */
+    void writePart(String answerName, byte[] content) throws IOException;
+
+    /** Whether {@code outbox/<name>.part} is there (an answer written but not yet published). */
+    boolean hasPart(String answerName) throws IOException;
+
+    /** Renames {@code outbox/<name>.part} to {@code outbox/<name>}, replacing an older answer of that name. */
+    void publish(String answerName) throws IOException;
+
+    /** The answers in {@code outbox/} (final names). */
+    List<Entry> answers() throws IOException;
+
+    /** Erases an answer from {@code outbox/}; one already gone is no error. */
+    void eraseAnswer(String answerName) throws IOException;
+
+    @Override
+    default void close() throws IOException {
+    }
+}

@@ -1,0 +1,245 @@
+package jp.tokyo.juki.agency;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+
+/**
+ * The gateway's record of each request file ({@code agency.request}) and of each row's provision
+ * ({@code agency.provision}), on the agency flow's own database role. A file is found again by
+ * (agency, name, SHA-256) until it is DONE, which is what makes answering crash-safe: the answer
+ * and the provision records are committed together before the answer is published, and a file
+ * whose answer is committed is never answered again.
+ */
+public final class RequestLedger {
+    /** The agency flow's login role (V7__agency_requests.sql). */
+    public static final String ROLE = "juki_agency";
+
+    /** States of a request file (see V7__agency_requests.sql). */
+    public enum State { RECEIVED, WAITING, APPROVED, REJECTED, ANSWERED, DONE }
+
+    /** A request file as recorded. */
+    public record Request(long id, String agency, String fileName, State state, Integer rows, String decidedBy,
+                          String decisionReason, String answerFile) {
+        /** The R-LINK delivery this file's answer is: its My Numbers are held until the agency collects it. */
+        public String deliveryId() {
+            return agency + ":" + id;
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public RequestLedger(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Whether a file of this name waits for a manager (it is then not even read). */
+    public boolean waiting(String agency, String fileName) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM agency.request WHERE agency = ? AND file_name = ? AND state = 'WAITING'")) {
+            ps.setString(1, agency);
+            ps.setString(2, fileName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The open record of this very file, or a new one in state RECEIVED. */
+    public Request receive(String agency, String fileName, String digest) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO agency.request (agency, file_name, digest, state) "
+                    + "VALUES (?, ?, ?, 'RECEIVED') ON CONFLICT (agency, file_name, digest) WHERE state <> 'DONE' DO NOTHING")) {
+                ps.setString(1, agency);
+                ps.setString(2, fileName);
+                ps.setString(3, digest);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM agency.request "
+                    + "WHERE agency = ? AND file_name = ? AND digest = ? AND state <> 'DONE'")) {
+                ps.setString(1, agency);
+                ps.setString(2, fileName);
+                ps.setString(3, digest);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return request(rs);
+                }
+            }
+        }
+    }
+
+    /** The request waits for a manager; an earlier waiting version of the same name is superseded. */
+    public void awaitApproval(Request r, int rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement old = c.prepareStatement("UPDATE agency.request SET state = 'DONE', "
+                    + "decision_reason = 'superseded by a new file of the same name' "
+                    + "WHERE agency = ? AND file_name = ? AND state = 'WAITING' AND id <> ?");
+                 PreparedStatement ps = c.prepareStatement(
+                         "UPDATE agency.request SET state = 'WAITING', row_count = ? WHERE id = ?")) {
+                old.setString(1, r.agency());
+                old.setString(2, r.fileName());
+                old.setLong(3, r.id());
+                old.executeUpdate();
+                ps.setInt(1, rows);
+                ps.setLong(2, r.id());
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The answer is written (not yet published): its name, its code and every row's provision
+     * record are committed together.
+     */
+    public void answered(Request r, String answerFile, String code, Integer rows, List<Provision> provisions)
+            throws SQLException, IOException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE agency.request SET state = 'ANSWERED', answer_file = ?, "
+                    + "answer_code = ?, row_count = coalesce(?, row_count), answered_at = now() WHERE id = ?")) {
+                ps.setString(1, answerFile);
+                ps.setString(2, code);
+                ps.setObject(3, rows);
+                ps.setLong(4, r.id());
+                ps.executeUpdate();
+                copyProvisions(c, r.id(), provisions);
+                c.commit();
+            } catch (SQLException | IOException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The request has left {@code inbox/}. */
+    public void done(Request r) throws SQLException {
+        update("UPDATE agency.request SET state = 'DONE' WHERE id = ?", r.id());
+    }
+
+    /** The agency removed the answer: the requests it answered (their R-LINK deliveries end). */
+    public List<Request> collected(String agency, String answerFile) throws SQLException {
+        return closeAnswer(agency, answerFile, "collected_at");
+    }
+
+    /** The gateway erased an answer nobody collected within the retention period. */
+    public List<Request> erased(String agency, String answerFile) throws SQLException {
+        return closeAnswer(agency, answerFile, "erased_at");
+    }
+
+    /** The answers of this agency neither collected nor erased yet. */
+    public List<String> openAnswers(String agency) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT answer_file FROM agency.request WHERE agency = ? AND answer_file IS NOT NULL "
+                        + "AND collected_at IS NULL AND erased_at IS NULL AND state IN ('ANSWERED', 'DONE')")) {
+            ps.setString(1, agency);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Request> closeAnswer(String agency, String answerFile, String column) throws SQLException {
+        List<Request> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE agency.request SET " + column + " = now() WHERE agency = ? AND answer_file = ? "
+                        + "AND collected_at IS NULL AND erased_at IS NULL AND state IN ('ANSWERED', 'DONE') RETURNING "
+                        + COLUMNS)) {
+            ps.setString(1, agency);
+            ps.setString(2, answerFile);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(request(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void update(String sql, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static final String COLUMNS = "id, agency, file_name, state, row_count, decided_by, decision_reason, answer_file";
+
+    static Request request(ResultSet rs) throws SQLException {
+        int rows = rs.getInt(5);
+        return new Request(rs.getLong(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)),
+                rs.wasNull() ? null : rows, rs.getString(6), rs.getString(7), rs.getString(8));
+    }
+
+    /** COPY in text format: every value escaped, so nothing an agency wrote can break a line. */
+    private static void copyProvisions(Connection c, long request, List<Provision> provisions)
+            throws SQLException, IOException {
+        if (provisions.isEmpty()) {
+            return;
+        }
+        String at = Timestamp.from(Instant.now()).toInstant().toString();
+        StringBuilder text = new StringBuilder(provisions.size() * 160);
+        for (Provision p : provisions) {
+            text.append(at).append('\t').append(request).append('\t').append(p.line()).append('\t');
+            field(text, p.agency()).append('\t');
+            field(text, p.kind().name()).append('\t');
+            field(text, p.business()).append('\t');
+            field(text, p.legalBasis()).append('\t');
+            field(text, p.rowRef()).append('\t');
+            field(text, p.keyType()).append('\t');
+            field(text, p.person()).append('\t');
+            text.append('{').append(String.join(",", p.items())).append('}').append('\t');
+            field(text, p.outcome()).append('\t');
+            field(text, p.reason()).append('\n');
+        }
+        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY agency.provision (at, request, line, agency, kind, "
+                + "business, legal_basis, row_ref, key_type, person, items, outcome, reason) FROM STDIN",
+                new StringReader(text.toString()));
+    }
+
+    private static StringBuilder field(StringBuilder b, String v) {
+        if (v == null) {
+            return b.append("\\N");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append("\\\\");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(ch);
+            }
+        }
+        return b;
+    }
+
+    /** For the operator tools and tests: the record of one request. */
+    public Optional<Request> find(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM agency.request WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(request(rs)) : Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package jp.tokyo.juki.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import jp.tokyo.juki.agency.Agency;
+import jp.tokyo.juki.agency.AgencyRequests;
+import jp.tokyo.juki.agency.DropFolder;
+import jp.tokyo.juki.agency.LocalDropFolder;
+import jp.tokyo.juki.agency.RequestAnswers;
+import jp.tokyo.juki.agency.RequestLedger;
+import jp.tokyo.juki.agency.StoreSearch;
+import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.national.NationalQuery;
+import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.Pem;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring of one capability into the gateway (see {@link Assembly}); no logic of its own. */
+final class AgencyWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyWiring.class);
+    static final String TEMPLATE = "agency-requests";
+
+    private AgencyWiring() {
+    }
+
+    /**
+     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}) with one account
+     * per configured agency that has an {@code agency-ID} certificate, the bean
+     * {@code agencyRequests} that answers their files (routes/agency-requests.camel.yaml), on its
+     * own database role for its ledger and on each store's role for that store's lookups.
+     *
+     * @return the agencies served, whose routes {@link #startRoutes} makes from the template
+     */
+    static AgencyRequests wire(Assembly a, NationalQuery national, MyNumberLink link)
+            throws IOException, GeneralSecurityException {
+        GatewayConfig config = a.config();
+        Map<String, Agency> served = new LinkedHashMap<>();
+        Map<String, PublicKey> accounts = new LinkedHashMap<>();
+        Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+        for (Agency agency : a.agencies().agencies()) {
+            Path cert = config.keystoresDir().resolve(agency.identity() + ".pem");
+            if (Files.exists(cert)) {
+                X509Certificate c = Pem.readCertificate(cert);
+                certificates.put(agency.id(), c);
+                accounts.put(agency.id(), c.getPublicKey());
+                served.put(agency.id(), agency);
+            } else {
+                LOG.warn("agency {}: no certificate {} — not served", agency.id(), cert.getFileName());
+            }
+        }
+        Path root = config.dataDir().resolve("sftp");
+        Map<String, DropFolder> drops = new LinkedHashMap<>();
+        for (String id : served.keySet()) {
+            drops.put(id, new LocalDropFolder(root.resolve(id)));
+        }
+        if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
+            DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
+                    config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
+                    id -> valid(a, certificates.get(id)),
+                    (user, address, why) -> a.audit().record("sftp", "in", null, "SFTP_LOGIN", null, null, "REFUSED",
+                            "S100", why + " (account " + user + ", from " + address + ")", java.util.List.of()));
+            a.onClose().add(server);
+        }
+
+        KeyStore gateway = a.keys().keyStore(Identities.GATEWAY);
+        PrivateKey key = (PrivateKey) gateway.getKey(Identities.GATEWAY, a.keys().password());
+        X509Certificate gatewayCert = (X509Certificate) gateway.getCertificate(Identities.GATEWAY);
+        AgencyRequests.Keys keys = new AgencyRequests.Keys(key, gatewayCert, agency -> certificates.get(agency.id()),
+                agency -> a.keys().trustManager(Identities.exactly(agency.identity()), "agency"));
+
+        ExecutorService nationalPool = Executors.newFixedThreadPool(config.getInt("juki.agency.national-parallel", 8), r -> {
+            Thread t = new Thread(r, "agency-national");
+            t.setDaemon(true);
+            return t;
+        });
+        a.onClose().add(nationalPool::shutdownNow);
+        RequestAnswers answers = new RequestAnswers(
+                new StoreSearch(a.database().forRole(EmbeddedDatabase.HONNIN_ROLE), StoreSearch.Table.HONNIN),
+                new StoreSearch(a.database().forRole(EmbeddedDatabase.FUHYO_ROLE), StoreSearch.Table.FUHYO),
+                national, link, a.hasher()::hash, nationalPool);
+        AgencyRequests.Settings settings = new AgencyRequests.Settings(
+                config.getInt("juki.agency.max-file-mib", 64) * 1024L * 1024L,
+                config.getInt("juki.agency.max-rows", 200_000),
+                config.getInt("juki.agency.approval-rows", 10_000),
+                Duration.ofHours(config.getInt("juki.agency.answer-retention-hours", 72)));
+        AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE)),
+                answers, link, keys, settings, a.audit(), Clock.systemUTC());
+        a.bind("agencyRequests", requests);
+        LOG.info("agency drop folders: {} agencies served; more than {} rows wait for approval; answers kept {} h",
+                served.size(), settings.approvalRows(), settings.answerRetention().toHours());
+        return requests;
+    }
+
+    /** An agency logs in to its drop folder only with a certificate still valid and not revoked. */
+    private static boolean valid(Assembly a, X509Certificate certificate) {
+        try {
+            certificate.checkValidity();
+            return !a.keys().crl().isRevoked(certificate);
+        } catch (java.security.cert.CertificateException e) {
+            return false;
+        }
+    }
+
+    /** One route per agency served, made from routes/agency-requests.camel.yaml once the routes are loaded. */
+    static void startRoutes(CamelContext context, AgencyRequests requests) throws Exception {
+        for (String id : requests.agencyIds()) {
+            context.addRouteFromTemplate("agency-" + id, TEMPLATE, Map.of("agency", id));
+        }
+    }
+}
