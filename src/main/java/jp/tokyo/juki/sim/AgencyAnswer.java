@@ -21,7 +21,10 @@ import org.apache.commons.csv.CSVRecord;
  * opened, verified or parsed, or a manager rejected it).
  */
 public sealed interface AgencyAnswer {
-    /** The result CSV's header, in its fixed order. */
+    /**
+     * The result CSV's header, in its fixed order — as PROTOCOL §4 writes it, not taken from the
+     * gateway's code, so that a gateway straying from the protocol is caught here.
+     */
     List<String> RESULT_HEADER = List.of("request_id", "status", "juminhyo_code", "name_kanji", "name_kana",
             "birth_date", "sex", "address", "my_number", "reason", "change_date");
     /** Every status a result row may have, in the order summaries name them. */
