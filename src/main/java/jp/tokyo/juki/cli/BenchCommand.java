@@ -2,26 +2,37 @@ package jp.tokyo.juki.cli;
 
 import jp.tokyo.juki.platform.Ports;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.AgencyAnswer;
+import jp.tokyo.juki.sim.AgencyClient;
+import jp.tokyo.juki.sim.AgencyRequestFile;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
+import jp.tokyo.juki.sim.ResidentSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ./gateway bench updates}: the gateway, the national simulator and CS load in one go;
- * {@code ./gateway bench consistency}: one municipality's consistency check (整合) end to end.
+ * {@code ./gateway bench consistency}: one municipality's consistency check (整合) end to end;
+ * {@code ./gateway bench agency}: one agency request file end to end over the SFTP drop folder.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
-        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class})
+        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class, BenchCommand.Agency.class})
 public final class BenchCommand {
 
     @Command(name = "updates", mixinStandardHelpOptions = true,
@@ -234,6 +245,241 @@ public final class BenchCommand {
                         + "after, peak RSS %d MiB%n", gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"),
                         memStart[0], memEnd[0], memEnd[1]);
                 return o.exact() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "agency", mixinStandardHelpOptions = true,
+            description = {"One agency request file end to end: the honnin store is seeded directly (bulk COPY, not "
+                    + "counted), then agency shuzei (business SHUZEI-TAX) sends one signed and encrypted file over its "
+                    + "SFTP drop folder asking by 住民票コード (~40%), 個人番号 (~20%), name kana and birth date (~30%), "
+                    + "for persons outside Tokyo (~5%, answered by the national simulator) and for another agency's "
+                    + "business (~5%, to be REFUSED); timed from the start of the upload to the verified, decrypted "
+                    + "answer, and every row's status checked against what the file implies.",
+                    "The gateway runs with juki.agency.approval-rows at least --rows, so the file needs no manager's "
+                            + "approval.",
+                    "Exit codes: 0 every row answered as the file implies; 1 some row not; 2 no connection or no answer "
+                            + "within --timeout-s; 3 the file was refused as a whole (.err.p7m)."})
+    static final class Agency implements Callable<Integer> {
+        private static final String AGENCY = "shuzei";
+        private static final String BUSINESS = "SHUZEI-TAX";
+
+        @Option(names = "--rows", defaultValue = "100000", description = "Rows of the request file (default: ${DEFAULT-VALUE}).")
+        int rows;
+        @Option(names = "--persons", defaultValue = "1000000",
+                description = "Persons seeded into the honnin store (default: ${DEFAULT-VALUE}).")
+        int persons;
+        @Option(names = "--municipality", defaultValue = "131121", description = "Municipality of the seeded persons "
+                + "(default: ${DEFAULT-VALUE}, 世田谷区).")
+        String municipality;
+        @Option(names = "--timeout-s", defaultValue = "600", description = "Seconds to wait for the answer (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the request file (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--data", defaultValue = "data/bench-agency", description = "Data directory, emptied first.")
+        Path data;
+        @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
+        Path keystores;
+        @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
+        java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
+            Path agenciesFile = Path.of("config/agencies.yaml");
+            new DevPki(keystores, "juki-dev".toCharArray()).init(PkiCommand.devIdentities(tokyo, agenciesFile));
+            List<String> foreignBusinesses = AgencyDirectory.load(agenciesFile).agencies().stream()
+                    .filter(a -> !a.id().equals(AGENCY)).flatMap(a -> a.businesses().keySet().stream()).sorted().toList();
+            sftpHostKey(keystores.resolve("sftp-host.key"));
+            DemoCommand.deleteTree(data);
+            Files.createDirectories(data);
+            KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
+            // enough persons outside Tokyo that no national row repeats another
+            int population = Math.max(NationalSimulator.DEFAULT_POPULATION, rows / 20 + 1000);
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("juki.agency.approval-rows", Integer.toString(Math.max(1_000_000, rows)));
+            settings.putAll(set);
+            try (NationalSimulator national = NationalSimulator.start(keys.sslContext(Identities.NATIONAL,
+                    Identities.exactly(Identities.GATEWAY), "national-sim"), 0, null, population);
+                 NationalSimulator fuhyoNational = NationalSimulator.startFuhyo(keys.sslContext(Identities.NATIONAL_FUHYO,
+                         Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, null)) {
+                List<String> extra = new ArrayList<>(List.of("--keystores", keystores.toString(),
+                        "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()));
+                settings.forEach((k, v) -> extra.addAll(List.of("--set", k + "=" + v)));
+                try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), Ports.free(), national.port(),
+                        extra)) {
+                    System.out.printf("bench agency: one file of %d rows from agency %s (%s), %d persons of %s (%s) in "
+                                    + "the honnin store, gateway pid %d (-Xmx1g) with --set juki.agency.approval-rows=%s "
+                                    + "(no manager's approval needed for this file)%n", rows, AGENCY, BUSINESS, persons,
+                            municipality, tokyo.name(municipality), gateway.pid(),
+                            settings.get("juki.agency.approval-rows"));
+                    ResidentSet residents = new ResidentSet(municipality, tokyo.name(municipality), 1);
+                    seed(gateway, residents);
+
+                    long t0 = System.nanoTime();
+                    List<String> outsideTokyo = new ArrayList<>(population);
+                    for (int i = 0; i < population; i++) {
+                        outsideTokyo.add(national.person(i).get("juminhyoCode").asText());
+                    }
+                    AgencyRequestFile.Built file = AgencyRequestFile.mixed(rows, residents, persons, outsideTokyo,
+                            BUSINESS, foreignBusinesses, seed);
+                    System.out.printf("request file: %d rows, %d bytes, by kind %s, made in %.1f s (not counted)%n",
+                            file.rows(), file.csv().length, file.byKind(), (System.nanoTime() - t0) / 1e9);
+
+                    long[] memStart = gateway.memoryMiB();
+                    Outcome outcome = send(gateway.sftpPort(), file);
+                    long[] memEnd = gateway.memoryMiB();
+                    gateway.stop(Duration.ofSeconds(40));
+                    outcome.report().forEach(System.out::println);
+                    System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB before the file, "
+                                    + "%d MiB after, peak RSS %d MiB%n",
+                            gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0],
+                            memEnd[1]);
+                    return outcome.exitCode();
+                }
+            }
+        }
+
+        /**
+         * Makes the drop folder server's host key if there is none yet, as the server makes it (EC
+         * P-256, OpenSSH format), so that the agency can pin it: the server itself writes it only
+         * when the first client connects, which is too late for a client that checks it.
+         */
+        private static void sftpHostKey(Path file) throws IOException, java.security.GeneralSecurityException {
+            if (!Files.exists(file)) {
+                var keys = new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(file);
+                keys.setAlgorithm(org.apache.sshd.common.config.keys.KeyUtils.EC_ALGORITHM);
+                keys.setKeySize(256);
+                keys.loadKeys(null);
+            }
+        }
+
+        /** Seeds the honnin store with the first {@code persons} of the set, not over the wire and not counted. */
+        private void seed(GatewayProcess gateway, ResidentSet residents) throws java.sql.SQLException {
+            long t0 = System.nanoTime();
+            String url = "jdbc:postgresql://localhost:" + gateway.dbPort() + "/postgres";
+            long seeded;
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", "")) {
+                seeded = jp.tokyo.juki.honnin.HonninBulkLoad.load(c, java.util.stream.LongStream.range(0, persons)
+                        .mapToObj(residents::honnin).iterator(), persons, municipality);
+            }
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                 java.sql.Statement s = c.createStatement()) {
+                // settle the freshly loaded table as a long-lived store is: statistics, hint bits, visibility map
+                s.execute("VACUUM ANALYZE honnin.resident");
+            }
+            System.out.printf("seeded %d persons directly into the honnin store in %.1f s (bulk COPY, not over the wire; "
+                    + "not counted)%n", seeded, (System.nanoTime() - t0) / 1e9);
+        }
+
+        /** Signs, encrypts, uploads and waits; then checks every row against what the file implies. */
+        private Outcome send(int sftpPort, AgencyRequestFile.Built file) throws InterruptedException {
+            String name = "bench-" + rows;
+            try (AgencyClient client = AgencyClient.connect(new AgencyClient.Options("localhost", sftpPort, AGENCY,
+                    keystores, null, Duration.ofMillis(100)))) {
+                long t0 = System.nanoTime();
+                byte[] request = client.protect(file.csv());
+                System.out.printf("signed and encrypted in %.1f s (%d bytes; not counted)%n", (System.nanoTime() - t0) / 1e9,
+                        request.length);
+                long start = System.nanoTime();
+                client.upload(name, request);
+                double uploaded = (System.nanoTime() - start) / 1e9;
+                AgencyAnswer answer = client.awaitAnswer(name, Duration.ofSeconds(timeoutSeconds));
+                return new Outcome(file, answer, null, uploaded, (System.nanoTime() - start) / 1e9);
+            } catch (IOException | java.util.concurrent.TimeoutException | AgencyClient.UntrustedAnswer e) {
+                return new Outcome(file, null, e.getMessage(), 0, 0);
+            }
+        }
+
+        /** What came back, compared row by row with what the file implies. */
+        private static final class Outcome {
+            private final AgencyRequestFile.Built file;
+            private final AgencyAnswer answer;
+            private final String failure;
+            private final double uploadSeconds;
+            private final double seconds;
+            /** request id → status answered; "answered twice" for a request id with two rows */
+            private final Map<String, String> answered = new HashMap<>();
+
+            Outcome(AgencyRequestFile.Built file, AgencyAnswer answer, String failure, double uploadSeconds,
+                    double seconds) {
+                this.file = file;
+                this.answer = answer;
+                this.failure = failure;
+                this.uploadSeconds = uploadSeconds;
+                this.seconds = seconds;
+                if (answer instanceof AgencyAnswer.Result result) {
+                    for (AgencyAnswer.Row r : result.rows()) {
+                        if (answered.put(r.requestId(), r.status()) != null) {
+                            answered.put(r.requestId(), "answered twice");
+                        }
+                    }
+                }
+            }
+
+            /** "expected→got" → rows, for the rows not answered as expected (and rows the file did not ask). */
+            Map<String, Long> mismatches() {
+                Map<String, Long> wrong = new java.util.TreeMap<>();
+                for (int i = 0; i < file.rows(); i++) {
+                    String got = answered.get(AgencyRequestFile.requestId(i));
+                    if (!file.expected(i).equals(got)) {
+                        wrong.merge(file.expected(i) + "→" + (got == null ? "no row" : got), 1L, Long::sum);
+                    }
+                }
+                long unasked = answered.size() - java.util.stream.IntStream.range(0, file.rows())
+                        .filter(i -> answered.containsKey(AgencyRequestFile.requestId(i))).count();
+                if (unasked > 0) {
+                    wrong.put("rows for request ids the file does not have", unasked);
+                }
+                return wrong;
+            }
+
+            /** Rows of {@code kind} answered with the status that kind expects. */
+            long asExpected(AgencyRequestFile.Kind kind) {
+                return java.util.stream.IntStream.range(0, file.rows()).filter(i -> file.kinds().get(i) == kind
+                        && kind.expected().equals(answered.get(AgencyRequestFile.requestId(i)))).count();
+            }
+
+            List<String> report() {
+                if (failure != null) {
+                    return List.of("RESULT agency request: FAILED, " + failure);
+                }
+                if (answer instanceof AgencyAnswer.FileError error) {
+                    return List.of("RESULT agency request: REFUSED as a whole (" + error.file() + "): " + error.reason());
+                }
+                AgencyAnswer.Result result = (AgencyAnswer.Result) answer;
+                int n = result.rows().size();
+                List<String> lines = new ArrayList<>();
+                lines.add(String.format("RESULT agency request: %d rows answered in %.1f s (start of the upload to the "
+                                + "verified, decrypted answer; the upload itself %.1f s), %.0f rows/s; target <= 30 s "
+                                + "for 100,000 rows: %s", n, seconds, uploadSeconds, n / seconds,
+                        file.rows() >= 100_000 ? (seconds <= 30 ? "met" : "MISSED") : "n/a (fewer rows)"));
+                lines.add("RESULT statuses: " + result.summary());
+                Map<String, Long> got = result.byStatus();
+                lines.add("RESULT expected/got by status: " + file.expectedByStatus().entrySet().stream()
+                        .filter(e -> e.getValue() > 0 || got.get(e.getKey()) > 0)
+                        .map(e -> e.getKey() + " " + e.getValue() + "/" + got.get(e.getKey()))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                lines.add("RESULT rows answered as expected, by kind: " + file.byKind().entrySet().stream()
+                        .map(e -> String.format("%s %d of %d (%s)", e.getKey(), asExpected(e.getKey()), e.getValue(),
+                                e.getKey().expected()))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                lines.add(String.format("RESULT refused rows (another agency's business): expected REFUSED %d, got REFUSED %d",
+                        file.byKind().get(AgencyRequestFile.Kind.REFUSED), asExpected(AgencyRequestFile.Kind.REFUSED)));
+                Map<String, Long> wrong = mismatches();
+                lines.add("RESULT every row answered as the file implies: " + (wrong.isEmpty() ? "yes" : "NO, " + wrong));
+                return lines;
+            }
+
+            /** 0 every row as expected; 1 some not; 2 no connection or no answer in time; 3 the file refused as a whole. */
+            int exitCode() {
+                if (failure != null) {
+                    return 2;
+                }
+                if (answer instanceof AgencyAnswer.FileError) {
+                    return 3;
+                }
+                return mismatches().isEmpty() ? 0 : 1;
             }
         }
     }

@@ -24,16 +24,19 @@ final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int dbPort;
+    private final int sftpPort;
 
-    private GatewayProcess(Process process, Path log, int dbPort) {
+    private GatewayProcess(Process process, Path log, int dbPort, int sftpPort) {
         this.process = process;
         this.log = log;
         this.dbPort = dbPort;
+        this.sftpPort = sftpPort;
     }
 
     static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
+        int sftpPort = Ports.free();
         Path log = data.resolve("gateway.log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -46,10 +49,10 @@ final class GatewayProcess implements AutoCloseable {
                 GatewayCli.class.getName(), "run",
                 "--data", data.toString(), "--port", Integer.toString(csPort),
                 "--national-port", Integer.toString(nationalPort),
-                "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + Ports.free()));
+                "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayProcess gp = new GatewayProcess(p, log, dbPort);
+        GatewayProcess gp = new GatewayProcess(p, log, dbPort, sftpPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -75,6 +78,11 @@ final class GatewayProcess implements AutoCloseable {
     /** The port of the gateway's embedded PostgreSQL (on localhost). */
     int dbPort() {
         return dbPort;
+    }
+
+    /** The port of the gateway's SFTP drop folders (on localhost). */
+    int sftpPort() {
+        return sftpPort;
     }
 
     /** Resident set size now and at its peak (VmRSS, VmHWM), in MiB. */

@@ -1,12 +1,20 @@
 package jp.tokyo.juki.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.AgencyAnswer;
+import jp.tokyo.juki.sim.AgencyClient;
 import jp.tokyo.juki.sim.ConsistencySimulator;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
@@ -14,9 +22,9 @@ import jp.tokyo.juki.sim.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./gateway sim national|cs}: peers that speak PROTOCOL.md over the real wire. */
+/** {@code ./gateway sim national|cs|agency}: peers that speak PROTOCOL.md over the real wire. */
 @Command(name = "sim", mixinStandardHelpOptions = true, description = "Peer simulators.",
-        subcommands = {SimCommand.National.class, SimCommand.Cs.class})
+        subcommands = {SimCommand.National.class, SimCommand.Cs.class, SimCommand.Agency.class})
 public final class SimCommand {
 
     @Command(name = "national", mixinStandardHelpOptions = true,
@@ -126,6 +134,98 @@ public final class SimCommand {
                             connections, bad, seed == null ? System.nanoTime() : seed, store.name())).run();
             Reports.printCs(System.out, r);
             return r.failed() == 0 && r.bad().stream().allMatch(CsSimulator.BadOutcome::asExpected) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "agency", mixinStandardHelpOptions = true,
+            description = {"An agency sending one request file over its SFTP drop folder (PROTOCOL §4): signs the CSV "
+                    + "with its agency-ID certificate, encrypts it to the gateway, uploads it to inbox/ (temporary name, "
+                    + "then rename), waits for outbox/NAME.res.p7m or NAME.err.p7m, checks the gateway's signature, "
+                    + "decrypts it and collects it (removes it from outbox/). The SFTP host key must be the one in "
+                    + "KEYSTORES/sftp-host.key, or one a --known-hosts file lists.",
+                    "Exit codes: 0 answered (.res.p7m); 3 the file was refused (.err.p7m, its reason is printed); "
+                            + "2 no connection, or no answer within --timeout-s; 1 an answer that could not be verified "
+                            + "or read (left in outbox/)."})
+    static final class Agency implements Callable<Integer> {
+        @Option(names = "--agency", required = true, description = "Agency ID of config/agencies.yaml (SFTP account, "
+                + "certificate agency-ID), e.g. shuzei.")
+        String agency;
+        @Option(names = "--file", required = true, description = "The request CSV (UTF-8, header "
+                + "request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,birth_date,sex,address).")
+        Path file;
+        @Option(names = "--host", defaultValue = "localhost", description = "Gateway host (default: ${DEFAULT-VALUE}).")
+        String host;
+        @Option(names = "--port", defaultValue = "2222", description = "Gateway SFTP port (default: ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory: agency-ID.pem and "
+                + ".key.pem, gateway.pem, ca.pem, crl.pem, sftp-host.key (default: ${DEFAULT-VALUE}).")
+        Path keystores;
+        @Option(names = "--known-hosts", description = "Check the SFTP host key against this OpenSSH known_hosts file "
+                + "instead of KEYSTORES/sftp-host.key; an unknown or changed key is refused.")
+        Path knownHosts;
+        @Option(names = "--name", description = "File name in inbox/ without .req.p7m (default: AGENCY-yyyyMMdd-HHmmss).")
+        String name;
+        @Option(names = "--timeout-s", defaultValue = "120", description = "Seconds to wait for the answer (default: "
+                + "${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+        @Option(names = "--out", description = "Write the decrypted result CSV here (owner-only permissions). It is "
+                + "PERSONAL DATA (names, addresses, 住民票コード, 個人番号): keep it only as long as the business needs it. "
+                + "Without --out only counts are shown.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (name != null && !AgencyClient.isValidName(name)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--name: 1-100 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+            }
+            byte[] csv = Files.readAllBytes(file);
+            String fileName = name != null ? name : agency + "-" + LocalDateTime.now()
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            AgencyAnswer answer;
+            long start;
+            try (AgencyClient client = AgencyClient.connect(
+                    new AgencyClient.Options(host, port, agency, keystores, knownHosts))) {
+                byte[] request = client.protect(csv);
+                start = System.nanoTime();
+                client.upload(fileName, request);
+                System.out.printf("agency %s: uploaded inbox/%s.req.p7m (%d bytes), waiting up to %d s for the answer%n",
+                        agency, fileName, request.length, timeoutSeconds);
+                answer = client.awaitAnswer(fileName, Duration.ofSeconds(timeoutSeconds));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            } catch (IOException | TimeoutException e) {
+                System.out.printf("agency %s: %s%n", agency, e.getMessage());
+                return 2;
+            } catch (AgencyClient.UntrustedAnswer e) {
+                System.out.printf("agency %s: answer not accepted: %s%n", agency, e.getMessage());
+                return 1;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (answer instanceof AgencyAnswer.FileError error) {
+                System.out.printf("agency %s: request refused in %.1f s (outbox/%s): %s%n", agency, seconds, error.file(),
+                        error.reason());
+                return 3;
+            }
+            AgencyAnswer.Result result = (AgencyAnswer.Result) answer;
+            System.out.printf("agency %s: %d rows answered in %.1f s: %s%n", agency, result.rows().size(), seconds,
+                    result.summary());
+            if (out != null) {
+                writeOwnerOnly(out, result.csv());
+                System.out.printf("agency %s: result written to %s (personal data)%n", agency, out);
+            }
+            return 0;
+        }
+
+        private static void writeOwnerOnly(Path target, byte[] content) throws IOException {
+            Files.deleteIfExists(target);
+            try {
+                Files.createFile(target, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(target); // not a POSIX file system
+            }
+            Files.write(target, content);
         }
     }
 }
