@@ -80,6 +80,7 @@ public final class DropFolderServer implements AutoCloseable {
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
         keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         keys.setKeySize(256);
+        keys.loadKeys(null); // made (or read) now, not at the first connection: agencies pin it from the file
         sshd.setKeyPairProvider(keys);
         sshd.setKeyExchangeFactories(strong(sshd.getKeyExchangeFactories()));
         sshd.setCipherFactories(strong(sshd.getCipherFactories()));
