@@ -300,7 +300,8 @@ class AgencyRequestsIT {
         Answer a = answer("suido", stem);
 
         assertThat(a.kind()).isEqualTo("err");
-        assertThat(a.text()).startsWith("A110: the file is not signed by this agency's valid certificate: identity 'agency-shuzei'");
+        assertThat(a.text()).isEqualTo("A110: the file is not signed by this agency's valid certificate: "
+                + "signed by 'agency-shuzei', not by agency-suido\n");
         assertRequestGone("suido", stem);
         assertThat(requestAudit("suido", "A110")).contains("REFUSED|A110|");
     }
