@@ -211,26 +211,28 @@ public final class RequestAnswers {
     }
 
     private static Found fromNational(HonninRecord r) {
-        Map<String, String> items = new LinkedHashMap<>();
-        items.put("juminhyo_code", r.juminhyoCode());
-        items.put("name_kanji", r.name().kanji());
-        items.put("name_kana", r.name().kana());
-        items.put("birth_date", r.birthDate());
-        items.put("sex", r.sex());
-        items.put("address", r.address().text());
+        Map<String, String> items = items(r.juminhyoCode(), r.name().kanji(), r.name().kana(), r.birthDate(), r.sex(),
+                r.address().text());
         items.put("my_number", r.myNumber());
         return new Found(Found.Source.NATIONAL, r.juminhyoCode(), items, false);
     }
 
     private static Found fromNationalFuhyo(FuhyoRecord r) {
+        return new Found(Found.Source.NATIONAL_FUHYO, r.juminhyoCode(), items(r.juminhyoCode(), r.name().kanji(),
+                r.name().kana(), r.birthDate(), r.sex(), r.address().text()), false);
+    }
+
+    /** The result columns a national record answers (no 異動事由 or date: the national answer has none). */
+    private static Map<String, String> items(String code, String kanji, String kana, String birthDate, String sex,
+                                             String address) {
         Map<String, String> items = new LinkedHashMap<>();
-        items.put("juminhyo_code", r.juminhyoCode());
-        items.put("name_kanji", r.name().kanji());
-        items.put("name_kana", r.name().kana());
-        items.put("birth_date", r.birthDate());
-        items.put("sex", r.sex());
-        items.put("address", r.address().text());
-        return new Found(Found.Source.NATIONAL_FUHYO, r.juminhyoCode(), items, false);
+        items.put("juminhyo_code", code);
+        items.put("name_kanji", kanji);
+        items.put("name_kana", kana);
+        items.put("birth_date", birthDate);
+        items.put("sex", sex);
+        items.put("address", address);
+        return items;
     }
 
     /** R-LINK: the My Number of a person abroad found in Tokyo's fuhyo store, where the business may have it. */

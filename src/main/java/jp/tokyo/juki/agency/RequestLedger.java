@@ -216,20 +216,7 @@ public final class RequestLedger {
     }
 
     private static StringBuilder field(StringBuilder b, String v) {
-        if (v == null) {
-            return b.append("\\N");
-        }
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            switch (ch) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(ch);
-            }
-        }
-        return b;
+        return jp.tokyo.juki.platform.CopyText.append(b, v);
     }
 
     /** For the operator tools and tests: the record of one request. */

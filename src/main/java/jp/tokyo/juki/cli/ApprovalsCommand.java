@@ -2,16 +2,13 @@ package jp.tokyo.juki.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.agency.Approvals;
-import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,19 +25,11 @@ public final class ApprovalsCommand {
 
     /** Where the running gateway's database is. */
     static class Target {
-        @Option(names = "--config", defaultValue = "config/application.properties", description = "Configuration file.")
-        Path config;
-        @Option(names = "--data", description = "Data directory of the running gateway (default: juki.data.dir).")
-        String data;
-        @Option(names = "--set", description = "Any configuration key, e.g. --set juki.db.url=jdbc:postgresql://…")
-        Map<String, String> set = new HashMap<>();
+        @Mixin
+        RunningGatewayOptions gateway;
 
         Connection connect() throws IOException, SQLException {
-            Map<String, String> overrides = new HashMap<>(set);
-            if (data != null) {
-                overrides.put("juki.data.dir", data);
-            }
-            return LinkCommand.Status.connect(GatewayConfig.load(config, overrides));
+            return RunningGatewayOptions.connect(gateway.config());
         }
     }
 

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.audit.AuditEvent;
 import jp.tokyo.juki.audit.AuditSink;
@@ -77,21 +75,13 @@ public final class QueryCommand {
         @Option(names = "--operator", required = true, paramLabel = "ID",
                 description = "Who asks (1-64 of A-Z a-z 0-9 . _ : -); sent to the server and kept in the audit.")
         String operator;
-        @Option(names = "--config", defaultValue = "config/application.properties", description = "Configuration file.")
-        Path config;
-        @Option(names = "--data", description = "Data directory of the running gateway (default: juki.data.dir).")
-        String data;
-        @Option(names = "--set", description = "Any configuration key, e.g. --set juki.national.host=…")
-        Map<String, String> set = new HashMap<>();
+        @picocli.CommandLine.Mixin
+        RunningGatewayOptions gateway;
 
         @Override
         public Integer call() throws Exception {
             QueryKey key = key();
-            Map<String, String> overrides = new HashMap<>(set);
-            if (data != null) {
-                overrides.put("juki.data.dir", data);
-            }
-            GatewayConfig cfg = GatewayConfig.load(config, overrides);
+            GatewayConfig cfg = gateway.config();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Path auditKey = cfg.keystoresDir().resolve("audit-hmac.key");
@@ -105,7 +95,7 @@ public final class QueryCommand {
                     Duration.ofSeconds(cfg.getInt("juki.crl.check-seconds", 5)));
             Connection db;
             try {
-                db = LinkCommand.Status.connect(cfg);
+                db = RunningGatewayOptions.connect(cfg);
             } catch (IOException | SQLException e) {
                 err.println("not queried: no running gateway database to audit in (" + e.getMessage() + ")");
                 return NOT_AUDITED;

@@ -123,20 +123,7 @@ public final class HonninBulkLoad {
     }
 
     private static void field(StringBuilder sb, String value) {
-        if (value == null) {
-            sb.append("\\N");
-        } else {
-            for (int i = 0; i < value.length(); i++) {
-                char ch = value.charAt(i);
-                switch (ch) {
-                    case '\\' -> sb.append("\\\\");
-                    case '\t' -> sb.append("\\t");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    default -> sb.append(ch);
-                }
-            }
-        }
+        jp.tokyo.juki.platform.CopyText.append(sb, value);
         sb.append('\t');
     }
 }
