@@ -308,6 +308,9 @@ public final class BenchCommand {
                 settings.forEach((k, v) -> extra.addAll(List.of("--set", k + "=" + v)));
                 try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), Ports.free(), national.port(),
                         extra)) {
+                    // a benchmark stopped from outside (Ctrl-C, SIGTERM) stops its gateway too, instead of orphaning it
+                    Thread stopGateway = new Thread(gateway::close, "bench-agency-stop-gateway");
+                    Runtime.getRuntime().addShutdownHook(stopGateway);
                     System.out.printf("bench agency: one file of %d rows from agency %s (%s), %d persons of %s (%s) in "
                                     + "the honnin store, gateway pid %d (-Xmx1g) with --set juki.agency.approval-rows=%s "
                                     + "(no manager's approval needed for this file)%n", rows, AGENCY, BUSINESS, persons,
@@ -330,6 +333,7 @@ public final class BenchCommand {
                     Outcome outcome = send(gateway.sftpPort(), file);
                     long[] memEnd = gateway.memoryMiB();
                     gateway.stop(Duration.ofSeconds(40));
+                    Runtime.getRuntime().removeShutdownHook(stopGateway);
                     outcome.report().forEach(System.out::println);
                     System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB before the file, "
                                     + "%d MiB after, peak RSS %d MiB%n",
