@@ -253,6 +253,7 @@ public final class AgencyClient implements AutoCloseable {
     }
 
     private AgencyAnswer collect(String file) throws IOException, UntrustedAnswer {
+        long start = System.nanoTime();
         byte[] bytes;
         try (InputStream in = sftp.read(file)) {
             bytes = in.readAllBytes();
@@ -273,8 +274,9 @@ public final class AgencyClient implements AutoCloseable {
             throw new UntrustedAnswer(e.getMessage() + "; left in outbox/");
         }
         sftp.remove(file);
-        LOG.info("agency {}: collected {} ({} bytes{})", options.agency(), file, bytes.length,
-                answer instanceof AgencyAnswer.Result r ? ", " + r.rows().size() + " rows" : "");
+        LOG.info("agency {}: collected {} ({} bytes{}) in {} ms: downloaded, verified, read, removed", options.agency(),
+                file, bytes.length, answer instanceof AgencyAnswer.Result r ? ", " + r.rows().size() + " rows" : "",
+                (System.nanoTime() - start) / 1_000_000);
         return answer;
     }
 
