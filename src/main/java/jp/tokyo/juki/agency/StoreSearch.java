@@ -72,8 +72,9 @@ public final class StoreSearch {
 
     private List<List<Found>> byColumn(String column, List<String> keys) throws SQLException {
         List<List<Found>> out = new ArrayList<>(keys.size());
+        // the keys as the column's own type (char(n)): compared as text, the index could not be used
         String sql = "SELECT " + table.columns() + " FROM " + table.name() + " WHERE NOT deleted AND " + column
-                + " = ANY (?)";
+                + " = ANY (CAST(? AS bpchar[]))";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int from = 0; from < keys.size(); from += BATCH) {
                 List<String> batch = keys.subList(from, Math.min(keys.size(), from + BATCH));
@@ -96,26 +97,27 @@ public final class StoreSearch {
     }
 
     /**
-     * The persons the 4 items describe. Keys with a kana name are looked up on the 清音化 index,
-     * keys with a kanji name only on the kanji prefix index; at most two matches each.
+     * The persons the 4 items describe, each key on the index that fits it: kana and birth date on
+     * the (清音化 kana, birth date) index, kana alone on its leading column, a kanji name only on
+     * the kanji prefix index; at most two matches each.
      */
     public List<List<Found>> byFourInfo(List<FourInfo> keys) throws SQLException {
         List<List<Found>> out = new ArrayList<>(keys.size());
         keys.forEach(k -> out.add(List.of()));
+        List<Integer> byKanaAndBirth = new ArrayList<>();
         List<Integer> byKana = new ArrayList<>();
         List<Integer> byKanji = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            (keys.get(i).nameKana() != null ? byKana : byKanji).add(i);
+            FourInfo k = keys.get(i);
+            (k.nameKana() == null ? byKanji : k.birthDate() == null ? byKana : byKanaAndBirth).add(i);
         }
-        String filters = " AND (q.kanji IS NULL OR (r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || q.top))"
-                + " AND (q.birth IS NULL OR r.birth_date = q.birth) AND (q.sex IS NULL OR r.sex = q.sex)"
-                + " AND (q.addr IS NULL OR starts_with(r.address_text, q.addr))";
-        String kana = lateral("r.kana_normalized = q.kana" + filters);
-        String kanji = lateral("r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || q.top"
-                + filters);
+        String kanji = "(q.kanji IS NULL OR (r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || t.top))";
+        String rest = " AND (q.sex IS NULL OR r.sex = q.sex) AND (q.addr IS NULL OR starts_with(r.address_text, q.addr))";
         try (Connection c = dataSource.getConnection()) {
-            run(c, kana, keys, byKana, out);
-            run(c, kanji, keys, byKanji, out);
+            run(c, lateral("r.kana_normalized = q.kana AND r.birth_date = q.birth AND " + kanji + rest), keys, byKanaAndBirth, out);
+            run(c, lateral("r.kana_normalized = q.kana AND " + kanji + rest), keys, byKana, out);
+            run(c, lateral("r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || t.top"
+                    + " AND (q.birth IS NULL OR r.birth_date = q.birth)" + rest), keys, byKanji, out);
         }
         return out;
     }
@@ -124,7 +126,7 @@ public final class StoreSearch {
         return "SELECT q.i, r.* FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY "
                 + "AS q(kana, kanji, birth, sex, addr, i), LATERAL (SELECT ?::text AS top) t, "
                 + "LATERAL (SELECT " + table.columns() + " FROM " + table.name() + " r WHERE NOT r.deleted AND "
-                + condition.replace("q.top", "t.top") + " LIMIT 2) r";
+                + condition + " LIMIT 2) r";
     }
 
     private void run(Connection c, String sql, List<FourInfo> keys, List<Integer> which, List<List<Found>> out)

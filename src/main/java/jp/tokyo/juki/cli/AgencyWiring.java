@@ -20,6 +20,7 @@ import jp.tokyo.juki.agency.DropFolder;
 import jp.tokyo.juki.agency.LocalDropFolder;
 import jp.tokyo.juki.agency.RequestAnswers;
 import jp.tokyo.juki.agency.RequestLedger;
+import jp.tokyo.juki.agency.SftpDropFolder;
 import jp.tokyo.juki.agency.StoreSearch;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.national.NationalQuery;
@@ -42,7 +43,9 @@ final class AgencyWiring {
 
     /**
      * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}) with one account
-     * per configured agency that has an {@code agency-ID} certificate, the bean
+     * per configured agency that has an {@code agency-ID} certificate — or, for an agency with
+     * {@code juki.agency.<ID>.sftp.host}, its folders on that external server (host key checked
+     * against the given known_hosts) — the bean
      * {@code agencyRequests} that answers their files (routes/agency-requests.camel.yaml), on its
      * own database role for its ledger and on each store's role for that store's lookups.
      *
@@ -68,7 +71,21 @@ final class AgencyWiring {
         Path root = config.dataDir().resolve("sftp");
         Map<String, DropFolder> drops = new LinkedHashMap<>();
         for (String id : served.keySet()) {
-            drops.put(id, new LocalDropFolder(root.resolve(id)));
+            String sftp = "juki.agency." + id + ".sftp.";
+            if (config.get(sftp + "host", null) == null) {
+                drops.put(id, new LocalDropFolder(root.resolve(id)));
+                continue;
+            }
+            SftpDropFolder.Settings external = new SftpDropFolder.Settings(config.require(sftp + "host"),
+                    config.getInt(sftp + "port", 22), config.require(sftp + "user"),
+                    config.keystoresDir().resolve(config.get(sftp + "key", Identities.GATEWAY + ".key.pem")),
+                    config.keystoresDir().resolve(config.require(sftp + "known-hosts")),
+                    config.getMillis("juki.agency.sftp-timeout-ms", 30_000), config.get(sftp + "dir", "."));
+            SftpDropFolder folder = new SftpDropFolder(external);
+            a.onClose().add(folder);
+            drops.put(id, folder);
+            accounts.remove(id); // its folder is on the agency's server: no login to ours
+            LOG.info("agency {}: drop folder on {}:{} as {}", id, external.host(), external.port(), external.user());
         }
         if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
             DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
@@ -77,6 +94,7 @@ final class AgencyWiring {
                     (user, address, why) -> a.audit().record("sftp", "in", null, "SFTP_LOGIN", null, null, "REFUSED",
                             "S100", why + " (account " + user + ", from " + address + ")", java.util.List.of()));
             a.onClose().add(server);
+            a.bind("dropFolderServer", server);
         }
 
         KeyStore gateway = a.keys().keyStore(Identities.GATEWAY);

@@ -61,8 +61,8 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             switch (request.type()) {
                 case "CONSISTENCY_BEGIN" -> reply = begin(request);
                 case "CONSISTENCY_RECORDS" -> {
-                    reply = records(request);
                     channel = channelOf(exchange);
+                    reply = records(request, channel);
                 }
                 case "CONSISTENCY_END" -> reply = end(request);
                 default -> throw new WireRefusal(ReplyCode.E102, "type: not a consistency message", request.id());
@@ -114,7 +114,7 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
         return sessions.begin(request.sender(), name, store, expected.longValue(), request.id());
     }
 
-    private CompletableFuture<Reply> records(Request request) throws Violation, WireRefusal {
+    private CompletableFuture<Reply> records(Request request, Channel channel) throws Violation, WireRefusal {
         JsonNode body = Items.checkObject(request.body(), "body", RECORDS, RECORDS);
         String name = sessionName(body);
         int chunk = Items.count(body, "chunk", "body.chunk");
@@ -123,8 +123,10 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
             throw Violation.item("body.records", "must be an array of 1 to " + MAX_RECORDS + " records");
         }
         Session<?> session = sessions.find(request.sender(), name, request.id());
-        // read-ahead bounds each connection; this bounds a session however many connections feed it
-        if (session.inFlight() >= 2 * sessions.settings().readAhead()) {
+        // read-ahead bounds each connection (give or take the frames of one socket read); this bounds what
+        // other connections add to a session, so one connection pipelining its chunks is never refused
+        int others = session.inFlight() - (channel == null ? 0 : waitingOn(channel));
+        if (others >= 2 * sessions.settings().readAhead()) {
             throw new WireRefusal(ReplyCode.E503, "too many chunks of this session in flight; send this chunk again "
                     + "after the earlier ones are answered", request.id());
         }
@@ -153,6 +155,17 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
     private static Channel channelOf(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader("CamelNettyChannelHandlerContext");
         return ctx instanceof ChannelHandlerContext c ? c.channel() : null;
+    }
+
+    /** The chunks of this connection waiting to be staged. */
+    private static int waitingOn(Channel channel) {
+        int[] waiting = channel.attr(READ_AHEAD).get();
+        if (waiting == null) {
+            return 0;
+        }
+        synchronized (waiting) {
+            return waiting[0];
+        }
     }
 
     /**

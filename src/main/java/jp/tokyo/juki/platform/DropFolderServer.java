@@ -35,6 +35,7 @@ public final class DropFolderServer implements AutoCloseable {
     private static final Pattern WEAK = Pattern.compile("(?i).*(sha1|cbc|md5|3des|arcfour|group1-|group14|group-exchange|ssh-rsa$|ssh-dss|none).*");
 
     private static final AttributeRepository.AttributeKey<String> FAILURE = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<String> ACCOUNT_ASKED = new AttributeRepository.AttributeKey<>();
 
     private final SshServer sshd;
 
@@ -79,6 +80,7 @@ public final class DropFolderServer implements AutoCloseable {
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
         keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         keys.setKeySize(256);
+        keys.loadKeys(null); // made (or read) now, not at the first connection: agencies pin it from the file
         sshd.setKeyPairProvider(keys);
         sshd.setKeyExchangeFactories(strong(sshd.getKeyExchangeFactories()));
         sshd.setCipherFactories(strong(sshd.getCipherFactories()));
@@ -88,6 +90,7 @@ public final class DropFolderServer implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
         sshd.setPublickeyAuthenticator((user, key, session) -> {
+            session.setAttribute(ACCOUNT_ASKED, user);
             PublicKey expected = accounts.get(user);
             return expected != null && KeyUtils.compareKeys(expected, key) && stillValid.test(user);
         });
@@ -112,7 +115,7 @@ public final class DropFolderServer implements AutoCloseable {
             @Override
             public void sessionClosed(Session session) {
                 if (session instanceof ServerSession s && !s.isAuthenticated()) {
-                    String user = s.getUsername();
+                    String user = s.getUsername() != null ? s.getUsername() : s.getAttribute(ACCOUNT_ASKED);
                     String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
                     String address = s.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                             ? a.getAddress().getHostAddress() : "?";

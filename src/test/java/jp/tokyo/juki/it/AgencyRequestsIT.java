@@ -271,8 +271,9 @@ class AgencyRequestsIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong(
                 "SELECT count(*) FROM link.my_number_hold WHERE delivery_id = ?", "shuzei:" + request) == 0);
         assertThat(gw.queryString("SELECT collected_at IS NOT NULL FROM agency.request WHERE id = ?", request)).isEqualTo("t");
-        assertThat(gw.queryString("SELECT string_agg(status, ',') FROM audit.record WHERE line = 'agency' "
-                + "AND msg_type = 'AGENCY_ANSWER' AND msg_id = ?", "AR-" + request)).isEqualTo("COLLECTED");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gw.queryString("SELECT string_agg(status, ',') "
+                + "FROM audit.record WHERE line = 'agency' AND msg_type = 'AGENCY_ANSWER' AND msg_id = ?", "AR-" + request))
+                .isEqualTo("COLLECTED"));
     }
 
     @Test
@@ -378,6 +379,12 @@ class AgencyRequestsIT {
                 stem + ".req.p7m");
     }
 
+    /** The audit records of one request, in order, once they are all written (the audit is written asynchronously). */
+    private static void assertAudit(long id, String columns, String expected) {
+        String sql = "SELECT string_agg(" + columns + ", ',' ORDER BY id) FROM audit.record WHERE line = 'agency' AND msg_id = ?";
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gw.queryString(sql, "AR-" + id)).isEqualTo(expected));
+    }
+
     @Test
     void aBulkRequestWaitsForAManagersApprovalAndIsThenAnswered() throws Exception {
         String stem = drop("suido", request(TestPki.AGENCY, bulk(6)));
@@ -392,9 +399,8 @@ class AgencyRequestsIT {
         }
 
         assertThat(answer("suido", stem).rows()).hasSize(6);
-        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', peer, status, code), ',' ORDER BY id) FROM audit.record "
-                + "WHERE line = 'agency' AND msg_id = ?", "AR-" + id))
-                .isEqualTo("agency-suido|WAITING|A200,operator:manager-7|APPROVED|A210,agency-suido|ANSWERED|A000");
+        assertAudit(id, "concat_ws('|', peer, status, code)",
+                "agency-suido|WAITING|A200,operator:manager-7|APPROVED|A210,agency-suido|ANSWERED|A000");
     }
 
     @Test
@@ -410,8 +416,7 @@ class AgencyRequestsIT {
         assertThat(a.kind()).isEqualTo("err");
         assertThat(a.text()).isEqualTo("A140: rejected by a manager: by manager-7: no business need stated\n");
         assertRequestGone("suido", stem);
-        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', status, code), ',' ORDER BY id) FROM audit.record "
-                + "WHERE line = 'agency' AND msg_id = ?", "AR-" + id)).isEqualTo("WAITING|A200,REJECTED|A140,REFUSED|A140");
+        assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,REJECTED|A140,REFUSED|A140");
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
@@ -36,22 +34,13 @@ class CmsFilesIT {
         return Pem.readCertificate(pki(identity + ".pem"));
     }
 
-    private static void openssl(Path dir, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
-    }
-
     @Test
     void aRequestSignedAndEncryptedByOpensslOpensAndNamesItsSigner() throws Exception {
         Path dir = Files.createTempDirectory("cms");
         Files.writeString(dir.resolve("req.csv"), CSV, StandardCharsets.UTF_8);
-        openssl(dir, "cms", "-sign", "-nodetach", "-binary", "-in", "req.csv", "-signer", pki(TestPki.AGENCY + ".pem").toString(),
+        SystemTools.openssl(dir, "cms", "-sign", "-nodetach", "-binary", "-in", "req.csv", "-signer", pki(TestPki.AGENCY + ".pem").toString(),
                 "-inkey", pki(TestPki.AGENCY + ".key.pem").toString(), "-md", "sha256", "-outform", "DER", "-out", "signed.der");
-        openssl(dir, "cms", "-encrypt", "-binary", "-aes-256-gcm", "-in", "signed.der", "-recip",
+        SystemTools.openssl(dir, "cms", "-encrypt", "-binary", "-aes-256-gcm", "-in", "signed.der", "-recip",
                 pki(Identities.GATEWAY + ".pem").toString(), "-keyopt", "rsa_padding_mode:oaep", "-outform", "DER",
                 "-out", "req.p7m");
 
@@ -69,9 +58,9 @@ class CmsFilesIT {
                 cert(Identities.GATEWAY), cert(TestPki.AGENCY));
         Files.write(dir.resolve("res.p7m"), answer);
 
-        openssl(dir, "cms", "-decrypt", "-inform", "DER", "-in", "res.p7m", "-recip", pki(TestPki.AGENCY + ".pem").toString(),
+        SystemTools.openssl(dir, "cms", "-decrypt", "-inform", "DER", "-in", "res.p7m", "-recip", pki(TestPki.AGENCY + ".pem").toString(),
                 "-inkey", pki(TestPki.AGENCY + ".key.pem").toString(), "-out", "signed.der");
-        openssl(dir, "cms", "-verify", "-binary", "-inform", "DER", "-in", "signed.der", "-CAfile", pki("ca.pem").toString(),
+        SystemTools.openssl(dir, "cms", "-verify", "-binary", "-inform", "DER", "-in", "signed.der", "-CAfile", pki("ca.pem").toString(),
                 "-out", "res.csv");
 
         assertThat(Files.readString(dir.resolve("res.csv"), StandardCharsets.UTF_8)).isEqualTo(CSV);

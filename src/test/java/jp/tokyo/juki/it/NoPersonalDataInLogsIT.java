@@ -80,6 +80,30 @@ class NoPersonalDataInLogsIT {
                     .isEqualTo(new LinkOutcome.Refused(LinkRefusal.BUSINESS_NOT_ALLOWED));
             assertThat(link.obtain("PII-TEST", "pii-requester", "pii-delivery-2", code))
                     .isEqualTo(new LinkOutcome.Refused(LinkRefusal.DELETED_IN_FUHYO));
+            // an agency request: a row found, a row refused (My Number not allowed), a row with the name as its
+            // 住民票コード (INVALID), a 4-item row; and a file signed by another agency (A110)
+            byte[] csv = ("request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,birth_date,sex,address\n"
+                    + "p1,SUIDO-FEE,JUMINHYO_CODE," + code + ",,,,,,\n"
+                    + "p2,SUIDO-FEE,MY_NUMBER,," + myNumber + ",,,,,\n"
+                    + "p3,SUIDO-FEE,JUMINHYO_CODE," + NAME + ",,,,,,\n"
+                    + "p4,SUIDO-FEE,FOUR_INFO,,," + KANA + "," + NAME + ",1980-04-01,,\n").getBytes(StandardCharsets.UTF_8);
+            Path inbox = gw.data.resolve("sftp/suido/inbox");
+            Path outbox = gw.data.resolve("sftp/suido/outbox");
+            java.security.cert.X509Certificate gateway = jp.tokyo.juki.security.Pem.readCertificate(
+                    TestPki.dir().resolve("gateway.pem"));
+            for (String signer : List.of(TestPki.AGENCY, TestPki.OTHER_AGENCY)) {
+                byte[] file = jp.tokyo.juki.security.CmsFiles.protect(csv,
+                        jp.tokyo.juki.security.Pem.readPrivateKey(TestPki.dir().resolve(signer + ".key.pem")),
+                        jp.tokyo.juki.security.Pem.readCertificate(TestPki.dir().resolve(signer + ".pem")), gateway);
+                Files.write(inbox.resolve(signer + ".part"), file);
+                Files.move(inbox.resolve(signer + ".part"), inbox.resolve(signer + ".req.p7m"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(outbox.resolve(TestPki.AGENCY + ".res.p7m"))
+                    && Files.exists(outbox.resolve(TestPki.OTHER_AGENCY + ".err.p7m")));
+            String provisions = gw.queryString("SELECT string_agg(concat_ws('|', row_ref, business, key_type, person, "
+                    + "items::text, outcome, reason), E'\n' ORDER BY line) FROM agency.provision");
+            assertThat(provisions).contains("p1|SUIDO-FEE|JUMINHYO_CODE|").contains("|REFUSED|").contains("|INVALID|")
+                    .doesNotContain(code, myNumber, NAME, KANA, "漏洩");
             replies.add(cs.sendRaw("x", ("{\"v\":1,\"id\":\"x\",\"name\":\"" + NAME + "\"}").getBytes(StandardCharsets.UTF_8))
                     .get(20, TimeUnit.SECONDS));
             Thread.sleep(1500); // delivery attempts to the absent national server are logged
