@@ -290,7 +290,6 @@ public final class BenchCommand {
             new DevPki(keystores, "juki-dev".toCharArray()).init(PkiCommand.devIdentities(tokyo, agenciesFile));
             List<String> foreignBusinesses = AgencyDirectory.load(agenciesFile).agencies().stream()
                     .filter(a -> !a.id().equals(AGENCY)).flatMap(a -> a.businesses().keySet().stream()).sorted().toList();
-            sftpHostKey(keystores.resolve("sftp-host.key"));
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
@@ -341,20 +340,6 @@ public final class BenchCommand {
                             memEnd[1]);
                     return outcome.exitCode();
                 }
-            }
-        }
-
-        /**
-         * Makes the drop folder server's host key if there is none yet, as the server makes it (EC
-         * P-256, OpenSSH format), so that the agency can pin it: the server itself writes it only
-         * when the first client connects, which is too late for a client that checks it.
-         */
-        private static void sftpHostKey(Path file) throws IOException, java.security.GeneralSecurityException {
-            if (!Files.exists(file)) {
-                var keys = new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(file);
-                keys.setAlgorithm(org.apache.sshd.common.config.keys.KeyUtils.EC_ALGORITHM);
-                keys.setKeySize(256);
-                keys.loadKeys(null);
             }
         }
 

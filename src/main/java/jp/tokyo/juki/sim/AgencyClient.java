@@ -181,8 +181,8 @@ public final class AgencyClient implements AutoCloseable {
      */
     static PublicKey pinnedHostKey(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no SFTP host key at " + file + " (where the gateway keeps it); give a known_hosts "
-                    + "file instead");
+            throw new IOException("no SFTP host key at " + file + " (the gateway makes it there when it starts); or "
+                    + "give a known_hosts file");
         }
         try {
             for (KeyPair pair : new FileKeyPairProvider(file).loadKeys(null)) {
