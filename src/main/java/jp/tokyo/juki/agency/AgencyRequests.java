@@ -184,7 +184,10 @@ public final class AgencyRequests {
         try {
             keys.signerCheck().apply(agency).check(new X509Certificate[]{opened.signer()});
         } catch (CertificateException e) {
-            refuse(agency, drop, r, stem, FileRefusal.A110, e.getMessage(), null);
+            String signer = jp.tokyo.juki.security.Identities.commonName(opened.signer());
+            // a valid certificate of someone else: say whose; otherwise what is wrong with it (CA, validity, revocation)
+            refuse(agency, drop, r, stem, FileRefusal.A110, e.getMessage().startsWith("identity")
+                    ? "signed by '" + signer + "', not by " + agency.identity() : e.getMessage(), null);
             return;
         }
         List<RequestCsv.Row> rows;

@@ -19,7 +19,11 @@ import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.sim.AgencyAnswer;
+import jp.tokyo.juki.sim.AgencyClient;
+import jp.tokyo.juki.sim.AgencyRequestFile;
 import jp.tokyo.juki.sim.ConsistencySimulator;
+import jp.tokyo.juki.sim.ResidentSet;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.Store;
 import jp.tokyo.juki.sim.NationalSimulator;
@@ -40,6 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final String FUHYO_MUNICIPALITY = "131130";
     /** the CS that runs one consistency check (整合) on a set it loaded first (武蔵野市) */
     private static final String CHECK_MUNICIPALITY = "132039";
+    /** more than juki.agency.approval-rows (10,000): the bulk request needs a manager's approval */
+    private static final int AGENCY_ROWS = 12_000;
 
     @Option(names = "--seconds", defaultValue = "60", description = "How long the CS simulators send (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -98,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
                     Identities.exactly(Identities.GATEWAY), "cs-sim"), new ConsistencySimulator.Options("localhost", csPort,
                     CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), Store.HONNIN, 5_000, 0.02, true, 1, 1000, 8, 2,
                     false)).run();
+            AgencyStep agency = agencyRequests(gateway, keystores, tokyo, national);
 
             long acked = results.stream().mapToLong(CsSimulator.Result::acked).sum();
             List<String[]> ackedOrigins = new ArrayList<>();
@@ -143,17 +150,88 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("national query (operator command): %s%n", query);
             System.out.printf("consistency check (整合) of %s, 5,000 persons loaded over the CS line, 2%% planted drift:%n%s",
                     CHECK_MUNICIPALITY, check.report());
+            System.out.println("agency requests over the SFTP drop folders:");
+            agency.report().forEach(line -> System.out.println("  " + line));
             System.out.printf("deliberately bad messages answered as expected: %s%n", badOk ? "yes" : "NO");
             System.out.printf("gateway stopped with SIGTERM, exit code %d; demo took %d s%n", exit,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
             boolean queryOk = query.startsWith("FOUND");
             boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk
-                    && check.exact();
+                    && check.exact() && agency.ok();
             System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; the query was answered; "
-                    + "the consistency check named exactly the planted differences"
+                    + "the consistency check named exactly the planted differences; the agency's bulk request was "
+                    + "approved and answered as its file implies, and the file signed by another agency was refused"
                     : "RESULT: FAILED");
             return ok ? 0 : 1;
         }
+    }
+
+    /** What the agency part of the demo saw. */
+    private record AgencyStep(boolean ok, List<String> report) {
+    }
+
+    /**
+     * Two agencies at their SFTP drop folders: 主税局 sends a bulk request of {@value #AGENCY_ROWS}
+     * rows about the persons 武蔵野市 loaded (mixed key types, some outside Tokyo, some for another
+     * agency's business) — more than {@code juki.agency.approval-rows}, so it waits until a manager
+     * approves it with {@code ./gateway approvals approve} — and 水道局's folder receives a file
+     * signed by 主税局, which is refused ({@code A110}).
+     */
+    private AgencyStep agencyRequests(GatewayProcess gateway, Path keystores, Municipalities tokyo,
+                                      NationalSimulator national) throws Exception {
+        List<String> report = new ArrayList<>();
+        ResidentSet residents = new ResidentSet(CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), 1);
+        List<String> outsideTokyo = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            outsideTokyo.add(national.person(i).get("juminhyoCode").asText());
+        }
+        AgencyRequestFile.Built bulk = AgencyRequestFile.mixed(AGENCY_ROWS, residents, 5_000, outsideTokyo, "SHUZEI-TAX",
+                List.of("SUIDO-FEE", "KEISHICHO-LICENSE"), 7);
+        boolean ok;
+        try (AgencyClient shuzei = AgencyClient.connect(new AgencyClient.Options("localhost", gateway.sftpPort(), "shuzei",
+                keystores, null));
+             AgencyClient suido = AgencyClient.connect(new AgencyClient.Options("localhost", gateway.sftpPort(), "suido",
+                     keystores, null))) {
+            long t0 = System.nanoTime();
+            shuzei.submit("demo-bulk", bulk.csv());
+            String waiting = approvals("list", gateway);
+            for (int i = 0; i < 120 && !waiting.contains("agency-shuzei"); i++) {
+                GatewayProcess.sleep(250);
+                waiting = approvals("list", gateway);
+            }
+            String id = waiting.lines().filter(l -> l.contains("agency-shuzei")).map(l -> l.strip().split("\\s+")[0])
+                    .findFirst().orElse("none");
+            report.add("主税局 bulk request of " + bulk.rows() + " rows waits: " + waiting.lines().findFirst().orElse(""));
+            report.add(approvals("approve " + id + " --operator demo-manager", gateway).strip());
+            AgencyAnswer answer = shuzei.awaitAnswer("demo-bulk", Duration.ofSeconds(120));
+            boolean bulkOk = answer instanceof AgencyAnswer.Result r && r.byStatus().equals(bulk.expectedByStatus());
+            report.add(String.format("answered %.1f s after upload (approval included): %s; as the file implies: %s",
+                    (System.nanoTime() - t0) / 1e9, answer instanceof AgencyAnswer.Result r ? r.summary()
+                            : ((AgencyAnswer.FileError) answer).reason(), bulkOk ? "yes" : "NO"));
+
+            suido.upload("demo-forged", shuzei.protect("request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,birth_date,sex,address\r\nf1,SUIDO-FEE,JUMINHYO_CODE,"
+                    .concat(residents.code(0)).concat(",,,,,,\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            AgencyAnswer forged = suido.awaitAnswer("demo-forged", Duration.ofSeconds(60));
+            boolean refusedOk = forged instanceof AgencyAnswer.FileError e && e.code().equals("A110");
+            report.add("水道局's folder, a file signed by 主税局: " + (forged instanceof AgencyAnswer.FileError e ? e.reason()
+                    : "answered (WRONG)"));
+            long provisions = gateway.queryLong("SELECT count(*) FROM agency.provision");
+            report.add("provision records: " + provisions + " (one per row of the bulk request)");
+            ok = bulkOk && refusedOk && provisions == bulk.rows();
+        }
+        return new AgencyStep(ok, report);
+    }
+
+    /** {@code ./gateway approvals …} against the demo's gateway, as a manager runs it; returns what it printed. */
+    private String approvals(String args, GatewayProcess gateway) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new ApprovalsCommand());
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(out));
+        List<String> argv = new ArrayList<>(List.of(args.split(" ")));
+        argv.addAll(List.of("--data", data.resolve("gateway").toString()));
+        cli.execute(argv.toArray(String[]::new));
+        return out.toString();
     }
 
     /**

@@ -127,7 +127,10 @@ public final class AgencyRequestFile {
                             residents.honnin(random.nextLong(persons)).myNumber(), "", "", "", "", "");
                     case FOUR_INFO -> {
                         HonninRecord p = census.onlyOneWithItsNameAndBirth(random, residents);
-                        csv.printRecord(id, business, "FOUR_INFO", "", "", p.name().kana(), "", p.birthDate(), "", "");
+                        // with the municipality as address prefix: unique in this set, and not mixed up with a
+                        // namesake born the same day elsewhere in Tokyo
+                        csv.printRecord(id, business, "FOUR_INFO", "", "", p.name().kana(), "", p.birthDate(), "",
+                                residents.addressPrefix());
                     }
                     case OUTSIDE_TOKYO -> csv.printRecord(id, business, "JUMINHYO_CODE",
                             outside.get(nextOutside++ % outside.size()), "", "", "", "", "", "");

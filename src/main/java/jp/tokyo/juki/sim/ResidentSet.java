@@ -48,6 +48,11 @@ public final class ResidentSet {
         this.numberB = Math.floorMod(r.nextLong(), TEN_11);
     }
 
+    /** What every address of this set begins with: 東京都 and the municipality's name. */
+    public String addressPrefix() {
+        return "東京都" + municipalityName;
+    }
+
     public String municipality() {
         return municipality;
     }

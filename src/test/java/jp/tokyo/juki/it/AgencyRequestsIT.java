@@ -221,19 +221,35 @@ class AgencyRequestsIT {
 
     @Test
     void aKeyTypeTheBusinessMayNotUseIsRefused() throws Exception {
-        // 主税局 may ask by My Number, but not for a business of 水道局, and SHUZEI-TAX by FOUR_INFO is fine:
-        // the business decides the key types
+        // 東京消防庁's SHOBO-RECORDS may ask by 住民票コード only (config/agencies.yaml)
+        String stem = drop("shobo", request(TestPki.CODE_ONLY_AGENCY, HEADER
+                + "code,SHOBO-RECORDS,JUMINHYO_CODE," + residentCode + ",,,,,,\n"
+                + "four,SHOBO-RECORDS,FOUR_INFO,,,スイドウ ハナコ,,1980-04-01,,\n"
+                + "unknown-type,SHOBO-RECORDS,PASSPORT_NUMBER,,,,,,,\n"));
+
+        List<CSVRecord> rows = answer("shobo", stem).rows();
+
+        assertThat(rows).extracting(r -> r.get("request_id") + "|" + r.get("status") + "|" + r.get("reason")).containsExactly(
+                "code|FOUND|",
+                "four|REFUSED|key_type: FOUR_INFO is not allowed for this business",
+                "unknown-type|INVALID|key_type: must be JUMINHYO_CODE, MY_NUMBER or FOUR_INFO");
+        // SHOBO-RECORDS receives juminhyo_code, name_kanji and address only
+        assertThat(rows.get(0).get("name_kanji")).isEqualTo("水道 花子");
+        assertThat(rows.get(0).get("name_kana") + rows.get(0).get("birth_date") + rows.get(0).get("my_number")).isEmpty();
+        assertThat(requestAudit("shobo", "A000")).contains("3 rows: FOUND 1, INVALID 1, REFUSED 1");
+    }
+
+    @Test
+    void aBusinessThatMayHaveTheMyNumberGetsItByMyNumber() throws Exception {
         String stem = drop("shuzei", request(TestPki.OTHER_AGENCY, HEADER
-                + "mn,SHUZEI-TAX,MY_NUMBER,," + residentMyNumber + ",,,,,\n"
-                + "kt,SHUZEI-TAX,PASSPORT_NUMBER,,,,,,,\n"));
+                + "mn,SHUZEI-TAX,MY_NUMBER,," + residentMyNumber + ",,,,,\n"));
 
-        List<CSVRecord> rows = answer("shuzei", stem).rows();
+        CSVRecord row = answer("shuzei", stem).rows().get(0);
 
-        assertThat(rows.get(0).get("status")).isEqualTo("FOUND");
-        assertThat(rows.get(0).get("my_number")).isEqualTo(residentMyNumber);
-        assertThat(rows.get(0).get("birth_date")).isEqualTo("1980-04-01");
-        assertThat(rows.get(1).get("status")).isEqualTo("INVALID");
-        assertThat(rows.get(1).get("reason")).isEqualTo("key_type: must be JUMINHYO_CODE, MY_NUMBER or FOUR_INFO");
+        assertThat(row.get("status")).isEqualTo("FOUND");
+        assertThat(row.get("juminhyo_code")).isEqualTo(residentCode);
+        assertThat(row.get("my_number")).isEqualTo(residentMyNumber);
+        assertThat(row.get("birth_date")).isEqualTo("1980-04-01");
     }
 
     @Test
@@ -300,7 +316,8 @@ class AgencyRequestsIT {
         Answer a = answer("suido", stem);
 
         assertThat(a.kind()).isEqualTo("err");
-        assertThat(a.text()).startsWith("A110: the file is not signed by this agency's valid certificate: identity 'agency-shuzei'");
+        assertThat(a.text()).isEqualTo("A110: the file is not signed by this agency's valid certificate: "
+                + "signed by 'agency-shuzei', not by agency-suido\n");
         assertRequestGone("suido", stem);
         assertThat(requestAudit("suido", "A110")).contains("REFUSED|A110|");
     }

@@ -25,6 +25,8 @@ final class TestPki {
     static final String OTHER_AGENCY = "agency-shuzei";
     /** an agency whose certificate is revoked from the start */
     static final String REVOKED_AGENCY = "agency-kyoiku";
+    /** an agency whose one business may ask by 住民票コード only (config/agencies.yaml) */
+    static final String CODE_ONLY_AGENCY = "agency-shobo";
     /** its certificate expired yesterday */
     static final String EXPIRED = "131032";
     /** revoked by CertificateRefusalIT */
@@ -41,7 +43,7 @@ final class TestPki {
             Path d = Files.createTempDirectory("juki-pki");
             DevPki pki = new DevPki(d, PASSWORD);
             List<String> ids = new java.util.ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
-            ids.addAll(List.of(AGENCY, OTHER_AGENCY, REVOKED_AGENCY));
+            ids.addAll(List.of(AGENCY, OTHER_AGENCY, REVOKED_AGENCY, CODE_ONLY_AGENCY));
             pki.init(ids);
             pki.revoke(REVOKED_AGENCY);
             Instant now = Instant.now();
