@@ -290,7 +290,6 @@ public final class BenchCommand {
             new DevPki(keystores, "juki-dev".toCharArray()).init(PkiCommand.devIdentities(tokyo, agenciesFile));
             List<String> foreignBusinesses = AgencyDirectory.load(agenciesFile).agencies().stream()
                     .filter(a -> !a.id().equals(AGENCY)).flatMap(a -> a.businesses().keySet().stream()).sorted().toList();
-            sftpHostKey(keystores.resolve("sftp-host.key"));
             DemoCommand.deleteTree(data);
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
@@ -308,6 +307,9 @@ public final class BenchCommand {
                 settings.forEach((k, v) -> extra.addAll(List.of("--set", k + "=" + v)));
                 try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), Ports.free(), national.port(),
                         extra)) {
+                    // a benchmark stopped from outside (Ctrl-C, SIGTERM) stops its gateway too, instead of orphaning it
+                    Thread stopGateway = new Thread(gateway::close, "bench-agency-stop-gateway");
+                    Runtime.getRuntime().addShutdownHook(stopGateway);
                     System.out.printf("bench agency: one file of %d rows from agency %s (%s), %d persons of %s (%s) in "
                                     + "the honnin store, gateway pid %d (-Xmx1g) with --set juki.agency.approval-rows=%s "
                                     + "(no manager's approval needed for this file)%n", rows, AGENCY, BUSINESS, persons,
@@ -330,6 +332,7 @@ public final class BenchCommand {
                     Outcome outcome = send(gateway.sftpPort(), file);
                     long[] memEnd = gateway.memoryMiB();
                     gateway.stop(Duration.ofSeconds(40));
+                    Runtime.getRuntime().removeShutdownHook(stopGateway);
                     outcome.report().forEach(System.out::println);
                     System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB before the file, "
                                     + "%d MiB after, peak RSS %d MiB%n",
@@ -337,20 +340,6 @@ public final class BenchCommand {
                             memEnd[1]);
                     return outcome.exitCode();
                 }
-            }
-        }
-
-        /**
-         * Makes the drop folder server's host key if there is none yet, as the server makes it (EC
-         * P-256, OpenSSH format), so that the agency can pin it: the server itself writes it only
-         * when the first client connects, which is too late for a client that checks it.
-         */
-        private static void sftpHostKey(Path file) throws IOException, java.security.GeneralSecurityException {
-            if (!Files.exists(file)) {
-                var keys = new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(file);
-                keys.setAlgorithm(org.apache.sshd.common.config.keys.KeyUtils.EC_ALGORITHM);
-                keys.setKeySize(256);
-                keys.loadKeys(null);
             }
         }
 

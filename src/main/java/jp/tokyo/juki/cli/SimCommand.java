@@ -163,7 +163,7 @@ public final class SimCommand {
         @Option(names = "--known-hosts", description = "Check the SFTP host key against this OpenSSH known_hosts file "
                 + "instead of KEYSTORES/sftp-host.key; an unknown or changed key is refused.")
         Path knownHosts;
-        @Option(names = "--name", description = "File name in inbox/ without .req.p7m (default: AGENCY-yyyyMMdd-HHmmss).")
+        @Option(names = "--name", description = "File name in inbox/ without .req.p7m (default: AGENCY-yyyyMMdd-HHmmss-SSS).")
         String name;
         @Option(names = "--timeout-s", defaultValue = "120", description = "Seconds to wait for the answer (default: "
                 + "${DEFAULT-VALUE}).")
@@ -181,7 +181,7 @@ public final class SimCommand {
             }
             byte[] csv = Files.readAllBytes(file);
             String fileName = name != null ? name : agency + "-" + LocalDateTime.now()
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
             AgencyAnswer answer;
             long start;
             try (AgencyClient client = AgencyClient.connect(

@@ -181,8 +181,8 @@ public final class AgencyClient implements AutoCloseable {
      */
     static PublicKey pinnedHostKey(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no SFTP host key at " + file + " (where the gateway keeps it); give a known_hosts "
-                    + "file instead");
+            throw new IOException("no SFTP host key at " + file + " (the gateway makes it there when it starts); or "
+                    + "give a known_hosts file");
         }
         try {
             for (KeyPair pair : new FileKeyPairProvider(file).loadKeys(null)) {
@@ -253,10 +253,12 @@ public final class AgencyClient implements AutoCloseable {
     }
 
     private AgencyAnswer collect(String file) throws IOException, UntrustedAnswer {
+        long start = System.nanoTime();
         byte[] bytes;
         try (InputStream in = sftp.read(file)) {
             bytes = in.readAllBytes();
         }
+        long downloaded = System.nanoTime();
         String shortName = file.substring("outbox/".length());
         CmsFiles.Opened opened;
         try {
@@ -265,6 +267,7 @@ public final class AgencyClient implements AutoCloseable {
         } catch (CmsFiles.Refused | CertificateException e) {
             throw new UntrustedAnswer(file + ": " + e.getMessage() + "; left in outbox/");
         }
+        long verified = System.nanoTime();
         AgencyAnswer answer;
         try {
             answer = file.endsWith(".res.p7m") ? AgencyAnswer.result(shortName, opened.content())
@@ -273,8 +276,12 @@ public final class AgencyClient implements AutoCloseable {
             throw new UntrustedAnswer(e.getMessage() + "; left in outbox/");
         }
         sftp.remove(file);
-        LOG.info("agency {}: collected {} ({} bytes{})", options.agency(), file, bytes.length,
-                answer instanceof AgencyAnswer.Result r ? ", " + r.rows().size() + " rows" : "");
+        long end = System.nanoTime();
+        LOG.info("agency {}: collected {} ({} bytes{}) in {} ms: download {} ms, decryption and verification {} ms, "
+                        + "reading and removal {} ms", options.agency(), file, bytes.length,
+                answer instanceof AgencyAnswer.Result r ? ", " + r.rows().size() + " rows" : "",
+                (end - start) / 1_000_000, (downloaded - start) / 1_000_000, (verified - downloaded) / 1_000_000,
+                (end - verified) / 1_000_000);
         return answer;
     }
 

@@ -19,9 +19,7 @@ import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
-import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,22 +43,9 @@ class AgencyClientIT {
         Path root = Files.createTempDirectory("agency-client");
         keystores = root.resolve("keystores");
         new DevPki(keystores, "juki-dev".toCharArray()).init(List.of(Identities.GATEWAY, "agency-shuzei", "agency-suido"));
-        hostKey(keystores.resolve("sftp-host.key"));
         server = DropFolderServer.start("127.0.0.1", Ports.free(), root.resolve("sftp"), keystores.resolve("sftp-host.key"),
                 Map.of("shuzei", Pem.readCertificate(keystores.resolve("agency-shuzei.pem")).getPublicKey()));
         folder = root.resolve("sftp/shuzei");
-    }
-
-    /**
-     * The host key a gateway installation keeps, made as the drop folder server makes it. The
-     * server itself writes it only when the first client connects (SimpleGeneratorHostKeyProvider
-     * generates lazily), too late for a client that pins it.
-     */
-    private static void hostKey(Path file) throws Exception {
-        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(file);
-        keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
-        keys.setKeySize(256);
-        keys.loadKeys(null);
     }
 
     @AfterAll
@@ -186,7 +171,9 @@ class AgencyClientIT {
                 Files.copy(f, other.resolve(f.getFileName()));
             }
         }
-        hostKey(other.resolve("sftp-host.key"));
+        // another server's host key, made as the drop folder server makes its own at start
+        DropFolderServer.start("127.0.0.1", Ports.free(), other.resolve("sftp"), other.resolve("sftp-host.key"), Map.of())
+                .close();
 
         assertThatThrownBy(() -> AgencyClient.connect(options(other, null)))
                 .hasMessageContaining("host key not accepted");
