@@ -115,7 +115,7 @@ final class AgencyWiring {
                 national, link, a.hasher()::hash, nationalPool);
         AgencyRequests.Settings settings = new AgencyRequests.Settings(
                 config.getInt("juki.agency.max-file-mib", 64) * 1024L * 1024L,
-                config.getInt("juki.agency.max-rows", 200_000),
+                config.getInt("juki.agency.max-rows", 100_000),
                 config.getInt("juki.agency.approval-rows", 10_000),
                 Duration.ofHours(config.getInt("juki.agency.answer-retention-hours", 72)));
         AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE)),

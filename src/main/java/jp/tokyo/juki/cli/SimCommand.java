@@ -142,7 +142,7 @@ public final class SimCommand {
                     + "with its agency-ID certificate, encrypts it to the gateway, uploads it to inbox/ (temporary name, "
                     + "then rename), waits for outbox/NAME.res.p7m or NAME.err.p7m, checks the gateway's signature, "
                     + "decrypts it and collects it (removes it from outbox/). The SFTP host key must be the one in "
-                    + "KEYSTORES/sftp-host.key, or one a --known-hosts file lists.",
+                    + "KEYSTORES/sftp-host.key.pub, or one a --known-hosts file lists.",
                     "Exit codes: 0 answered (.res.p7m); 3 the file was refused (.err.p7m, its reason is printed); "
                             + "2 no connection, or no answer within --timeout-s; 1 an answer that could not be verified "
                             + "or read (left in outbox/)."})
@@ -158,10 +158,10 @@ public final class SimCommand {
         @Option(names = "--port", defaultValue = "2222", description = "Gateway SFTP port (default: ${DEFAULT-VALUE}).")
         int port;
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory: agency-ID.pem and "
-                + ".key.pem, gateway.pem, ca.pem, crl.pem, sftp-host.key (default: ${DEFAULT-VALUE}).")
+                + ".key.pem, gateway.pem, ca.pem, crl.pem, sftp-host.key.pub (default: ${DEFAULT-VALUE}).")
         Path keystores;
         @Option(names = "--known-hosts", description = "Check the SFTP host key against this OpenSSH known_hosts file "
-                + "instead of KEYSTORES/sftp-host.key; an unknown or changed key is refused.")
+                + "instead of KEYSTORES/sftp-host.key.pub; an unknown or changed key is refused.")
         Path knownHosts;
         @Option(names = "--name", description = "File name in inbox/ without .req.p7m (default: AGENCY-yyyyMMdd-HHmmss-SSS).")
         String name;

@@ -80,7 +80,14 @@ public final class DropFolderServer implements AutoCloseable {
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
         keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         keys.setKeySize(256);
-        keys.loadKeys(null); // made (or read) now, not at the first connection: agencies pin it from the file
+        // made (or read) now, not at the first connection; its public half is written beside it for the
+        // agencies' known_hosts (the private file never leaves the gateway)
+        java.security.KeyPair hostPair = keys.loadKeys(null).iterator().next();
+        Path publicFile = hostKey.resolveSibling(hostKey.getFileName() + ".pub");
+        String publicLine = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(hostPair.getPublic()) + "\n";
+        if (!Files.exists(publicFile) || !Files.readString(publicFile).equals(publicLine)) {
+            Files.writeString(publicFile, publicLine);
+        }
         sshd.setKeyPairProvider(keys);
         sshd.setKeyExchangeFactories(strong(sshd.getKeyExchangeFactories()));
         sshd.setCipherFactories(strong(sshd.getCipherFactories()));

@@ -29,7 +29,6 @@ import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An agency's side of the SFTP drop folder (PROTOCOL §4): logs in as the agency with the key of
  * its {@code agency-ID} certificate, after checking the server's host key against the pinned
- * key ({@code keystores/sftp-host.key}) or a known_hosts file; signs its request CSV with that
+ * key ({@code keystores/sftp-host.key.pub}) or a known_hosts file; signs its request CSV with that
  * certificate and encrypts it to the gateway's, uploads it under a temporary name and renames
  * it; then waits for the answer in {@code outbox/}, opens it, checks that the gateway signed it
  * and collects it (removes it, which tells the gateway it was delivered).
@@ -59,7 +58,7 @@ public final class AgencyClient implements AutoCloseable {
 
     /**
      * @param keystores  holds {@code agency-ID.pem}, {@code agency-ID.key.pem}, {@code gateway.pem},
-     *                   {@code ca.pem}, {@code crl.pem} and (unless {@code knownHosts}) {@code sftp-host.key}
+     *                   {@code ca.pem}, {@code crl.pem} and (unless {@code knownHosts}) {@code sftp-host.key.pub}
      * @param knownHosts an OpenSSH known_hosts file to check the host key with instead of the pinned key; or null
      * @param poll       how often {@code outbox/} is looked at while waiting for an answer
      */
@@ -150,7 +149,7 @@ public final class AgencyClient implements AutoCloseable {
             if (hostKeyRefused.get()) {
                 throw new IOException("SFTP server " + o.host() + ":" + o.port() + ": host key not accepted ("
                         + (o.knownHosts() != null ? "not in " + o.knownHosts() : "not the key of "
-                        + dir.resolve("sftp-host.key")) + ")", e);
+                        + dir.resolve("sftp-host.key.pub")) + ")", e);
             }
             throw new IOException("SFTP drop folder " + o.host() + ":" + o.port() + " as " + o.agency() + ": "
                     + e.getMessage(), e);
@@ -171,28 +170,24 @@ public final class AgencyClient implements AutoCloseable {
             v.setModifiedServerKeyAcceptor((s, address, entry, expected, actual) -> false);
             return v;
         }
-        return new RequiredServerKeyVerifier(pinnedHostKey(o.keystores().resolve("sftp-host.key")));
+        return new RequiredServerKeyVerifier(pinnedHostKey(o.keystores().resolve("sftp-host.key.pub")));
     }
 
     /**
-     * The public half of the drop folder server's persistent host key, read as the server's
-     * {@code SimpleGeneratorHostKeyProvider} writes it (an OpenSSH private key file) — but never
-     * generated here: a missing file is an error, not a new key.
+     * The drop folder server's host key as the gateway publishes it for agencies
+     * ({@code sftp-host.key.pub}, one OpenSSH public key line) — the private file is the gateway's.
      */
     static PublicKey pinnedHostKey(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no SFTP host key at " + file + " (the gateway makes it there when it starts); or "
+            throw new IOException("no SFTP host key at " + file + " (the gateway writes it there when it starts); or "
                     + "give a known_hosts file");
         }
         try {
-            for (KeyPair pair : new FileKeyPairProvider(file).loadKeys(null)) {
-                return pair.getPublic();
-            }
-        } catch (RuntimeException e) {
-            // the provider reads lazily and reports an unreadable file this way
-            throw new IOException(file + ": not a readable SSH host key", e);
+            return org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(Files.readString(file).strip())
+                    .resolvePublicKey(null, null, null);
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            throw new IOException(file + ": not an OpenSSH public key line", e);
         }
-        throw new IOException(file + ": holds no key");
     }
 
     private static <T extends NamedResource> List<T> strong(List<T> factories) {

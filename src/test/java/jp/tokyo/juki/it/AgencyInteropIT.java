@@ -63,8 +63,12 @@ class AgencyInteropIT {
         SystemTools.openssl(dir, "cms", "-encrypt", "-binary", "-aes-256-gcm", "-in", "signed.der", "-recip",
                 pki(Identities.GATEWAY + ".pem"), "-keyopt", "rsa_padding_mode:oaep", "-outform", "DER", "-out", "q.req.p7m");
 
+        // the agency knows the gateway's host key from the public file the gateway writes, and checks it
+        Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " "
+                + Files.readString(TestPki.dir().resolve("sftp-host.key.pub")));
         SystemTools.Run up = SystemTools.sftp(dir, port, "suido", TestPki.AGENCY,
-                "put q.req.p7m inbox/q.req.p7m.part\nrename inbox/q.req.p7m.part inbox/q.req.p7m\n");
+                "put q.req.p7m inbox/q.req.p7m.part\nrename inbox/q.req.p7m.part inbox/q.req.p7m\n",
+                "-o", "StrictHostKeyChecking=yes");
         assertThat(up.exit()).as(up.output()).isZero();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> SystemTools.sftp(dir, port, "suido", TestPki.AGENCY, "ls outbox\n")

@@ -31,6 +31,7 @@ final class SystemTools {
     /**
      * Runs {@code sftp -b batch} in {@code dir} as {@code user} at 127.0.0.1:{@code port}, logging in
      * with the key of {@code identity} (its {@code .key.pem} in the test PKI as identity file).
+     * Host keys go to {@code dir/known_hosts}, unchecked unless {@code options} say otherwise.
      */
     static Run sftp(Path dir, int port, String user, String identity, String batch, String... options) throws Exception {
         Path key = Files.createTempFile("id", ".pem");
@@ -39,10 +40,10 @@ final class SystemTools {
         Path batchFile = Files.createTempFile("batch", ".txt");
         Files.writeString(batchFile, batch, StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of("sftp", "-b", batchFile.toString(), "-i", key.toString(),
-                "-P", Integer.toString(port), "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"), "-o", "IdentitiesOnly=yes",
-                "-o", "BatchMode=yes"));
-        cmd.addAll(List.of(options));
+                "-P", Integer.toString(port)));
+        cmd.addAll(List.of(options)); // before the defaults: ssh takes the first value given for an option
+        cmd.addAll(List.of("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"));
         cmd.add(user + "@127.0.0.1");
         return run(dir, cmd);
     }

@@ -181,7 +181,7 @@ class AgencyClientIT {
 
     @Test
     void aKnownHostsFileListingTheServerIsAcceptedAndOneWithoutItRefused() throws Exception {
-        String key = PublicKeyEntry.toString(AgencyClient.pinnedHostKey(keystores.resolve("sftp-host.key")));
+        String key = PublicKeyEntry.toString(AgencyClient.pinnedHostKey(keystores.resolve("sftp-host.key.pub")));
         Path listed = Files.createTempFile("known_hosts", "");
         Files.writeString(listed, "[127.0.0.1]:" + server.port() + " " + key + "\n");
         Path otherPort = Files.createTempFile("known_hosts", "");
