@@ -47,7 +47,8 @@ public final class AgencyRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
     private static final String LINE = "agency";
     private static final String TYPE = "AGENCY_REQUEST";
-    private static final int MAX_NAME = 180;
+    /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
     /** Why a file as a whole got an {@code .err.p7m} (the first characters of its text). */
     public enum FileRefusal {
@@ -93,6 +94,8 @@ public final class AgencyRequests {
     private final Settings settings;
     private final AuditSink audit;
     private final Clock clock;
+    /** files that failed, by agency/name: node-local, so a restart tries each at once */
+    private final Map<String, Failures> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
@@ -125,24 +128,46 @@ public final class AgencyRequests {
                 LOG.warn("agency {}: inbox cannot be listed ({})", agencyId, e.getClass().getSimpleName());
                 return;
             }
+            Instant now = clock.instant();
             for (DropFolder.Entry file : files) {
+                String key = agencyId + "/" + file.name();
+                Failures f = failures.get(key);
+                if (f != null && now.isBefore(f.next())) {
+                    continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
+                }
                 try {
                     handle(agency, drop, file);
+                    failures.remove(key);
                 } catch (SQLException e) {
                     LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
                             e.getSQLState());
                     return;
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("agency {}: a request waits for the next poll: {}", agencyId, e.getClass().getSimpleName());
+                    Failures next = Failures.after(f, now);
+                    failures.put(key, next);
+                    LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
+                            e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
                 }
             }
+            failures.keySet().removeIf(k -> k.startsWith(agencyId + "/")
+                    && files.stream().noneMatch(e -> k.equals(agencyId + "/" + e.name())));
+        }
+    }
+
+    /** How often a file failed, and when it may be tried again: 2, 4, 8 … s, at most 10 minutes apart. */
+    private record Failures(int count, Instant next) {
+        static Failures after(Failures before, Instant now) {
+            int count = before == null ? 1 : before.count() + 1;
+            return new Failures(count, now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
         }
     }
 
     private void handle(Agency agency, DropFolder drop, DropFolder.Entry file) throws SQLException, IOException {
         String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
-        if (file.name().length() > MAX_NAME || stem.isEmpty()) {
-            refuseUnrecorded(agency, drop, file, stem.isEmpty() ? "request" : stem.substring(0, 64));
+        if (!NAME.matcher(stem).matches()) {
+            // its own name might be anything (control characters, another file's answer name): the answer gets ours
+            refuseUnrecorded(agency, drop, file, "unusable-name-" + sha256(file.name().getBytes(StandardCharsets.UTF_8))
+                    .substring(0, 16));
             return;
         }
         if (ledger.waiting(agency.id(), file.name())) {
@@ -232,8 +257,8 @@ public final class AgencyRequests {
     /** A name no answer can be recorded under: answered and removed, audited, not in the ledger. */
     private void refuseUnrecorded(Agency agency, DropFolder drop, DropFolder.Entry file, String stem) throws IOException {
         String answerName = stem + ".err.p7m";
-        drop.writePart(answerName, protect(errText(FileRefusal.A150, "at most " + MAX_NAME
-                + " characters ending .req.p7m"), agency));
+        drop.writePart(answerName, protect(errText(FileRefusal.A150, "a request is named with 1-172 of A-Z a-z 0-9 . _ - "
+                + "(starting with a letter or digit) before .req.p7m"), agency));
         drop.publish(answerName);
         drop.removeRequest(file.name());
         audit.record(LINE, "in", agency.identity(), TYPE, null, null, "REFUSED", FileRefusal.A150.name(),

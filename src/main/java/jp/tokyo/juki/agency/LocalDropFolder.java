@@ -42,7 +42,9 @@ public final class LocalDropFolder implements DropFolder {
 
     @Override
     public void removeRequest(String name) throws IOException {
-        Files.deleteIfExists(inbox.resolve(checked(name)));
+        if (Files.deleteIfExists(inbox.resolve(checked(name)))) {
+            force(inbox); // the removal survives a crash before the ledger says DONE, so the file never returns
+        }
     }
 
     @Override
@@ -72,10 +74,14 @@ public final class LocalDropFolder implements DropFolder {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the outbox cannot rename atomically", e);
         }
-        try (FileChannel dir = FileChannel.open(outbox, StandardOpenOption.READ)) {
-            dir.force(true); // the rename itself survives a crash
+        force(outbox); // the rename itself survives a crash
+    }
+
+    private static void force(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         } catch (IOException ignored) {
-            // not every file system lets a directory be opened; the rename is atomic either way
+            // not every file system lets a directory be opened; the change is atomic either way
         }
     }
 

@@ -289,7 +289,7 @@ public final class RequestAnswers {
                 csv.printRecord(cells);
                 provisions.add(new Provision(w.row.line(), agency.id(), agency.kind(),
                         business == null ? null : business.code(), business == null ? null : business.legalBasis(),
-                        w.row.requestId() != null && w.row.requestId().length() <= 64 ? w.row.requestId() : null,
+                        RequestRules.isRequestId(w.row.requestId()) ? w.row.requestId() : null, // else it may be anything
                         w.keyType() == null ? null : w.keyType().name(), person(w), given, w.status, w.note));
             }
         } catch (IOException e) {

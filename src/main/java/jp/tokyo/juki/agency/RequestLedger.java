@@ -141,12 +141,16 @@ public final class RequestLedger {
         return closeAnswer(agency, answerFile, "erased_at");
     }
 
-    /** The answers of this agency neither collected nor erased yet. */
+    /**
+     * The published answers of this agency neither collected nor erased yet. Only DONE requests:
+     * an ANSWERED one may still be a {@code .part} (a crash between commit and rename), which the
+     * next poll publishes — until then its absence from {@code outbox/} is no collection.
+     */
     public List<String> openAnswers(String agency) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT answer_file FROM agency.request WHERE agency = ? AND answer_file IS NOT NULL "
-                        + "AND collected_at IS NULL AND erased_at IS NULL AND state IN ('ANSWERED', 'DONE')")) {
+                        + "AND collected_at IS NULL AND erased_at IS NULL AND state = 'DONE'")) {
             ps.setString(1, agency);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -161,7 +165,7 @@ public final class RequestLedger {
         List<Request> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE agency.request SET " + column + " = now() WHERE agency = ? AND answer_file = ? "
-                        + "AND collected_at IS NULL AND erased_at IS NULL AND state IN ('ANSWERED', 'DONE') RETURNING "
+                        + "AND collected_at IS NULL AND erased_at IS NULL AND state = 'DONE' RETURNING "
                         + COLUMNS)) {
             ps.setString(1, agency);
             ps.setString(2, answerFile);
@@ -185,8 +189,9 @@ public final class RequestLedger {
 
     static Request request(ResultSet rs) throws SQLException {
         int rows = rs.getInt(5);
+        Integer rowCount = rs.wasNull() ? null : rows;
         return new Request(rs.getLong(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)),
-                rs.wasNull() ? null : rows, rs.getString(6), rs.getString(7), rs.getString(8));
+                rowCount, rs.getString(6), rs.getString(7), rs.getString(8));
     }
 
     /** COPY in text format: every value escaped, so nothing an agency wrote can break a line. */

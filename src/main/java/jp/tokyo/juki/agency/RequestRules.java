@@ -34,8 +34,13 @@ public final class RequestRules {
     private RequestRules() {
     }
 
+    /** Whether an agency's request id is well formed (only then is it kept in a provision record). */
+    public static boolean isRequestId(String id) {
+        return id != null && REQUEST_ID.matcher(id).matches();
+    }
+
     public static Decision check(Agency agency, RequestCsv.Row row) {
-        if (row.requestId() == null || !REQUEST_ID.matcher(row.requestId()).matches()) {
+        if (!isRequestId(row.requestId())) {
             return new Decision.Invalid("request_id: 1-64 of A-Z a-z 0-9 . _ : -");
         }
         Business business = row.business() == null ? null : agency.businesses().get(row.business());

@@ -255,6 +255,7 @@ class AgencyRequestsIT {
     @Test
     void aPersonNotInTokyoIsAskedAtTheNationalServer() throws Exception {
         JsonNode outside = gw.national.person(7);
+        long queriesBefore = gw.national.queries();
         String stem = drop("shuzei", request(TestPki.OTHER_AGENCY, HEADER
                 + "n1,SHUZEI-TAX,JUMINHYO_CODE," + outside.get("juminhyoCode").asText() + ",,,,,,\n"
                 + "n2,SHUZEI-TAX,JUMINHYO_CODE," + Messages.newJuminhyoCode() + ",,,,,,\n"));
@@ -265,7 +266,8 @@ class AgencyRequestsIT {
         assertThat(rows.get(0).get("name_kanji")).isEqualTo(outside.get("name").get("kanji").asText());
         assertThat(rows.get(0).get("my_number")).isEqualTo(outside.get("myNumber").asText());
         assertThat(rows.get(1).get("status")).isEqualTo("NOT_FOUND");
-        assertThat(gw.national.queries()).isGreaterThanOrEqualTo(2);
+        // n1 at the national server; n2 at both national servers (FUHYO_QUERY is the fuhyo simulator's)
+        assertThat(gw.national.queries() - queriesBefore).isEqualTo(2);
     }
 
     @Test
@@ -379,6 +381,21 @@ class AgencyRequestsIT {
         assertThat(answer("suido", stem).text()).isEqualTo("A130: the file is too large: more than 50 rows\n");
     }
 
+    @Test
+    void aFileWithAnUnusableNameIsAnsweredUnderANameOfTheGateways() throws Exception {
+        Path part = folder("suido").resolve("inbox").resolve("x.part");
+        Files.write(part, request(TestPki.AGENCY, HEADER));
+        Path odd = folder("suido").resolve("inbox").resolve("\u001b[2Jreport.req.p7m");
+        Files.move(part, odd, StandardCopyOption.ATOMIC_MOVE);
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(odd.getFileName().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+
+        Answer a = answer("suido", "unusable-name-" + hex);
+
+        assertThat(a.text()).startsWith("A150: the file name is not usable: a request is named with 1-172 of");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(odd));
+    }
+
     // ------------------------------------------------------------------ bulk approval
 
     private static String bulk(int rows) {
@@ -469,7 +486,14 @@ class AgencyRequestsIT {
             ps.executeUpdate();
         }
 
-        Files.write(folder("suido").resolve("inbox").resolve(stem + ".req.p7m"), file);
+        // sweeps meanwhile (every 300 ms) must not take the unpublished answer for one the agency collected
+        Thread.sleep(1000);
+        assertThat(gw.queryString("SELECT (collected_at IS NULL AND erased_at IS NULL)::text FROM agency.request "
+                + "WHERE file_name = ?", stem + ".req.p7m")).isEqualTo("true");
+
+        Path part = folder("suido").resolve("inbox").resolve(stem + ".req.p7m.part");
+        Files.write(part, file);
+        Files.move(part, folder("suido").resolve("inbox").resolve(stem + ".req.p7m"), StandardCopyOption.ATOMIC_MOVE);
 
         assertRequestGone("suido", stem);
         // the answer committed before the crash, not a second one

@@ -86,7 +86,8 @@ class NoPersonalDataInLogsIT {
                     + "p1,SUIDO-FEE,JUMINHYO_CODE," + code + ",,,,,,\n"
                     + "p2,SUIDO-FEE,MY_NUMBER,," + myNumber + ",,,,,\n"
                     + "p3,SUIDO-FEE,JUMINHYO_CODE," + NAME + ",,,,,,\n"
-                    + "p4,SUIDO-FEE,FOUR_INFO,,," + KANA + "," + NAME + ",1980-04-01,,\n").getBytes(StandardCharsets.UTF_8);
+                    + "p4,SUIDO-FEE,FOUR_INFO,,," + KANA + "," + NAME + ",1980-04-01,,\n"
+                    + NAME + ",SUIDO-FEE,JUMINHYO_CODE," + code + ",,,,,,\n").getBytes(StandardCharsets.UTF_8); // as request id
             Path inbox = gw.data.resolve("sftp/suido/inbox");
             Path outbox = gw.data.resolve("sftp/suido/outbox");
             java.security.cert.X509Certificate gateway = jp.tokyo.juki.security.Pem.readCertificate(
