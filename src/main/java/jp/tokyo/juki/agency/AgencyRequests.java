@@ -128,6 +128,15 @@ public final class AgencyRequests {
                 LOG.warn("agency {}: inbox cannot be listed ({})", agencyId, e.getClass().getSimpleName());
                 return;
             }
+            try {
+                for (RequestLedger.Request gone : ledger.withdrawn(agencyId, files.stream().map(DropFolder.Entry::name).toList())) {
+                    audit(agency, gone, "WITHDRAWN", null, "the file left inbox/ before it was answered; no longer "
+                            + "waits for a manager");
+                }
+            } catch (SQLException e) {
+                LOG.warn("agency {}: requests waiting, the database is unavailable (SQLState {})", agencyId, e.getSQLState());
+                return;
+            }
             Instant now = clock.instant();
             for (DropFolder.Entry file : files) {
                 String key = agencyId + "/" + file.name();

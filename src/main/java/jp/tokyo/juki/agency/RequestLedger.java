@@ -126,6 +126,29 @@ public final class RequestLedger {
         }
     }
 
+    /**
+     * Requests waiting for, or decided by, a manager whose file is no longer in {@code inbox/}
+     * (the agency took it back): closed, so they leave {@code approvals list}.
+     *
+     * @param present the names now in {@code inbox/}
+     */
+    public List<Request> withdrawn(String agency, List<String> present) throws SQLException {
+        List<Request> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE agency.request SET state = 'DONE', decision_reason = coalesce(decision_reason || '; ', '') "
+                        + "|| 'withdrawn: the file left inbox/ unanswered' WHERE agency = ? "
+                        + "AND state IN ('WAITING', 'APPROVED', 'REJECTED') AND NOT (file_name = ANY (?)) RETURNING " + COLUMNS)) {
+            ps.setString(1, agency);
+            ps.setArray(2, c.createArrayOf("text", present.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(request(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The request has left {@code inbox/}. */
     public void done(Request r) throws SQLException {
         update("UPDATE agency.request SET state = 'DONE' WHERE id = ?", r.id());

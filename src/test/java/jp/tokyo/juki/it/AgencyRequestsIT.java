@@ -454,6 +454,24 @@ class AgencyRequestsIT {
     }
 
     @Test
+    void aBulkRequestTheAgencyTakesBackNoLongerWaits() throws Exception {
+        String stem = drop("suido", request(TestPki.AGENCY, bulk(8)));
+        long id = waitingRequest(stem);
+
+        Files.delete(folder("suido").resolve("inbox").resolve(stem + ".req.p7m"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DONE".equals(gw.queryString(
+                "SELECT state FROM agency.request WHERE id = ?", id)));
+        try (Connection c = gw.gateway.database().dataSource().getConnection()) {
+            assertThat(Approvals.waiting(c)).extracting(Approvals.Pending::id).doesNotContain(id);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, id, "manager-7", true, null))
+                    .hasMessageContaining("no request AR-" + id + " waits");
+        }
+        assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,WITHDRAWN");
+        assertThat(folder("suido").resolve("outbox").resolve(stem + ".res.p7m")).doesNotExist();
+    }
+
+    @Test
     void aDecisionNeedsAnOperatorAndARejectionAReason() throws Exception {
         try (Connection c = gw.gateway.database().dataSource().getConnection()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 1, "", true, null))
