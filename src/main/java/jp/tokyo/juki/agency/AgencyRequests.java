@@ -314,6 +314,14 @@ public final class AgencyRequests {
                         ended(agency, ledger.erased(agencyId, e.name()), "ERASED");
                     }
                 }
+                for (DropFolder.Entry part : drop.parts()) {
+                    // a poll publishes a committed .part within a second; one this old lost its request (R-RET)
+                    if (part.modified().isBefore(oldest)) {
+                        drop.eraseAnswer(part.name());
+                        audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", null, null, "ERASED", null,
+                                "an unpublished answer (.part) older than the retention period erased", List.of());
+                    }
+                }
                 for (String answer : ledger.openAnswers(agencyId)) {
                     if (!present.containsKey(answer)) {
                         ended(agency, ledger.collected(agencyId, answer), "COLLECTED");

@@ -38,7 +38,10 @@ public interface DropFolder extends AutoCloseable {
     /** The answers in {@code outbox/} (final names). */
     List<Entry> answers() throws IOException;
 
-    /** Erases an answer from {@code outbox/}; one already gone is no error. */
+    /** The unpublished answers ({@code outbox/*.part}). */
+    List<Entry> parts() throws IOException;
+
+    /** Erases an answer (or a {@code .part}) from {@code outbox/}; one already gone is no error. */
     void eraseAnswer(String answerName) throws IOException;
 
     @Override

@@ -32,7 +32,7 @@ public final class LocalDropFolder implements DropFolder {
 
     @Override
     public List<Entry> requests() throws IOException {
-        return list(inbox, true);
+        return list(inbox, name -> name.endsWith(REQUEST));
     }
 
     @Override
@@ -87,7 +87,12 @@ public final class LocalDropFolder implements DropFolder {
 
     @Override
     public List<Entry> answers() throws IOException {
-        return list(outbox, false);
+        return list(outbox, name -> !name.endsWith(PART));
+    }
+
+    @Override
+    public List<Entry> parts() throws IOException {
+        return list(outbox, name -> name.endsWith(PART));
     }
 
     @Override
@@ -95,13 +100,12 @@ public final class LocalDropFolder implements DropFolder {
         Files.deleteIfExists(outbox.resolve(checked(answerName)));
     }
 
-    private static List<Entry> list(Path dir, boolean requests) throws IOException {
+    private static List<Entry> list(Path dir, java.util.function.Predicate<String> wanted) throws IOException {
         List<Entry> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                boolean wanted = requests ? name.endsWith(REQUEST) : !name.endsWith(PART);
-                if (!wanted) {
+                if (!wanted.test(name)) {
                     continue;
                 }
                 try {

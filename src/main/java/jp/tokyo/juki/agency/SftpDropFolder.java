@@ -229,6 +229,11 @@ public final class SftpDropFolder implements DropFolder {
     }
 
     @Override
+    public List<Entry> parts() throws IOException {
+        return call(c -> list(c, "outbox", name -> name.endsWith(PART)));
+    }
+
+    @Override
     public void eraseAnswer(String answerName) throws IOException {
         String file = path("outbox", answerName);
         call(c -> removeIfPresent(c, file));

@@ -309,6 +309,20 @@ class AgencyRequestsIT {
         assertThat(gw.queryString("SELECT erased_at IS NOT NULL FROM agency.request WHERE id = ?", request)).isEqualTo("t");
     }
 
+    @Test
+    void anUnpublishedAnswerWhoseRequestIsGoneIsErasedAfterTheRetentionPeriod() throws Exception {
+        // a crash between commit and rename, and the agency removed its request meanwhile: nobody publishes this
+        Path part = folder("suido").resolve("outbox").resolve("orphan" + NAMES.incrementAndGet() + ".res.p7m.part");
+        Files.write(part, CmsFiles.protect("x".getBytes(StandardCharsets.UTF_8), key(Identities.GATEWAY),
+                cert(Identities.GATEWAY), cert(TestPki.AGENCY)));
+        Thread.sleep(700);
+        assertThat(part).as("younger than the retention period: kept").exists();
+
+        Files.setLastModifiedTime(part, FileTime.from(Instant.now().minus(Duration.ofHours(73))));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(part));
+    }
+
     // ------------------------------------------------------------------ whole files
 
     @Test
