@@ -94,8 +94,8 @@ public final class AgencyRequests {
     private final Settings settings;
     private final AuditSink audit;
     private final Clock clock;
-    /** files that failed, by agency/name: node-local, so a restart tries each at once */
-    private final Map<String, Failures> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
+    private final Map<String, Map<String, Failures>> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
@@ -138,28 +138,28 @@ public final class AgencyRequests {
                 return;
             }
             Instant now = clock.instant();
+            Map<String, Failures> failed = failures.computeIfAbsent(agencyId, id -> new java.util.HashMap<>());
+            failed.keySet().retainAll(files.stream().map(DropFolder.Entry::name).toList()); // forget files gone
             for (DropFolder.Entry file : files) {
-                String key = agencyId + "/" + file.name();
-                Failures f = failures.get(key);
+                String key = file.name();
+                Failures f = failed.get(key);
                 if (f != null && now.isBefore(f.next())) {
                     continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
                 }
                 try {
                     handle(agency, drop, file);
-                    failures.remove(key);
+                    failed.remove(key);
                 } catch (SQLException e) {
                     LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
                             e.getSQLState());
                     return;
                 } catch (IOException | RuntimeException e) {
                     Failures next = Failures.after(f, now);
-                    failures.put(key, next);
+                    failed.put(key, next);
                     LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
                             e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
                 }
             }
-            failures.keySet().removeIf(k -> k.startsWith(agencyId + "/")
-                    && files.stream().noneMatch(e -> k.equals(agencyId + "/" + e.name())));
         }
     }
 

@@ -134,14 +134,15 @@ public final class RequestAnswers {
                         w.row.nameKanji(), w.row.birthDate(), w.row.sex(), w.row.address())).toList());
             };
             for (int i = 0; i < asked.size(); i++) {
-                settle(asked.get(i), found.get(i), "FOUND");
+                settle(asked.get(i), found.get(i));
             }
         }
     }
 
-    private static void settle(Work w, List<Found> found, String status) {
+    /** One person in a Tokyo store: FOUND; several: MULTIPLE; none: still open for the next place to ask. */
+    private static void settle(Work w, List<Found> found) {
         if (found.size() == 1) {
-            w.status = status;
+            w.status = "FOUND";
             w.found = found.get(0);
         } else if (found.size() > 1) {
             w.status = "MULTIPLE";

@@ -78,27 +78,16 @@ public final class RequestLedger {
         }
     }
 
-    /** The request waits for a manager; an earlier waiting version of the same name is superseded. */
+    /**
+     * The request waits for a manager. (No other file of this name can be waiting: a name with a
+     * waiting request is not read until it is decided or withdrawn.)
+     */
     public void awaitApproval(Request r, int rows) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement old = c.prepareStatement("UPDATE agency.request SET state = 'DONE', "
-                    + "decision_reason = 'superseded by a new file of the same name' "
-                    + "WHERE agency = ? AND file_name = ? AND state = 'WAITING' AND id <> ?");
-                 PreparedStatement ps = c.prepareStatement(
-                         "UPDATE agency.request SET state = 'WAITING', row_count = ? WHERE id = ?")) {
-                old.setString(1, r.agency());
-                old.setString(2, r.fileName());
-                old.setLong(3, r.id());
-                old.executeUpdate();
-                ps.setInt(1, rows);
-                ps.setLong(2, r.id());
-                ps.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE agency.request SET state = 'WAITING', row_count = ? WHERE id = ?")) {
+            ps.setInt(1, rows);
+            ps.setLong(2, r.id());
+            ps.executeUpdate();
         }
     }
 

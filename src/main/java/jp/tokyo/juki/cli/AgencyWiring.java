@@ -90,7 +90,7 @@ final class AgencyWiring {
         if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
             DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
                     config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
-                    id -> valid(a, certificates.get(id)),
+                    id -> trusted(a, served.get(id), certificates.get(id)),
                     (user, address, why) -> a.audit().record("sftp", "in", null, "SFTP_LOGIN", null, null, "REFUSED",
                             "S100", why + " (account " + user + ", from " + address + ")", java.util.List.of()));
             a.onClose().add(server);
@@ -126,11 +126,14 @@ final class AgencyWiring {
         return requests;
     }
 
-    /** An agency logs in to its drop folder only with a certificate still valid and not revoked. */
-    private static boolean valid(Assembly a, X509Certificate certificate) {
+    /**
+     * An agency logs in to its drop folder only with its own certificate still trusted (network CA,
+     * valid, not revoked): the same check as the signature of its files.
+     */
+    private static boolean trusted(Assembly a, Agency agency, X509Certificate certificate) {
         try {
-            certificate.checkValidity();
-            return !a.keys().crl().isRevoked(certificate);
+            a.keys().trustManager(Identities.exactly(agency.identity()), "sftp").check(new X509Certificate[]{certificate});
+            return true;
         } catch (java.security.cert.CertificateException e) {
             return false;
         }

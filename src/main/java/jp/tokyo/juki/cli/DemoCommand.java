@@ -194,15 +194,15 @@ public final class DemoCommand implements Callable<Integer> {
                      keystores, null))) {
             long t0 = System.nanoTime();
             shuzei.submit("demo-bulk", bulk.csv());
-            String waiting = approvals("list", gateway);
+            String waiting = approvals("list");
             for (int i = 0; i < 120 && !waiting.contains("agency-shuzei"); i++) {
                 GatewayProcess.sleep(250);
-                waiting = approvals("list", gateway);
+                waiting = approvals("list");
             }
             String id = waiting.lines().filter(l -> l.contains("agency-shuzei")).map(l -> l.strip().split("\\s+")[0])
                     .findFirst().orElse("none");
             report.add("主税局 bulk request of " + bulk.rows() + " rows waits: " + waiting.lines().findFirst().orElse(""));
-            report.add(approvals("approve " + id + " --operator demo-manager", gateway).strip());
+            report.add(approvals("approve " + id + " --operator demo-manager").strip());
             AgencyAnswer answer = shuzei.awaitAnswer("demo-bulk", Duration.ofSeconds(120));
             boolean bulkOk = answer instanceof AgencyAnswer.Result r && r.byStatus().equals(bulk.expectedByStatus());
             report.add(String.format("answered %.1f s after upload (approval included): %s; as the file implies: %s",
@@ -223,15 +223,24 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** {@code ./gateway approvals …} against the demo's gateway, as a manager runs it; returns what it printed. */
-    private String approvals(String args, GatewayProcess gateway) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = new picocli.CommandLine(new ApprovalsCommand());
-        cli.setOut(new java.io.PrintWriter(out));
-        cli.setErr(new java.io.PrintWriter(out));
+    private String approvals(String args) {
         List<String> argv = new ArrayList<>(List.of(args.split(" ")));
         argv.addAll(List.of("--data", data.resolve("gateway").toString()));
-        cli.execute(argv.toArray(String[]::new));
-        return out.toString();
+        return operator(new ApprovalsCommand(), argv.toArray(String[]::new)).output();
+    }
+
+    /** What an operator command printed (out and err) and its exit code. */
+    private record Operator(int exit, String output) {
+    }
+
+    /** Runs an operator command in this process, as {@code ./gateway …} would. */
+    private static Operator operator(Object command, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(command);
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(out));
+        int exit = cli.execute(args);
+        return new Operator(exit, out.toString());
     }
 
     /**
@@ -241,16 +250,12 @@ public final class DemoCommand implements Callable<Integer> {
     private String nationalQuery(NationalSimulator national, int csPort, Path keystores,
                                  NationalSimulator fuhyoNational) {
         String code = national.person(0).get("juminhyoCode").asText();
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = new picocli.CommandLine(new QueryCommand());
-        cli.setOut(new java.io.PrintWriter(out));
-        cli.setErr(new java.io.PrintWriter(out));
-        int exit = cli.execute("national", "--juminhyo-code", code, "--operator", "demo-operator",
+        Operator run = operator(new QueryCommand(), "national", "--juminhyo-code", code, "--operator", "demo-operator",
                 "--data", data.resolve("gateway").toString(), "--set", "juki.keystores.dir=" + keystores,
                 "--set", "juki.national.port=" + national.port(),
                 "--set", "juki.national-fuhyo.port=" + fuhyoNational.port());
-        String first = out.toString().lines().findFirst().orElse("no output");
-        return (exit == QueryCommand.FOUND ? "FOUND — " : "exit " + exit + " — ") + first;
+        String first = run.output().lines().findFirst().orElse("no output");
+        return (run.exit() == QueryCommand.FOUND ? "FOUND — " : "exit " + run.exit() + " — ") + first;
     }
 
     static void deleteTree(Path dir) throws java.io.IOException {

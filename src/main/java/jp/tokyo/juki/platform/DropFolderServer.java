@@ -48,10 +48,10 @@ public final class DropFolderServer implements AutoCloseable {
     public interface RefusedLogin {
         /**
          * @param account the account asked for, if it looks like one (else {@code (other)} or {@code (none)})
-         * @param address the client's IP address
+         * @param clientIp the client's IP address
          * @param why     what failed: the key exchange (no common algorithm) or the authentication
          */
-        void refused(String account, String address, String why);
+        void refused(String account, String clientIp, String why);
     }
 
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._-]{1,32}");
@@ -62,7 +62,7 @@ public final class DropFolderServer implements AutoCloseable {
      */
     public static DropFolderServer start(String host, int port, Path root, Path hostKey, Map<String, PublicKey> accounts)
             throws IOException {
-        return start(host, port, root, hostKey, accounts, account -> true, (account, address, why) -> { });
+        return start(host, port, root, hostKey, accounts, account -> true, (account, clientIp, why) -> { });
     }
 
     /**
@@ -124,11 +124,11 @@ public final class DropFolderServer implements AutoCloseable {
                 if (session instanceof ServerSession s && !s.isAuthenticated()) {
                     String user = s.getUsername() != null ? s.getUsername() : s.getAttribute(ACCOUNT_ASKED);
                     String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
-                    String address = s.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                    String clientIp = s.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                             ? a.getAddress().getHostAddress() : "?";
                     String why = s.getAttribute(FAILURE);
-                    LOG.info("SFTP connection from {} closed without logging in", address);
-                    refusedLogin.refused(account, address, why != null ? why
+                    LOG.info("SFTP connection from {} closed without logging in", clientIp);
+                    refusedLogin.refused(account, clientIp, why != null ? why
                             : "not authenticated (public key of the account's certificate required)");
                 }
             }

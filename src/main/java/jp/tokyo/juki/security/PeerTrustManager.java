@@ -95,7 +95,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     }
 
     private CertificateException refuse(String peer, String why) {
-        LOG.warn("TLS peer refused on {} line: {}", line, why);
+        LOG.warn("peer certificate refused on {} line: {}", line, why);
         onRefusal.accept(peer, why);
         return new CertificateException(why);
     }
