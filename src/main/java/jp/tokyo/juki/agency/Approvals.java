@@ -54,6 +54,19 @@ public final class Approvals {
      */
     public static Pending decide(Connection c, long id, String operator, boolean approve, String reason)
             throws SQLException, Refused {
+        try {
+            return decideChecked(c, id, operator, approve, reason);
+        } catch (Refused refused) {
+            // a refused decision changes nothing and is audited; the operator only if it is one, the reason never
+            boolean named = operator != null && OPERATOR.matcher(operator).matches();
+            AuditWriter.insert(c, List.of(AuditEvent.of(null, "agency", "in", named ? "operator:" + operator : null,
+                    "AGENCY_APPROVAL", "AR-" + id, null, "REFUSED", "A290", refused.getMessage(), List.of())));
+            throw refused;
+        }
+    }
+
+    private static Pending decideChecked(Connection c, long id, String operator, boolean approve, String reason)
+            throws SQLException, Refused {
         if (operator == null || !OPERATOR.matcher(operator).matches()) {
             throw new Refused("--operator: 1-64 of A-Z a-z 0-9 . _ @ -");
         }

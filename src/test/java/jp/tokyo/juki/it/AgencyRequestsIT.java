@@ -481,20 +481,25 @@ class AgencyRequestsIT {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, id, "manager-7", true, null))
                     .hasMessageContaining("no request AR-" + id + " waits");
         }
-        assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,WITHDRAWN");
+        // the attempt to approve it is refused and audited too
+        assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,WITHDRAWN,REFUSED|A290");
         assertThat(folder("suido").resolve("outbox").resolve(stem + ".res.p7m")).doesNotExist();
     }
 
     @Test
     void aDecisionNeedsAnOperatorAndARejectionAReason() throws Exception {
         try (Connection c = gw.gateway.database().dataSource().getConnection()) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 1, "", true, null))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "", true, null))
                     .hasMessageContaining("--operator");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 1, "manager-7", false, " "))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "manager-7", false, " "))
                     .hasMessageContaining("--reason");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_999, "manager-7", true, null))
                     .hasMessageContaining("no request AR-999999 waits");
         }
+        // each refused decision is audited, changing nothing
+        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', coalesce(peer, '-'), msg_id, status), ',' ORDER BY id) "
+                + "FROM audit.record WHERE code = 'A290' AND msg_id IN ('AR-999998', 'AR-999999')"))
+                .isEqualTo("-|AR-999998|REFUSED,operator:manager-7|AR-999998|REFUSED,operator:manager-7|AR-999999|REFUSED");
     }
 
     // ------------------------------------------------------------------ crash safety, plaintext
