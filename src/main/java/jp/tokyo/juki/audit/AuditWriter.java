@@ -9,9 +9,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,22 +29,26 @@ import org.slf4j.LoggerFactory;
 public final class AuditWriter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     private static final int MAX_BATCH = 5000;
-    private static final String INSERT = "INSERT INTO audit.record (event_id, at, line, direction, peer, msg_type, "
-            + "msg_id, sender, status, code, detail, persons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-            + "ON CONFLICT (event_id) DO NOTHING";
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final DataSource dataSource;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong written = new AtomicLong();
+    private final boolean chained;
     private volatile boolean running;
     private Thread worker;
+    private jakarta.jms.MessageProducer deadLetters;
 
-    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource) {
+    /**
+     * @param chained false only to measure what the hash chain costs ({@code juki.audit.hash-chain});
+     *                records written so cannot be verified
+     */
+    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained) {
         this.connectionFactory = connectionFactory;
         this.queue = queue;
         this.dataSource = dataSource;
+        this.chained = chained;
     }
 
     public long written() {
@@ -75,6 +77,8 @@ public final class AuditWriter extends ServiceSupport {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+                deadLetters = session.createProducer(session.createQueue("DLQ." + queue));
+                deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
                     if (first == null) {
@@ -108,12 +112,25 @@ public final class AuditWriter extends ServiceSupport {
         }
     }
 
+    /**
+     * Adds the events of one queued message; a message that is not a list of events is moved, in
+     * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
+     */
     private void addEvents(Message message, List<JsonNode> into) throws JMSException {
         try {
             JsonNode array = mapper.readTree(((TextMessage) message).getText());
+            if (!array.isArray()) {
+                throw new java.io.IOException("not an array");
+            }
+            for (JsonNode e : array) {
+                UUID.fromString(e.path("eventId").asText());
+                Instant.parse(e.path("at").asText());
+            }
             array.forEach(into::add);
-        } catch (java.io.IOException | ClassCastException e) {
-            LOG.error("unreadable audit message {} skipped", message.getJMSMessageID());
+        } catch (java.io.IOException | ClassCastException | IllegalArgumentException
+                 | java.time.format.DateTimeParseException e) {
+            LOG.error("unreadable audit message {} moved to DLQ.{}", message.getJMSMessageID(), queue);
+            deadLetters.send(message);
         }
     }
 
@@ -128,34 +145,35 @@ public final class AuditWriter extends ServiceSupport {
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            insert(c, parsed);
+            if (chained) {
+                AuditChain.append(c, parsed);
+            } else {
+                AuditChain.appendUnchained(c, parsed);
+            }
             c.commit();
         }
     }
 
     /**
-     * Appends events to the audit table on the caller's connection and in its transaction — the
-     * one statement both this writer and operator tools that reach the database directly use.
+     * Appends events to the audit chain on the caller's connection — in the caller's transaction
+     * when auto-commit is off (the caller commits), otherwise in a transaction of its own. The one
+     * way both this writer and operator tools that reach the database directly write the audit.
      * An event already there (same event id) is skipped.
      */
     public static void insert(java.sql.Connection c, List<AuditEvent> events) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (AuditEvent e : events) {
-                ps.setObject(1, e.eventId());
-                ps.setTimestamp(2, Timestamp.from(e.at()));
-                ps.setString(3, e.line());
-                ps.setString(4, e.direction());
-                ps.setString(5, e.peer());
-                ps.setString(6, e.type());
-                ps.setString(7, e.messageId());
-                ps.setString(8, e.sender());
-                ps.setString(9, e.status());
-                ps.setString(10, e.code());
-                ps.setString(11, e.detail());
-                ps.setArray(12, c.createArrayOf("text", e.persons().toArray()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        if (!c.getAutoCommit()) {
+            AuditChain.append(c, events);
+            return;
+        }
+        c.setAutoCommit(false);
+        try {
+            AuditChain.append(c, events);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
