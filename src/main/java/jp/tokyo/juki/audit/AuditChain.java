@@ -1,6 +1,5 @@
 package jp.tokyo.juki.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -52,38 +51,46 @@ public final class AuditChain {
      * The canonical encoding of one record: a version byte, then each column in a fixed order —
      * event id (16 bytes), time (microseconds since the epoch, as the database keeps it), the
      * texts (length-prefixed UTF-8, length -1 for null) and the persons (count, then each).
+     * Written straight into the digest (this runs for every record appended and verified).
      */
-    static byte[] content(AuditEvent e) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(VERSION);
-        ByteBuffer fixed = ByteBuffer.allocate(24);
-        fixed.putLong(e.eventId().getMostSignificantBits()).putLong(e.eventId().getLeastSignificantBits())
+    private static void content(MessageDigest d, ByteBuffer scratch, AuditEvent e) {
+        scratch.clear();
+        scratch.put(VERSION).putLong(e.eventId().getMostSignificantBits()).putLong(e.eventId().getLeastSignificantBits())
                 .putLong(ChronoUnit.MICROS.between(Instant.EPOCH, e.at()));
-        out.writeBytes(fixed.array());
-        for (String s : new String[]{e.line(), e.direction(), e.peer(), e.type(), e.messageId(), e.sender(),
-                e.status(), e.code(), e.detail()}) {
-            text(out, s);
+        d.update(scratch.array(), 0, scratch.position());
+        text(d, scratch, e.line());
+        text(d, scratch, e.direction());
+        text(d, scratch, e.peer());
+        text(d, scratch, e.type());
+        text(d, scratch, e.messageId());
+        text(d, scratch, e.sender());
+        text(d, scratch, e.status());
+        text(d, scratch, e.code());
+        text(d, scratch, e.detail());
+        scratch.clear();
+        d.update(scratch.putInt(e.persons().size()).array(), 0, 4);
+        for (String p : e.persons()) {
+            text(d, scratch, p);
         }
-        out.writeBytes(ByteBuffer.allocate(4).putInt(e.persons().size()).array());
-        e.persons().forEach(p -> text(out, p));
-        return out.toByteArray();
     }
 
-    private static void text(ByteArrayOutputStream out, String s) {
+    private static void text(MessageDigest d, ByteBuffer scratch, String s) {
+        scratch.clear();
         if (s == null) {
-            out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
+            d.update(scratch.putInt(-1).array(), 0, 4);
             return;
         }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
-        out.writeBytes(b);
+        d.update(scratch.putInt(b.length).array(), 0, 4);
+        d.update(b);
     }
 
     /** The hash of {@code e} following a record whose hash is {@code prev}. */
     public static byte[] link(MessageDigest sha256, byte[] prev, AuditEvent e) {
         sha256.reset();
         sha256.update(prev);
-        return sha256.digest(content(e));
+        content(sha256, ByteBuffer.allocate(32), e);
+        return sha256.digest();
     }
 
     public static MessageDigest sha256() {
@@ -117,6 +124,16 @@ public final class AuditChain {
      * were appended.
      */
     public static int append(Connection c, List<AuditEvent> events) throws SQLException {
+        return append(c, events, true);
+    }
+
+    /**
+     * As {@link #append(Connection, List)}; with {@code maybeKnown} false the look-up of events
+     * already written is skipped (the writer's fast path for messages not delivered before). Should
+     * one be there after all, the event id's unique index refuses the whole append (SQLState
+     * 23505) and the caller rolls back and appends again with {@code maybeKnown}.
+     */
+    public static int append(Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
         if (events.isEmpty()) {
             return 0;
         }
@@ -131,7 +148,7 @@ public final class AuditChain {
             }
             head = new Head(rs.getLong(1), rs.getBytes(2));
         }
-        List<AuditEvent> fresh = withoutKnown(c, events);
+        List<AuditEvent> fresh = maybeKnown ? withoutKnown(c, events) : events;
         if (fresh.isEmpty()) {
             return 0;
         }

@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the audit table: takes what the tap queued, many records at a time,
- * inserts them in one database transaction and only then acknowledges them to the broker.
- * A crash between the two re-delivers records the table already has; their event id makes
- * the insert skip them, so each is written once.
+ * The writer of the audit table: takes what the tap queued, many records at a time, appends
+ * them to the hash chain ({@link AuditChain}) in one database transaction and only then
+ * acknowledges them to the broker. A crash between the two re-delivers records the table
+ * already has; their event id makes the append skip them, so each is written once. Two threads
+ * take turns: one reads its next messages while the other appends under the chain head's lock.
  */
 public final class AuditWriter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
@@ -37,14 +38,24 @@ public final class AuditWriter extends ServiceSupport {
     private final AtomicLong written = new AtomicLong();
     private final boolean chained;
     private volatile boolean running;
-    private Thread worker;
-    private jakarta.jms.MessageProducer deadLetters;
+    private final int threads;
+    private final List<Thread> workers = new ArrayList<>();
 
     /**
      * @param chained false only to measure what the hash chain costs ({@code juki.audit.hash-chain});
      *                records written so cannot be verified
      */
     public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained) {
+        this(connectionFactory, queue, dataSource, chained, 2);
+    }
+
+    /**
+     * @param threads writers taking from the queue side by side: one receives and reads its next
+     *                messages while another appends under the chain head's lock
+     */
+    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained,
+                       int threads) {
+        this.threads = threads;
         this.connectionFactory = connectionFactory;
         this.queue = queue;
         this.dataSource = dataSource;
@@ -58,17 +69,21 @@ public final class AuditWriter extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        worker = new Thread(this::writeLoop, "audit-writer");
-        worker.setDaemon(true);
-        worker.start();
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(this::writeLoop, "audit-writer-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        if (worker != null) {
+        for (Thread worker : workers) {
             worker.join(15_000);
         }
+        workers.clear();
     }
 
     private void writeLoop() {
@@ -77,7 +92,7 @@ public final class AuditWriter extends ServiceSupport {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-                deadLetters = session.createProducer(session.createQueue("DLQ." + queue));
+                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue("DLQ." + queue));
                 deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
@@ -85,13 +100,15 @@ public final class AuditWriter extends ServiceSupport {
                         continue;
                     }
                     List<JsonNode> events = new ArrayList<>();
-                    addEvents(first, events);
+                    addEvents(first, events, deadLetters);
+                    boolean redelivered = first.getJMSRedelivered();
                     Message next;
                     while (events.size() < MAX_BATCH && (next = consumer.receiveNoWait()) != null) {
-                        addEvents(next, events);
+                        addEvents(next, events, deadLetters);
+                        redelivered |= next.getJMSRedelivered();
                     }
                     try {
-                        insert(events);
+                        insert(events, redelivered);
                         session.commit();
                         written.addAndGet(events.size());
                     } catch (SQLException | RuntimeException | AssertionError e) {
@@ -116,7 +133,8 @@ public final class AuditWriter extends ServiceSupport {
      * Adds the events of one queued message; a message that is not a list of events is moved, in
      * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
      */
-    private void addEvents(Message message, List<JsonNode> into) throws JMSException {
+    private void addEvents(Message message, List<JsonNode> into, jakarta.jms.MessageProducer deadLetters)
+            throws JMSException {
         try {
             JsonNode array = mapper.readTree(((TextMessage) message).getText());
             if (!array.isArray()) {
@@ -134,7 +152,12 @@ public final class AuditWriter extends ServiceSupport {
         }
     }
 
-    private void insert(List<JsonNode> events) throws SQLException {
+    /**
+     * Appends the events in one transaction. Only messages delivered before can hold events the
+     * table already has; should the broker not say so (after its own restart), the unique event id
+     * refuses the append and it is done again looking for them.
+     */
+    private void insert(List<JsonNode> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
         for (JsonNode e : events) {
             List<String> persons = new ArrayList<>();
@@ -145,12 +168,24 @@ public final class AuditWriter extends ServiceSupport {
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            if (chained) {
-                AuditChain.append(c, parsed);
-            } else {
-                AuditChain.appendUnchained(c, parsed);
+            try {
+                append(c, parsed, redelivered);
+            } catch (SQLException e) {
+                c.rollback();
+                if (redelivered || !"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                append(c, parsed, true);
             }
             c.commit();
+        }
+    }
+
+    private void append(java.sql.Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
+        if (chained) {
+            AuditChain.append(c, events, maybeKnown);
+        } else {
+            AuditChain.appendUnchained(c, events);
         }
     }
 

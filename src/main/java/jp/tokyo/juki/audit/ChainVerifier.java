@@ -127,6 +127,7 @@ public final class ChainVerifier {
         long count = 0;
         Row previous = null;
         Row suspect = null; // a record whose link is broken, judged once its successor is read
+        Checkpoint rewritten = null; // a checkpoint the chain does not pass through
         byte[] suspectExpected = null;
         Iterator<Checkpoint> due = checkpoints.values().iterator();
         Checkpoint nextCheckpoint = due.hasNext() ? due.next() : null;
@@ -169,15 +170,18 @@ public final class ChainVerifier {
                     while (nextCheckpoint != null && nextCheckpoint.seq < r.seq) {
                         nextCheckpoint = due.hasNext() ? due.next() : null;
                     }
-                    if (nextCheckpoint != null && nextCheckpoint.seq == r.seq) {
+                    if (rewritten != null && suspect == null) {
+                        return rewritten(count, startSeq, rewritten, lastSigned, signed);
+                    }
+                    // a checkpoint whose hash differs is judged once the next record is read: if that one
+                    // shows this record was inserted, that names it; otherwise only the span is known
+                    if (suspect == null && nextCheckpoint != null && nextCheckpoint.seq == r.seq) {
                         if (!Arrays.equals(nextCheckpoint.hash, r.hash)) {
-                            return new Verdict(count, startSeq, r.seq, signed, lastSigned, "the chain was rewritten "
-                                    + "before seq " + r.seq + ": its hash is not the one signed at " + nextCheckpoint.at
-                                    + " (checkpoint at seq " + r.seq + "; the last good checkpoint is at seq " + lastSigned
-                                    + "; compare with the export of that period to find the first changed record)");
+                            rewritten = nextCheckpoint;
+                        } else {
+                            signed++;
+                            lastSigned = r.seq;
                         }
-                        signed++;
-                        lastSigned = r.seq;
                     }
                     previous = r;
                     expectedPrev = r.hash;
@@ -185,6 +189,9 @@ public final class ChainVerifier {
                     count++;
                 }
             }
+        }
+        if (rewritten != null && suspect == null) {
+            return rewritten(count, startSeq, rewritten, lastSigned, signed);
         }
         if (suspect != null) {
             return new Verdict(count, startSeq, suspect.seq, signed, lastSigned, describe(suspect)
@@ -205,6 +212,13 @@ public final class ChainVerifier {
                     + last + " were inserted after the chain's head (seq " + head.seq() + ")");
         }
         return new Verdict(count, startSeq, last, signed, lastSigned, null);
+    }
+
+    private static Verdict rewritten(long count, long startSeq, Checkpoint cp, long lastSigned, int signed) {
+        return new Verdict(count, startSeq, cp.seq, signed, lastSigned, "the chain was rewritten before seq " + cp.seq
+                + ": its hash is not the one signed at " + cp.at + " (checkpoint at seq " + cp.seq
+                + "; the last good checkpoint is at seq " + lastSigned
+                + "; compare with the export of that period to find the first changed record)");
     }
 
     private String recordOutsideTheChain() throws SQLException {

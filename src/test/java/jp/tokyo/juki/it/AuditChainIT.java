@@ -276,6 +276,40 @@ class AuditChainIT {
         execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
     }
 
+    @Test
+    @Order(11)
+    void aMessageDeliveredTwiceIsWrittenOnceAndAnUnreadableOneIsKeptAsADeadLetter() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        String json = "[{\"eventId\":\"" + eventId + "\",\"at\":\"" + Instant.now() + "\",\"line\":\"cs\","
+                + "\"direction\":\"in\",\"peer\":\"cs-131016\",\"type\":\"PING\",\"messageId\":\"TWICE-1\","
+                + "\"sender\":\"131016\",\"status\":\"ACK\",\"code\":\"OK\",\"detail\":null,\"persons\":[]}]";
+        try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageProducer p = session.createProducer(session.createQueue("juki.audit"));
+            p.send(session.createTextMessage(json));
+            p.send(session.createTextMessage(json));
+            p.send(session.createTextMessage("not a list of audit events"));
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = 'TWICE-1'") == 1 && deadAuditMessages() == 1);
+        Thread.sleep(1000);
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE event_id = ?::uuid", eventId)).isEqualTo(1);
+        awaitSignedHead();
+        StringWriter out = new StringWriter();
+        assertThat(cli(out, "audit", "verify")).isEqualTo(0);
+        execute("DROP TABLE audit.pristine");
+        execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
+    }
+
+    private static int deadAuditMessages() throws Exception {
+        try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
+            c.start();
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            return java.util.Collections.list(session.createBrowser(session.createQueue("DLQ.juki.audit")).getEnumeration()).size();
+        }
+    }
+
     private static void awaitSignedHead() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                 gw.queryLong("SELECT seq FROM audit.chain_head") == gw.queryLong("SELECT max(seq) FROM audit.checkpoint"));
