@@ -106,6 +106,12 @@ class AuditChainIT {
         long records = gw.queryLong("SELECT count(*) FROM audit.record");
         assertThat(out.toString()).contains("audit chain intact: " + String.format("%,d", records) + " records")
                 .containsPattern("[1-9]\\d* signed checkpoint");
+        StringWriter today = new StringWriter();
+        assertThat(cli(today, "audit", "verify", "--from", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo")).toString(),
+                "--to", Instant.now().plusSeconds(60).toString())).isEqualTo(0);
+        assertThat(today.toString()).contains("audit chain intact");
+        StringWriter badTime = new StringWriter();
+        assertThat(cli(badTime, "audit", "verify", "--from", "yesterday")).isEqualTo(3);
     }
 
     @Test
