@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
 final class AuditBench implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "1000000", description = "Records to append (default: ${DEFAULT-VALUE}).")
     int records;
+    @Option(names = "--warmup", defaultValue = "100000",
+            description = "Records appended first and not measured, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
+    int warmup;
     @Option(names = "--threads", defaultValue = "2", description = "Threads tapping (default: ${DEFAULT-VALUE}).")
     int threads;
     @Option(names = "--compare-unchained", description = "Then append as many again without the chain (juki.audit.hash-chain=false).")
@@ -52,9 +55,12 @@ final class AuditBench implements Callable<Integer> {
         new SecureRandom().nextBytes(key);
         PersonHasher hasher = new PersonHasher(key);
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config); Broker broker = Broker.start(config)) {
-            double chained = append(db, broker, hasher, true, 0);
-            System.out.printf("RESULT audit appends with the hash chain: %,d records, %,.0f records/s (tap -> queue -> writer -> table)%n",
-                    records, chained);
+            if (warmup > 0) {
+                append(db, broker, hasher, true, 0, warmup);
+            }
+            double chained = append(db, broker, hasher, true, warmup, records);
+            System.out.printf("RESULT audit appends with the hash chain: %,d records after %,d not counted, %,.0f records/s "
+                    + "(tap -> queue -> writer -> table)%n", records, warmup, chained);
             var checkpoints = AuditWiring.checkpoints(config, new jp.tokyo.juki.security.KeyMaterial(keystores,
                     config.keystorePassword(), java.time.Duration.ofSeconds(60)), db);
             checkpoints.checkpoint();
@@ -67,7 +73,7 @@ final class AuditBench implements Callable<Integer> {
             System.out.printf("RESULT audit verify: %,d records in %.1f s (%,.0f records/s), %s%n", v.records(), seconds,
                     v.records() / seconds, v.intact() ? "intact" : "BROKEN: " + v.problem());
             if (compare) {
-                double plain = append(db, broker, hasher, false, records);
+                double plain = append(db, broker, hasher, false, warmup + records, records);
                 System.out.printf("RESULT audit appends without the chain: %,.0f records/s; with / without = %.2f (same run)%n",
                         plain, chained / plain);
             }
@@ -76,7 +82,7 @@ final class AuditBench implements Callable<Integer> {
     }
 
     /** Taps {@code records} events from {@code threads} threads and waits until the writer has them all. */
-    private double append(EmbeddedDatabase db, Broker broker, PersonHasher hasher, boolean chained, int offset)
+    private double append(EmbeddedDatabase db, Broker broker, PersonHasher hasher, boolean chained, int offset, int records)
             throws Exception {
         AuditTap tap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
         AuditWriter writer = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, db.dataSource(), chained);
@@ -100,11 +106,17 @@ final class AuditBench implements Callable<Integer> {
             t.join();
         }
         double tapped = (System.nanoTime() - started) / 1e9;
+        long lastReport = System.nanoTime();
         while (writer.written() < records) {
             Thread.sleep(20);
+            if (System.getenv("AUDIT_TRACE") != null && System.nanoTime() - lastReport > 1e9) {
+                lastReport = System.nanoTime();
+                System.out.printf("    %.0f s: in the tap %d, written %d%n", (lastReport - started) / 1e9, tap.pending(), writer.written());
+            }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("  %s: tapped in %.1f s, all written in %.1f s%n", chained ? "chained" : "unchained", tapped, seconds);
+        System.out.printf("  %s%s: %,d tapped in %.1f s, all written in %.1f s%n", chained ? "chained" : "unchained",
+                offset == 0 && records == warmup ? " (warm-up)" : "", records, tapped, seconds);
         tap.stop();
         writer.stop();
         return records / seconds;
