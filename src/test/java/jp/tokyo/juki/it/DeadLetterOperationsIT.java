@@ -216,9 +216,21 @@ class DeadLetterOperationsIT {
             Run list = dlq(gw, "list", "--operator", "op-1");
             assertThat(list.out()).contains("1 dead letter(s)").contains("DLQ.juki.probe  juki.probe  origin -/-")
                     .doesNotContain("12345678901");
+            // an external broker is reached with juki.broker.url/user/password (here: this gateway's, over TCP)
+            Run external = dlqOn(gw.data, List.of("--set", "juki.broker.url=" + access.url(), "--set",
+                    "juki.broker.user=" + access.user(), "--set", "juki.broker.password=" + access.password()),
+                    "list", "--queue", "DLQ.juki.probe", "--operator", "op-1");
+            assertThat(external.out()).contains("1 dead letter(s) in DLQ.juki.probe");
+            Run wrongLogin = dlqOn(gw.data, List.of("--set", "juki.broker.url=" + access.url(), "--set",
+                    "juki.broker.user=" + access.user(), "--set", "juki.broker.password=guess"),
+                    "list", "--operator", "op-1");
+            assertThat(wrongLogin.exit()).isEqualTo(3);
+            assertThat(wrongLogin.err()).contains("broker unavailable at " + access.url() + " (JMSSecurityException)");
         }
-        Run gone = dlq(null, "list", "--operator", "op-1");
-        assertThat(gone.exit()).isEqualTo(3);
+        Path stopped = Files.createTempDirectory("juki-no-gateway");
+        Run noGateway = dlqOn(stopped, List.of(), "list", "--operator", "op-1");
+        assertThat(noGateway.exit()).isEqualTo(3);
+        assertThat(noGateway.err()).contains("nothing done: no running gateway database to audit in");
     }
 
     private static List<String> ids(String listing) {
@@ -230,24 +242,25 @@ class DeadLetterOperationsIT {
         return ids;
     }
 
-    private static GatewayConfig cliConfig(RunningGateway gw) throws Exception {
+    private static GatewayConfig cliConfig(RunningGateway gw) throws java.io.IOException {
         return GatewayConfig.load(Path.of("config/application.properties"), Map.of("juki.data.dir", gw.data.toString()));
     }
 
-    private static Path lastData;
-
     /** {@code ./gateway dlq ARGS} as an operator runs it on the gateway's host: its data directory, config and keys. */
     private static Run dlq(RunningGateway gw, String... args) throws Exception {
-        if (gw != null) {
-            lastData = gw.data;
+        List<String> settings = new ArrayList<>();
+        String admins = gw.gateway.config().get("juki.operators.administrators", null);
+        if (admins != null) {
+            settings.addAll(List.of("--set", "juki.operators.administrators=" + admins));
         }
+        return dlqOn(gw.data, settings, args);
+    }
+
+    private static Run dlqOn(Path data, List<String> settings, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("dlq"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--data", lastData.toString(), "--set", "juki.keystores.dir=" + TestPki.dir()));
-        if (gw != null && gw.gateway.config().get("juki.operators.administrators", null) != null) {
-            all.addAll(List.of("--set", "juki.operators.administrators="
-                    + gw.gateway.config().get("juki.operators.administrators", null)));
-        }
+        all.addAll(List.of("--data", data.toString(), "--set", "juki.keystores.dir=" + TestPki.dir()));
+        all.addAll(settings);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new GatewayCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
