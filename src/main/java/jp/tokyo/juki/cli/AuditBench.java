@@ -50,7 +50,8 @@ final class AuditBench implements Callable<Integer> {
         DemoCommand.deleteTree(data);
         Files.createDirectories(data);
         GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"),
-                Map.of("juki.data.dir", data.toString(), "juki.keystores.dir", keystores.toString()));
+                Map.of("juki.data.dir", data.toString(), "juki.keystores.dir", keystores.toString(),
+                        "juki.broker.acceptor", "")); // in-VM only: no port to clash with a running gateway
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         PersonHasher hasher = new PersonHasher(key);
