@@ -1,8 +1,6 @@
 package jp.tokyo.juki.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -29,11 +27,12 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTap.class);
     private static final int BATCH = 1000;
     /**
-     * Events per message: small enough that a message stays well under Artemis' large-message
+     * Bytes per message (a JSON array in UTF-8, as a BytesMessage): well under Artemis' large-message
      * threshold (100 KiB), above which every message becomes a file of its own, written, synced and
-     * deleted — several times slower than the journal. A transaction still carries a whole batch.
+     * deleted — several times slower than the journal. (A TextMessage would count two bytes per
+     * character.) A transaction still carries a whole batch.
      */
-    private static final int PER_MESSAGE = 200;
+    private static final int MESSAGE_BYTES = 48 * 1024;
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
@@ -101,9 +100,10 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                         batch.add(first);
                         pending.drainTo(batch, BATCH - 1);
                     }
-                    for (int from = 0; from < batch.size(); from += PER_MESSAGE) {
-                        producer.send(session.createTextMessage(toJson(batch.subList(from,
-                                Math.min(batch.size(), from + PER_MESSAGE)))));
+                    for (byte[] body : messages(batch)) {
+                        jakarta.jms.BytesMessage m = session.createBytesMessage();
+                        m.writeBytes(body);
+                        producer.send(m);
                     }
                     session.commit();
                     batch.clear();
@@ -119,25 +119,53 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         }
     }
 
-    private String toJson(List<AuditEvent> batch) {
-        ArrayNode array = mapper.createArrayNode();
+    /** The batch as JSON arrays of at most {@link #MESSAGE_BYTES} each (one event may exceed it alone). */
+    private List<byte[]> messages(List<AuditEvent> batch) {
+        List<byte[]> out = new ArrayList<>();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(MESSAGE_BYTES + 1024);
         for (AuditEvent e : batch) {
-            ObjectNode n = array.addObject();
-            n.put("eventId", e.eventId().toString());
-            n.put("at", e.at().toString());
-            n.put("line", e.line());
-            n.put("direction", e.direction());
-            n.put("peer", e.peer());
-            n.put("type", e.type());
-            n.put("messageId", e.messageId());
-            n.put("sender", e.sender());
-            n.put("status", e.status());
-            n.put("code", e.code());
-            n.put("detail", e.detail());
-            ArrayNode persons = n.putArray("persons");
-            e.persons().forEach(persons::add);
+            byte[] json = toJson(e);
+            if (body.size() > 0 && body.size() + json.length + 2 > MESSAGE_BYTES) {
+                body.write(']');
+                out.add(body.toByteArray());
+                body.reset();
+            }
+            body.write(body.size() == 0 ? '[' : ',');
+            body.writeBytes(json);
         }
-        return array.toString();
+        if (body.size() > 0) {
+            body.write(']');
+            out.add(body.toByteArray());
+        }
+        return out;
+    }
+
+    private byte[] toJson(AuditEvent e) {
+        try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+             com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("eventId", e.eventId().toString());
+            g.writeStringField("at", e.at().toString());
+            g.writeStringField("line", e.line());
+            g.writeStringField("direction", e.direction());
+            g.writeStringField("peer", e.peer());
+            g.writeStringField("type", e.type());
+            g.writeStringField("messageId", e.messageId());
+            g.writeStringField("sender", e.sender());
+            g.writeStringField("status", e.status());
+            g.writeStringField("code", e.code());
+            g.writeStringField("detail", e.detail());
+            g.writeArrayFieldStart("persons");
+            for (String p : e.persons()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     private static void sleepQuietly() {

@@ -136,7 +136,15 @@ public final class AuditWriter extends ServiceSupport {
     private void addEvents(Message message, List<JsonNode> into, jakarta.jms.MessageProducer deadLetters)
             throws JMSException {
         try {
-            JsonNode array = mapper.readTree(((TextMessage) message).getText());
+            JsonNode array;
+            if (message instanceof jakarta.jms.BytesMessage bytes) {
+                byte[] body = new byte[(int) bytes.getBodyLength()];
+                bytes.readBytes(body);
+                array = mapper.readTree(body);
+            } else {
+                // as queued by earlier versions
+                array = mapper.readTree(((TextMessage) message).getText());
+            }
             if (!array.isArray()) {
                 throw new java.io.IOException("not an array");
             }
