@@ -138,4 +138,9 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Records tapped and not yet sent to the audit queue (the audit lag held in memory; metrics). */
+    public int pending() {
+        return pending.size();
+    }
 }
