@@ -64,7 +64,10 @@ final class ObservabilityWiring {
                 t -> t.pending());
         metrics.counter("juki_audit_written", "Audit records written to the audit table", auditWriter,
                 AuditWriter::written);
-        ObserveSampler sampler = new ObserveSampler(metrics, outboxes, new QueueDepths(a.broker().connectionFactory()),
+        QueueDepths queues = new QueueDepths(a.broker().connectionFactory());
+        // closed last (onClose runs in reverse), after the sampler that uses it has stopped
+        a.onClose().add(queues);
+        ObserveSampler sampler = new ObserveSampler(metrics, outboxes, queues,
                 nationals, Duration.ofMillis(a.config().getInt("juki.observe.sample-ms", 5000)),
                 Duration.ofMillis(a.config().getInt("juki.observe.national-probe-ms", 30_000)));
         ExecutorService probes = Executors.newCachedThreadPool(r -> {
