@@ -54,6 +54,7 @@ public final class ConfigCheck {
     private final Set<String> beans;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, Integer> keyLines = new HashMap<>();
     private int agencies;
     private int municipalities;
     private int routes;
@@ -82,6 +83,7 @@ public final class ConfigCheck {
             checkValue(Path.of("--set"), 0, k, v, base);
             values.put(k, v);
         });
+        keystores(properties, base);
         Path municipalitiesFile = base.resolve(value("juki.municipalities", "config/municipalities.csv"));
         if (Files.isRegularFile(municipalitiesFile)) {
             municipalities(municipalitiesFile);
@@ -126,6 +128,7 @@ public final class ConfigCheck {
             }
             checkValue(file, lineNo, key, kv[1], base);
             values.put(key, kv[1]);
+            keyLines.put(key, lineNo);
         }
     }
 
@@ -175,6 +178,20 @@ public final class ConfigCheck {
             i++;
         }
         return new String[] {key.toString(), line.substring(i).strip()};
+    }
+
+    /** The files a start cannot do without: the CA, its CRL and the gateway's own key store. */
+    private void keystores(Path properties, Path base) {
+        Path dir = base.resolve(value("juki.keystores.dir", "keystores"));
+        if (!Files.isDirectory(dir)) {
+            return; // already reported as a value of the wrong kind
+        }
+        for (String name : List.of("ca.pem", "crl.pem", "gateway.p12")) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                problems.add(new Problem(properties, keyLines.getOrDefault("juki.keystores.dir", 0), 0, "juki.keystores.dir: "
+                        + name + " missing in " + dir + " (./gateway pki init makes a development PKI; keystores/README.md)"));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ municipalities.csv, agencies.yaml

@@ -37,6 +37,10 @@ class ConfigCheckTest {
             }
         }
         Files.createDirectories(base.resolve("keystores"));
+        // what a start cannot do without (config check looks for the files, not into them)
+        for (String name : List.of("ca.pem", "crl.pem", "gateway.p12")) {
+            Files.writeString(base.resolve("keystores").resolve(name), "");
+        }
     }
 
     @Test
@@ -64,6 +68,16 @@ class ConfigCheckTest {
                 file + ":" + typo + ": juki.bacth.max: unknown key (misspelt? see config/application.properties)",
                 file + ":" + notANumber + ": juki.relay.page: must be a whole number of at least 1",
                 file + ":" + noDir + ": juki.keystores.dir: directory no-such-dir does not exist");
+    }
+
+    @Test
+    void aMissingCaCertificateIsReportedAtTheKeystoresKey() throws IOException {
+        Files.delete(base.resolve("keystores/ca.pem"));
+        Path file = base.resolve("config/application.properties");
+        int line = Files.readAllLines(file).indexOf("juki.keystores.dir = keystores") + 1;
+        assertThat(line).isPositive();
+        assertThat(problems()).containsExactly(file + ":" + line + ": juki.keystores.dir: ca.pem missing in "
+                + base.resolve("keystores") + " (./gateway pki init makes a development PKI; keystores/README.md)");
     }
 
     @Test
