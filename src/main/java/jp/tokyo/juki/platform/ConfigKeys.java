@@ -54,6 +54,8 @@ public final class ConfigKeys {
         KEYS.put("juki.db.url", Kind.JDBC_URL);
         KEYS.put("juki.broker.url", Kind.BROKER_URL);
         KEYS.put("juki.sftp.enabled", Kind.BOOLEAN);
+        KEYS.put("juki.audit.hash-chain", Kind.BOOLEAN);
+        text("juki.operators.administrators");
         for (String port : new String[] {"juki.cs.port", "juki.sftp.port", "juki.national.port", "juki.national-fuhyo.port",
                 "juki.db.embedded.port", "camel.management.port"}) {
             KEYS.put(port, Kind.PORT);
@@ -72,6 +74,7 @@ public final class ConfigKeys {
                 "juki.consistency.read-ahead", "juki.db.admin.pool-size", "juki.db.connect-timeout-ms", "juki.link.max-hold-days",
                 "juki.link.purge-period-ms", "juki.link.report-period-ms", "juki.link.erase-wait-ms", "juki.observe.sample-ms",
                 "juki.observe.national-probe-ms", "juki.observe.cert-warn-days", "juki.observe.check-timeout-ms",
+                "juki.audit.checkpoint-seconds",
                 "camel.main.shutdown-timeout"}) {
             KEYS.put(n, Kind.POSITIVE);
         }

@@ -57,6 +57,7 @@ final class RunningGateway implements AutoCloseable {
         overrides.put("juki.sftp.port", "0");
         overrides.put("juki.sftp.host", "127.0.0.1");
         overrides.put("camel.management.port", Integer.toString(Ports.free()));
+        overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
         RunningGateway running = new RunningGateway(data, csPort, nationalPort,
