@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
     private List<AutoCloseable> wired = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
+    private final ObservabilityWiring observe = new ObservabilityWiring();
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -115,7 +116,10 @@ public final class Gateway implements AutoCloseable {
         main.bind("csInOrder", replyOrder);
         main.bind("csPing", (Processor) cs::ping);
         main.bind("csFailure", (Processor) cs::failure);
-        main.bind("csAuditTap", (Processor) cs::tap);
+        main.bind("csAuditTap", (Processor) exchange -> {
+            cs.tap(exchange);
+            observe.csReply(exchange);
+        });
         main.bind("csEncode", (Processor) exchange -> {
             cs.encode(exchange);
             replyOrder.wrap(exchange);
@@ -130,6 +134,7 @@ public final class Gateway implements AutoCloseable {
         jp.tokyo.juki.national.NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
         jp.tokyo.juki.link.MyNumberLink link = LinkWiring.wire(assembly);
         jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
+        observe.wire(assembly, auditTap, auditWriter);
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(checkpoints, auditWriter, auditTap, honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
@@ -190,11 +195,12 @@ public final class Gateway implements AutoCloseable {
             throws java.io.IOException, java.security.GeneralSecurityException {
         // a connection's pipelined updates always go to the same writer, in the order they arrived
         GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
-                config.getInt("juki.batch.max", 256), service::process);
+                config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), service::process));
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor));
         OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
                 line.relayLock(), config.getInt("juki.relay.page", 500));
         relays.add(relay);
+        observe.outbox(line.name(), relay::backlog);
         a.bind(line.name() + "OutboxRelay", relay);
         javax.net.ssl.SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
         NationalDelivery.Settings settings = new NationalDelivery.Settings(
@@ -207,9 +213,12 @@ public final class Gateway implements AutoCloseable {
                 new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
                         a.audit()), a.audit());
         deliveries.add(delivery);
+        observe.national(new jp.tokyo.juki.observe.ObserveSampler.NationalServer(line.name(), settings.host(),
+                settings.port(), tls));
+        java.util.function.IntSupplier deliverPage = observe.metrics().timedPages(line.name(), delivery::deliverPage);
         a.bind("national" + line.beanPrefix() + "Delivery", (Processor) exchange -> {
             // a few full pages per tick, then give the route a chance to stop
-            for (int i = 0; i < 10 && delivery.deliverPage() == settings.page(); i++) {
+            for (int i = 0; i < 10 && deliverPage.getAsInt() == settings.page(); i++) {
                 // next page
             }
         });

@@ -50,6 +50,7 @@ final class GatewayProcess implements AutoCloseable {
                 "--data", data.toString(), "--port", Integer.toString(csPort),
                 "--national-port", Integer.toString(nationalPort),
                 "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
+                "--set", "camel.management.port=" + Ports.free(),
                 "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

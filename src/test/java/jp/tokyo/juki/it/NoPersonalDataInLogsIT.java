@@ -114,6 +114,13 @@ class NoPersonalDataInLogsIT {
             String audit = gw.queryString("SELECT string_agg(concat_ws('|', peer, msg_type, msg_id, sender, status, code, "
                     + "detail, persons::text), E'\\n') FROM audit.record");
             assertThat(audit).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
+            // what operators scrape after all of it: metrics (labels included) and every health detail
+            for (String path : List.of("/observe/metrics", "/observe/health?exposureLevel=full&data=true")) {
+                String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gw.managementPort() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(scraped).contains("juki").doesNotContain(code, myNumber, NAME, KANA, "漏洩");
+            }
         }
         assertThat(replies).extracting(Reply::code).extracting(Enum::name)
                 .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110",

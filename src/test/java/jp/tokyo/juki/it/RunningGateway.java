@@ -56,6 +56,7 @@ final class RunningGateway implements AutoCloseable {
                 "juki.db.embedded.shared-buffers", "64MB"));
         overrides.put("juki.sftp.port", "0");
         overrides.put("juki.sftp.host", "127.0.0.1");
+        overrides.put("camel.management.port", Integer.toString(Ports.free()));
         overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
@@ -63,6 +64,11 @@ final class RunningGateway implements AutoCloseable {
                 Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
         running.national = national;
         return running;
+    }
+
+    /** The management port (health and metrics), e.g. {@code http://127.0.0.1:<port>/observe/metrics}. */
+    int managementPort() {
+        return Integer.parseInt(gateway.config().get("camel.management.port", "9876"));
     }
 
     void startNational() throws Exception {
@@ -115,6 +121,19 @@ final class RunningGateway implements AutoCloseable {
         }
         if (fuhyo != null) {
             fuhyo.close();
+        }
+        deleteData();
+    }
+
+    /**
+     * Each gateway's database and journal take ~60 MB; left behind, hundreds of runs filled the
+     * disk past Artemis's max-disk-usage (90 %), which then blocks every producer.
+     */
+    private void deleteData() {
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // a temporary directory: what is left is only disk space
         }
     }
 
