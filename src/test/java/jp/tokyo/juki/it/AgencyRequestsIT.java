@@ -145,7 +145,7 @@ class AgencyRequestsIT {
     private static String requestAudit(String agency, String code) throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'agency' "
                 + "AND peer = ? AND code = ?", "agency-" + agency, code) > 0);
-        return gw.queryString("SELECT string_agg(concat_ws('|', status, code, detail), E'\\n' ORDER BY id) FROM audit.record "
+        return gw.queryString("SELECT string_agg(concat_ws('|', status, code, detail), E'\\n' ORDER BY at, id) FROM audit.record "
                 + "WHERE line = 'agency' AND peer = ? AND code = ?", "agency-" + agency, code);
     }
 
@@ -443,7 +443,7 @@ class AgencyRequestsIT {
 
     /** The audit records of one request, in order, once they are all written (the audit is written asynchronously). */
     private static void assertAudit(long id, String columns, String expected) {
-        String sql = "SELECT string_agg(" + columns + ", ',' ORDER BY id) FROM audit.record WHERE line = 'agency' AND msg_id = ?";
+        String sql = "SELECT string_agg(" + columns + ", ',' ORDER BY at, id) FROM audit.record WHERE line = 'agency' AND msg_id = ?";
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gw.queryString(sql, "AR-" + id)).isEqualTo(expected));
     }
 

@@ -436,7 +436,7 @@ class ConsistencyIT {
             String last = replies.get(3).inReplyTo();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = ?", last) == 1);
-            assertThat(gw.queryString("SELECT string_agg(status || ' ' || code, ',' ORDER BY id) FROM audit.record "
+            assertThat(gw.queryString("SELECT string_agg(status || ' ' || code, ',' ORDER BY at, id) FROM audit.record "
                     + "WHERE msg_id = ANY(?::text[])", "{" + String.join(",", replies.stream().map(Reply::inReplyTo).toList())
                     + "}")).isEqualTo("ACK I000,NACK E110,ACK I000,ACK I000");
             assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type LIKE 'CONSISTENCY%' "
