@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * the store and the national server then hold every update exactly once.
  */
 class StopUnderLoadIT {
-    private static final int COUNT = 6000;
+    private static final int COUNT = 3000;
     private static final double RATE = 200;
     private static final int CONNECTIONS = 4;
 
