@@ -146,9 +146,10 @@ public abstract class UpdateBatch<U> {
 
     /**
      * The COMMIT got no answer, so the updates may have been applied and E503 ("nothing was
-     * applied") could be false: once the store answers again (within 10 s), each is tried alone,
-     * which answers DUPLICATE for what the commit did apply; otherwise E503 says it may have been (found by DatabaseOutageUnderLoadIT: a database shut
-     * down during a COMMIT applied it, and the gateway had answered E503).
+     * applied") could be false: once the store answers again (within 10 s) each is tried alone,
+     * which answers DUPLICATE for what the commit did apply; otherwise their E503 says they may
+     * have been. Found by DatabaseOutageUnderLoadIT: a database shut down during a COMMIT had
+     * applied it, and the gateway had answered E503 "nothing was applied".
      */
     private void resolve(List<Command<U>> batch, CommitInDoubt e) {
         LOG.warn("{}: commit of {} update(s) in doubt ({}); answering once the store says whether it was applied",
