@@ -243,10 +243,10 @@ public final class AgencyRequests {
         RequestAnswers.Answer a = answers.answer(agency, r.deliveryId(), rows);
         String answerName = stem + ".res.p7m";
         drop.writePart(answerName, protect(a.csv(), agency));
-        ledger.answered(r, answerName, "A000", rows.size(), a.provisions());
         String counts = a.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
-        audit(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts);
+        ledger.answered(r, answerName, "A000", rows.size(), a.provisions(),
+                audited(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts));
         LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {}", agency.id(), r.id(), rows.size(),
                 (System.nanoTime() - t0) / 1_000_000, counts);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
@@ -257,8 +257,8 @@ public final class AgencyRequests {
                         String reason, Integer rows) throws SQLException, IOException {
         String answerName = stem + ".err.p7m";
         drop.writePart(answerName, protect(errText(why, reason), agency));
-        ledger.answered(r, answerName, why.name(), rows, List.of());
-        audit(agency, r, "REFUSED", why.name(), why.text() + ": " + reason);
+        ledger.answered(r, answerName, why.name(), rows, List.of(),
+                audited(agency, r, "REFUSED", why.name(), why.text() + ": " + reason));
         LOG.info("agency {}: request AR-{} refused {}", agency.id(), r.id(), why.name());
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
@@ -290,6 +290,13 @@ public final class AgencyRequests {
 
     private byte[] protect(byte[] content, Agency agency) throws IOException {
         return CmsFiles.protect(content, keys.gatewayKey(), keys.gatewayCertificate(), keys.agencyCertificate().apply(agency));
+    }
+
+    /** The file's audit record, committed with its answer and provision records (no person: the rows have theirs). */
+    private static jp.tokyo.juki.audit.AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
+                                                          String detail) {
+        return jp.tokyo.juki.audit.AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
+                code, detail, List.of());
     }
 
     private void audit(Agency agency, RequestLedger.Request r, String status, String code, String detail) {

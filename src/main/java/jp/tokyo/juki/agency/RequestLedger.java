@@ -92,11 +92,12 @@ public final class RequestLedger {
     }
 
     /**
-     * The answer is written (not yet published): its name, its code and every row's provision
-     * record are committed together.
+     * The answer is written (not yet published): its name, its code, every row's provision record
+     * and the file's audit record are committed together — appended to the audit chain last, so
+     * the chain's lock is held only for that one record.
      */
-    public void answered(Request r, String answerFile, String code, Integer rows, List<Provision> provisions)
-            throws SQLException, IOException {
+    public void answered(Request r, String answerFile, String code, Integer rows, List<Provision> provisions,
+                         jp.tokyo.juki.audit.AuditEvent audited) throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE agency.request SET state = 'ANSWERED', answer_file = ?, "
@@ -107,6 +108,7 @@ public final class RequestLedger {
                 ps.setLong(4, r.id());
                 ps.executeUpdate();
                 copyProvisions(c, r.id(), provisions);
+                jp.tokyo.juki.audit.AuditChain.append(c, List.of(audited));
                 c.commit();
             } catch (SQLException | IOException e) {
                 c.rollback();

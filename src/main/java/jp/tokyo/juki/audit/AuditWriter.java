@@ -9,9 +9,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,30 +21,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the audit table: takes what the tap queued, many records at a time,
- * inserts them in one database transaction and only then acknowledges them to the broker.
- * A crash between the two re-delivers records the table already has; their event id makes
- * the insert skip them, so each is written once.
+ * The writer of the audit table: takes what the tap queued, many records at a time, appends
+ * them to the hash chain ({@link AuditChain}) in one database transaction and only then
+ * acknowledges them to the broker. A crash between the two re-delivers records the table
+ * already has; their event id makes the append skip them, so each is written once. Two threads
+ * take turns: one reads its next messages while the other appends under the chain head's lock.
  */
 public final class AuditWriter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     private static final int MAX_BATCH = 5000;
-    private static final String INSERT = "INSERT INTO audit.record (event_id, at, line, direction, peer, msg_type, "
-            + "msg_id, sender, status, code, detail, persons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-            + "ON CONFLICT (event_id) DO NOTHING";
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final DataSource dataSource;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong written = new AtomicLong();
+    private final boolean chained;
     private volatile boolean running;
-    private Thread worker;
+    private final int threads;
+    private final List<Thread> workers = new ArrayList<>();
 
-    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource) {
+    /**
+     * @param chained false only to measure what the hash chain costs ({@code juki.audit.hash-chain});
+     *                records written so cannot be verified
+     */
+    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained) {
+        this(connectionFactory, queue, dataSource, chained, 2);
+    }
+
+    /**
+     * @param threads writers taking from the queue side by side: one receives and reads its next
+     *                messages while another appends under the chain head's lock
+     */
+    public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained,
+                       int threads) {
+        this.threads = threads;
         this.connectionFactory = connectionFactory;
         this.queue = queue;
         this.dataSource = dataSource;
+        this.chained = chained;
     }
 
     public long written() {
@@ -56,17 +69,21 @@ public final class AuditWriter extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        worker = new Thread(this::writeLoop, "audit-writer");
-        worker.setDaemon(true);
-        worker.start();
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(this::writeLoop, "audit-writer-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        if (worker != null) {
+        for (Thread worker : workers) {
             worker.join(15_000);
         }
+        workers.clear();
     }
 
     private void writeLoop() {
@@ -75,19 +92,23 @@ public final class AuditWriter extends ServiceSupport {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue("DLQ." + queue));
+                deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
                     if (first == null) {
                         continue;
                     }
                     List<JsonNode> events = new ArrayList<>();
-                    addEvents(first, events);
+                    addEvents(first, events, deadLetters);
+                    boolean redelivered = first.getJMSRedelivered();
                     Message next;
                     while (events.size() < MAX_BATCH && (next = consumer.receiveNoWait()) != null) {
-                        addEvents(next, events);
+                        addEvents(next, events, deadLetters);
+                        redelivered |= next.getJMSRedelivered();
                     }
                     try {
-                        insert(events);
+                        insert(events, redelivered);
                         session.commit();
                         written.addAndGet(events.size());
                     } catch (SQLException | RuntimeException | AssertionError e) {
@@ -108,16 +129,35 @@ public final class AuditWriter extends ServiceSupport {
         }
     }
 
-    private void addEvents(Message message, List<JsonNode> into) throws JMSException {
+    /**
+     * Adds the events of one queued message; a message that is not a list of events is moved, in
+     * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
+     */
+    private void addEvents(Message message, List<JsonNode> into, jakarta.jms.MessageProducer deadLetters)
+            throws JMSException {
         try {
             JsonNode array = mapper.readTree(((TextMessage) message).getText());
+            if (!array.isArray()) {
+                throw new java.io.IOException("not an array");
+            }
+            for (JsonNode e : array) {
+                UUID.fromString(e.path("eventId").asText());
+                Instant.parse(e.path("at").asText());
+            }
             array.forEach(into::add);
-        } catch (java.io.IOException | ClassCastException e) {
-            LOG.error("unreadable audit message {} skipped", message.getJMSMessageID());
+        } catch (java.io.IOException | ClassCastException | IllegalArgumentException
+                 | java.time.format.DateTimeParseException e) {
+            LOG.error("unreadable audit message {} moved to DLQ.{}", message.getJMSMessageID(), queue);
+            deadLetters.send(message);
         }
     }
 
-    private void insert(List<JsonNode> events) throws SQLException {
+    /**
+     * Appends the events in one transaction. Only messages delivered before can hold events the
+     * table already has; should the broker not say so (after its own restart), the unique event id
+     * refuses the append and it is done again looking for them.
+     */
+    private void insert(List<JsonNode> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
         for (JsonNode e : events) {
             List<String> persons = new ArrayList<>();
@@ -128,34 +168,47 @@ public final class AuditWriter extends ServiceSupport {
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            insert(c, parsed);
+            try {
+                append(c, parsed, redelivered);
+            } catch (SQLException e) {
+                c.rollback();
+                if (redelivered || !"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                append(c, parsed, true);
+            }
             c.commit();
         }
     }
 
+    private void append(java.sql.Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
+        if (chained) {
+            AuditChain.append(c, events, maybeKnown);
+        } else {
+            AuditChain.appendUnchained(c, events);
+        }
+    }
+
     /**
-     * Appends events to the audit table on the caller's connection and in its transaction — the
-     * one statement both this writer and operator tools that reach the database directly use.
+     * Appends events to the audit chain on the caller's connection — in the caller's transaction
+     * when auto-commit is off (the caller commits), otherwise in a transaction of its own. The one
+     * way both this writer and operator tools that reach the database directly write the audit.
      * An event already there (same event id) is skipped.
      */
     public static void insert(java.sql.Connection c, List<AuditEvent> events) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (AuditEvent e : events) {
-                ps.setObject(1, e.eventId());
-                ps.setTimestamp(2, Timestamp.from(e.at()));
-                ps.setString(3, e.line());
-                ps.setString(4, e.direction());
-                ps.setString(5, e.peer());
-                ps.setString(6, e.type());
-                ps.setString(7, e.messageId());
-                ps.setString(8, e.sender());
-                ps.setString(9, e.status());
-                ps.setString(10, e.code());
-                ps.setString(11, e.detail());
-                ps.setArray(12, c.createArrayOf("text", e.persons().toArray()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        if (!c.getAutoCommit()) {
+            AuditChain.append(c, events);
+            return;
+        }
+        c.setAutoCommit(false);
+        try {
+            AuditChain.append(c, events);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

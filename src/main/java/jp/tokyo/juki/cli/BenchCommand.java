@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * {@code ./gateway bench agency}: one agency request file end to end over the SFTP drop folder.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
-        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class, BenchCommand.Agency.class,
+        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class, BenchCommand.Agency.class, AuditBench.class,
                 SoakBench.class})
 public final class BenchCommand {
 
@@ -55,6 +55,10 @@ public final class BenchCommand {
         String store;
         @Option(names = "--municipality", defaultValue = "131121", description = "Sending CS (default: ${DEFAULT-VALUE}, 世田谷区).")
         String municipality;
+        @Option(names = "--audit-chain", defaultValue = "on",
+                description = "on, off (juki.audit.hash-chain=false, for comparison only) or both: one gateway without "
+                        + "then one with the chain, in the same run, with their ratio (default: ${DEFAULT-VALUE}).")
+        String auditChain;
         @Option(names = "--data", defaultValue = "data/bench", description = "Data directory, emptied first.")
         Path data;
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
@@ -86,41 +90,88 @@ public final class BenchCommand {
                     extra.add("--set");
                     extra.add(k + "=" + v);
                 });
-                try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(), extra)) {
-                    System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, gateway pid %d (-Xmx1g)%n",
-                            String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
-                            gateway.pid());
-                    long[] memStart = gateway.memoryMiB();
-                    javax.net.ssl.SSLContext csTls =
-                            keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
-                    boolean ok = true;
-                    java.util.Map<String, Double> throughput = new java.util.LinkedHashMap<>();
-                    // every store is warmed up before any is measured, so the first measured is not the coldest
-                    for (String s : stores) {
-                        warmUp(s, csTls, csPort, tokyo, s.equals("FUHYO") ? fuhyoNational : national);
-                    }
-                    if (warmup > 0) {
-                        // let the audit writer and the JIT finish with the warm-up's load before measuring
-                        GatewayProcess.sleep(10_000);
-                    }
-                    for (String s : stores) {
-                        NationalSimulator receiver = s.equals("FUHYO") ? fuhyoNational : national;
-                        CsSimulator.Result r = measure(s, csTls, csPort, tokyo, receiver);
-                        ok &= r.failed() == 0 && r.orderViolations() == 0;
-                        throughput.put(s, r.ackRate());
-                    }
-                    long[] memEnd = gateway.memoryMiB();
-                    gateway.stop(Duration.ofSeconds(40));
-                    if (throughput.size() == 2) {
-                        System.out.printf("RESULT fuhyo/honnin throughput ratio %.2f (%.0f / %.0f ACK/s, same gateway, same run)%n",
-                                throughput.get("FUHYO") / throughput.get("HONNIN"), throughput.get("FUHYO"),
-                                throughput.get("HONNIN"));
-                    }
-                    System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
-                            gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
-                    return ok ? 0 : 1;
+                List<String> variants = switch (auditChain) {
+                    case "on" -> List.of("true");
+                    case "off" -> List.of("false");
+                    case "both" -> List.of("false", "true");
+                    default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--audit-chain must be on, off or both");
+                };
+                boolean ok = true;
+                Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
+                for (String chained : variants) {
+                    List<String> args = new ArrayList<>(extra);
+                    args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
+                    Map<String, Double> throughput = new LinkedHashMap<>();
+                    ok &= runGateway(data.resolve(chained.equals("true") ? "gateway" : "gateway-unchained"), csPort,
+                            national, fuhyoNational, args, stores, tokyo, keys, throughput,
+                            chained.equals("true") ? "audit hash chain on" : "audit hash chain OFF (comparison only)");
+                    byVariant.put(chained, throughput);
+                    csPort = Ports.free();
                 }
+                if (byVariant.size() == 2) {
+                    for (String s : stores) {
+                        System.out.printf("RESULT %s with the audit hash chain / without: %.2f (%.0f / %.0f ACK/s, same run)%n",
+                                s, byVariant.get("true").get(s) / byVariant.get("false").get(s), byVariant.get("true").get(s),
+                                byVariant.get("false").get(s));
+                    }
+                }
+                return ok ? 0 : 1;
             }
+        }
+
+        /** One gateway (child process) measured for each store; its throughput per store goes into {@code throughput}. */
+        private boolean runGateway(Path dir, int csPort, NationalSimulator national, NationalSimulator fuhyoNational,
+                                   List<String> extra, List<String> stores, Municipalities tokyo, KeyMaterial keys,
+                                   Map<String, Double> throughput, String variant) throws Exception {
+            try (GatewayProcess gateway = GatewayProcess.start(dir, csPort, national.port(), extra)) {
+                System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, %s, gateway pid %d (-Xmx1g)%n",
+                        String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
+                        variant, gateway.pid());
+                long[] memStart = gateway.memoryMiB();
+                javax.net.ssl.SSLContext csTls =
+                        keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
+                boolean ok = true;
+                // every store is warmed up before any is measured, so the first measured is not the coldest
+                for (String s : stores) {
+                    warmUp(s, csTls, csPort, tokyo, s.equals("FUHYO") ? fuhyoNational : national);
+                }
+                if (warmup > 0) {
+                    // let the audit writer and the JIT finish with the warm-up's load before measuring
+                    GatewayProcess.sleep(10_000);
+                }
+                for (String s : stores) {
+                    NationalSimulator receiver = s.equals("FUHYO") ? fuhyoNational : national;
+                    CsSimulator.Result r = measure(s, csTls, csPort, tokyo, receiver);
+                    ok &= r.failed() == 0 && r.orderViolations() == 0;
+                    throughput.put(s, r.ackRate());
+                }
+                long[] memEnd = gateway.memoryMiB();
+                auditCaughtUp(gateway);
+                gateway.stop(Duration.ofSeconds(40));
+                if (throughput.size() == 2) {
+                    System.out.printf("RESULT fuhyo/honnin throughput ratio %.2f (%.0f / %.0f ACK/s, same gateway, same run)%n",
+                            throughput.get("FUHYO") / throughput.get("HONNIN"), throughput.get("FUHYO"),
+                            throughput.get("HONNIN"));
+                }
+                System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
+                        gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
+                return ok;
+            }
+    }
+
+        /** Reports when the audit table stops growing after the load: the audit's lag behind the traffic. */
+        private static void auditCaughtUp(GatewayProcess gateway) throws java.sql.SQLException {
+            long started = System.nanoTime();
+            long last = -1;
+            long count = gateway.queryLong("SELECT count(*) FROM audit.record");
+            while (count != last && System.nanoTime() - started < Duration.ofSeconds(120).toNanos()) {
+                GatewayProcess.sleep(1000);
+                last = count;
+                count = gateway.queryLong("SELECT count(*) FROM audit.record");
+            }
+            System.out.printf("RESULT audit: %d records in the table, complete %.1f s after the national backlog drained%n",
+                    count, Math.max(0, (System.nanoTime() - started) / 1e9 - 1));
         }
 
         private void warmUp(String store, javax.net.ssl.SSLContext csTls, int csPort, Municipalities tokyo,

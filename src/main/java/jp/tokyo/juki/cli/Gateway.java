@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import jp.tokyo.juki.agency.AgencyDirectory;
+import jp.tokyo.juki.audit.AuditCheckpoints;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
@@ -82,7 +83,13 @@ public final class Gateway implements AutoCloseable {
         broker = Broker.start(config);
 
         AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
-        auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource());
+        boolean chained = !"false".equalsIgnoreCase(config.get("juki.audit.hash-chain", "true"));
+        if (!chained) {
+            LOG.warn("juki.audit.hash-chain=false: audit records are written without the hash chain and cannot be "
+                    + "verified; for measuring the chain's cost only");
+        }
+        auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
+        AuditCheckpoints checkpoints = AuditWiring.checkpoints(config, keys, database);
         replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");
             t.setDaemon(true);
@@ -125,7 +132,7 @@ public final class Gateway implements AutoCloseable {
         jp.tokyo.juki.link.MyNumberLink link = LinkWiring.wire(assembly);
         jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
         // started before the routes and stopped after them, so in-flight work drains
-        services = List.of(auditWriter, auditTap, honninCommit, fuhyoCommit);
+        services = List.of(checkpoints, auditWriter, auditTap, honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
         main.start();

@@ -71,7 +71,8 @@ public final class GatewayProcess implements AutoCloseable {
                 GatewayCli.class.getName(), "run",
                 "--data", data.toString(), "--port", Integer.toString(csPort),
                 "--national-port", Integer.toString(nationalPort),
-                "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort));
+                "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
+                "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort);

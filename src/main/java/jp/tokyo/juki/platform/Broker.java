@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * get a dead-letter address whose messages never expire (the delivery moves what it gives up
  * on there itself; the broker's own limit is a safety net) and no broker redelivery delay (a
  * delay would let later notices overtake a rolled-back one and break per-person order).
+ *
+ * <p>The embedded broker always has security on with a single login made at its first start
+ * ({@link BrokerAccess}); its TCP acceptor ({@code juki.broker.acceptor}, loopback by default)
+ * lets operator tools on the host reach it, and the URL it is bound to is written to
+ * {@code <data>/broker/acceptor.url} (removed at stop).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -31,21 +36,32 @@ public final class Broker implements AutoCloseable {
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
 
-    private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory cf) {
+    private final Path acceptorUrlFile;
+
+    private Broker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory cf, Path acceptorUrlFile) {
         this.embedded = embedded;
         this.connectionFactory = cf;
+        this.acceptorUrlFile = acceptorUrlFile;
     }
 
     public static Broker start(GatewayConfig config) throws Exception {
         String url = config.get("juki.broker.url", null);
         EmbeddedActiveMQ embedded = null;
+        Path acceptorUrlFile = null;
+        String user = config.get("juki.broker.user", null);
+        String password = config.get("juki.broker.password", "");
         if (url == null) {
             int vmId = VM_IDS.incrementAndGet();
-            Path dir = config.dataDir().resolve("broker").toAbsolutePath();
+            Path dir = BrokerAccess.brokerDir(config);
+            BrokerAccess login = BrokerAccess.embeddedLogin(dir);
+            user = login.user();
+            password = login.password();
             Configuration c = new ConfigurationImpl()
                     .setName("juki-broker")
                     .setPersistenceEnabled(true)
-                    .setSecurityEnabled(false)
+                    .setSecurityEnabled(true)
+                    // the cluster user bypasses every check; its default password is public
+                    .setClusterPassword(login.password())
                     .setJournalType(JournalType.NIO)
                     .setJournalDirectory(dir.resolve("journal").toString())
                     .setBindingsDirectory(dir.resolve("bindings").toString())
@@ -65,7 +81,9 @@ public final class Broker implements AutoCloseable {
                     .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
                     .setMaxDeliveryAttempts(-1)
                     .setRedeliveryDelay(0L));
+            // no-expiry: even a dead letter sent with a time-to-live is kept (R-REL-DLQ: never dropped)
             c.addAddressSetting("DLQ.#", new AddressSettings()
+                    .setNoExpiry(true)
                     .setExpiryDelay(-1L)
                     .setMaxDeliveryAttempts(-1));
             c.addAddressSetting("juki.audit", new AddressSettings()
@@ -75,17 +93,40 @@ public final class Broker implements AutoCloseable {
                     .setRedeliveryDelay(1000L));
             embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(c);
+            embedded.setSecurityManager(new SingleLoginSecurity(login.user(), login.password()));
             embedded.start();
             url = "vm://" + vmId;
             LOG.info("embedded Artemis started with its journal in {}", dir);
+            if (tcp != null) {
+                acceptorUrlFile = publishAcceptor(embedded, tcp, dir);
+            }
         }
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
-        String user = config.get("juki.broker.user", null);
         if (user != null) {
             cf.setUser(user);
-            cf.setPassword(config.get("juki.broker.password", ""));
+            cf.setPassword(password);
         }
-        return new Broker(embedded, cf);
+        return new Broker(embedded, cf, acceptorUrlFile);
+    }
+
+    /**
+     * Writes the URL the TCP acceptor is bound to (its actual port, when configured as 0) for
+     * operator tools; written to a temporary file first so a tool never reads half a URL.
+     */
+    private static Path publishAcceptor(EmbeddedActiveMQ embedded, String configured, Path dir) throws java.io.IOException {
+        org.apache.activemq.artemis.spi.core.remoting.Acceptor a =
+                embedded.getActiveMQServer().getRemotingService().getAcceptor("tcp");
+        java.net.URI uri = java.net.URI.create(configured);
+        int port = a instanceof org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor n
+                ? n.getActualPort() : uri.getPort();
+        String bound = "tcp://" + uri.getHost() + ":" + port;
+        Path file = dir.resolve(BrokerAccess.ACCEPTOR_URL);
+        Path tmp = dir.resolve(BrokerAccess.ACCEPTOR_URL + ".tmp");
+        java.nio.file.Files.writeString(tmp, bound + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LOG.info("embedded Artemis accepts operator tools at {}", bound);
+        return file;
     }
 
     /** Connections for the beans that manage their own transacted sessions (relay, delivery, audit). */
@@ -96,6 +137,9 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         connectionFactory.close();
+        if (acceptorUrlFile != null) {
+            java.nio.file.Files.deleteIfExists(acceptorUrlFile);
+        }
         if (embedded != null) {
             embedded.stop();
         }

@@ -156,6 +156,20 @@ class AgencyRequestsIT {
     // ------------------------------------------------------------------ rows
 
     @Test
+    void aFilesAuditRecordIsCommittedWithItsAnswerNotAfterIt() throws Exception {
+        String stem = drop("suido", request(TestPki.AGENCY, HEADER + "r1,SUIDO-FEE,JUMINHYO_CODE," + residentCode + ",,,,,,\n"));
+        Path outbox = folder("suido").resolve("outbox");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> Files.exists(outbox.resolve(stem + ".res.p7m")));
+
+        // the answer is published only after its transaction: its audit record is already there, no waiting
+        long id = gw.queryLong("SELECT id FROM agency.request WHERE agency = 'suido' AND file_name = ?", stem + ".req.p7m");
+        assertThat(gw.queryString("SELECT status || '/' || code || '/' || detail FROM audit.record WHERE line = 'agency' "
+                + "AND msg_type = 'AGENCY_REQUEST' AND msg_id = ?", "AR-" + id)).isEqualTo("ANSWERED/A000/1 rows: FOUND 1");
+        assertThat(gw.queryLong("SELECT count(*) FROM agency.provision WHERE request = ?", id)).isEqualTo(1);
+    }
+
+    @Test
     void aRowIsAnsweredWithOnlyTheItemsItsBusinessMayReceiveAndRecordedAsAProvision() throws Exception {
         String stem = drop("suido", request(TestPki.AGENCY, HEADER
                 + "r1,SUIDO-FEE,JUMINHYO_CODE," + residentCode + ",,,,,,\n"

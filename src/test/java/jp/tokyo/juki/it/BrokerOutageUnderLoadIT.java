@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.BrokerAccess;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.sim.CsSimulator;
@@ -37,8 +38,11 @@ class BrokerOutageUnderLoadIT {
         Path dir = Files.createTempDirectory("juki-external-broker");
         int port = Ports.free();
         Broker broker = startBroker(dir, port);
+        // the broker's one login, made at its first start (as an operator would configure it)
+        BrokerAccess login = BrokerAccess.of(brokerConfig(dir, port));
         try (NationalSimulator national = NationalSimulator.start(TestPki.national(), 0, null);
-             GatewayChild gw = GatewayChild.start(national.port(), Map.of("juki.broker.url", "tcp://127.0.0.1:" + port))) {
+             GatewayChild gw = GatewayChild.start(national.port(), Map.of("juki.broker.url", login.url(),
+                     "juki.broker.user", login.user(), "juki.broker.password", login.password()))) {
             CompletableFuture<CsSimulator.Result> load = gw.load(SHINJUKU, COUNT, RATE, CONNECTIONS, 531);
             await().atMost(Duration.ofSeconds(60)).until(() -> gw.queryLong(
                     "SELECT count(*) FROM honnin.accepted_request") >= 1000);
@@ -75,7 +79,11 @@ class BrokerOutageUnderLoadIT {
 
     /** An Artemis of its own, configured as the gateway configures its embedded one, listening on TCP. */
     private static Broker startBroker(Path dir, int port) throws Exception {
-        return Broker.start(GatewayConfig.load(Path.of("config/application.properties"), Map.of(
-                "juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + port)));
+        return Broker.start(brokerConfig(dir, port));
+    }
+
+    private static GatewayConfig brokerConfig(Path dir, int port) throws java.io.IOException {
+        return GatewayConfig.load(Path.of("config/application.properties"), Map.of(
+                "juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + port));
     }
 }

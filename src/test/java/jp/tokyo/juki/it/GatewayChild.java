@@ -94,11 +94,15 @@ final class GatewayChild implements AutoCloseable {
         return process.queryLong(sql);
     }
 
-    /** Messages waiting in a queue of the gateway's broker. */
+    /** Messages waiting in a queue of the gateway's broker (reached as operator tools reach it). */
     long queueDepth(String queue) throws Exception {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + brokerPort);
+        jp.tokyo.juki.platform.BrokerAccess access = jp.tokyo.juki.platform.BrokerAccess.of(
+                jp.tokyo.juki.platform.GatewayConfig.load(Path.of("config/application.properties"),
+                        Map.of("juki.data.dir", data.resolve("gateway").toString())));
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(access.url());
              ClientSessionFactory factory = locator.createSessionFactory();
-             ClientSession session = factory.createSession()) {
+             ClientSession session = factory.createSession(access.user(), access.password(), false, true, true, false,
+                     0)) {
             ClientSession.QueueQuery q = session.queueQuery(SimpleString.of(queue));
             return q.isExists() ? q.getMessageCount() : 0;
         }

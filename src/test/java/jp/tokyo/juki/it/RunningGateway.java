@@ -56,6 +56,7 @@ final class RunningGateway implements AutoCloseable {
                 "juki.db.embedded.shared-buffers", "64MB"));
         overrides.put("juki.sftp.port", "0");
         overrides.put("juki.sftp.host", "127.0.0.1");
+        overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
         RunningGateway running = new RunningGateway(data, csPort, nationalPort,

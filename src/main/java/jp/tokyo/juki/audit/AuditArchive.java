@@ -1,0 +1,535 @@
+package jp.tokyo.juki.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import jp.tokyo.juki.security.Identities;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * An export of the audit chain ({@code ./gateway audit export}): a ZIP holding
+ * {@code records.jsonl} (every column of every record of the period, seq and hashes included),
+ * {@code checkpoints.jsonl} (the signed checkpoints of the period and the one it starts after),
+ * {@code manifest.json} (range, first predecessor hash, last hash, SHA-256 of both files, and the
+ * SHA-256 and range of the previous export) and {@code manifest.p7s}, the gateway's detached CMS
+ * signature of the manifest. An archive verifies by itself ({@link #verify}); consecutive archives
+ * link like the records do, as X-Road's message-log archives do. Each ends at a signed checkpoint,
+ * so the table can be trimmed up to it and the chain left in the table still starts at a
+ * signature.
+ */
+public final class AuditArchive {
+    public static final String FORMAT = "juki-audit-export/1";
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditArchive() {
+    }
+
+    /** What an archive holds, from its manifest. */
+    public record Manifest(long firstSeq, long lastSeq, long records, byte[] prevHash, byte[] lastHash,
+                           String previousSha256, Long previousLastSeq, Instant exportedAt) {
+    }
+
+    /** Why an export or an archive was refused. */
+    public static final class Refused extends Exception {
+        public Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Writes the records after the previous export up to the last signed checkpoint at or before
+     * {@code until} (null: the last checkpoint) into {@code file} (via a {@code .part} file, synced,
+     * then renamed), and registers the export in {@code audit.export}. The range is verified first;
+     * a broken chain is not exported.
+     */
+    public static Manifest export(Connection c, X509Certificate ca, Path file, Instant until, PrivateKey key,
+                                  X509Certificate certificate) throws SQLException, IOException, Refused {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            Manifest m = exportIn(c, ca, file, until, key, certificate);
+            c.commit();
+            return m;
+        } catch (SQLException | IOException | Refused | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    private static Manifest exportIn(Connection c, X509Certificate ca, Path file, Instant until, PrivateKey key,
+                                     X509Certificate certificate) throws SQLException, IOException, Refused {
+        long previousLast = 0;
+        String previousSha = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq, sha256 FROM audit.export ORDER BY last_seq DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                previousLast = rs.getLong(1);
+                previousSha = HEX.formatHex(rs.getBytes(2));
+            }
+        }
+        long firstSeq = previousLast + 1;
+        long lastSeq;
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM audit.checkpoint"
+                + (until == null ? "" : " WHERE at <= ?"))) {
+            if (until != null) {
+                ps.setObject(1, OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastSeq = rs.getLong(1);
+            }
+        }
+        if (lastSeq < firstSeq) {
+            throw new Refused("nothing to export: no signed checkpoint after seq " + previousLast
+                    + (until == null ? "" : " up to " + until) + " (checkpoints are written every juki.audit.checkpoint-seconds)");
+        }
+        ChainVerifier.Verdict v = new ChainVerifier(c, ca).walkWithin(firstSeq, lastSeq);
+        if (!v.intact()) {
+            throw new Refused("the chain is not intact, nothing exported: " + v.problem());
+        }
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        Manifest manifest;
+        try (OutputStream fileOut = Files.newOutputStream(part);
+             ZipOutputStream zip = new ZipOutputStream(fileOut)) {
+            zip.putNextEntry(new ZipEntry("records.jsonl"));
+            MessageDigest recordsDigest = AuditChain.sha256();
+            byte[][] ends = writeRecords(c, firstSeq, lastSeq, new DigestOutputStream(new NoClose(zip), recordsDigest));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("checkpoints.jsonl"));
+            MessageDigest checkpointsDigest = AuditChain.sha256();
+            writeCheckpoints(c, firstSeq - 1, lastSeq, new DigestOutputStream(new NoClose(zip), checkpointsDigest));
+            zip.closeEntry();
+            Instant now = AuditChain.stored(Instant.now());
+            manifest = new Manifest(firstSeq, lastSeq, lastSeq - firstSeq + 1, ends[0], ends[1], previousSha,
+                    previousSha == null ? null : previousLast, now);
+            ObjectNode m = JSON.createObjectNode();
+            m.put("format", FORMAT);
+            m.put("firstSeq", firstSeq);
+            m.put("lastSeq", lastSeq);
+            m.put("records", manifest.records());
+            m.put("prevHash", HEX.formatHex(ends[0]));
+            m.put("lastHash", HEX.formatHex(ends[1]));
+            m.put("recordsSha256", HEX.formatHex(recordsDigest.digest()));
+            m.put("checkpointsSha256", HEX.formatHex(checkpointsDigest.digest()));
+            if (previousSha != null) {
+                m.putObject("previous").put("lastSeq", previousLast).put("sha256", previousSha);
+            } else {
+                m.putNull("previous");
+            }
+            m.put("exportedAt", now.toString());
+            byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+            zip.putNextEntry(new ZipEntry("manifest.json"));
+            zip.write(manifestBytes);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("manifest.p7s"));
+            zip.write(sign(manifestBytes, key, certificate));
+            zip.closeEntry();
+        }
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        byte[] sha = sha256(part);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit.export (last_seq, first_seq, file_name, sha256) VALUES (?,?,?,?)")) {
+            ps.setLong(1, lastSeq);
+            ps.setLong(2, firstSeq);
+            ps.setString(3, file.getFileName().toString());
+            ps.setBytes(4, sha);
+            ps.executeUpdate();
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return manifest;
+    }
+
+    /**
+     * Removes from the table the records an export holds, after checking that the archive verifies
+     * and is the one registered for that range; the chain left in the table then starts after the
+     * archive's last record, anchored by its signed checkpoint. Returns the number removed.
+     */
+    public static long trim(Connection c, Path file, X509Certificate ca) throws SQLException, IOException, Refused {
+        Manifest m = verify(file, ca, null);
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT sha256, trimmed_at FROM audit.export WHERE first_seq = ? AND last_seq = ? FOR UPDATE")) {
+                ps.setLong(1, m.firstSeq());
+                ps.setLong(2, m.lastSeq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !Arrays.equals(rs.getBytes(1), sha256(file))) {
+                        throw new Refused(file.getFileName() + " is not a registered export of seq " + m.firstSeq()
+                                + " to " + m.lastSeq() + " (audit.export): nothing removed");
+                    }
+                    if (rs.getObject(2) != null) {
+                        throw new Refused("seq " + m.firstSeq() + " to " + m.lastSeq() + " were trimmed already");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit.record WHERE seq < ?")) {
+                ps.setLong(1, m.firstSeq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        throw new Refused("records before seq " + m.firstSeq() + " are still in the table: trim the "
+                                + "earlier exports first, in order, so the table's chain stays whole");
+                    }
+                }
+            }
+            long removed;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit.record WHERE seq BETWEEN ? AND ?")) {
+                ps.setLong(1, m.firstSeq());
+                ps.setLong(2, m.lastSeq());
+                removed = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE audit.export SET trimmed_at = now() WHERE last_seq = ?")) {
+                ps.setLong(1, m.lastSeq());
+                ps.executeUpdate();
+            }
+            c.commit();
+            return removed;
+        } catch (SQLException | RuntimeException | Refused e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** Writes the records as JSON lines; returns the hash before the first and the last record's hash. */
+    private static byte[][] writeRecords(Connection c, long first, long last, OutputStream out) throws SQLException, IOException {
+        byte[] prevOfFirst = null;
+        byte[] lastHash = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash, hash, event_id, at, written_at, line, "
+                + "direction, peer, msg_type, msg_id, sender, status, code, detail, persons FROM audit.record "
+                + "WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+            ps.setFetchSize(10_000);
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                while (rs.next()) {
+                    AuditEvent e = AuditChain.event(rs);
+                    byte[] prev = rs.getBytes("prev_hash");
+                    byte[] hash = rs.getBytes("hash");
+                    if (prevOfFirst == null) {
+                        prevOfFirst = prev;
+                    }
+                    lastHash = hash;
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("seq", rs.getLong("seq"));
+                    n.put("prevHash", HEX.formatHex(prev));
+                    n.put("hash", HEX.formatHex(hash));
+                    n.put("eventId", e.eventId().toString());
+                    n.put("at", e.at().toString());
+                    n.put("writtenAt", rs.getObject("written_at", OffsetDateTime.class).toInstant().toString());
+                    n.put("line", e.line());
+                    n.put("direction", e.direction());
+                    n.put("peer", e.peer());
+                    n.put("type", e.type());
+                    n.put("messageId", e.messageId());
+                    n.put("sender", e.sender());
+                    n.put("status", e.status());
+                    n.put("code", e.code());
+                    n.put("detail", e.detail());
+                    ArrayNode persons = n.putArray("persons");
+                    e.persons().forEach(persons::add);
+                    w.write(JSON.writeValueAsString(n));
+                    w.write('\n');
+                }
+                w.flush();
+            }
+        }
+        return new byte[][]{prevOfFirst, lastHash};
+    }
+
+    private static void writeCheckpoints(Connection c, long first, long last, OutputStream out) throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, hash, at, signature FROM audit.checkpoint WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode n = JSON.createObjectNode();
+                    n.put("seq", rs.getLong(1));
+                    n.put("hash", HEX.formatHex(rs.getBytes(2)));
+                    n.put("at", rs.getObject(3, OffsetDateTime.class).toInstant().toString());
+                    n.put("signature", Base64.getEncoder().encodeToString(rs.getBytes(4)));
+                    out.write(JSON.writeValueAsBytes(n));
+                    out.write('\n');
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static byte[] sign(byte[] content, PrivateKey key, X509Certificate certificate) throws IOException {
+        try {
+            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                    new JcaDigestCalculatorProviderBuilder().setProvider(BC).build())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(key), certificate));
+            gen.addCertificates(new JcaCertStore(List.of(certificate)));
+            return gen.generate(new CMSProcessableByteArray(content), false).getEncoded("DER");
+        } catch (Exception e) {
+            throw new IOException("the manifest could not be signed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Verifies an archive by itself: the manifest's signature (the gateway's certificate, issued by
+     * {@code ca}), both files' digests, every record's hash and link from the manifest's first
+     * predecessor hash to its last hash, the places, every checkpoint's signature and that the chain
+     * passes through each signed hash and ends at one; with {@code previous}, that this archive
+     * continues that one (its range, last hash and file digest).
+     */
+    public static Manifest verify(Path file, X509Certificate ca, Path previous) throws IOException, Refused {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            byte[] manifestBytes = entry(zip, "manifest.json");
+            checkSignature(manifestBytes, entry(zip, "manifest.p7s"), ca);
+            JsonNode m = JSON.readTree(manifestBytes);
+            if (!FORMAT.equals(m.path("format").asText())) {
+                throw new Refused("not a " + FORMAT + " archive");
+            }
+            long first = m.path("firstSeq").asLong();
+            long last = m.path("lastSeq").asLong();
+            byte[] prevHash = HEX.parseHex(m.path("prevHash").asText());
+            byte[] lastHash = HEX.parseHex(m.path("lastHash").asText());
+            if (!HEX.formatHex(digest(zip, "records.jsonl")).equals(m.path("recordsSha256").asText())) {
+                throw new Refused("records.jsonl is not the file the signed manifest describes");
+            }
+            if (!HEX.formatHex(digest(zip, "checkpoints.jsonl")).equals(m.path("checkpointsSha256").asText())) {
+                throw new Refused("checkpoints.jsonl is not the file the signed manifest describes");
+            }
+            List<JsonNode> checkpoints = new ArrayList<>();
+            try (BufferedReader r = reader(zip, "checkpoints.jsonl")) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    JsonNode cp = JSON.readTree(line);
+                    String bad = new AuditCheckpoint(cp.path("seq").asLong(), HEX.parseHex(cp.path("hash").asText()),
+                            Instant.parse(cp.path("at").asText()), Base64.getDecoder().decode(cp.path("signature").asText()))
+                            .problem(ca);
+                    if (bad != null) {
+                        throw new Refused("checkpoint at seq " + cp.path("seq").asLong() + " cannot be trusted: " + bad);
+                    }
+                    checkpoints.add(cp);
+                }
+            }
+            if (checkpoints.isEmpty() || checkpoints.get(checkpoints.size() - 1).path("seq").asLong() != last
+                    || !Arrays.equals(HEX.parseHex(checkpoints.get(checkpoints.size() - 1).path("hash").asText()), lastHash)) {
+                throw new Refused("the archive does not end at a signed checkpoint of its last record (seq " + last + ")");
+            }
+            if (first > 1 && (checkpoints.get(0).path("seq").asLong() != first - 1
+                    || !Arrays.equals(HEX.parseHex(checkpoints.get(0).path("hash").asText()), prevHash))) {
+                throw new Refused("the archive's start (after seq " + (first - 1) + ") is not anchored by a signed checkpoint");
+            }
+            if (first == 1 && !Arrays.equals(prevHash, AuditChain.GENESIS)) {
+                throw new Refused("the archive starts the chain but its first predecessor hash is not the genesis hash");
+            }
+            walkRecords(zip, first, last, prevHash, lastHash, checkpoints);
+            String previousSha = m.path("previous").isObject() ? m.path("previous").path("sha256").asText() : null;
+            Long previousLast = m.path("previous").isObject() ? m.path("previous").path("lastSeq").asLong() : null;
+            if (previous != null) {
+                Manifest before = verify(previous, ca, null);
+                if (previousSha == null || !previousSha.equals(HEX.formatHex(sha256(previous)))) {
+                    throw new Refused(previous.getFileName() + " is not the archive this one continues (SHA-256 differs)");
+                }
+                if (before.lastSeq() + 1 != first || !Arrays.equals(before.lastHash(), prevHash)) {
+                    throw new Refused("this archive does not continue " + previous.getFileName() + " (seq "
+                            + before.lastSeq() + " then " + first + ")");
+                }
+            }
+            return new Manifest(first, last, m.path("records").asLong(), prevHash, lastHash, previousSha, previousLast,
+                    Instant.parse(m.path("exportedAt").asText()));
+        } catch (java.util.zip.ZipException e) {
+            throw new Refused("not a ZIP archive: " + e.getMessage());
+        }
+    }
+
+    private static void walkRecords(ZipFile zip, long first, long last, byte[] prevHash, byte[] lastHash,
+                                    List<JsonNode> checkpoints) throws IOException, Refused {
+        MessageDigest sha256 = AuditChain.sha256();
+        long expected = first;
+        byte[] prev = prevHash;
+        int nextCheckpoint = 0;
+        try (BufferedReader r = reader(zip, "records.jsonl")) {
+            for (String line; (line = r.readLine()) != null; ) {
+                JsonNode n = JSON.readTree(line);
+                long seq = n.path("seq").asLong();
+                if (seq != expected) {
+                    throw new Refused("record seq " + expected + " is missing from the archive (next is seq " + seq + ")");
+                }
+                List<String> persons = new ArrayList<>();
+                n.path("persons").forEach(p -> persons.add(p.asText()));
+                AuditEvent e = new AuditEvent(UUID.fromString(n.path("eventId").asText()), Instant.parse(n.path("at").asText()),
+                        text(n, "line"), text(n, "direction"), text(n, "peer"), text(n, "type"), text(n, "messageId"),
+                        text(n, "sender"), text(n, "status"), text(n, "code"), text(n, "detail"), persons);
+                byte[] storedPrev = HEX.parseHex(n.path("prevHash").asText());
+                byte[] hash = HEX.parseHex(n.path("hash").asText());
+                if (!Arrays.equals(AuditChain.link(sha256, storedPrev, e), hash)) {
+                    throw new Refused("record seq " + seq + " (event " + e.eventId() + ") was changed: its content no longer matches its hash");
+                }
+                if (!Arrays.equals(storedPrev, prev)) {
+                    throw new Refused("record seq " + seq + " does not link to seq " + (seq - 1));
+                }
+                while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).path("seq").asLong() < seq) {
+                    nextCheckpoint++;
+                }
+                if (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).path("seq").asLong() == seq
+                        && !Arrays.equals(HEX.parseHex(checkpoints.get(nextCheckpoint).path("hash").asText()), hash)) {
+                    throw new Refused("record seq " + seq + " does not have the hash signed at its checkpoint");
+                }
+                prev = hash;
+                expected++;
+            }
+        }
+        if (expected != last + 1) {
+            throw new Refused("records seq " + expected + " to " + last + " are missing from the archive");
+        }
+        if (!Arrays.equals(prev, lastHash)) {
+            throw new Refused("the last record's hash is not the manifest's");
+        }
+    }
+
+    private static void checkSignature(byte[] manifest, byte[] signature, X509Certificate ca) throws Refused {
+        try {
+            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
+            Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                throw new Refused("the manifest carries " + signers.size() + " signatures, not 1");
+            }
+            SignerInformation si = signers.iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> certs = signed.getCertificates().getMatches(si.getSID());
+            if (certs.isEmpty()) {
+                throw new Refused("the manifest's signer certificate is missing");
+            }
+            X509Certificate signer = new JcaX509CertificateConverter().setProvider(BC).getCertificate(certs.iterator().next());
+            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(signer))) {
+                throw new Refused("the manifest's signature does not verify: the manifest was changed");
+            }
+            JsonNode m = JSON.readTree(manifest);
+            try {
+                signer.verify(ca.getPublicKey());
+                signer.checkValidity(Date.from(Instant.parse(m.path("exportedAt").asText())));
+            } catch (Exception e) {
+                throw new Refused("the manifest is not signed by a certificate of this CA valid when it was exported");
+            }
+            if (!Identities.GATEWAY.equals(Identities.commonName(signer))) {
+                throw new Refused("the manifest is signed by '" + Identities.commonName(signer) + "', not by the gateway");
+            }
+        } catch (Refused r) {
+            throw r;
+        } catch (Exception e) {
+            throw new Refused("the manifest's signature cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static byte[] entry(ZipFile zip, String name) throws IOException, Refused {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new Refused("the archive has no " + name);
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] digest(ZipFile zip, String name) throws IOException, Refused {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new Refused("the archive has no " + name);
+        }
+        MessageDigest d = AuditChain.sha256();
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+        }
+        return d.digest();
+    }
+
+    private static BufferedReader reader(ZipFile zip, String name) throws IOException, Refused {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new Refused("the archive has no " + name);
+        }
+        return new BufferedReader(new InputStreamReader(zip.getInputStream(e), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    public static byte[] sha256(Path file) throws IOException {
+        MessageDigest d = AuditChain.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+        }
+        return d.digest();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** Lets a writer be closed without closing the ZIP entry stream under it. */
+    private static final class NoClose extends java.io.FilterOutputStream {
+        NoClose(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

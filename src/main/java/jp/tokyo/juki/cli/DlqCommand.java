@@ -1,0 +1,410 @@
+package jp.tokyo.juki.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import jakarta.jms.JMSException;
+import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.platform.BrokerAccess;
+import jp.tokyo.juki.platform.DeadLetters;
+import jp.tokyo.juki.platform.DeadLetters.DeadLetter;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.PersonalDataMask;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./gateway dlq list|show|replay|discard}: an operator's view of and decision on the
+ * running gateway's dead letters (R-REL-DLQ), on its broker (embedded or external). Every action,
+ * views included, and every refusal is audited with the operator before it takes effect
+ * (docs/operations/dlq.md).
+ */
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+        description = "Dead letters: notices (and audit records) that could not be delivered after their retries (R-REL-DLQ).",
+        subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class, DlqCommand.Discard.class})
+public final class DlqCommand {
+    static final int DONE = 0;
+    static final int REFUSED = 1;
+    static final int UNAVAILABLE = 3;
+
+    static final String OK = "D200";
+    static final String INVALID = "D400";
+    static final String NOT_ADMINISTRATOR = "D403";
+    static final String NO_SUCH = "D404";
+    static final String SUPERSEDED = "D409";
+    static final String BROKER_FAILED = "D503";
+
+    private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final Pattern QUEUE = Pattern.compile("DLQ\\.[A-Za-z0-9._-]{1,200}");
+
+    /** A request the command refuses: a code and a reason (no personal data), audited, nothing done. */
+    static final class Refused extends Exception {
+        final String code;
+        final DeadLetter letter;
+
+        Refused(String code, String reason, DeadLetter letter) {
+            super(reason, null, false, false);
+            this.code = code;
+            this.letter = letter;
+        }
+    }
+
+    /** What every dlq action shares: the running gateway, the operator, the audit, the broker. */
+    abstract static class Action implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        RunningGatewayOptions gateway;
+        @Option(names = "--operator", required = true, paramLabel = "ID",
+                description = "Who acts (1-64 of A-Z a-z 0-9 . _ @ -); kept in the audit record.")
+        String operator;
+
+        GatewayConfig config;
+        DlqAudit audit;
+        DeadLetters deadLetters;
+        PrintWriter out;
+        PrintWriter err;
+
+        /** The audit record type of this action, e.g. DLQ_LIST. */
+        abstract String type();
+
+        /** Does the action; audits before each effect. */
+        abstract int run(Connection db) throws Refused, JMSException, SQLException;
+
+        @Override
+        public Integer call() throws Exception {
+            config = gateway.config();
+            out = spec.commandLine().getOut();
+            err = spec.commandLine().getErr();
+            Path auditKey = config.keystoresDir().resolve("audit-hmac.key");
+            if (!Files.exists(auditKey)) {
+                // a fresh key would make these records unfindable per person (R-AUD-PERSON)
+                err.println("nothing done: no audit key at " + auditKey + " (has the gateway run with these keystores?)");
+                return UNAVAILABLE;
+            }
+            PersonHasher hasher = PersonHasher.fromKeyFile(auditKey);
+            Connection db;
+            try {
+                db = RunningGatewayOptions.connect(config);
+            } catch (IOException | SQLException e) {
+                err.println("nothing done: no running gateway database to audit in (" + e.getMessage() + ")");
+                return UNAVAILABLE;
+            }
+            boolean wellFormed = operator != null && OPERATOR.matcher(operator).matches();
+            audit = new DlqAudit(db, hasher, wellFormed ? operator : null);
+            try (db) {
+                return refusedOrRun(db, wellFormed);
+            } catch (DlqAudit.NotAudited e) {
+                err.println("the audit record could not be written (SQLState " + e.getMessage() + "); nothing more was done");
+                return UNAVAILABLE;
+            }
+        }
+
+        /** Runs the action on the broker; a refusal is printed and audited (on the still open connection). */
+        private int refusedOrRun(Connection db, boolean wellFormed) throws SQLException {
+            try {
+                if (!wellFormed) {
+                    throw new Refused(INVALID, "--operator: 1-64 of A-Z a-z 0-9 . _ @ -", null);
+                }
+                BrokerAccess access;
+                try {
+                    access = BrokerAccess.of(config);
+                } catch (IOException e) {
+                    audit.record(type(), null, DlqAudit.FAILED, BROKER_FAILED, "no broker: " + e.getClass().getSimpleName());
+                    err.println("nothing done: no running gateway broker (" + e.getMessage() + ")");
+                    return UNAVAILABLE;
+                }
+                try (ActiveMQConnectionFactory cf = access.connectionFactory()) {
+                    deadLetters = new DeadLetters(cf);
+                    return run(db);
+                } catch (JMSException e) {
+                    audit.record(type(), null, DlqAudit.FAILED, BROKER_FAILED, "broker: " + e.getClass().getSimpleName());
+                    err.println("broker unavailable at " + access.url() + " (" + e.getClass().getSimpleName() + "): "
+                            + "what is not reported done was not done");
+                    return UNAVAILABLE;
+                }
+            } catch (Refused r) {
+                err.println("REFUSED " + r.code + ": " + r.getMessage());
+                err.flush();
+                audit.record(type(), r.letter, DlqAudit.REFUSED, r.code, r.getMessage());
+                return REFUSED;
+            }
+        }
+
+        /** The dead letter named on the command line, or a refusal. */
+        DeadLetter letter(String id) throws Refused, JMSException {
+            if (!DeadLetters.isId(id)) {
+                throw new Refused(INVALID, "ID must be a dead letter's id as listed (a UUID)", null);
+            }
+            Optional<DeadLetter> d = deadLetters.find(id);
+            if (d.isEmpty()) {
+                throw new Refused(NO_SUCH, "no dead letter " + id + " (./gateway dlq list)", null);
+            }
+            return d.get();
+        }
+
+        static String checkedQueue(String queue) throws Refused {
+            if (queue != null && !QUEUE.matcher(queue).matches()) {
+                throw new Refused(INVALID, "--queue: a dead-letter queue, DLQ.<queue>", null);
+            }
+            return queue;
+        }
+
+        static String checkedReason(String reason, String what) throws Refused {
+            if (reason == null || reason.isBlank()) {
+                throw new Refused(INVALID, what + " needs --reason", null);
+            }
+            if (reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
+                throw new Refused(INVALID, "--reason: one line of at most 200 characters", null);
+            }
+            return reason.strip();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "One line per dead letter: id, queue, type, origin, attempts, last error code, age. No personal data.")
+    static final class ListLetters extends Action {
+        @Option(names = "--queue", paramLabel = "DLQ.QUEUE", description = "Only this dead-letter queue (default: every DLQ.* queue).")
+        String queue;
+
+        @Override
+        String type() {
+            return "DLQ_LIST";
+        }
+
+        @Override
+        int run(Connection db) throws Refused, JMSException {
+            checkedQueue(queue);
+            audit.record(type(), queue == null ? "DLQ.*" : queue, null, DlqAudit.ALLOWED, OK, "list", List.of());
+            List<DeadLetter> letters = deadLetters.list(queue);
+            Instant now = Instant.now();
+            out.printf("%d dead letter(s)%s%n", letters.size(), queue == null ? "" : " in " + queue);
+            for (DeadLetter d : letters) {
+                out.printf("%s  %s  %s  origin %s/%s  attempts %d  %s  age %s%n", d.id(), d.queue(), d.type(),
+                        orDash(d.originSender()), orDash(d.originId()), d.attempts(), d.errorCode(), age(d.deadAt(), now));
+            }
+            out.flush();
+            return DONE;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"A dead letter's envelope, error and content, personal items masked (***).",
+                    "--reveal shows them: only for an administrator (juki.operators.administrators) with a --reason; audited."})
+    static final class Show extends Action {
+        @Parameters(index = "0", paramLabel = "ID", description = "The dead letter, as listed.")
+        String id;
+        @Option(names = "--reveal", description = "Show the personal items too (administrators only, needs --reason).")
+        boolean reveal;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why the personal items must be seen (audited).")
+        String reason;
+
+        @Override
+        String type() {
+            return reveal ? "DLQ_REVEAL" : "DLQ_SHOW";
+        }
+
+        @Override
+        int run(Connection db) throws Refused, JMSException {
+            DeadLetter d = letter(id);
+            if (reveal) {
+                List<String> admins = Arrays.stream(config.get("juki.operators.administrators", "").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                if (!admins.contains(operator)) {
+                    throw new Refused(NOT_ADMINISTRATOR, operator + " is not an administrator "
+                            + "(juki.operators.administrators): personal items stay masked", d);
+                }
+                String why = checkedReason(reason, "--reveal");
+                audit.record(type(), d, DlqAudit.ALLOWED, "D210", "revealed: " + why);
+            } else {
+                audit.record(type(), d, DlqAudit.ALLOWED, OK, "masked");
+            }
+            out.printf("dead letter %s%n", d.id());
+            out.printf("  queue        %s%n", d.queue());
+            out.printf("  type         %s%n", d.type());
+            out.printf("  destination  %s (where a replay sends it)%n", d.original());
+            out.printf("  origin       %s/%s%n", orDash(d.originSender()), orDash(d.originId()));
+            out.printf("  outbox id    %s%n", d.outboxId() < 0 ? "-" : Long.toString(d.outboxId()));
+            out.printf("  attempts     %d%n", d.attempts());
+            out.printf("  last error   %s %s%n", d.errorCode(), d.error());
+            out.printf("  dead since   %s (%s ago)%n", d.deadAt(), age(d.deadAt(), Instant.now()));
+            out.printf("  content%s%n", reveal ? " (revealed; audited)" : " (personal items masked; --reveal --reason by an administrator)");
+            String body = reveal ? d.body() : PersonalDataMask.mask(d.body());
+            out.println(body == null ? "  (not text)" : body.indent(4).stripTrailing());
+            out.flush();
+            return DONE;
+        }
+    }
+
+    /** Which dead letters to replay: one, or all (of a queue). */
+    static final class Which {
+        @Parameters(index = "0", paramLabel = "ID", description = "The dead letter, as listed.")
+        String id;
+        @Option(names = "--all", required = true, description = "Every dead letter (of --queue), in dead-letter order.")
+        boolean all;
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Sends dead letters back to the queue they were meant for, each moved in one transaction.",
+                    "A notice of a person of whom a later notice was delivered or waits is refused (D409) unless "
+                            + "--even-if-superseded: it would overwrite newer data at the national server."})
+    static final class Replay extends Action {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Which which;
+        @Option(names = "--queue", paramLabel = "DLQ.QUEUE", description = "With --all: only this dead-letter queue.")
+        String queue;
+        @Option(names = "--even-if-superseded", description = "Replay even a notice that a later one of the same person supersedes.")
+        boolean evenIfSuperseded;
+
+        @Override
+        String type() {
+            return "DLQ_REPLAY";
+        }
+
+        @Override
+        int run(Connection db) throws Refused, JMSException, SQLException {
+            if (!which.all) {
+                if (queue != null) {
+                    throw new Refused(INVALID, "--queue goes with --all", null);
+                }
+                return replay(db, letter(which.id));
+            }
+            checkedQueue(queue);
+            List<DeadLetter> letters = deadLetters.list(queue);
+            int refused = 0;
+            for (DeadLetter d : letters) {
+                try {
+                    if (replay(db, d) != DONE) {
+                        refused++;
+                    }
+                } catch (Refused r) {
+                    audit.record(type(), r.letter, DlqAudit.REFUSED, r.code, r.getMessage());
+                    err.println("REFUSED " + r.code + ": " + r.getMessage());
+                    refused++;
+                }
+            }
+            out.printf("%d of %d dead letter(s) replayed%n", letters.size() - refused, letters.size());
+            out.flush();
+            err.flush();
+            return refused == 0 ? DONE : REFUSED;
+        }
+
+        private int replay(Connection db, DeadLetter d) throws Refused, JMSException, SQLException {
+            if (!evenIfSuperseded) {
+                String later = supersededBy(db, d);
+                if (later != null) {
+                    throw new Refused(SUPERSEDED, d.id() + ": " + later + " (discard it, or --even-if-superseded)", d);
+                }
+            }
+            audit.record(type(), d, DlqAudit.ALLOWED, OK, "to " + d.original());
+            if (!deadLetters.replay(d, operator)) {
+                audit.record(type(), d, DlqAudit.FAILED, NO_SUCH, "gone before it was moved");
+                err.printf("%s was gone before it could be moved (replayed or discarded meanwhile)%n", d.id());
+                return REFUSED;
+            }
+            out.printf("%s replayed to %s%n", d.id(), d.original());
+            out.flush();
+            return DONE;
+        }
+
+        /**
+         * Why a replay would put the person's data back in an older state, or null: a later
+         * notice of the same person was delivered (the audit record has its ACK) or waits in the
+         * queue, ahead of where the replay would go.
+         */
+        private String supersededBy(Connection db, DeadLetter d) throws JMSException, SQLException {
+            if (d.personKey() == null || d.outboxId() < 0) {
+                return null;
+            }
+            int waiting = deadLetters.laterOfSamePerson(d);
+            if (waiting > 0) {
+                return waiting + " later notice(s) of the same person wait in " + d.original();
+            }
+            db.setAutoCommit(true);
+            try (PreparedStatement ps = db.prepareStatement("SELECT msg_id FROM audit.record WHERE persons @> ARRAY[?]::text[] "
+                    + "AND line = 'national' AND direction = 'out' AND msg_type = ? AND status IN ('ACK', 'DUPLICATE')")) {
+                ps.setString(1, d.personKey());
+                ps.setString(2, d.type());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String msgId = rs.getString(1);
+                        int dash = msgId == null ? -1 : msgId.lastIndexOf('-');
+                        if (dash > 0 && msgId.substring(dash + 1).matches("\\d{1,18}")
+                                && Long.parseLong(msgId.substring(dash + 1)) > d.outboxId()) {
+                            return "a later notice of the same person (" + msgId + ") was delivered";
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    @Command(name = "discard", mixinStandardHelpOptions = true, description = "Removes a dead letter for good; --reason is mandatory and audited.")
+    static final class Discard extends Action {
+        @Parameters(index = "0", paramLabel = "ID", description = "The dead letter, as listed.")
+        String id;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why it is not to be delivered (audited).")
+        String reason;
+
+        @Override
+        String type() {
+            return "DLQ_DISCARD";
+        }
+
+        @Override
+        int run(Connection db) throws Refused, JMSException {
+            String why = checkedReason(reason, "discard");
+            DeadLetter d = letter(id);
+            audit.record(type(), d, DlqAudit.ALLOWED, OK, "discarded: " + why);
+            if (!deadLetters.discard(d)) {
+                audit.record(type(), d, DlqAudit.FAILED, NO_SUCH, "gone before it was removed");
+                err.printf("%s was gone before it could be removed (replayed or discarded meanwhile)%n", d.id());
+                return REFUSED;
+            }
+            out.printf("%s discarded%n", d.id());
+            out.flush();
+            return DONE;
+        }
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    /** 45s, 12m03s, 5h07m, 3d04h. */
+    static String age(Instant since, Instant now) {
+        Duration d = Duration.between(since, now);
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        if (d.toMinutes() < 1) {
+            return d.toSeconds() + "s";
+        }
+        if (d.toHours() < 1) {
+            return String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+        }
+        if (d.toDays() < 1) {
+            return String.format("%dh%02dm", d.toHours(), d.toMinutesPart());
+        }
+        return String.format("%dd%02dh", d.toDays(), d.toHoursPart());
+    }
+}
