@@ -146,6 +146,29 @@ public final class GatewayProcess implements AutoCloseable {
         return last < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
     }
 
+    /**
+     * The live heap: a full collection is asked for (jcmd GC.run, a pause of some 100 ms) and the
+     * heap left after it is read. Unlike the heap after a young collection, this does not grow
+     * with garbage the old generation has not collected yet, so its growth over time is a leak.
+     */
+    public java.util.OptionalLong liveHeapMiB() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                return java.util.OptionalLong.empty();
+            }
+            sleep(500); // the log line follows the collection
+            return heapAfterGcMiB();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Runs a query against the gateway's embedded database and returns the first column of the first row. */
     public long queryLong(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"A steady HONNIN_UPDATE load for minutes; prints sent/ACKed, ACK rate, gateway RSS, heap after GC",
                 "and national backlog once a minute, then whether memory stayed flat.",
-                "Exit codes: 0 every update ACKed and delivered and memory flat; 1 otherwise."})
+                "Exit codes: 0 every update answered (ACK, or E140 for a change the simulated CS got wrong), every ACKed one",
+                "delivered, and memory flat; 1 otherwise."})
 final class SoakBench implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "10", description = "Length of the load (default: ${DEFAULT-VALUE}).")
     int minutes;
@@ -100,6 +101,7 @@ final class SoakBench implements Callable<Integer> {
                 long start = System.nanoTime();
                 long last = start;
                 long ackedBefore = 0;
+                OptionalLong liveAtMinute2 = OptionalLong.empty();
                 for (int m = 1; !run.isDone(); m++) {
                     long due = start + Duration.ofMinutes(m).toNanos();
                     while (System.nanoTime() < due && !run.isDone()) {
@@ -113,6 +115,10 @@ final class SoakBench implements Callable<Integer> {
                     last = now;
                     report.add(minute);
                     System.out.println(minute.line());
+                    if (m == 2) {
+                        liveAtMinute2 = gateway.liveHeapMiB();
+                        System.out.printf("after minute 2: live heap (after a full GC) %s MiB%n", heapText(liveAtMinute2));
+                    }
                 }
                 CsSimulator.Result r = run.join();
                 long ackedAt = System.nanoTime();
@@ -122,6 +128,7 @@ final class SoakBench implements Callable<Integer> {
                 double drain = (System.nanoTime() - ackedAt) / 1e9;
                 long[] rssEnd = gateway.memoryMiB();
                 OptionalLong heapEnd = gateway.heapAfterGcMiB();
+                OptionalLong liveEnd = gateway.liveHeapMiB();
                 gateway.stop(Duration.ofSeconds(40));
                 Runtime.getRuntime().removeShutdownHook(stopGateway);
 
@@ -143,10 +150,14 @@ final class SoakBench implements Callable<Integer> {
                         heapText(report.get(Math.min(1, report.size() - 1)).heapAfterGcMiB()),
                         Math.min(2, report.size()), heapText(heapEnd),
                         gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"));
+                System.out.printf("RESULT live heap (after a full GC): %s MiB after minute 2, %s MiB at the end%n",
+                        heapText(liveAtMinute2), heapText(liveEnd));
                 System.out.printf("RESULT memory flat (end RSS within %.0f%% of minute 2): %s%n", flatPercent,
                         flat ? "yes" : "NO");
-                boolean ok = flat && r.failed() == 0 && r.nackByCode().isEmpty() && r.orderViolations() == 0
-                        && national.noticeCount() >= r.acked();
+                // E140 is the store refusing a change that does not fit the person (the simulated CS
+                // now and then generates one); anything else refused, or unanswered, is a failure
+                boolean ok = flat && r.failed() == 0 && r.nackByCode().keySet().stream().allMatch("E140"::equals)
+                        && r.orderViolations() == 0 && national.noticeCount() >= r.acked();
                 return ok ? 0 : 1;
             }
         }
