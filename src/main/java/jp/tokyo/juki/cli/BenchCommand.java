@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * {@code ./gateway bench agency}: one agency request file end to end over the SFTP drop folder.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
-        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class, BenchCommand.Agency.class, AuditBench.class})
+        subcommands = {BenchCommand.Updates.class, BenchCommand.Consistency.class, BenchCommand.Agency.class, AuditBench.class,
+                SoakBench.class})
 public final class BenchCommand {
 
     @Command(name = "updates", mixinStandardHelpOptions = true,

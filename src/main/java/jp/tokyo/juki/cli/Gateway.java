@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final List<OutboxRelay> relays = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<NationalDelivery> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
+    private List<GroupCommit<?>> commits = List.of();
     private List<AutoCloseable> wired = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
     private final ObservabilityWiring observe = new ObservabilityWiring();
@@ -137,6 +138,7 @@ public final class Gateway implements AutoCloseable {
         observe.wire(assembly, auditTap, auditWriter);
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(checkpoints, auditWriter, auditTap, honninCommit, fuhyoCommit);
+        commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
         main.start();
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
@@ -265,6 +267,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        finishUpdatesInFlight();
         try {
             if (main != null) {
                 main.stop();
@@ -303,6 +306,30 @@ public final class Gateway implements AutoCloseable {
             database = null;
         }
         LOG.info("juki-gateway stopped; peak heap {} MiB", peakHeapMiB());
+    }
+
+    /**
+     * The first step of a stop, while the CS connections are still open: the group commits apply
+     * and answer every update they were handed, updates read from now on are answered E503 with
+     * nothing applied, and the CS route gets up to 10 s to write those answers. Stopping the
+     * routes first closed the connections under updates still committing: they were applied and
+     * their CS never got the ACK (found by StopUnderLoadIT).
+     */
+    private void finishUpdatesInFlight() {
+        commits.forEach(org.apache.camel.support.service.ServiceSupport::stop);
+        if (main == null || main.getCamelContext() == null) {
+            return;
+        }
+        org.apache.camel.spi.InflightRepository inflight = main.getCamelContext().getInflightRepository();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (inflight.size("cs-listener") > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Sum of the peak usage of the heap pools since start. */

@@ -17,35 +17,57 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo and
- * the benchmark use it: its memory is its own, and it is stopped with SIGTERM like in production.
+ * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo, the
+ * benchmarks and the failure tests use it: its memory is its own, and it is stopped with SIGTERM
+ * like in production (or killed with SIGKILL, like a crash). Started again on the same data
+ * directory it finds its database, journal and outbox as the previous run left them; the
+ * previous run's log is kept as {@code gateway-<n>.log}.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
     private final Process process;
+    private final Path data;
     private final Path log;
     private final int dbPort;
     private final int sftpPort;
 
-    private GatewayProcess(Process process, Path log, int dbPort, int sftpPort) {
+    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort) {
         this.process = process;
+        this.data = data;
         this.log = log;
         this.dbPort = dbPort;
         this.sftpPort = sftpPort;
     }
 
     static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
+        return start(System.getProperty("java.class.path"), data, csPort, nationalPort, extraArgs);
+    }
+
+    /**
+     * @param classPath the child's class path, e.g. {@code target/juki-gateway.jar} (a test JVM's own
+     *                  class path would give the child the tests' logging configuration)
+     */
+    public static GatewayProcess start(String classPath, Path data, int csPort, int nationalPort, List<String> extraArgs)
+            throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
         Path log = data.resolve("gateway.log");
+        for (int n = 1; Files.exists(log); n++) {
+            Path earlier = data.resolve("gateway-" + n + ".log");
+            if (!Files.exists(earlier)) {
+                Files.move(log, earlier);
+            }
+        }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC"));
+                "-Xmx1g", "-XX:+UseG1GC",
+                // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
+                "-Xlog:gc:file=" + data.toAbsolutePath().resolve("gc.log")));
         String jvmOpts = System.getenv("JUKI_GATEWAY_JVM_OPTS");
         if (jvmOpts != null && !jvmOpts.isBlank()) {
             cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        cmd.addAll(List.of("-cp", classPath,
                 GatewayCli.class.getName(), "run",
                 "--data", data.toString(), "--port", Integer.toString(csPort),
                 "--national-port", Integer.toString(nationalPort),
@@ -54,7 +76,7 @@ final class GatewayProcess implements AutoCloseable {
                 "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayProcess gp = new GatewayProcess(p, log, dbPort, sftpPort);
+        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -69,16 +91,16 @@ final class GatewayProcess implements AutoCloseable {
         throw new IOException("gateway not ready within 180 s; see " + log);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** The port of the gateway's embedded PostgreSQL (on localhost). */
-    int dbPort() {
+    public int dbPort() {
         return dbPort;
     }
 
@@ -88,7 +110,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Resident set size now and at its peak (VmRSS, VmHWM), in MiB. */
-    long[] memoryMiB() {
+    public long[] memoryMiB() {
         long rss = 0;
         long hwm = 0;
         try {
@@ -105,8 +127,51 @@ final class GatewayProcess implements AutoCloseable {
         return new long[]{rss, hwm};
     }
 
+    /**
+     * The heap in use right after the most recent garbage collection (from its gc.log), in MiB:
+     * what the gateway really holds, unlike the RSS, which the JVM keeps once it has grown.
+     */
+    public java.util.OptionalLong heapAfterGcMiB() {
+        java.util.regex.Pattern after = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        long last = -1;
+        try (java.util.stream.Stream<String> lines = Files.lines(data.resolve("gc.log"))) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                java.util.regex.Matcher m = after.matcher(line);
+                if (m.find()) {
+                    last = Long.parseLong(m.group(2));
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no collection yet, or the log is gone
+        }
+        return last < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+    }
+
+    /**
+     * The live heap: a full collection is asked for (jcmd GC.run, a pause of some 100 ms) and the
+     * heap left after it is read. Unlike the heap after a young collection, this does not grow
+     * with garbage the old generation has not collected yet, so its growth over time is a leak.
+     */
+    public java.util.OptionalLong liveHeapMiB() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                return java.util.OptionalLong.empty();
+            }
+            sleep(500); // the log line follows the collection
+            return heapAfterGcMiB();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Runs a query against the gateway's embedded database and returns the first column of the first row. */
-    long queryLong(String sql) throws SQLException {
+    public long queryLong(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
@@ -127,8 +192,18 @@ final class GatewayProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, as a crash: nothing of the gateway runs afterwards (its database server does; see StalePostmaster). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** SIGTERM, then wait; returns the exit code. */
-    int stop(Duration timeout) throws InterruptedException {
+    public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -145,6 +220,14 @@ final class GatewayProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
+            }
+        }
+        if (!process.isAlive()) {
+            // killed (by a test or after the stop timed out): its database server would outlive it
+            try {
+                jp.tokyo.juki.platform.StalePostmaster.stopIfOrphaned(data.resolve("pg").toAbsolutePath());
+            } catch (IOException e) {
+                System.err.println("embedded PostgreSQL of " + data + " not stopped: " + e.getMessage());
             }
         }
     }

@@ -52,6 +52,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (url == null) {
             Path dir = config.dataDir().resolve("pg").toAbsolutePath();
             Files.createDirectories(dir.getParent());
+            // a gateway killed without stopping its database left the postmaster running there
+            StalePostmaster.stopIfOrphaned(dir);
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)

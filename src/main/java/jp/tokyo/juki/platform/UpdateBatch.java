@@ -100,33 +100,118 @@ public abstract class UpdateBatch<U> {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).reply().complete(replies.get(i));
             }
+        } catch (CommitInDoubt e) {
+            resolve(batch, e);
         } catch (SQLException | RuntimeException | AssertionError e) {
             // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
-            if (batch.size() > 1) {
+            if (batch.size() > 1 && !unreachable(e)) {
                 LOG.warn("{}: group of {} updates failed ({}); applying them one by one", schema, batch.size(), describe(e));
-                for (Command<U> c : batch) {
-                    process(List.of(c));
-                }
+                applyOneByOne(batch);
             } else {
-                LOG.warn("{}: update {} not applied: store unavailable ({})", schema, batch.get(0).request().id(),
-                        describe(e));
-                batch.get(0).reply().complete(Reply.nack(batch.get(0).request().id(), ReplyCode.E503,
-                        "store unavailable; nothing was applied"));
+                LOG.warn("{}: {} update(s) not applied: store unavailable ({})", schema, batch.size(), describe(e));
+                batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503,
+                        "store unavailable; nothing was applied")));
             }
+        }
+    }
+
+    /** How long an update whose commit is in doubt waits for the store to say whether it was applied. */
+    private static final java.time.Duration IN_DOUBT_WAIT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Each update alone, so one bad apple cannot spoil the group; once the store cannot even be
+     * reached, the rest are answered E503 at once instead of each waiting for a connection (a
+     * group of 256 waited 256 × the connect timeout, 20 minutes, for its E503s).
+     */
+    private void applyOneByOne(List<Command<U>> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Command<U> c = batch.get(i);
+            try {
+                c.reply().complete(applyInOneTransaction(List.of(c)).get(0));
+            } catch (SQLException | RuntimeException | AssertionError e) {
+                if (e instanceof CommitInDoubt inDoubt) {
+                    resolve(List.of(c), inDoubt);
+                    continue;
+                }
+                LOG.warn("{}: update {} not applied: store unavailable ({})", schema, c.request().id(), describe(e));
+                c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, "store unavailable; nothing was applied"));
+                if (unreachable(e)) {
+                    batch.subList(i + 1, batch.size()).forEach(rest -> rest.reply().complete(Reply.nack(
+                            rest.request().id(), ReplyCode.E503, "store unavailable; nothing was applied")));
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The COMMIT got no answer, so the updates may have been applied and E503 ("nothing was
+     * applied") could be false: once the store answers again (within 10 s) each is tried alone,
+     * which answers DUPLICATE for what the commit did apply; otherwise their E503 says they may
+     * have been. Found by DatabaseOutageUnderLoadIT: a database shut down during a COMMIT had
+     * applied it, and the gateway had answered E503 "nothing was applied".
+     */
+    private void resolve(List<Command<U>> batch, CommitInDoubt e) {
+        LOG.warn("{}: commit of {} update(s) in doubt ({}); answering once the store says whether it was applied",
+                schema, batch.size(), describe(e.getCause()));
+        if (awaitStore(IN_DOUBT_WAIT)) {
+            applyOneByOne(batch);
+        } else {
+            // the one case where E503 cannot promise "nothing was applied"; resending is safe either way
+            LOG.warn("{}: {} update(s) answered E503 with their commit in doubt", schema, batch.size());
+            batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503,
+                    "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)")));
+        }
+    }
+
+    /** No connection could be had at all: nothing was tried. */
+    private static boolean unreachable(Throwable e) {
+        return e instanceof java.sql.SQLTransientConnectionException;
+    }
+
+    /** Waits until the store gives a connection again, or {@code wait} has passed. */
+    private boolean awaitStore(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                return true;
+            } catch (SQLException e) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** The COMMIT itself failed: the transaction may or may not have been applied. */
+    private static final class CommitInDoubt extends RuntimeException {
+        CommitInDoubt(SQLException cause) {
+            super(cause);
         }
     }
 
     private List<Reply> applyInOneTransaction(List<Command<U>> batch) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            List<Reply> replies;
             try {
-                List<Reply> replies = apply(c, batch);
-                c.commit();
-                return replies;
+                replies = apply(c, batch);
             } catch (SQLException | RuntimeException | AssertionError e) {
                 rollbackQuietly(c);
                 throw e;
             }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                throw new CommitInDoubt(e);
+            }
+            return replies;
         }
     }
 

@@ -86,6 +86,16 @@ public final class CsSimulator {
         this.runId = Long.toString(new Random(options.seed()).nextLong() & 0xffffffffffL, 36);
     }
 
+    /** Requests sent so far, while {@link #run} runs (progress reports of long runs). */
+    public long sentSoFar() {
+        return sent.get();
+    }
+
+    /** Requests answered ACK so far, while {@link #run} runs. */
+    public long ackedSoFar() {
+        return acked.get();
+    }
+
     public Result run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         List<FrameClient> clients = new ArrayList<>();
