@@ -28,27 +28,16 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import jp.tokyo.juki.security.CmsSignatures;
 import jp.tokyo.juki.security.Identities;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * An export of the audit chain ({@code ./gateway audit export}): a ZIP holding
@@ -63,7 +52,6 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class AuditArchive {
     public static final String FORMAT = "juki-audit-export/1";
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -168,7 +156,7 @@ public final class AuditArchive {
             zip.write(manifestBytes);
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry("manifest.p7s"));
-            zip.write(sign(manifestBytes, key, certificate));
+            zip.write(CmsSignatures.sign(manifestBytes, key, certificate, false));
             zip.closeEntry();
         }
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
@@ -306,19 +294,6 @@ public final class AuditArchive {
         out.flush();
     }
 
-    private static byte[] sign(byte[] content, PrivateKey key, X509Certificate certificate) throws IOException {
-        try {
-            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(BC).build())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(key), certificate));
-            gen.addCertificates(new JcaCertStore(List.of(certificate)));
-            return gen.generate(new CMSProcessableByteArray(content), false).getEncoded("DER");
-        } catch (Exception e) {
-            throw new IOException("the manifest could not be signed: " + e.getClass().getSimpleName(), e);
-        }
-    }
-
     /**
      * Verifies an archive by itself: the manifest's signature (the gateway's certificate, issued by
      * {@code ca}), both files' digests, every record's hash and link from the manifest's first
@@ -434,36 +409,16 @@ public final class AuditArchive {
     }
 
     private static void checkSignature(byte[] manifest, byte[] signature, X509Certificate ca) throws Refused {
+        String bad;
         try {
-            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
-            Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
-            if (signers.size() != 1) {
-                throw new Refused("the manifest carries " + signers.size() + " signatures, not 1");
-            }
-            SignerInformation si = signers.iterator().next();
-            @SuppressWarnings("unchecked")
-            Collection<X509CertificateHolder> certs = signed.getCertificates().getMatches(si.getSID());
-            if (certs.isEmpty()) {
-                throw new Refused("the manifest's signer certificate is missing");
-            }
-            X509Certificate signer = new JcaX509CertificateConverter().setProvider(BC).getCertificate(certs.iterator().next());
-            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(signer))) {
-                throw new Refused("the manifest's signature does not verify: the manifest was changed");
-            }
-            JsonNode m = JSON.readTree(manifest);
-            try {
-                signer.verify(ca.getPublicKey());
-                signer.checkValidity(Date.from(Instant.parse(m.path("exportedAt").asText())));
-            } catch (Exception e) {
-                throw new Refused("the manifest is not signed by a certificate of this CA valid when it was exported");
-            }
-            if (!Identities.GATEWAY.equals(Identities.commonName(signer))) {
-                throw new Refused("the manifest is signed by '" + Identities.commonName(signer) + "', not by the gateway");
-            }
-        } catch (Refused r) {
-            throw r;
+            Instant exported = Instant.parse(JSON.readTree(manifest).path("exportedAt").asText());
+            bad = CmsSignatures.problem(new CMSSignedData(new CMSProcessableByteArray(manifest), signature), ca,
+                    Identities.GATEWAY, exported);
         } catch (Exception e) {
-            throw new Refused("the manifest's signature cannot be read (" + e.getClass().getSimpleName() + ")");
+            bad = "the signature cannot be read (" + e.getClass().getSimpleName() + ")";
+        }
+        if (bad != null) {
+            throw new Refused("the manifest cannot be trusted (changed, or not the gateway's): " + bad);
         }
     }
 

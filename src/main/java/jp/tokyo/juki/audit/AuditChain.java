@@ -163,13 +163,7 @@ public final class AuditChain {
             row(rows, seq, prev, hash, e);
             prev = hash;
         }
-        try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.record (seq, prev_hash, hash, event_id, at, "
-                    + "line, direction, peer, msg_type, msg_id, sender, status, code, detail, persons) FROM STDIN",
-                    new StringReader(rows.toString()));
-        } catch (IOException e) {
-            throw new SQLException("audit records could not be copied: " + e.getClass().getSimpleName(), "58030", e);
-        }
+        copy(c, rows);
         try (PreparedStatement ps = c.prepareStatement("UPDATE audit.chain_head SET seq = ?, hash = ?")) {
             ps.setLong(1, seq);
             ps.setBytes(2, prev);
@@ -188,6 +182,11 @@ public final class AuditChain {
         for (AuditEvent e : fresh) {
             row(rows, null, null, null, withTime(e, stored(e.at())));
         }
+        copy(c, rows);
+        return fresh.size();
+    }
+
+    private static void copy(Connection c, StringBuilder rows) throws SQLException {
         try {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.record (seq, prev_hash, hash, event_id, at, "
                     + "line, direction, peer, msg_type, msg_id, sender, status, code, detail, persons) FROM STDIN",
@@ -195,7 +194,6 @@ public final class AuditChain {
         } catch (IOException e) {
             throw new SQLException("audit records could not be copied: " + e.getClass().getSimpleName(), "58030", e);
         }
-        return fresh.size();
     }
 
     private static AuditEvent withTime(AuditEvent e, Instant at) {

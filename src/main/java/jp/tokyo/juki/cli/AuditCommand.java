@@ -76,6 +76,33 @@ public final class AuditCommand {
                     null, status, code, detail, juminhyoCodes)));
         }
 
+        /** One step on the archives: its outcome (or refusal) recorded with the operator, then printed. */
+        interface ArchiveStep {
+            String run(Connection c) throws SQLException, IOException, AuditArchive.Refused;
+        }
+
+        int archiveAction(GatewayConfig cfg, String operator, String type, String doneStatus, String refusedCode,
+                          String refusedText, ArchiveStep step) {
+            try (Connection c = RunningGatewayOptions.connect(cfg)) {
+                try {
+                    String done = step.run(c);
+                    c.setAutoCommit(true);
+                    audit(c, operator, type, doneStatus, null, done, List.of(), null);
+                    out().println(done);
+                    out().flush();
+                    return OK;
+                } catch (AuditArchive.Refused e) {
+                    c.setAutoCommit(true);
+                    audit(c, operator, type, "REFUSED", refusedCode, e.getMessage(), List.of(), null);
+                    err().println(refusedText + ": " + e.getMessage());
+                    return BROKEN;
+                }
+            } catch (IOException | SQLException e) {
+                err().println("no running gateway database: " + e.getMessage());
+                return NO_DATABASE;
+            }
+        }
+
         boolean validOperator(String operator) {
             if (operator == null || !OPERATOR.matcher(operator).matches()) {
                 err().println("--operator must be 1-64 of A-Z a-z 0-9 . _ @ - (starting with a letter or digit)");
@@ -273,26 +300,12 @@ public final class AuditCommand {
                     java.time.Duration.ofSeconds(60)).keyStore(Identities.GATEWAY);
             PrivateKey key = (PrivateKey) ks.getKey(Identities.GATEWAY, cfg.keystorePassword());
             X509Certificate certificate = (X509Certificate) ks.getCertificate(Identities.GATEWAY);
-            try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                try {
-                    AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, key, certificate);
-                    c.setAutoCommit(true);
-                    audit(c, operator, "AUDIT_EXPORT", "EXPORTED", null, "seq " + m.firstSeq() + " to " + m.lastSeq()
-                            + " into " + file.getFileName(), List.of(), null);
-                    out().printf("exported %,d records (seq %d to %d) to %s%s%n", m.records(), m.firstSeq(), m.lastSeq(),
-                            file, m.previousSha256() == null ? "" : ", linked to the export ending at seq " + m.previousLastSeq());
-                    out().flush();
-                    return OK;
-                } catch (AuditArchive.Refused e) {
-                    c.setAutoCommit(true);
-                    audit(c, operator, "AUDIT_EXPORT", "REFUSED", "V200", e.getMessage(), List.of(), null);
-                    err().println("not exported: " + e.getMessage());
-                    return BROKEN;
-                }
-            } catch (SQLException e) {
-                err().println("no running gateway database: " + e.getMessage());
-                return NO_DATABASE;
-            }
+            return archiveAction(cfg, operator, "AUDIT_EXPORT", "EXPORTED", "V200", "not exported", c -> {
+                AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, key, certificate);
+                return String.format("exported %,d records (seq %d to %d) to %s%s", m.records(), m.firstSeq(), m.lastSeq(),
+                        file.getFileName(), m.previousSha256() == null ? "" : ", linked to the export ending at seq "
+                                + m.previousLastSeq());
+            });
         }
     }
 
@@ -315,25 +328,8 @@ public final class AuditCommand {
             if (!validOperator(operator)) {
                 return REFUSED;
             }
-            try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                try {
-                    long removed = AuditArchive.trim(c, archive, ca(cfg));
-                    c.setAutoCommit(true);
-                    audit(c, operator, "AUDIT_TRIM", "TRIMMED", null, removed + " records of " + archive.getFileName(),
-                            List.of(), null);
-                    out().printf("removed %,d records held by %s%n", removed, archive.getFileName());
-                    out().flush();
-                    return OK;
-                } catch (AuditArchive.Refused e) {
-                    c.setAutoCommit(true);
-                    audit(c, operator, "AUDIT_TRIM", "REFUSED", "V300", e.getMessage(), List.of(), null);
-                    err().println("not trimmed: " + e.getMessage());
-                    return BROKEN;
-                }
-            } catch (SQLException e) {
-                err().println("no running gateway database: " + e.getMessage());
-                return NO_DATABASE;
-            }
+            return archiveAction(cfg, operator, "AUDIT_TRIM", "TRIMMED", "V300", "not trimmed", c ->
+                    String.format("removed %,d records held by %s", AuditArchive.trim(c, archive, ca(cfg)), archive.getFileName()));
         }
     }
 

@@ -11,7 +11,6 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
@@ -19,10 +18,8 @@ import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
@@ -32,8 +29,6 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * The protected files of the agency drop folders (PROTOCOL §4): CMS SignedData (RFC 5652,
@@ -70,12 +65,7 @@ public final class CmsFiles {
     public static byte[] protect(byte[] content, PrivateKey signerKey, X509Certificate signer, X509Certificate recipient)
             throws IOException {
         try {
-            CMSSignedDataGenerator signing = new CMSSignedDataGenerator();
-            signing.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(BC).build())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(signerKey), signer));
-            signing.addCertificates(new JcaCertStore(List.of(signer)));
-            byte[] signed = signing.generate(new CMSProcessableByteArray(content), true).getEncoded("DER");
+            byte[] signed = CmsSignatures.sign(content, signerKey, signer, true);
 
             CMSAuthEnvelopedDataGenerator enveloping = new CMSAuthEnvelopedDataGenerator();
             enveloping.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient,
@@ -85,7 +75,7 @@ public final class CmsFiles {
                     .setProvider(BC).build();
             // the SignedData is the enveloped content as data, exactly as `openssl cms -encrypt` of a signed file
             return enveloping.generate(new CMSProcessableByteArray(signed), encryptor).getEncoded();
-        } catch (CMSException | OperatorCreationException | CertificateException
+        } catch (CMSException | CertificateException
                  | java.security.InvalidAlgorithmParameterException e) {
             throw new IOException("file could not be protected: " + e.getClass().getSimpleName(), e);
         }
