@@ -87,11 +87,18 @@ public final class AuditArchive {
         } catch (SQLException | IOException | Refused | RuntimeException e) {
             c.rollback();
             throw e;
+        } finally {
+            // appends on this connection afterwards need READ COMMITTED (the chain head's lock)
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
     }
 
     private static Manifest exportIn(Connection c, X509Certificate ca, Path file, Instant until, PrivateKey key,
                                      X509Certificate certificate) throws SQLException, IOException, Refused {
+        // one export at a time: two would both continue the same previous one
+        try (PreparedStatement lock = c.prepareStatement("LOCK TABLE audit.export IN EXCLUSIVE MODE")) {
+            lock.execute();
+        }
         long previousLast = 0;
         String previousSha = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT last_seq, sha256 FROM audit.export ORDER BY last_seq DESC LIMIT 1");
@@ -172,6 +179,9 @@ public final class AuditArchive {
             ps.executeUpdate();
         }
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true); // the rename survives a crash before the registration commits
+        }
         return manifest;
     }
 

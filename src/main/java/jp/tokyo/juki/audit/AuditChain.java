@@ -140,6 +140,10 @@ public final class AuditChain {
         if (c.getAutoCommit()) {
             throw new SQLException("audit records are appended inside the caller's transaction (auto-commit is on)");
         }
+        if (c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            // under REPEATABLE READ the head's lock fails (40001) whenever another writer moved it meanwhile
+            throw new SQLException("audit records are appended under READ COMMITTED", "25000");
+        }
         Head head;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit.chain_head FOR UPDATE");
              ResultSet rs = ps.executeQuery()) {

@@ -51,6 +51,8 @@ public final class ChainVerifier {
             return walk(from, to);
         } finally {
             c.rollback();
+            // appends on this connection afterwards need READ COMMITTED (the chain head's lock)
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
     }
 
@@ -62,6 +64,7 @@ public final class ChainVerifier {
             return walkWithin(fromSeq, toSeq);
         } finally {
             c.rollback();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
     }
 
@@ -79,10 +82,13 @@ public final class ChainVerifier {
         long tableFirst = scalar("SELECT coalesce(min(seq), 0) FROM audit.record");
         long tableLast = scalar("SELECT coalesce(max(seq), 0) FROM audit.record");
         long fromSeq = from == null ? tableFirst : scalar("SELECT coalesce(min(seq), 0) FROM audit.record WHERE at >= ?", from);
-        long toSeq = to == null ? tableLast : scalar("SELECT coalesce(max(seq), 0) FROM audit.record WHERE at <= ?", to);
-        if (from != null && fromSeq == 0 || to != null && toSeq == 0) {
-            return new Verdict(0, 0, 0, 0, 0, null);
+        if (from != null && fromSeq == 0) {
+            // nothing left at or after --from: whatever was there was removed from the end, which the
+            // walk from the last checkpoint to the chain's head shows
+            fromSeq = tableLast + 1;
         }
+        // 0 when nothing is left up to --to: the walk then runs from the start to the first checkpoint
+        long toSeq = to == null ? tableLast : scalar("SELECT coalesce(max(seq), 0) FROM audit.record WHERE at <= ?", to);
         return walk(Math.max(fromSeq, 1), toSeq, to == null);
     }
 
@@ -94,6 +100,10 @@ public final class ChainVerifier {
         Checkpoint anchor = checkpointAtOrBefore(fromSeq - 1);
         long startSeq = anchor != null ? anchor.seq + 1 : 1;
         byte[] expectedPrev = anchor != null ? anchor.hash : AuditChain.GENESIS;
+        String trimmed = removedFromTheStart(tableFirst == 0 ? head.seq() + 1 : tableFirst);
+        if (trimmed != null) {
+            return new Verdict(0, tableFirst, tableFirst, 0, 0, trimmed);
+        }
         if (anchor == null && tableFirst > 1) {
             return new Verdict(0, tableFirst, tableFirst, 0, 0, "records 1 to " + (tableFirst - 1)
                     + " are missing and no signed checkpoint anchors the chain at seq " + (tableFirst - 1)
@@ -110,6 +120,10 @@ public final class ChainVerifier {
         Checkpoint closing = checkpointAtOrAfter(endSeq);
         if (closing != null) {
             endSeq = closing.seq;
+        } else if (!toTheEnd) {
+            // no checkpoint after the range yet: only the chain's head can tell whether its last records are all there
+            toTheEnd = true;
+            endSeq = Math.max(endSeq, Math.max(tableLast, head.seq()));
         }
         TreeMap<Long, Checkpoint> checkpoints = checkpointsBetween(startSeq, endSeq);
         int signed = anchor != null ? 1 : 0;
@@ -219,6 +233,26 @@ public final class ChainVerifier {
                 + ": its hash is not the one signed at " + cp.at + " (checkpoint at seq " + cp.seq
                 + "; the last good checkpoint is at seq " + lastSigned
                 + "; compare with the export of that period to find the first changed record)");
+    }
+
+    /**
+     * The table may start after seq 1 only where trimmed exports, one after another from seq 1,
+     * end: anything else removed from the start (even up to a checkpoint) is reported.
+     *
+     * @param tableFirst the table's first seq (for an empty table, the one after the chain's head)
+     */
+    private String removedFromTheStart(long tableFirst) throws SQLException {
+        if (tableFirst <= 1) {
+            return null;
+        }
+        long trimmedThrough = scalar("SELECT coalesce(max(last_seq), 0) FROM audit.export WHERE trimmed_at IS NOT NULL");
+        long unlinked = scalar("SELECT count(*) FROM audit.export e WHERE e.trimmed_at IS NOT NULL AND e.first_seq <> 1 "
+                + "AND NOT EXISTS (SELECT 1 FROM audit.export p WHERE p.trimmed_at IS NOT NULL AND p.last_seq = e.first_seq - 1)");
+        if (tableFirst == trimmedThrough + 1 && unlinked == 0) {
+            return null;
+        }
+        return "records seq " + (trimmedThrough + 1) + " to " + (tableFirst - 1) + " were removed from the start of the "
+                + "table: no trimmed export holds them (audit.export)";
     }
 
     private String recordOutsideTheChain() throws SQLException {

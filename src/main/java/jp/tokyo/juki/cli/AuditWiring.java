@@ -17,6 +17,22 @@ final class AuditWiring {
     private AuditWiring() {
     }
 
+    /**
+     * Puts records written while {@code juki.audit.hash-chain} was false into the chain, in the order
+     * they were written, so one such run does not leave the audit unverifiable for good.
+     */
+    static void chainLeftovers(EmbeddedDatabase database) throws java.sql.SQLException {
+        try (java.sql.Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            long chained = jp.tokyo.juki.audit.AuditChain.chainUnchained(c);
+            c.commit();
+            if (chained > 0) {
+                org.slf4j.LoggerFactory.getLogger(AuditWiring.class).warn(
+                        "{} audit record(s) written without the hash chain were put into it now", chained);
+            }
+        }
+    }
+
     static AuditCheckpoints checkpoints(GatewayConfig config, KeyMaterial keys, EmbeddedDatabase database)
             throws IOException, GeneralSecurityException {
         KeyStore gateway = keys.keyStore(Identities.GATEWAY);

@@ -87,7 +87,9 @@ public final class Gateway implements AutoCloseable {
         boolean chained = !"false".equalsIgnoreCase(config.get("juki.audit.hash-chain", "true"));
         if (!chained) {
             LOG.warn("juki.audit.hash-chain=false: audit records are written without the hash chain and cannot be "
-                    + "verified; for measuring the chain's cost only");
+                    + "verified until a start with the chain on puts them into it; for measuring the chain's cost only");
+        } else {
+            AuditWiring.chainLeftovers(database);
         }
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
         AuditCheckpoints checkpoints = AuditWiring.checkpoints(config, keys, database);

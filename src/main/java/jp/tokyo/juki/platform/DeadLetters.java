@@ -225,11 +225,20 @@ public final class DeadLetters {
         }
     }
 
-    private static TextMessage copy(Session s, Message m, String operator) throws JMSException {
-        if (!(m instanceof TextMessage text)) {
-            throw new JMSException("not a text message: " + m.getClass().getSimpleName());
+    private static Message copy(Session s, Message m, String operator) throws JMSException {
+        Message copy;
+        if (m instanceof TextMessage text) {
+            copy = s.createTextMessage(text.getText());
+        } else if (m instanceof jakarta.jms.BytesMessage bytes) {
+            // the audit's messages (UTF-8 JSON of events)
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            jakarta.jms.BytesMessage b = s.createBytesMessage();
+            b.writeBytes(body);
+            copy = b;
+        } else {
+            throw new JMSException("neither a text nor a bytes message: " + m.getClass().getSimpleName());
         }
-        TextMessage copy = s.createTextMessage(text.getText());
         for (Enumeration<?> e = m.getPropertyNames(); e.hasMoreElements(); ) {
             String name = (String) e.nextElement();
             if (name.startsWith("_AMQ") || name.startsWith("JMSX") || name.startsWith("jukiDeadLetter")
@@ -244,6 +253,13 @@ public final class DeadLetters {
         }
         copy.setStringProperty(REPLAYED_BY, operator);
         return copy;
+    }
+
+    private static String utf8(jakarta.jms.BytesMessage m) throws JMSException {
+        byte[] body = new byte[(int) m.getBodyLength()];
+        m.readBytes(body);
+        m.reset();
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String selector(String id) {
@@ -284,7 +300,7 @@ public final class DeadLetters {
             code = "-";
         }
         long outboxId = m.propertyExists("jukiOutboxId") ? m.getLongProperty("jukiOutboxId") : -1;
-        String body = m instanceof TextMessage t ? t.getText() : null;
+        String body = m instanceof TextMessage t ? t.getText() : m instanceof jakarta.jms.BytesMessage b ? utf8(b) : null;
         return new DeadLetter(queue, id, original, TYPES.getOrDefault(original, original),
                 m.getStringProperty("jukiOriginSender"), m.getStringProperty("jukiOriginId"), outboxId,
                 m.getStringProperty("JMSXGroupID"), attempts, code, error, at, body);

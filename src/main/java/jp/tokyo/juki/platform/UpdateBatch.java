@@ -123,7 +123,16 @@ public abstract class UpdateBatch<U> {
      * reached, the rest are answered E503 at once instead of each waiting for a connection (a
      * group of 256 waited 256 × the connect timeout, 20 minutes, for its E503s).
      */
+    private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
+    private static final String IN_DOUBT =
+            "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)";
+
     private void applyOneByOne(List<Command<U>> batch) {
+        applyOneByOne(batch, NOTHING_APPLIED);
+    }
+
+    /** @param unavailable the E503 detail for an update the store did not take ({@link #IN_DOUBT} after a commit in doubt) */
+    private void applyOneByOne(List<Command<U>> batch, String unavailable) {
         for (int i = 0; i < batch.size(); i++) {
             Command<U> c = batch.get(i);
             try {
@@ -134,10 +143,10 @@ public abstract class UpdateBatch<U> {
                     continue;
                 }
                 LOG.warn("{}: update {} not applied: store unavailable ({})", schema, c.request().id(), describe(e));
-                c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, "store unavailable; nothing was applied"));
+                c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, unavailable));
                 if (unreachable(e)) {
                     batch.subList(i + 1, batch.size()).forEach(rest -> rest.reply().complete(Reply.nack(
-                            rest.request().id(), ReplyCode.E503, "store unavailable; nothing was applied")));
+                            rest.request().id(), ReplyCode.E503, unavailable)));
                     return;
                 }
             }
@@ -155,12 +164,12 @@ public abstract class UpdateBatch<U> {
         LOG.warn("{}: commit of {} update(s) in doubt ({}); answering once the store says whether it was applied",
                 schema, batch.size(), describe(e.getCause()));
         if (awaitStore(IN_DOUBT_WAIT)) {
-            applyOneByOne(batch);
+            // should the store fail again meanwhile, those updates are still in doubt
+            applyOneByOne(batch, IN_DOUBT);
         } else {
             // the one case where E503 cannot promise "nothing was applied"; resending is safe either way
             LOG.warn("{}: {} update(s) answered E503 with their commit in doubt", schema, batch.size());
-            batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503,
-                    "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)")));
+            batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, IN_DOUBT)));
         }
     }
 
@@ -173,8 +182,12 @@ public abstract class UpdateBatch<U> {
     private boolean awaitStore(java.time.Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
+            // a real round trip: the pool hands out a recently used connection without checking it
             try (Connection c = dataSource.getConnection()) {
-                return true;
+                if (c.isValid(2)) {
+                    return true;
+                }
+                throw new SQLException("connection not valid");
             } catch (SQLException e) {
                 if (System.nanoTime() >= deadline) {
                     return false;

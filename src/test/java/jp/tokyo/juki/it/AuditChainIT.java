@@ -308,6 +308,37 @@ class AuditChainIT {
         execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
     }
 
+    @Test
+    @Order(12)
+    void recordsRemovedFromTheStartUpToACheckpointAreFoundUnlessATrimmedExportHoldsThem() throws Exception {
+        long first = gw.queryLong("SELECT min(seq) FROM audit.record");
+        long checkpoint = gw.queryLong("SELECT max(seq) FROM audit.checkpoint");
+        try (FrameClient cs = gw.connect(TestPki.CHIYODA)) {
+            assertThat(cs.send(update(TestPki.CHIYODA, "MOVE_IN", person(TestPki.CHIYODA))).get(30, TimeUnit.SECONDS)
+                    .status()).isEqualTo(Status.ACK);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> gw.queryLong("SELECT max(seq) FROM audit.checkpoint") > checkpoint);
+        // everything up to a signed checkpoint, so the rest still starts at a signature
+        execute("DELETE FROM audit.record WHERE seq <= " + checkpoint);
+
+        StringWriter out = new StringWriter();
+        assertThat(cli(out, "audit", "verify")).isEqualTo(1);
+        assertThat(out.toString()).contains("AUDIT CHAIN BROKEN: records seq " + first + " to " + checkpoint
+                + " were removed from the start of the table");
+    }
+
+    @Test
+    @Order(13)
+    void aPeriodWhoseLastRecordsWereRemovedDoesNotVerify() throws Exception {
+        Instant afterEverything = Instant.now().plusSeconds(1);
+        long head = gw.queryLong("SELECT max(seq) FROM audit.record");
+        execute("DELETE FROM audit.record WHERE seq > " + (head - 2));
+
+        StringWriter out = new StringWriter();
+        assertThat(cli(out, "audit", "verify", "--from", afterEverything.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("were removed from the end");
+    }
+
     private static int deadAuditMessages() throws Exception {
         try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
             c.start();
