@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -97,10 +95,8 @@ final class AgencyWiring {
             a.bind("dropFolderServer", server);
         }
 
-        KeyStore gateway = a.keys().keyStore(Identities.GATEWAY);
-        PrivateKey key = (PrivateKey) gateway.getKey(Identities.GATEWAY, a.keys().password());
-        X509Certificate gatewayCert = (X509Certificate) gateway.getCertificate(Identities.GATEWAY);
-        AgencyRequests.Keys keys = new AgencyRequests.Keys(key, gatewayCert, agency -> certificates.get(agency.id()),
+        jp.tokyo.juki.security.KeyMaterial.Signer gateway = a.keys().signer(Identities.GATEWAY);
+        AgencyRequests.Keys keys = new AgencyRequests.Keys(gateway.key(), gateway.certificate(), agency -> certificates.get(agency.id()),
                 agency -> a.keys().trustManager(Identities.exactly(agency.identity()), "agency"));
 
         ExecutorService nationalPool = Executors.newFixedThreadPool(config.getInt("juki.agency.national-parallel", 8), r -> {

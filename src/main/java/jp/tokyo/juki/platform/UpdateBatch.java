@@ -109,8 +109,7 @@ public abstract class UpdateBatch<U> {
                 applyOneByOne(batch);
             } else {
                 LOG.warn("{}: {} update(s) not applied: store unavailable ({})", schema, batch.size(), describe(e));
-                batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503,
-                        "store unavailable; nothing was applied")));
+                batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, NOTHING_APPLIED)));
             }
         }
     }
@@ -118,15 +117,15 @@ public abstract class UpdateBatch<U> {
     /** How long an update whose commit is in doubt waits for the store to say whether it was applied. */
     private static final java.time.Duration IN_DOUBT_WAIT = java.time.Duration.ofSeconds(10);
 
+    private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
+    private static final String IN_DOUBT =
+            "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)";
+
     /**
      * Each update alone, so one bad apple cannot spoil the group; once the store cannot even be
      * reached, the rest are answered E503 at once instead of each waiting for a connection (a
      * group of 256 waited 256 × the connect timeout, 20 minutes, for its E503s).
      */
-    private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
-    private static final String IN_DOUBT =
-            "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)";
-
     private void applyOneByOne(List<Command<U>> batch) {
         applyOneByOne(batch, NOTHING_APPLIED);
     }

@@ -69,6 +69,17 @@ public final class KeyMaterial {
         return ks;
     }
 
+    /** An identity's private key and certificate, for signing (CMS). */
+    public record Signer(java.security.PrivateKey key, X509Certificate certificate) {
+    }
+
+    /** {@code identity}'s key and certificate from its key store. */
+    public Signer signer(String identity) throws IOException, GeneralSecurityException {
+        KeyStore ks = keyStore(identity);
+        return new Signer((java.security.PrivateKey) ks.getKey(identity, password),
+                (X509Certificate) ks.getCertificate(identity));
+    }
+
     public PeerTrustManager trustManager(Predicate<String> allowedCn, String line) {
         return new PeerTrustManager(ca, crl, allowedCn, line);
     }
