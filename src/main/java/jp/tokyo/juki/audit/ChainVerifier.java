@@ -212,10 +212,12 @@ public final class ChainVerifier {
                     + " does not link to seq " + (suspect.seq - 1) + ": inserted, or the record before it was replaced");
         }
         long last = expectedSeq - 1;
-        if (nextCheckpoint != null && nextCheckpoint.seq > last) {
+        if (!checkpoints.isEmpty() && checkpoints.lastKey() > last) {
+            // the furthest checkpoint names how far the removal went (another before it may too)
+            Checkpoint furthest = checkpoints.lastEntry().getValue();
             return new Verdict(count, startSeq, last, signed, lastSigned, "records seq " + (last + 1) + " to "
-                    + nextCheckpoint.seq + " were removed from the end (the checkpoint signed at " + nextCheckpoint.at
-                    + " covers seq " + nextCheckpoint.seq + ")");
+                    + furthest.seq + " were removed from the end (the checkpoint signed at " + furthest.at
+                    + " covers seq " + furthest.seq + ")");
         }
         if (toTheEnd && head.seq() > last) {
             return new Verdict(count, startSeq, last, signed, lastSigned, "records seq " + (last + 1) + " to "

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -103,12 +101,26 @@ public final class AuditCommand {
             }
         }
 
-        boolean validOperator(String operator) {
-            if (operator == null || !OPERATOR.matcher(operator).matches()) {
-                err().println("--operator must be 1-64 of A-Z a-z 0-9 . _ @ - (starting with a letter or digit)");
-                return false;
+        static final String BAD_OPERATOR = "--operator must be 1-64 of A-Z a-z 0-9 . _ @ - (starting with a letter or digit)";
+
+        static boolean validOperator(String operator) {
+            return operator != null && OPERATOR.matcher(operator).matches();
+        }
+
+        /**
+         * Refuses the command: says why, and records the refusal (V400, the operator only if well
+         * formed; {@code why} names the option, never its value) when the gateway's database is there.
+         */
+        int refuse(GatewayConfig cfg, String operator, String type, String why) {
+            err().println(why);
+            try (Connection c = RunningGatewayOptions.connect(cfg)) {
+                AuditWriter.insert(c, List.of(AuditEvent.of(null, "operator", "in",
+                        validOperator(operator) ? "operator:" + operator : null, type, null, null, "REFUSED", "V400",
+                        why, List.of())));
+            } catch (IOException | SQLException e) {
+                err().println("(the refusal is not audited: no running gateway database)");
             }
-            return true;
+            return REFUSED;
         }
     }
 
@@ -136,7 +148,7 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (operator != null && !validOperator(operator)) {
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_VERIFY", BAD_OPERATOR);
             }
             if (archive != null) {
                 return verifyArchive(cfg);
@@ -147,8 +159,8 @@ public final class AuditCommand {
                 fromTime = time(from, false);
                 toTime = time(to, true);
             } catch (DateTimeParseException e) {
-                err().println("--from/--to must be an ISO date-time (2026-11-27T09:00:00+09:00) or a date (2026-11-27)");
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_VERIFY",
+                        "--from/--to must be an ISO date-time (2026-11-27T09:00:00+09:00) or a date (2026-11-27)");
             }
             long started = System.nanoTime();
             ChainVerifier.Verdict v;
@@ -218,15 +230,13 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_QUERY", BAD_OPERATOR);
             }
             if (juminhyoCode == null || !CheckDigits.isValidJuminhyoCode(juminhyoCode)) {
-                err().println("--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_QUERY", "--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
             }
             if (reason.isBlank() || reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
-                err().println("--reason must be one line of 1-200 characters");
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_QUERY", "--reason must be one line of 1-200 characters");
             }
             Path auditKey = cfg.keystoresDir().resolve("audit-hmac.key");
             if (!Files.exists(auditKey)) {
@@ -283,25 +293,21 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_EXPORT", BAD_OPERATOR);
             }
             if (Files.exists(file)) {
-                err().println(file + " exists; an export never overwrites an archive");
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_EXPORT", file + " exists; an export never overwrites an archive");
             }
             Instant untilTime;
             try {
                 untilTime = time(until, true);
             } catch (DateTimeParseException e) {
-                err().println("--until must be an ISO date-time or a date");
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_EXPORT", "--until must be an ISO date-time or a date");
             }
-            KeyStore ks = new jp.tokyo.juki.security.KeyMaterial(cfg.keystoresDir(), cfg.keystorePassword(),
-                    java.time.Duration.ofSeconds(60)).keyStore(Identities.GATEWAY);
-            PrivateKey key = (PrivateKey) ks.getKey(Identities.GATEWAY, cfg.keystorePassword());
-            X509Certificate certificate = (X509Certificate) ks.getCertificate(Identities.GATEWAY);
+            jp.tokyo.juki.security.KeyMaterial.Signer gateway = new jp.tokyo.juki.security.KeyMaterial(cfg.keystoresDir(),
+                    cfg.keystorePassword(), java.time.Duration.ofSeconds(60)).signer(Identities.GATEWAY);
             return archiveAction(cfg, operator, "AUDIT_EXPORT", "EXPORTED", "V200", "not exported", c -> {
-                AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, key, certificate);
+                AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, gateway.key(), gateway.certificate());
                 return String.format("exported %,d records (seq %d to %d) to %s%s", m.records(), m.firstSeq(), m.lastSeq(),
                         file.getFileName(), m.previousSha256() == null ? "" : ", linked to the export ending at seq "
                                 + m.previousLastSeq());
@@ -326,7 +332,7 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return REFUSED;
+                return refuse(cfg, operator, "AUDIT_TRIM", BAD_OPERATOR);
             }
             return archiveAction(cfg, operator, "AUDIT_TRIM", "TRIMMED", "V300", "not trimmed", c ->
                     String.format("removed %,d records held by %s", AuditArchive.trim(c, archive, ca(cfg)), archive.getFileName()));

@@ -112,6 +112,12 @@ class AuditChainIT {
         assertThat(today.toString()).contains("audit chain intact");
         StringWriter badTime = new StringWriter();
         assertThat(cli(badTime, "audit", "verify", "--from", "yesterday")).isEqualTo(3);
+        // the refusal is recorded: from now on it belongs to the chain the tampering tests restore
+        assertThat(gw.queryString("SELECT status || '/' || code FROM audit.record WHERE msg_type = 'AUDIT_VERIFY'"))
+                .isEqualTo("REFUSED/V400");
+        awaitSignedHead();
+        execute("DROP TABLE audit.pristine");
+        execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
     }
 
     @Test
@@ -233,6 +239,13 @@ class AuditChainIT {
         StringWriter refused = new StringWriter();
         assertThat(cli(refused, "audit", "query", "--juminhyo-code", code.substring(0, 10) + "x", "--operator", "o",
                 "--reason", "r")).isEqualTo(3);
+        // the refusal is recorded, naming the option and not the value
+        assertThat(gw.queryString("SELECT status || '/' || code || '/' || peer || '/' || detail FROM audit.record "
+                + "WHERE msg_type = 'AUDIT_QUERY' AND status = 'REFUSED'")).isEqualTo(
+                "REFUSED/V400/operator:o/--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
+        awaitSignedHead();
+        execute("DROP TABLE audit.pristine");
+        execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
     }
 
     @Test
