@@ -143,17 +143,19 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         }
         for (X509Certificate cert : path) {
             switch (crl.status(cert)) {
-                case REVOKED -> throw refuse(peer, "revoked", cert == leaf
-                        ? "revoked (serial " + cert.getSerialNumber().toString(16) + ")"
-                        : "revoked issuer (serial " + cert.getSerialNumber().toString(16) + ")");
+                case REVOKED -> throw refuse(peer, "revoked", (cert == leaf ? "certificate revoked (serial " : "issuer revoked (serial ")
+                        + cert.getSerialNumber().toString(16) + ")");
                 case UNKNOWN -> throw refuse(peer, "revocation unknown", "revocation unknown (no CRL of its issuer)");
                 case GOOD -> {
                 }
             }
         }
         if (peer == null || !allowedCn.test(peer)) {
-            // "identity" first: AgencyRequests tells a wrong signer by it
-            throw refuse(peer, "wrong CN", "identity (CN) not allowed on the " + line + " line: wrong CN");
+            // the CN is our CA's word by now (the chain holds), bounded all the same; "identity" first:
+            // AgencyRequests tells a wrong signer by it
+            throw refuse(peer, "wrong CN", (peer == null ? "identity without a CN"
+                    : "identity '" + (peer.length() > 64 ? peer.substring(0, 64) + "…" : peer) + "'")
+                    + " may not connect on the " + line + " line (wrong CN)");
         }
         String usage = usageProblem(leaf, purpose);
         if (usage != null) {

@@ -170,7 +170,7 @@ class PeerTrustManagerTest {
         PeerTrustManager tm = csLine(List.of(oldCa, newCa),
                 List.of(TestCertificates.crl(oldCa, 3), TestCertificates.crl(newCa, 7, revoked.cert())));
         assertRefused(tm, chain(revoked), Purpose.TLS_CLIENT, "revoked",
-                "revoked (serial " + revoked.cert().getSerialNumber().toString(16) + ")");
+                "certificate revoked (serial " + revoked.cert().getSerialNumber().toString(16) + ")");
         assertThatCode(() -> tm.check(chain(kept), Purpose.TLS_CLIENT)).doesNotThrowAnyException();
         assertThatCode(() -> tm.check(chain(fromOld), Purpose.TLS_CLIENT)).doesNotThrowAnyException();
     }
@@ -180,12 +180,12 @@ class PeerTrustManagerTest {
         Issued ca = TestCertificates.selfSigned(Spec.ca(CA));
         Issued cs = TestCertificates.issue(Spec.client("cs-131016"), ca);
         PeerTrustManager tm = csLine(List.of(ca), List.of(TestCertificates.crl(ca, 5, cs.cert())));
-        assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
+        assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "certificate revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
         // crl.pem replaced by an earlier CRL that did not list it yet: the one in force stays
         TestCertificates.writePem(dir.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 4)));
         java.nio.file.Files.setLastModifiedTime(dir.resolve("crl.pem"),
                 java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
-        assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
+        assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "certificate revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
         // a later one that lifts it (removeFromCRL) is taken
         TestCertificates.writePem(dir.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 6)));
         java.nio.file.Files.setLastModifiedTime(dir.resolve("crl.pem"),
@@ -207,7 +207,7 @@ class PeerTrustManagerTest {
         Issued ca = TestCertificates.selfSigned(Spec.ca(CA));
         Issued national = TestCertificates.issue(Spec.client("national"), ca);
         assertRefused(csLine(ca), chain(national), Purpose.TLS_CLIENT, "wrong CN",
-                "identity (CN) not allowed on the cs line: wrong CN");
+                "identity 'national' may not connect on the cs line (wrong CN)");
         assertThat(refusals.get(0)).startsWith("national: ");
     }
 
@@ -226,5 +226,33 @@ class PeerTrustManagerTest {
         Issued server = TestCertificates.issue(Spec.client("cs-131016").eku(KeyPurposeId.id_kp_serverAuth), ca);
         assertThatThrownBy(() -> tm.check(chain(server))).isInstanceOf(CertificateException.class)
                 .hasMessageStartingWith("bad key usage");
+    }
+
+    /** Not a timed test: prints what one check costs (PKIX, CRL, CN and key usage) and one {@code stillTrusted}-like CRL look-up. */
+    @Test
+    void printsWhatACheckCosts() throws Exception {
+        Issued ca = TestCertificates.selfSigned(Spec.ca(CA));
+        Issued cs = TestCertificates.issue(Spec.client("cs-131016"), ca);
+        PeerTrustManager tm = new PeerTrustManager(List.of(ca.cert()),
+                new RevocationList(TestCertificates.writePem(dir.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 1))),
+                        List.of(ca.cert()), Clock.systemUTC(), Duration.ofSeconds(5)),
+                Identities.csLine(), "cs", (peer, why) -> { });
+        RevocationList crl = new RevocationList(dir.resolve("crl.pem"), List.of(ca.cert()), Clock.systemUTC(), Duration.ofSeconds(5));
+        for (int i = 0; i < 500; i++) {
+            tm.check(chain(cs), Purpose.TLS_CLIENT);
+            crl.status(cs.cert());
+        }
+        int n = 3000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            tm.check(chain(cs), Purpose.TLS_CLIENT);
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            crl.status(cs.cert());
+        }
+        long t2 = System.nanoTime();
+        System.out.printf("PeerTrustManager.check: %.1f µs per chain; CRL status: %.2f µs per certificate (%d each)%n",
+                (t1 - t0) / 1000.0 / n, (t2 - t1) / 1000.0 / n, n);
     }
 }
