@@ -208,13 +208,15 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
                 X509Certificate ca = pkix(path, all, now).getTrustAnchor().getTrustedCert();
                 return now.after(ca.getNotAfter()) ? new Refused("CA expired", "CA expired")
                         : new Refused("CA not yet valid", "CA not yet valid");
-            } catch (GeneralSecurityException e) {
+            } catch (CertPathValidatorException e) {
                 if (failure == null) {
-                    return new Refused("untrusted issuer", "untrusted issuer");
+                    failure = e; // no CA valid now: why the chain fails even so
                 }
+            } catch (GeneralSecurityException e) {
+                return new Refused("untrusted issuer", "untrusted issuer (cannot validate)");
             }
         }
-        return reasonOf(failure);
+        return failure == null ? new Refused("untrusted issuer", "untrusted issuer") : reasonOf(failure);
     }
 
     private static PKIXCertPathValidatorResult pkix(List<X509Certificate> path, Set<TrustAnchor> anchors, Date now)
