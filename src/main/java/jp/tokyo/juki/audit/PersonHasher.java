@@ -40,6 +40,12 @@ public final class PersonHasher {
             new SecureRandom().nextBytes(fresh);
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            // readable by the owner only from the moment it exists: whoever reads it can find a person's records
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
             Files.write(tmp, fresh);
             try {
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -47,6 +53,8 @@ public final class PersonHasher {
                 Files.deleteIfExists(tmp);
             }
         }
+        // one written 0644 by an older version is tightened
+        jp.tokyo.juki.security.KeyFiles.restrict(file);
         byte[] key = Files.readAllBytes(file);
         if (key.length < 32) {
             throw new IOException(file + ": audit key must hold at least 32 bytes");

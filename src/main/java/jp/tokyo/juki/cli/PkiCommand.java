@@ -29,11 +29,15 @@ public final class PkiCommand {
         Path agencies;
         @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).")
         String password;
+        @Option(names = "--gateway-host", split = ",",
+                description = "Host names or addresses of the gateway for its certificate's subjectAltName, besides "
+                        + "localhost and 127.0.0.1 (comma-separated; only when its certificate is made).")
+        List<String> gatewayHosts = List.of();
 
         @Override
         public Integer call() throws Exception {
             List<String> ids = devIdentities(Municipalities.load(municipalities), agencies);
-            List<String> created = new DevPki(dir, password.toCharArray()).init(ids);
+            List<String> created = new DevPki(dir, password.toCharArray(), gatewayHosts).init(ids);
             System.out.printf("PKI in %s: %d identities, %d created now%n", dir, ids.size(), created.size());
             return 0;
         }

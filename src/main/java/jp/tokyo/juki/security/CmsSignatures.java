@@ -52,6 +52,15 @@ public final class CmsSignatures {
      * included, the signature verifying over the content.
      */
     public static String problem(CMSSignedData signed, X509Certificate ca, String identity, Instant at) {
+        return problem(signed, List.of(ca), identity, at);
+    }
+
+    /**
+     * As above with every CA of {@code ca.pem} (a rollover): the signer's certificate is checked by
+     * the JDK's PKIX at {@code at} (the CA's signature, validity, the disabled algorithms of
+     * {@code java.security}); revocation is not (a signature made before a revocation stays good).
+     */
+    public static String problem(CMSSignedData signed, List<X509Certificate> cas, String identity, Instant at) {
         try {
             Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
             if (signers.size() != 1) {
@@ -68,8 +77,15 @@ public final class CmsSignatures {
                 return "the signature does not verify";
             }
             try {
-                signer.verify(ca.getPublicKey());
-                signer.checkValidity(Date.from(at));
+                java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+                for (X509Certificate ca : cas) {
+                    anchors.add(new java.security.cert.TrustAnchor(ca, null));
+                }
+                java.security.cert.PKIXParameters params = new java.security.cert.PKIXParameters(anchors);
+                params.setDate(Date.from(at));
+                params.setRevocationEnabled(false);
+                java.security.cert.CertPathValidator.getInstance("PKIX").validate(
+                        java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(List.of(signer)), params);
             } catch (Exception e) {
                 return "the signer's certificate is not one of this CA valid at " + at;
             }

@@ -20,12 +20,17 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -49,11 +54,18 @@ public final class DevPki {
 
     private final Path dir;
     private final char[] password;
+    private final List<String> hostNames;
     private final SecureRandom random = new SecureRandom();
 
     public DevPki(Path dir, char[] password) {
+        this(dir, password, List.of());
+    }
+
+    /** @param gatewayHostNames names (or addresses) of the gateway host for its certificate, besides localhost and 127.0.0.1 */
+    public DevPki(Path dir, char[] password, List<String> gatewayHostNames) {
         this.dir = dir;
         this.password = password.clone();
+        this.hostNames = List.copyOf(gatewayHostNames);
     }
 
     public Path dir() {
@@ -63,6 +75,7 @@ public final class DevPki {
     /** Creates the CA (if absent), every named identity that is missing and an empty CRL (if absent). */
     public List<String> init(List<String> identities) throws IOException, GeneralSecurityException {
         Files.createDirectories(dir);
+        KeyFiles.restrictAll(dir);
         List<String> created = new ArrayList<>();
         if (!Files.exists(dir.resolve("ca.pem")) || !Files.exists(dir.resolve("ca.key.pem"))) {
             createCa();
@@ -76,7 +89,7 @@ public final class DevPki {
             }
         }
         if (!Files.exists(dir.resolve("crl.pem"))) {
-            writeCrl(List.of());
+            writeCrl(List.of(), BigInteger.ONE);
         }
         return created;
     }
@@ -95,17 +108,14 @@ public final class DevPki {
                 pair.getPublic());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.dataEncipherment));
-        // who signs and encrypts agency files (the gateway, the agencies) also gets the S/MIME
-        // purpose, which `openssl cms -verify` requires of a signer by default
-        boolean signsFiles = name.equals(Identities.GATEWAY) || name.startsWith("agency-");
-        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(signsFiles
-                ? new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth,
-                        KeyPurposeId.id_kp_emailProtection}
-                : new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        Usage usage = usageOf(name);
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage.keyUsage()));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage.purposes()));
+        if (usage.server()) {
+            builder.addExtension(Extension.subjectAlternativeName, false, serverNames());
+        }
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(ca));
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(caKey)));
 
         KeyStore p12 = KeyStore.getInstance("PKCS12");
@@ -113,9 +123,9 @@ public final class DevPki {
         p12.setKeyEntry(name, pair.getPrivate(), password, new X509Certificate[]{cert, ca});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p12.store(out, password);
-        Pem.writePem(dir.resolve(name + ".key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        Pem.writePrivatePem(dir.resolve(name + ".key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
         Pem.writePem(dir.resolve(name + ".pem"), cert);
-        Pem.writeAtomically(dir.resolve(name + ".p12"), out.toByteArray());
+        KeyFiles.writePrivately(dir.resolve(name + ".p12"), out.toByteArray());
         return cert;
     }
 
@@ -128,8 +138,11 @@ public final class DevPki {
         X509Certificate cert = Pem.readCertificate(certFile);
         List<BigInteger> revoked = new ArrayList<>();
         Path crlFile = dir.resolve("crl.pem");
+        BigInteger number = BigInteger.ONE;
         if (Files.exists(crlFile)) {
             X509CRL crl = Pem.readCrl(crlFile);
+            BigInteger last = RevocationList.number(crl);
+            number = last == null ? BigInteger.TWO : last.add(BigInteger.ONE);
             if (crl.getRevokedCertificates() != null) {
                 for (X509CRLEntry e : crl.getRevokedCertificates()) {
                     revoked.add(e.getSerialNumber());
@@ -140,7 +153,7 @@ public final class DevPki {
             return false;
         }
         revoked.add(cert.getSerialNumber());
-        writeCrl(revoked);
+        writeCrl(revoked, number);
         return true;
     }
 
@@ -155,12 +168,13 @@ public final class DevPki {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(pair.getPrivate())));
-        Pem.writePem(dir.resolve("ca.key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        Pem.writePrivatePem(dir.resolve("ca.key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
         Pem.writePem(dir.resolve("ca.pem"), cert);
         Files.deleteIfExists(dir.resolve("crl.pem"));
     }
 
-    private void writeCrl(List<BigInteger> revoked) throws IOException, GeneralSecurityException {
+    /** Signs a CRL numbered {@code number} ({@code cRLNumber}, one more at each revocation) naming its CA's key (AKI), RFC 5280 §5.2. */
+    private void writeCrl(List<BigInteger> revoked, BigInteger number) throws IOException, GeneralSecurityException {
         X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
         PrivateKey caKey = Pem.readPrivateKey(dir.resolve("ca.key.pem"));
         Instant now = Instant.now();
@@ -170,8 +184,67 @@ public final class DevPki {
         for (BigInteger serial : revoked) {
             builder.addCRLEntry(serial, Date.from(now), CRLReason.keyCompromise);
         }
+        builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(ca));
         X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(caKey)));
         Pem.writePem(dir.resolve("crl.pem"), crl);
+    }
+
+    /** What an identity's key is for: key usage and extended key usage; a server also gets its host names. */
+    private record Usage(int keyUsage, KeyPurposeId[] purposes, boolean server) {
+    }
+
+    /**
+     * A CS is a TLS client; the national servers TLS servers; the gateway both (CS line, national
+     * line) and, like the agencies, signs agency files (S/MIME: {@code openssl cms -verify}
+     * requires it of a signer) and receives files encrypted to it (RSA-OAEP key transport:
+     * keyEncipherment). An agency logs in over SFTP with its key (clientAuth).
+     */
+    private static Usage usageOf(String name) {
+        int sign = KeyUsage.digitalSignature;
+        int signAndReceive = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
+        if (name.equals(Identities.GATEWAY)) {
+            return new Usage(signAndReceive, new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth,
+                    KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection}, true);
+        }
+        if (name.startsWith("agency-")) {
+            return new Usage(signAndReceive, new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth,
+                    KeyPurposeId.id_kp_emailProtection}, false);
+        }
+        if (Identities.municipalityOf(name) != null) {
+            return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth}, false);
+        }
+        if (name.equals(Identities.NATIONAL) || name.equals(Identities.NATIONAL_FUHYO)) {
+            return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth}, true);
+        }
+        return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}, false);
+    }
+
+    /** subjectAltName of a server: localhost, 127.0.0.1 and the host names given (an IP literal as an address). */
+    private GeneralNames serverNames() {
+        List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        for (String host : hostNames) {
+            boolean ip = host.matches("[0-9.]+") || host.contains(":");
+            GeneralName n = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
+            if (!names.contains(n)) {
+                names.add(n);
+            }
+        }
+        return new GeneralNames(names.toArray(new GeneralName[0]));
+    }
+
+    /** The CA's key identifier (its subjectKeyIdentifier), as RFC 5280 §4.2.1.1 wants it in what the CA signs. */
+    private static AuthorityKeyIdentifier authorityKeyId(X509Certificate ca) throws GeneralSecurityException {
+        byte[] ski = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        try {
+            return ski != null
+                    ? new AuthorityKeyIdentifier(SubjectKeyIdentifier.getInstance(
+                            JcaX509ExtensionUtils.parseExtensionValue(ski)).getKeyIdentifier())
+                    : new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.getPublicKey());
+        } catch (IOException e) {
+            throw new GeneralSecurityException("unreadable CA key identifier", e);
+        }
     }
 
     private KeyPair newKeyPair() throws GeneralSecurityException {

@@ -23,7 +23,7 @@ public final class KeyMaterial {
 
     private final Path dir;
     private final char[] password;
-    private final X509Certificate ca;
+    private final java.util.List<X509Certificate> cas;
     private final RevocationList crl;
 
     public KeyMaterial(Path dir, char[] password, Duration crlCheckEvery) throws IOException {
@@ -33,8 +33,10 @@ public final class KeyMaterial {
         if (!Files.exists(caFile)) {
             throw new IOException("no CA certificate at " + caFile + " (run './gateway pki init' for a development PKI)");
         }
-        this.ca = Pem.readCertificate(caFile);
-        this.crl = new RevocationList(dir.resolve("crl.pem"), ca, Clock.systemUTC(), crlCheckEvery);
+        // every CA of the bundle is trusted: during a rollover ca.pem holds the old and the new one
+        this.cas = java.util.List.copyOf(Pem.readCertificates(caFile));
+        this.crl = new RevocationList(dir.resolve("crl.pem"), cas, Clock.systemUTC(), crlCheckEvery);
+        KeyFiles.restrictAll(dir);
     }
 
     public Path dir() {
@@ -45,8 +47,14 @@ public final class KeyMaterial {
         return password.clone();
     }
 
+    /** The first CA of {@code ca.pem}. */
     public X509Certificate ca() {
-        return ca;
+        return cas.get(0);
+    }
+
+    /** Every CA of {@code ca.pem} (more than one during a rollover). */
+    public java.util.List<X509Certificate> cas() {
+        return cas;
     }
 
     public RevocationList crl() {
@@ -81,13 +89,13 @@ public final class KeyMaterial {
     }
 
     public PeerTrustManager trustManager(Predicate<String> allowedCn, String line) {
-        return new PeerTrustManager(ca, crl, allowedCn, line);
+        return new PeerTrustManager(cas, crl, allowedCn, line, (peer, why) -> { });
     }
 
     /** As above, telling {@code onRefusal} (peer CN or null, reason) of every certificate refused. */
     public PeerTrustManager trustManager(Predicate<String> allowedCn, String line,
                                          java.util.function.BiConsumer<String, String> onRefusal) {
-        return new PeerTrustManager(ca, crl, allowedCn, line, onRefusal);
+        return new PeerTrustManager(cas, crl, allowedCn, line, onRefusal);
     }
 
     /** A TLS 1.3 context presenting {@code identity} and trusting only peers that {@code allowedCn} admits. */

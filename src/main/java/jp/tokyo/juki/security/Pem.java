@@ -36,6 +36,38 @@ public final class Pem {
         }
     }
 
+    /** Every certificate of a PEM file (a bundle such as a {@code ca.pem} holding an old and a new CA). */
+    public static java.util.List<X509Certificate> readCertificates(Path file) throws IOException {
+        java.util.List<X509Certificate> certs = new java.util.ArrayList<>();
+        for (Object o : readObjects(file)) {
+            if (!(o instanceof X509CertificateHolder holder)) {
+                throw new IOException(file + ": holds something other than certificates");
+            }
+            try {
+                certs.add(new JcaX509CertificateConverter().getCertificate(holder));
+            } catch (CertificateException e) {
+                throw new IOException(file + ": unreadable certificate", e);
+            }
+        }
+        return certs;
+    }
+
+    /** Every CRL of a PEM file (one per CA of a bundle). */
+    public static java.util.List<X509CRL> readCrls(Path file) throws IOException {
+        java.util.List<X509CRL> crls = new java.util.ArrayList<>();
+        for (Object o : readObjects(file)) {
+            if (!(o instanceof X509CRLHolder holder)) {
+                throw new IOException(file + ": holds something other than CRLs");
+            }
+            try {
+                crls.add(new JcaX509CRLConverter().getCRL(holder));
+            } catch (java.security.cert.CRLException e) {
+                throw new IOException(file + ": unreadable CRL", e);
+            }
+        }
+        return crls;
+    }
+
     public static X509CRL readCrl(Path file) throws IOException {
         Object o = readObject(file);
         if (!(o instanceof X509CRLHolder holder)) {
@@ -77,6 +109,24 @@ public final class Pem {
 
     public static void writePem(Path file, Object o) throws IOException {
         writeAtomically(file, toPem(o).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** As {@link #writePem}, readable by the owner only from the moment it exists (a private key). */
+    public static void writePrivatePem(Path file, Object o) throws IOException {
+        KeyFiles.writePrivately(file, toPem(o).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static java.util.List<Object> readObjects(Path file) throws IOException {
+        java.util.List<Object> all = new java.util.ArrayList<>();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                all.add(o);
+            }
+        }
+        if (all.isEmpty()) {
+            throw new IOException(file + ": empty PEM file");
+        }
+        return all;
     }
 
     private static Object readObject(Path file) throws IOException {

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.security;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -10,40 +11,114 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CA's certificate revocation list ({@code crl.pem}), re-read when the file changes
- * (looked at no more than every few seconds) and at least every minute. A CRL that cannot be
- * read or whose signature is not the CA's keeps the last good one in force and is logged.
+ * The revocation lists of the trusted CAs ({@code crl.pem}: one CRL per CA of {@code ca.pem},
+ * so that both CAs of a rollover are covered), re-read when the file changes (looked at no more
+ * than every few seconds) and at least every minute. A file that cannot be read, or holding a
+ * CRL whose signature is not one of the CAs', keeps the CRLs in force and is logged; so does a
+ * CRL older than the one in force for its CA (lower {@code cRLNumber}, or earlier issue): the
+ * last CRL stays in force, past its next update too (the health check warns of that).
  */
 public final class RevocationList {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationList.class);
 
+    /** What the CRLs in force say of a certificate. */
+    public enum Status {
+        GOOD, REVOKED,
+        /** no CRL of its issuer is in force: its revocation cannot be checked */
+        UNKNOWN
+    }
+
     private final Path file;
-    private final X509Certificate ca;
+    private final List<X509Certificate> cas;
     private final Clock clock;
     private final Duration checkEvery;
     private final Duration reloadAtLeastEvery = Duration.ofMinutes(1);
 
-    private volatile X509CRL crl;
+    /** the CRL in force for each CA (by position in {@link #cas}) */
+    private volatile Map<Integer, X509CRL> inForce = Map.of();
     private volatile FileTime loadedMtime;
     private volatile Instant lastCheck = Instant.EPOCH;
     private volatile Instant lastLoad = Instant.EPOCH;
 
     public RevocationList(Path file, X509Certificate ca, Clock clock, Duration checkEvery) throws IOException {
+        this(file, List.of(ca), clock, checkEvery);
+    }
+
+    /** @param cas the trusted CAs; each CRL of the file must be signed by one of them */
+    public RevocationList(Path file, List<X509Certificate> cas, Clock clock, Duration checkEvery) throws IOException {
         this.file = file;
-        this.ca = ca;
+        this.cas = List.copyOf(cas);
         this.clock = clock;
         this.checkEvery = checkEvery;
         reload(true);
+        for (int i = 0; i < this.cas.size(); i++) {
+            if (!inForce.containsKey(i)) {
+                LOG.warn("{} holds no CRL of CA {} of ca.pem (serial {}): its certificates are refused until it does",
+                        file.getFileName(), i + 1, this.cas.get(i).getSerialNumber().toString(16));
+            }
+        }
     }
 
     public boolean isRevoked(X509Certificate cert) {
+        return status(cert) == Status.REVOKED;
+    }
+
+    /** Whether the CRL in force of {@code cert}'s issuer lists it. */
+    public Status status(X509Certificate cert) {
         refreshIfDue();
-        X509CRL current = crl;
-        return current != null && current.isRevoked(cert);
+        Map<Integer, X509CRL> current = inForce;
+        int issuer = issuerOf(cert, current);
+        if (issuer < 0) {
+            return Status.UNKNOWN;
+        }
+        return current.get(issuer).isRevoked(cert) ? Status.REVOKED : Status.GOOD;
+    }
+
+    /** The CA of {@link #cas} with a CRL in force that issued {@code cert}, or -1. */
+    private int issuerOf(X509Certificate cert, Map<Integer, X509CRL> current) {
+        int byName = -1;
+        int candidates = 0;
+        byte[] aki = authorityKeyId(cert);
+        for (Map.Entry<Integer, X509CRL> e : current.entrySet()) {
+            X509Certificate ca = cas.get(e.getKey());
+            if (!ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                continue;
+            }
+            if (aki != null && Arrays.equals(aki, subjectKeyId(ca))) {
+                return e.getKey();
+            }
+            byName = e.getKey();
+            candidates++;
+        }
+        if (candidates <= 1 && aki == null) {
+            return byName;
+        }
+        // several CAs of one name (a rollover keeping the name): the one whose key signed it
+        for (Map.Entry<Integer, X509CRL> e : current.entrySet()) {
+            X509Certificate ca = cas.get(e.getKey());
+            if (ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                try {
+                    cert.verify(ca.getPublicKey());
+                    return e.getKey();
+                } catch (GeneralSecurityException wrongKey) {
+                    // another CA of that name
+                }
+            }
+        }
+        return -1;
     }
 
     private void refreshIfDue() {
@@ -66,21 +141,32 @@ public final class RevocationList {
     private synchronized void reload(boolean required) throws IOException {
         try {
             FileTime mtime = Files.getLastModifiedTime(file);
-            X509CRL fresh = Pem.readCrl(file);
-            if (!fresh.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
-                throw new IOException("CRL not issued by the CA");
+            List<X509CRL> fresh = Pem.readCrls(file);
+            Map<Integer, X509CRL> next = new HashMap<>(inForce);
+            for (X509CRL crl : fresh) {
+                int ca = signerOf(crl);
+                if (ca < 0) {
+                    throw new GeneralSecurityException("CRL not signed by a CA of ca.pem");
+                }
+                X509CRL old = next.get(ca);
+                if (old != null && isOlder(crl, old)) {
+                    LOG.warn("CRL {}: a CRL older than the one in force for CA {} (number {} < {}); keeping the one in force",
+                            file, ca + 1, number(crl), number(old));
+                    continue;
+                }
+                if (old == null || !crl.equals(old)) {
+                    int count = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+                    LOG.info("CRL loaded for CA {}: {} revoked certificate(s), number {}, issued {}", ca + 1, count,
+                            number(crl), crl.getThisUpdate().toInstant());
+                }
+                next.put(ca, crl);
             }
-            fresh.verify(ca.getPublicKey());
-            int count = fresh.getRevokedCertificates() == null ? 0 : fresh.getRevokedCertificates().size();
-            if (crl == null || !fresh.equals(crl)) {
-                LOG.info("CRL loaded: {} revoked certificate(s), issued {}", count, fresh.getThisUpdate().toInstant());
-            }
-            crl = fresh;
+            inForce = Map.copyOf(next);
             loadedMtime = mtime;
             lastLoad = clock.instant();
         } catch (GeneralSecurityException e) {
             if (required) {
-                throw new IOException(file + ": CRL signature is not the CA's", e);
+                throw new IOException(file + ": CRL signature is not a CA's of ca.pem", e);
             }
             LOG.warn("CRL {} rejected (signature), keeping the one in force", file);
         } catch (IOException e) {
@@ -88,6 +174,64 @@ public final class RevocationList {
                 throw e;
             }
             LOG.warn("CRL {} not readable, keeping the one in force: {}", file, e.getMessage());
+        }
+    }
+
+    /** The CA (position in {@link #cas}) that signed {@code crl}, or -1. */
+    private int signerOf(X509CRL crl) {
+        for (int i = 0; i < cas.size(); i++) {
+            X509Certificate ca = cas.get(i);
+            if (ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+                try {
+                    crl.verify(ca.getPublicKey());
+                    return i;
+                } catch (GeneralSecurityException other) {
+                    // another CA of that name
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isOlder(X509CRL crl, X509CRL inForce) {
+        BigInteger a = number(crl);
+        BigInteger b = number(inForce);
+        if (a != null && b != null) {
+            return a.compareTo(b) < 0;
+        }
+        return crl.getThisUpdate().before(inForce.getThisUpdate());
+    }
+
+    /** The {@code cRLNumber} extension (RFC 5280 §5.2.3), or null. */
+    static BigInteger number(X509CRL crl) {
+        byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
+        if (ext == null) {
+            return null;
+        }
+        try {
+            return ASN1Integer.getInstance(JcaX509ExtensionUtils.parseExtensionValue(ext)).getValue();
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] authorityKeyId(X509Certificate cert) {
+        byte[] ext = cert.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        try {
+            return ext == null ? null
+                    : AuthorityKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(ext)).getKeyIdentifier();
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] subjectKeyId(X509Certificate cert) {
+        byte[] ext = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        try {
+            return ext == null ? null
+                    : SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(ext)).getKeyIdentifier();
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
     }
 }
