@@ -360,7 +360,7 @@ class ConsistencyIT {
                     .startsWith("body.expected");
             Reply unknownItem = cs.send(message(MEGURO, "CONSISTENCY_BEGIN", extra)).get(20, TimeUnit.SECONDS);
             assertThat(unknownItem.code().name()).isEqualTo("E110");
-            assertThat(unknownItem.detail()).isEqualTo("body.municipality: unknown item");
+            assertThat(unknownItem.detail()).isEqualTo("body: member 4 unknown (allowed: expected, session, store)");
         }
     }
 
