@@ -316,7 +316,7 @@ class ConsistencyIT {
             assertThat(badDate.code().name()).isEqualTo("E110");
             assertThat(badDate.detail()).startsWith("body.records[1].birthDate");
             assertThat(badItem.code().name()).isEqualTo("E110");
-            assertThat(badItem.detail()).startsWith("body.records[2].bloodType");
+            assertThat(badItem.detail()).startsWith("body.records[2]: member 9 unknown"); // by position (R-SEC-PII)
             assertThat(badDigit.code().name()).isEqualTo("E120");
             assertThat(badDigit.detail()).startsWith("body.records[0].myNumber");
             assertThat(twice.code().name()).isEqualTo("E110");
