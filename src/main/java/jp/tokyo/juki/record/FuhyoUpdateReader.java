@@ -45,6 +45,7 @@ public final class FuhyoUpdateReader {
             throw Violation.item("body.changeDate", "must not be in the future");
         }
         FuhyoRecord record = readRecord(body.get("record"), sender, "body.record");
+        Items.bornBy(record.birthDate(), changeDate, "body.record.birthDate");
         if (!fits(record.noticeKind(), reason)) {
             throw Violation.item("body.record.noticeKind", "does not fit the reason");
         }

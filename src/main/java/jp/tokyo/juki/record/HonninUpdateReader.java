@@ -51,6 +51,7 @@ public final class HonninUpdateReader {
         if (formerCode != null && formerCode.equals(record.juminhyoCode())) {
             throw Violation.item("body.formerJuminhyoCode", "must differ from record.juminhyoCode");
         }
+        Items.bornBy(record.birthDate(), changeDate, "body.record.birthDate");
         return new HonninUpdate(record, reason, changeDate, formerCode);
     }
 

@@ -16,6 +16,21 @@ import java.util.regex.Pattern;
 public final class Items {
     private static final Pattern GAIJI = Pattern.compile("\\{MJ\\d{6}}");
     private static final Pattern DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");
+    /**
+     * Every member name PROTOCOL §2–§3 and docs/protocol.md define. An unknown member is named in
+     * a refusal only if its name is one of these words — a protocol word in the wrong place, such
+     * as a {@code myNumber} in a fuhyo record; any other name is the peer's text, which may be a
+     * name or a number (R-SEC-PII), and is named by its position instead.
+     */
+    private static final Set<String> PROTOCOL_WORDS = Set.of(
+            "v", "id", "type", "sender", "seq", "sentAt", "operator", "terminal", "body",
+            "inReplyTo", "status", "code", "detail", "origin",
+            "record", "reason", "changeDate", "formerJuminhyoCode", "store", "session", "expected", "chunk",
+            "records", "part", "key", "matched", "differing", "missingInStore", "missingAtCs", "items",
+            "juminhyoCode", "name", "birthDate", "sex", "address", "myNumber", "retentionFlag", "gaijiFlag",
+            "formerSurname", "kanji", "kana", "gaijiCount", "gaijiChangeSeq", "text", "municipalityCode", "azaCode",
+            "lastAddress", "managingMunicipalityCode", "gaijiPattern", "noticeKind",
+            "fourInfo", "nameKana", "nameKanji", "addressPrefix");
 
     private Items() {
     }
@@ -35,10 +50,15 @@ public final class Items {
         if (!node.isObject()) {
             throw Violation.item(path, "must be an object");
         }
+        int position = 0;
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
+            position++;
             if (!allowed.contains(name)) {
-                throw Violation.item(prefix(path) + name, "unknown item");
+                throw PROTOCOL_WORDS.contains(name)
+                        ? Violation.item(prefix(path) + name, "unknown item")
+                        : Violation.item(path, "member " + position + " unknown (allowed: "
+                                + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
         for (String name : required) {
@@ -57,7 +77,12 @@ public final class Items {
         if (!node.isTextual()) {
             throw Violation.item(path, "must be a string");
         }
-        return node.textValue();
+        String s = node.textValue();
+        // an escaped half of a surrogate pair decodes to half a character, which no store can keep (stored as "?")
+        if (hasLoneSurrogate(s)) {
+            throw Violation.item(path, "holds a lone surrogate (not Unicode text)");
+        }
+        return s;
     }
 
     public static String digits(JsonNode parent, String member, String path, int length) throws Violation {
@@ -113,8 +138,10 @@ public final class Items {
     }
 
     /**
-     * A text item: NFC, at most {@code max} characters counted in code points with variation
-     * selectors counted with their base, and exactly {@code gaijiCount} {MJnnnnnn} references.
+     * A text item (a name, an address): NFC, no character that displays as something else or as
+     * nothing ({@link #invisible}), not only spaces (ASCII, 全角 or any other), at most
+     * {@code max} characters counted in code points with variation selectors counted with their
+     * base, and exactly {@code gaijiCount} {MJnnnnnn} references.
      */
     public static String text(JsonNode parent, String member, String path, int max, int gaijiCount) throws Violation {
         String s = text(parent, member, path);
@@ -124,8 +151,12 @@ public final class Items {
         if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
             throw Violation.item(path, "must be NFC");
         }
-        if (s.codePoints().anyMatch(cp -> Character.isISOControl(cp))) {
-            throw Violation.item(path, "must not contain control characters");
+        String invisible = invisible(s);
+        if (invisible != null) {
+            throw Violation.item(path, "must not contain " + invisible);
+        }
+        if (s.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp))) {
+            throw Violation.item(path, "must not be blank");
         }
         if (visibleLength(s) > max) {
             throw Violation.item(path, "longer than " + max + " characters");
@@ -172,6 +203,17 @@ public final class Items {
     }
 
     /**
+     * Nobody changes before they are born: {@code birthDate} (YYYY-MM-DD, possibly a register
+     * date such as 02-29 of a non-leap year, so compared as text) not after the change date. A
+     * birth is notified with the birth date as its change date.
+     */
+    public static void bornBy(String birthDate, LocalDate changeDate, String path) throws Violation {
+        if (birthDate.compareTo(changeDate.toString()) > 0) {
+            throw Violation.item(path, "must not be after body.changeDate");
+        }
+    }
+
+    /**
      * The {@code fourInfo} key of a national query (PROTOCOL §2.4): any of nameKana, nameKanji,
      * birthDate, sex, addressPrefix, with a name and at least one member that is not a name — so
      * no query is a nationwide search by name alone — and no blank text (a blank prefix would
@@ -202,6 +244,47 @@ public final class Items {
             throw Violation.item(path + ".addressPrefix", "must not be blank");
         }
         return f;
+    }
+
+    /**
+     * What a name or address may not hold, or {@code null}: bidirectional controls (they make
+     * a name display as something else), zero-width characters (two names that look the same
+     * and differ), and any other control or format character, line or paragraph separator.
+     * Variation selectors (IVS) are marks, not format characters, and pass.
+     */
+    static String invisible(String s) {
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F
+                    || cp == 0x061C) {
+                return "bidirectional controls";
+            }
+            if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
+                return "zero-width characters";
+            }
+            switch (Character.getType(cp)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                     Character.SURROGATE -> {
+                    return "control characters";
+                }
+                default -> {
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static int gaijiReferences(String text) {

@@ -238,9 +238,52 @@ public final class CsSimulator {
         }
         outcomes.add(expect(client, "the same (sender, id) again", "DUPLICATE", good));
 
-        try (FrameClient throwaway = FrameClient.connect(options.host(), options.port(), tls)) {
-            outcomes.add(expectRaw(throwaway, "a frame that is not JSON", "E100", null,
-                    "this is not json".getBytes(StandardCharsets.UTF_8)));
+        // what a name may not hold, and a person changed before being born (E110; nothing is stored)
+        ObjectNode override = population.record(population.newPerson(false));
+        override.with("name").put("kanji", "山田\u202E郎太");
+        outcomes.add(expect(client, "a name with a right-to-left override (U+202E)", "E110",
+                update("bad-9", "MOVE_IN", override, today())));
+        ObjectNode zeroWidth = population.record(population.newPerson(false));
+        zeroWidth.with("name").put("kanji", "山\u200B田 太郎");
+        outcomes.add(expect(client, "a name with a zero-width space", "E110",
+                update("bad-10", "MOVE_IN", zeroWidth, today())));
+        ObjectNode blank = population.record(population.newPerson(false));
+        blank.with("name").put("kanji", "\u3000 ");
+        outcomes.add(expect(client, "a name of only spaces", "E110", update("bad-11", "MOVE_IN", blank, today())));
+        ObjectNode unborn = population.record(population.newPerson(false));
+        unborn.put("birthDate", today().plusDays(1).toString());
+        outcomes.add(expect(client, "a birth date after the change date", "E110",
+                update("bad-12", "MOVE_IN", unborn, today())));
+        // half a surrogate pair can only be written as an escape: Jackson will not write one
+        Request lone = update("bad-13", "MOVE_IN", population.record(population.newPerson(false)), today());
+        String loneJson = lone.toJson().toString().replaceFirst("\"kanji\":\"[^\"]*\"", "\"kanji\":\"\\\\ud800\"");
+        outcomes.add(expectRaw(client, "a lone surrogate (\\ud800) in name.kanji", "E110", lone.id(),
+                loneJson.getBytes(StandardCharsets.UTF_8)));
+        // an unknown member named with what looks like a name, a My Number and an address, with CR/LF/ESC:
+        // refused, and named in the reply by position only
+        ObjectNode planted = update("bad-14", "MOVE_IN", population.record(person), today()).toJson();
+        planted.put("山田太郎 123456789018 東京都千代田区\r\n\u001B[2J", 1);
+        outcomes.add(expectRaw(client, "an unknown member named with personal data and control characters", "E110",
+                planted.get("id").asText(), planted.toString().getBytes(StandardCharsets.UTF_8)));
+
+        // frames that are no UTF-8 JSON, each of an otherwise valid update: E100, and each closes its connection
+        byte[] good8 = update("bad-15", "MOVE_IN", population.record(population.newPerson(false)), today()).toBytes();
+        String goodJson = new String(good8, StandardCharsets.UTF_8);
+        int slash = goodJson.indexOf("\"text\":\"") + 8; // the start of address.text
+        byte[] head = goodJson.substring(0, slash).getBytes(StandardCharsets.UTF_8);
+        byte[] tail = goodJson.substring(slash).getBytes(StandardCharsets.UTF_8);
+        byte[] overlong = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, overlong, 0, head.length);
+        overlong[head.length] = (byte) 0xC0; // an overlong "/"
+        overlong[head.length + 1] = (byte) 0xAF;
+        System.arraycopy(tail, 0, overlong, head.length + 2, tail.length);
+        for (Object[] frame : new Object[][]{{"a frame that is not JSON", "this is not json".getBytes(StandardCharsets.UTF_8)},
+                {"a frame in UTF-16LE", goodJson.getBytes(StandardCharsets.UTF_16LE)},
+                {"a frame in UTF-16 with a byte order mark", goodJson.getBytes(StandardCharsets.UTF_16)},
+                {"a frame with an overlong UTF-8 form (C0 AF)", overlong}}) {
+            try (FrameClient throwaway = FrameClient.connect(options.host(), options.port(), tls)) {
+                outcomes.add(expectRaw(throwaway, (String) frame[0], "E100", null, (byte[]) frame[1]));
+            }
         }
         return outcomes;
     }

@@ -3,9 +3,11 @@ package jp.tokyo.juki.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -20,8 +22,9 @@ public record Request(String id, String type, String sender, long seq, OffsetDat
 
     public static final int VERSION = 1;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final Set<String> MEMBERS = Set.of("v", "id", "type", "sender", "seq", "sentAt", "operator",
+    private static final List<String> MEMBER_ORDER = List.of("v", "id", "type", "sender", "seq", "sentAt", "operator",
             "terminal", "body");
+    private static final Set<String> MEMBERS = Set.copyOf(MEMBER_ORDER);
 
     /**
      * Reads and checks the envelope of one frame.
@@ -31,7 +34,10 @@ public record Request(String id, String type, String sender, long seq, OffsetDat
     public static Request read(byte[] payload, Set<String> knownTypes) throws WireRefusal {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(payload);
+            node = Json.readFrame(payload);
+        } catch (CharacterCodingException e) {
+            throw new WireRefusal(ReplyCode.E100, "not UTF-8 (PROTOCOL §2.1: UTF-8 without BOM, no overlong forms or "
+                    + "encoded surrogates)", null);
         } catch (IOException e) {
             throw new WireRefusal(ReplyCode.E100, "not UTF-8 JSON", null);
         }
@@ -48,10 +54,13 @@ public record Request(String id, String type, String sender, long seq, OffsetDat
         if (!v.isIntegralNumber() || v.asLong() != VERSION) {
             throw new WireRefusal(ReplyCode.E101, "v: this receiver speaks version 1", id);
         }
+        int position = 0;
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!MEMBERS.contains(name)) {
-                throw new WireRefusal(ReplyCode.E110, name + ": unknown item", id);
+            position++;
+            if (!MEMBERS.contains(it.next())) {
+                // named by position: a member name is the peer's text and may be anything (R-SEC-PII)
+                throw new WireRefusal(ReplyCode.E110, "envelope: member " + position + " unknown (allowed: "
+                        + String.join(", ", MEMBER_ORDER) + ")", id);
             }
         }
         if (id == null) {

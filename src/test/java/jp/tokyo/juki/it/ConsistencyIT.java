@@ -316,7 +316,7 @@ class ConsistencyIT {
             assertThat(badDate.code().name()).isEqualTo("E110");
             assertThat(badDate.detail()).startsWith("body.records[1].birthDate");
             assertThat(badItem.code().name()).isEqualTo("E110");
-            assertThat(badItem.detail()).startsWith("body.records[2].bloodType");
+            assertThat(badItem.detail()).startsWith("body.records[2]: member 9 unknown"); // by position (R-SEC-PII)
             assertThat(badDigit.code().name()).isEqualTo("E120");
             assertThat(badDigit.detail()).startsWith("body.records[0].myNumber");
             assertThat(twice.code().name()).isEqualTo("E110");
@@ -360,7 +360,7 @@ class ConsistencyIT {
                     .startsWith("body.expected");
             Reply unknownItem = cs.send(message(MEGURO, "CONSISTENCY_BEGIN", extra)).get(20, TimeUnit.SECONDS);
             assertThat(unknownItem.code().name()).isEqualTo("E110");
-            assertThat(unknownItem.detail()).isEqualTo("body.municipality: unknown item");
+            assertThat(unknownItem.detail()).isEqualTo("body: member 4 unknown (allowed: expected, session, store)");
         }
     }
 

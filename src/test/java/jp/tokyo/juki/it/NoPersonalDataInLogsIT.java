@@ -58,6 +58,9 @@ class NoPersonalDataInLogsIT {
             requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "DEATH", death));
             requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "DEATH", death)); // E140 already deleted
             requests.add(Messages.fuhyoUpdate(TestPki.CHIYODA, "BIRTH", annex.deepCopy().put("myNumber", myNumber))); // E110
+            ObjectNode plantedMember = record.deepCopy();
+            plantedMember.put(NAME + " " + myNumber + " " + code + "\r\n", 1); // a member named with personal data: E110
+            requests.add(update(TestPki.CHIYODA, "MOVE_WITHIN", plantedMember));
             for (Request r : requests) {
                 replies.add(cs.send(r).get(20, TimeUnit.SECONDS));
             }
@@ -107,6 +110,8 @@ class NoPersonalDataInLogsIT {
                     .doesNotContain(code, myNumber, NAME, KANA, "漏洩");
             replies.add(cs.sendRaw("x", ("{\"v\":1,\"id\":\"x\",\"name\":\"" + NAME + "\"}").getBytes(StandardCharsets.UTF_8))
                     .get(20, TimeUnit.SECONDS));
+            replies.add(cs.sendRaw("y", ("{\"v\":1,\"id\":\"y\",\"" + NAME + " " + myNumber + "\":1}")
+                    .getBytes(StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS));
             Thread.sleep(1500); // delivery attempts to the absent national server are logged
             gw.startNational();
             await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.noticeCount() == 1);
@@ -123,8 +128,8 @@ class NoPersonalDataInLogsIT {
             }
         }
         assertThat(replies).extracting(Reply::code).extracting(Enum::name)
-                .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110",
-                        "I000", "E110", "I000", "I000", "E110");
+                .containsExactly("I000", "E140", "E120", "E110", "E130", "I000", "I000", "E140", "E110", "E110",
+                        "I000", "E110", "I000", "I000", "E110", "E110");
         for (Reply r : replies) {
             assertThat(r.detail()).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
         }
