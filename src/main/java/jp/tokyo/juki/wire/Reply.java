@@ -44,9 +44,13 @@ public record Reply(String inReplyTo, Status status, ReplyCode code, String deta
         }
     }
 
-    /** Reads a reply as a peer sends it; {@link IOException} when it is not a reply envelope. */
+    /**
+     * Reads a reply as a peer sends it, as strict UTF-8 like every received frame
+     * ({@link Json#readFrame}); {@link IOException} when it is not UTF-8 JSON or not a reply
+     * envelope.
+     */
     public static Reply parse(byte[] bytes) throws IOException {
-        JsonNode node = Json.MAPPER.readTree(bytes);
+        JsonNode node = Json.readFrame(bytes);
         if (node == null || !node.isObject() || !node.path("status").isTextual() || !node.path("code").isTextual()) {
             throw new IOException("not a reply envelope");
         }
