@@ -154,7 +154,8 @@ public final class AuditWriter extends ServiceSupport {
                         problem = null;
                     } catch (SQLException | RuntimeException | AssertionError e) {
                         // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
-                        String why = e instanceof SQLException s ? "SQLSTATE " + s.getSQLState() : e.getClass().getSimpleName();
+                        String why = e instanceof SQLException s && s.getSQLState() != null ? "SQLSTATE " + s.getSQLState()
+                                : e.getClass().getSimpleName();
                         problem = why;
                         LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(), why);
                         session.rollback();
@@ -268,7 +269,13 @@ public final class AuditWriter extends ServiceSupport {
             try {
                 appended = append(c, parsed, redelivered);
             } catch (SQLException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    // the connection is gone: what failed first is the cause, and the batch stays queued
+                    e.addSuppressed(lost);
+                    throw e;
+                }
                 if (!refusedForItsContent(e)) {
                     throw e;
                 }

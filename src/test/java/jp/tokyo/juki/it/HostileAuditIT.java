@@ -238,6 +238,8 @@ class HostileAuditIT {
         assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
         long stoppedAt;
         long recovered;
+        Request acked;
+        long setAsideBefore = gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = ?", AuditWriter.SET_ASIDE_TYPE);
         try (FrameClient cs = gw.connect(TestPki.CHUO)) {
             try (Connection lock = gw.gateway.database().dataSource().getConnection();
                  Statement s = lock.createStatement()) {
@@ -245,8 +247,8 @@ class HostileAuditIT {
                 lock.setAutoCommit(false);
                 s.execute("SELECT * FROM audit.chain_head FOR UPDATE");
                 stoppedAt = System.nanoTime();
-                assertThat(cs.send(update(TestPki.CHUO, "MOVE_IN", person(TestPki.CHUO))).get(30, TimeUnit.SECONDS)
-                        .status()).isEqualTo(Status.ACK);
+                acked = update(TestPki.CHUO, "MOVE_IN", person(TestPki.CHUO));
+                assertThat(cs.send(acked).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                         get("/observe/health/ready").statusCode() == 503);
                 long downMs = (System.nanoTime() - stoppedAt) / 1_000_000;
@@ -263,6 +265,17 @@ class HostileAuditIT {
                         refused.body().path("record").path("juminhyoCode").asText())).isZero();
                 System.out.printf("[HostileAuditIT] audit stopped: readiness DOWN after %d ms (%s); update answered %s %s%n",
                         downMs, audit.path("message").asText(), r.code(), r.detail());
+                // a transient failure of the store (the writer's connection cut while it waits) is retried, not set aside
+                try (Connection admin = gw.gateway.database().dataSource().getConnection();
+                     Statement a = admin.createStatement()) {
+                    a.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND query LIKE '%audit.chain_head FOR UPDATE%'");
+                }
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> check(
+                        get("/observe/health/ready?exposureLevel=full").body(), "juki-audit").path("message").asText()
+                        .contains("; writer: SQLSTATE 57P01"));
+                System.out.printf("[HostileAuditIT] writer's connection cut while waiting: %s%n", check(
+                        get("/observe/health/ready?exposureLevel=full").body(), "juki-audit").path("message").asText());
                 lock.rollback();
             }
             long releasedAt = System.nanoTime();
@@ -279,6 +292,10 @@ class HostileAuditIT {
                 recovered, gw.queryLong("SELECT count(*) FROM audit.record"));
         assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE code = 'E503' AND detail LIKE 'audit record behind%'"))
                 .isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = ? AND code = 'I000'", acked.id()) == 1);
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = ?", AuditWriter.SET_ASIDE_TYPE))
+                .isEqualTo(setAsideBefore);
     }
 
     private static String setAsideCode(UUID id) throws Exception {
