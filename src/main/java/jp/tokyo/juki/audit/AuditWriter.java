@@ -163,6 +163,8 @@ public final class AuditWriter extends ServiceSupport {
                     }
                 }
             } catch (JMSException e) {
+                // what this thread held goes back to the queue, uncommitted, for whichever thread takes it next
+                inHand.set(index, Long.MAX_VALUE);
                 problem = "broker: " + e.getClass().getSimpleName();
                 LOG.warn("audit writer lost the broker, retrying: {}", e.getMessage());
                 sleepQuietly();
