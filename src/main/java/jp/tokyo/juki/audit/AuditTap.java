@@ -38,7 +38,11 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     private final String queue;
     private final PersonHasher hasher;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(200_000);
+    /** records tapped and not yet handed to the publisher: past this the caller waits (back-pressure) */
+    public static final int CAPACITY = 200_000;
+    private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(CAPACITY);
+    /** the time of the oldest record the publisher holds and has not yet sent (null: none) */
+    private volatile java.time.Instant inHandSince;
     private volatile boolean running;
     private Thread publisher;
 
@@ -98,6 +102,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                             continue;
                         }
                         batch.add(first);
+                        inHandSince = first.at();
                         pending.drainTo(batch, BATCH - 1);
                     }
                     for (byte[] body : messages(batch)) {
@@ -107,6 +112,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                     }
                     session.commit();
                     batch.clear();
+                    inHandSince = null;
                 }
             } catch (JMSException e) {
                 // the batch is kept and sent again once the broker is back
@@ -179,5 +185,20 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     /** Records tapped and not yet sent to the audit queue (the audit lag held in memory; metrics). */
     public int pending() {
         return pending.size();
+    }
+
+    /** True when the tap holds {@link #CAPACITY} records: callers are being held. */
+    public boolean full() {
+        return pending.remainingCapacity() == 0;
+    }
+
+    /** The time of the oldest record tapped and not yet on the audit queue, or null when all are. */
+    public java.time.Instant oldestUnsent() {
+        java.time.Instant held = inHandSince;
+        if (held != null) {
+            return held;
+        }
+        AuditEvent head = pending.peek();
+        return head == null ? null : head.at();
     }
 }

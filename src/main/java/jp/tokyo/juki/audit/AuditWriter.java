@@ -35,7 +35,17 @@ public final class AuditWriter extends ServiceSupport {
     private final String queue;
     private final DataSource dataSource;
     private final ObjectMapper mapper = new ObjectMapper();
+    /** The audit record that stands for one the store refused ({@code msg_id}: the refused record's event id). */
+    public static final String SET_ASIDE_TYPE = "AUDIT_SET_ASIDE";
+    /** Properties of a record set aside in the audit's dead-letter queue: the SQLSTATE and the reason. */
+    public static final String SET_ASIDE_STATE = "JukiSetAsideSqlState";
+    public static final String SET_ASIDE_REASON = "JukiSetAsideReason";
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong setAside = new AtomicLong();
+    /** per writer thread: the time (epoch ms) of the oldest record it holds unwritten, MAX_VALUE for none */
+    private final java.util.concurrent.atomic.AtomicLongArray inHand;
+    /** why the last batch could not be written (SQLSTATE or broker), null once one was */
+    private volatile String problem;
     private final boolean chained;
     private volatile boolean running;
     private final int threads;
@@ -56,6 +66,10 @@ public final class AuditWriter extends ServiceSupport {
     public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained,
                        int threads) {
         this.threads = threads;
+        this.inHand = new java.util.concurrent.atomic.AtomicLongArray(threads);
+        for (int i = 0; i < threads; i++) {
+            inHand.set(i, Long.MAX_VALUE);
+        }
         this.connectionFactory = connectionFactory;
         this.queue = queue;
         this.dataSource = dataSource;
@@ -66,11 +80,31 @@ public final class AuditWriter extends ServiceSupport {
         return written.get();
     }
 
+    /** Records the store refused and that were set aside (this run). */
+    public long setAside() {
+        return setAside.get();
+    }
+
+    /** The time of the oldest record taken from the queue and not yet written, or null when none is waiting. */
+    public Instant oldestUnwritten() {
+        long oldest = Long.MAX_VALUE;
+        for (int i = 0; i < inHand.length(); i++) {
+            oldest = Math.min(oldest, inHand.get(i));
+        }
+        return oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest);
+    }
+
+    /** Why the last attempt to write failed (an SQLSTATE, no data), or null when the last one succeeded. */
+    public String problem() {
+        return problem;
+    }
+
     @Override
     protected void doStart() {
         running = true;
         for (int i = 0; i < threads; i++) {
-            Thread worker = new Thread(this::writeLoop, "audit-writer-" + i);
+            int index = i;
+            Thread worker = new Thread(() -> writeLoop(index), "audit-writer-" + i);
             worker.setDaemon(true);
             worker.start();
             workers.add(worker);
@@ -86,13 +120,13 @@ public final class AuditWriter extends ServiceSupport {
         workers.clear();
     }
 
-    private void writeLoop() {
+    private void writeLoop(int index) {
         while (running) {
             try (Connection connection = connectionFactory.createConnection()) {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue("DLQ." + queue));
+                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue(deadLetterQueue()));
                 deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
@@ -107,19 +141,31 @@ public final class AuditWriter extends ServiceSupport {
                         addEvents(next, events, deadLetters);
                         redelivered |= next.getJMSRedelivered();
                     }
+                    inHand.set(index, oldest(events));
                     try {
-                        insert(events, redelivered);
+                        Written w = insert(events, redelivered);
+                        for (Refused r : w.refused()) {
+                            setAside(r, deadLetters, session);
+                        }
                         session.commit();
-                        written.addAndGet(events.size());
+                        written.addAndGet(w.appended());
+                        setAside.addAndGet(w.refused().size());
+                        inHand.set(index, Long.MAX_VALUE);
+                        problem = null;
                     } catch (SQLException | RuntimeException | AssertionError e) {
                         // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
-                        LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(),
-                                e instanceof SQLException s ? s.getSQLState() : e.getClass().getSimpleName());
+                        String why = e instanceof SQLException s && s.getSQLState() != null ? "SQLSTATE " + s.getSQLState()
+                                : e.getClass().getSimpleName();
+                        problem = why;
+                        LOG.warn("audit store unavailable, {} record(s) stay queued: {}", events.size(), why);
                         session.rollback();
                         Thread.sleep(1000);
                     }
                 }
             } catch (JMSException e) {
+                // what this thread held goes back to the queue, uncommitted, for whichever thread takes it next
+                inHand.set(index, Long.MAX_VALUE);
+                problem = "broker: " + e.getClass().getSimpleName();
                 LOG.warn("audit writer lost the broker, retrying: {}", e.getMessage());
                 sleepQuietly();
             } catch (InterruptedException e) {
@@ -127,6 +173,35 @@ public final class AuditWriter extends ServiceSupport {
                 return;
             }
         }
+    }
+
+    /** The audit's dead-letter queue: unreadable messages and records the store refused. */
+    private String deadLetterQueue() {
+        return "DLQ." + queue;
+    }
+
+    /** The time (epoch milliseconds) of the oldest of {@code events}. */
+    private static long oldest(List<JsonNode> events) {
+        long oldest = Long.MAX_VALUE;
+        for (JsonNode e : events) {
+            oldest = Math.min(oldest, Instant.parse(e.path("at").asText()).toEpochMilli());
+        }
+        return oldest;
+    }
+
+    /**
+     * Keeps one record the store refused in the audit's dead-letter queue, in the same JMS
+     * transaction that acknowledges its message: the event as it was queued, with the SQLSTATE
+     * and the reason (never the value) as properties.
+     */
+    private void setAside(Refused r, jakarta.jms.MessageProducer deadLetters, Session session) throws JMSException {
+        jakarta.jms.BytesMessage m = session.createBytesMessage();
+        m.writeBytes(("[" + r.raw().toString() + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        m.setStringProperty(SET_ASIDE_STATE, r.sqlState());
+        m.setStringProperty(SET_ASIDE_REASON, r.reason());
+        deadLetters.send(m);
+        LOG.error("audit record {} set aside to {}: refused by the audit store ({}: {})", r.event().eventId(),
+                deadLetterQueue(), r.sqlState(), r.reason());
     }
 
     /**
@@ -160,41 +235,171 @@ public final class AuditWriter extends ServiceSupport {
         }
     }
 
+    /** One record the store refused: the event as queued, its parsed form, the SQLSTATE and why. */
+    private record Refused(JsonNode raw, AuditEvent event, String sqlState, String reason) {
+    }
+
+    private record Written(int appended, List<Refused> refused) {
+    }
+
     /**
      * Appends the events in one transaction. Only messages delivered before can hold events the
      * table already has; should the broker not say so (after its own restart), the unique event id
-     * refuses the append and it is done again looking for them.
+     * refuses the append and it is done again looking for them. A batch the store refuses for what
+     * a record holds ({@link #refusedForItsContent}) is split in halves until the records it refuses
+     * stand alone: those are set aside, each with an {@code AUDIT_SET_ASIDE} record in their place,
+     * and the others are written in order. Any other failure (connection lost, privilege, lock
+     * timeout) is thrown: the whole batch stays queued and is tried again.
      */
-    private void insert(List<JsonNode> events, boolean redelivered) throws SQLException {
+    private Written insert(List<JsonNode> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
+        java.util.Map<UUID, JsonNode> raw = new java.util.HashMap<>();
         for (JsonNode e : events) {
             List<String> persons = new ArrayList<>();
             e.path("persons").forEach(p -> persons.add(p.asText()));
-            parsed.add(new AuditEvent(UUID.fromString(e.get("eventId").asText()), Instant.parse(e.get("at").asText()),
-                    text(e, "line"), text(e, "direction"), text(e, "peer"), text(e, "type"), text(e, "messageId"),
-                    text(e, "sender"), text(e, "status"), text(e, "code"), text(e, "detail"), persons));
+            AuditEvent event = new AuditEvent(UUID.fromString(e.get("eventId").asText()),
+                    Instant.parse(e.get("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
+                    text(e, "type"), text(e, "messageId"), text(e, "sender"), text(e, "status"), text(e, "code"),
+                    text(e, "detail"), persons);
+            parsed.add(event);
+            raw.putIfAbsent(event.eventId(), e);
         }
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            int appended;
+            List<Refused> refused = new ArrayList<>();
             try {
-                append(c, parsed, redelivered);
+                appended = append(c, parsed, redelivered);
             } catch (SQLException e) {
-                c.rollback();
-                if (redelivered || !"23505".equals(e.getSQLState())) {
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    // the connection is gone: what failed first is the cause, and the batch stays queued
+                    e.addSuppressed(lost);
                     throw e;
                 }
-                append(c, parsed, true);
+                if (!refusedForItsContent(e)) {
+                    throw e;
+                }
+                List<AuditEvent> refusedEvents = new ArrayList<>();
+                List<SQLException> causes = new ArrayList<>();
+                appended = appendSplitting(c, parsed, refusedEvents, causes);
+                List<AuditEvent> notes = new ArrayList<>();
+                for (int i = 0; i < refusedEvents.size(); i++) {
+                    AuditEvent event = refusedEvents.get(i);
+                    Refused r = new Refused(raw.get(event.eventId()), event, causes.get(i).getSQLState(),
+                            reason(causes.get(i), event));
+                    refused.add(r);
+                    notes.add(setAsideRecord(r));
+                }
+                appended += append(c, notes, true);
             }
             c.commit();
+            return new Written(appended, refused);
         }
     }
 
-    private void append(java.sql.Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
-        if (chained) {
-            AuditChain.append(c, events, maybeKnown);
-        } else {
-            AuditChain.appendUnchained(c, events);
+    /**
+     * Appends {@code events} in order, each half on its own when the whole is refused for a record's
+     * content, down to single records, which are collected in {@code refused} with their cause.
+     */
+    private int appendSplitting(java.sql.Connection c, List<AuditEvent> events, List<AuditEvent> refused,
+                                List<SQLException> causes) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            int n = append(c, events, true);
+            c.releaseSavepoint(before);
+            return n;
+        } catch (SQLException e) {
+            c.rollback(before);
+            if (!refusedForItsContent(e)) {
+                throw e;
+            }
+            if (events.size() == 1) {
+                refused.add(events.get(0));
+                causes.add(e);
+                return 0;
+            }
+            int half = events.size() / 2;
+            return appendSplitting(c, events.subList(0, half), refused, causes)
+                    + appendSplitting(c, events.subList(half, events.size()), refused, causes);
         }
+    }
+
+    /**
+     * True when the store refused what a record holds, which trying again cannot change: a data
+     * exception (class 22: too long, not UTF-8, out of range), an integrity violation (class 23: a
+     * value missing, an id twice) or a limit (class 54). Everything else is the store's state.
+     */
+    static boolean refusedForItsContent(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    /** Why a record was refused, naming columns and lengths, never a value (it may be anything). */
+    static String reason(SQLException e, AuditEvent event) {
+        String state = e.getSQLState();
+        StringBuilder why = new StringBuilder(switch (state) {
+            case "22001" -> "value too long for its column";
+            case "22021" -> "character the store cannot hold (e.g. NUL)";
+            case "22008" -> "time out of range";
+            case "23502" -> "required value missing";
+            case "23505" -> "event id written twice";
+            default -> state.startsWith("22") ? "data exception" : state.startsWith("23") ? "integrity violation"
+                    : "limit exceeded";
+        });
+        List<String> tooLong = new ArrayList<>();
+        String[] names = {"line", "direction", "peer", "msg_type", "msg_id", "sender", "status", "code", "detail"};
+        String[] values = {event.line(), event.direction(), event.peer(), event.type(), event.messageId(),
+                event.sender(), event.status(), event.code(), event.detail()};
+        int[] widths = {AuditEvent.LINE, AuditEvent.DIRECTION, AuditEvent.PEER, AuditEvent.TYPE,
+                AuditEvent.MESSAGE_ID, AuditEvent.SENDER, AuditEvent.STATUS, AuditEvent.CODE, Integer.MAX_VALUE};
+        for (int i = 0; i < names.length; i++) {
+            String v = values[i];
+            if (v == null) {
+                if (i < 2) {
+                    tooLong.add(names[i] + " missing");
+                }
+                continue;
+            }
+            int length = v.codePointCount(0, v.length());
+            if (length > widths[i]) {
+                tooLong.add(names[i] + " " + length + " > " + widths[i]);
+            }
+            if (v.indexOf('\u0000') >= 0) {
+                tooLong.add(names[i] + " holds NUL");
+            }
+        }
+        if (!tooLong.isEmpty()) {
+            why.append(": ").append(String.join(", ", tooLong));
+        }
+        return why.toString();
+    }
+
+    /**
+     * The record that takes a refused one's place in the chain: which record (its event id), of
+     * what (line, type and status, cleaned), the SQLSTATE and the reason. Its event id follows from
+     * the refused one's, so a batch delivered again writes it once.
+     */
+    private AuditEvent setAsideRecord(Refused r) {
+        AuditEvent e = r.event();
+        AuditEvent note = AuditEvent.of(null, "audit", "in", null, SET_ASIDE_TYPE, e.eventId().toString(), null,
+                "SET_ASIDE", r.sqlState(), "record of " + AuditEvent.clean(e.line(), AuditEvent.LINE) + " "
+                        + AuditEvent.clean(e.type(), AuditEvent.TYPE) + " " + AuditEvent.clean(e.status(), AuditEvent.STATUS)
+                        + " at " + e.at() + " refused by the audit store (SQLSTATE " + r.sqlState() + ": " + r.reason()
+                        + "); kept in " + deadLetterQueue(), List.of());
+        List<String> persons = e.persons().stream().filter(p -> p != null && p.matches("[0-9a-f]{64}")).toList();
+        return new AuditEvent(UUID.nameUUIDFromBytes(("audit-set-aside:" + e.eventId())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), note.at(), note.line(), note.direction(),
+                note.peer(), note.type(), note.messageId(), note.sender(), note.status(), note.code(), note.detail(),
+                persons);
+    }
+
+    private int append(java.sql.Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
+        if (chained) {
+            return AuditChain.append(c, events, maybeKnown);
+        }
+        return AuditChain.appendUnchained(c, events);
     }
 
     /**

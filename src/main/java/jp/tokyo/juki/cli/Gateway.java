@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private List<AutoCloseable> wired = List.of();
     private java.util.concurrent.ExecutorService replyExecutor;
     private final ObservabilityWiring observe = new ObservabilityWiring();
+    private jp.tokyo.juki.audit.AuditLag auditLag;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -92,6 +93,8 @@ public final class Gateway implements AutoCloseable {
             AuditWiring.chainLeftovers(database);
         }
         auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
+        auditLag = new jp.tokyo.juki.audit.AuditLag(auditTap, auditWriter,
+                Duration.ofSeconds(config.getInt("juki.audit.max-lag-seconds", 60)), java.time.Clock.systemUTC());
         AuditCheckpoints checkpoints = AuditWiring.checkpoints(config, keys, database);
         replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");
@@ -137,7 +140,7 @@ public final class Gateway implements AutoCloseable {
         jp.tokyo.juki.national.NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
         jp.tokyo.juki.link.MyNumberLink link = LinkWiring.wire(assembly);
         jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
-        observe.wire(assembly, auditTap, auditWriter);
+        observe.wire(assembly, auditTap, auditWriter, auditLag);
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(checkpoints, auditWriter, auditTap, honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
@@ -200,7 +203,7 @@ public final class Gateway implements AutoCloseable {
         // a connection's pipelined updates always go to the same writer, in the order they arrived
         GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
                 config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), service::process));
-        a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor));
+        a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor, auditLag::behind));
         OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
                 line.relayLock(), config.getInt("juki.relay.page", 500));
         relays.add(relay);

@@ -57,7 +57,8 @@ final class ObservabilityWiring {
     }
 
     /** Binds the registry, the connection counter and the health checks; starts the sampler. */
-    void wire(Assembly a, AuditTap auditTap, AuditWriter auditWriter) throws Exception {
+    void wire(Assembly a, AuditTap auditTap, AuditWriter auditWriter, jp.tokyo.juki.audit.AuditLag auditLag)
+            throws Exception {
         a.bind("metricsRegistry", metrics.registry());
         a.bind("csConnections", new CsConnections(metrics));
         metrics.gauge("juki_audit_pending", "Audit records tapped and not yet on the audit queue", auditTap,
@@ -89,6 +90,11 @@ final class ObservabilityWiring {
                 own, a.keys().dir().resolve("crl.pem"), sampler,
                 nationals.stream().map(ObserveSampler.NationalServer::name).toList(),
                 probes, timeout, Duration.ofDays(a.config().getInt("juki.observe.cert-warn-days", 30)), Clock.systemUTC()));
+        a.bind("jukiAuditCheck", new jp.tokyo.juki.observe.AuditCheck(auditLag));
+        metrics.gauge("juki_audit_lag_seconds", "Age of the oldest audit record not yet written", auditLag,
+                l -> l.lag().toMillis() / 1000.0);
+        metrics.counter("juki_audit_set_aside", "Audit records the store refused, set aside in DLQ.juki.audit",
+                auditWriter, AuditWriter::setAside);
         sampler.start();
         a.onClose().add(sampler::stop);
         a.onClose().add(probes::shutdownNow);

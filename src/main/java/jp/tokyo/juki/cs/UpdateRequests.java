@@ -34,10 +34,13 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
         U read(JsonNode body, String sender, LocalDate today) throws Violation;
     }
 
+    /** The E503 detail while the audit is behind (docs/protocol.md). */
+    public static final String AUDIT_BEHIND = "audit record behind; nothing was applied";
     private final BodyReader<U> reader;
     private final Function<U, List<String>> persons;
     private final GroupCommit<UpdateBatch.Command<U>> groupCommit;
     private final Executor replies;
+    private final java.util.function.Supplier<String> auditBehind;
 
     /**
      * @param persons the 住民票コード an update concerns (for the audit tap)
@@ -45,6 +48,17 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
      */
     public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
                           GroupCommit<UpdateBatch.Command<U>> groupCommit, Executor replies) {
+        this(reader, persons, groupCommit, replies, () -> null);
+    }
+
+    /**
+     * @param auditBehind null while the audit keeps up, else why not ({@code AuditLag#behind}): an
+     *                    update is then answered E503, nothing applied (R-AUD-MSG)
+     */
+    public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
+                          GroupCommit<UpdateBatch.Command<U>> groupCommit, Executor replies,
+                          java.util.function.Supplier<String> auditBehind) {
+        this.auditBehind = auditBehind;
         this.reader = reader;
         this.persons = persons;
         this.groupCommit = groupCommit;
@@ -60,6 +74,12 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
+        if (auditBehind.get() != null) {
+            // R-AUD-MSG: what cannot be audited is not accepted; the CS sends it again later
+            exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E503, AUDIT_BEHIND));
+            callback.done(true);
+            return true;
+        }
         U update;
         try {
             update = reader.read(request.body(), request.sender(), LocalDate.now(UpdateBatch.JST));

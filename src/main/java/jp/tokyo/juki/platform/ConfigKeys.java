@@ -74,7 +74,7 @@ public final class ConfigKeys {
                 "juki.consistency.read-ahead", "juki.db.admin.pool-size", "juki.db.connect-timeout-ms", "juki.link.max-hold-days",
                 "juki.link.purge-period-ms", "juki.link.report-period-ms", "juki.link.erase-wait-ms", "juki.observe.sample-ms",
                 "juki.observe.national-probe-ms", "juki.observe.cert-warn-days", "juki.observe.check-timeout-ms",
-                "juki.audit.checkpoint-seconds",
+                "juki.audit.checkpoint-seconds", "juki.audit.max-lag-seconds",
                 "camel.main.shutdown-timeout"}) {
             KEYS.put(n, Kind.POSITIVE);
         }

@@ -1,0 +1,50 @@
+package jp.tokyo.juki.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every value that reaches an audit record is bounded to its column and cleaned where it is tapped. */
+class AuditEventTest {
+
+    @Test
+    void aCleanValueIsKeptAsItIs() {
+        String v = "cs-131016 東京都";
+        assertThat(AuditEvent.clean(v, 80)).isSameAs(v);
+        assertThat(AuditEvent.clean("東京都 😀", 80)).isEqualTo("東京都 😀");
+        assertThat(AuditEvent.clean(null, 80)).isNull();
+    }
+
+    @Test
+    void aLongValueIsCutToItsColumnInCodePointsAndSaysSo() {
+        String cut = AuditEvent.clean("x".repeat(100), 80);
+        assertThat(cut).hasSize(80).endsWith("…");
+        assertThat(AuditEvent.clean("x".repeat(80), 80)).isEqualTo("x".repeat(80));
+        // a surrogate pair is one character to PostgreSQL and never split
+        String emoji = AuditEvent.clean("😀".repeat(10), 8);
+        assertThat(emoji.codePointCount(0, emoji.length())).isEqualTo(8);
+        assertThat(emoji).isEqualTo("😀".repeat(7) + "…");
+    }
+
+    @Test
+    void controlFormatAndLoneSurrogateCharactersAreReplaced() {
+        assertThat(AuditEvent.clean("a\u0000b\u001b[2J\r\n\u007f\u0085\u202e\u200b\ud800c", 100))
+                .isEqualTo("a\uFFFDb\uFFFD[2J\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDc");
+    }
+
+    @Test
+    void everyMemberOfANewEventIsBoundedAndCleaned() {
+        String huge = "\u0000".repeat(5000);
+        AuditEvent e = AuditEvent.of(null, huge, huge, huge, huge, huge, huge, huge, huge, huge, List.of());
+        assertThat(e.line()).hasSize(AuditEvent.LINE).doesNotContain("\u0000");
+        assertThat(e.direction()).hasSize(AuditEvent.DIRECTION);
+        assertThat(e.peer()).hasSize(AuditEvent.PEER);
+        assertThat(e.type()).hasSize(AuditEvent.TYPE);
+        assertThat(e.messageId()).hasSize(AuditEvent.MESSAGE_ID);
+        assertThat(e.sender()).hasSize(AuditEvent.SENDER);
+        assertThat(e.status()).hasSize(AuditEvent.STATUS);
+        assertThat(e.code()).hasSize(AuditEvent.CODE);
+        assertThat(e.detail()).hasSize(AuditEvent.DETAIL).doesNotContain("\u0000");
+    }
+}
