@@ -36,12 +36,13 @@ public record AuditCheckpoint(long seq, byte[] hash, Instant at, byte[] signatur
     /**
      * Why this checkpoint cannot be trusted, or null when it can: the signature must verify, the
      * signed statement must be exactly this checkpoint's seq, hash and time, and the signer must
-     * be the gateway's certificate, issued by {@code ca} and valid at the checkpoint's time.
+     * be the gateway's certificate, issued by one of {@code cas} (the network CAs of {@code ca.pem},
+     * several during a rollover) and valid at the checkpoint's time.
      */
-    public String problem(X509Certificate ca) {
+    public String problem(java.util.List<X509Certificate> cas) {
         try {
             CMSSignedData signed = new CMSSignedData(signature);
-            String bad = CmsSignatures.problem(signed, ca, Identities.GATEWAY, at);
+            String bad = CmsSignatures.problem(signed, cas, Identities.GATEWAY, at);
             if (bad != null) {
                 return bad;
             }

@@ -32,9 +32,9 @@ public final class ChainVerifier {
     }
 
     private final Connection c;
-    private final X509Certificate ca;
+    private final java.util.List<X509Certificate> ca;
 
-    public ChainVerifier(Connection c, X509Certificate ca) {
+    public ChainVerifier(Connection c, java.util.List<X509Certificate> ca) {
         this.c = c;
         this.ca = ca;
     }
@@ -325,7 +325,7 @@ public final class ChainVerifier {
 
     /** A checkpoint as stored. */
     private record Checkpoint(long seq, byte[] hash, Instant at, byte[] signature) {
-        String problem(X509Certificate ca) {
+        String problem(java.util.List<X509Certificate> ca) {
             return new AuditCheckpoint(seq, hash, at, signature).problem(ca);
         }
     }

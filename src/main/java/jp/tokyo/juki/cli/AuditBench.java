@@ -68,7 +68,7 @@ final class AuditBench implements Callable<Integer> {
             long started = System.nanoTime();
             ChainVerifier.Verdict v;
             try (Connection c = db.dataSource().getConnection()) {
-                v = new ChainVerifier(c, Pem.readCertificate(keystores.resolve("ca.pem"))).verify(null, null);
+                v = new ChainVerifier(c, Pem.readCertificates(keystores.resolve("ca.pem"))).verify(null, null);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("RESULT audit verify: %,d records in %.1f s (%,.0f records/s), %s%n", v.records(), seconds,

@@ -63,8 +63,9 @@ public final class AuditCommand {
             return spec.commandLine().getErr();
         }
 
-        X509Certificate ca(GatewayConfig cfg) throws IOException {
-            return Pem.readCertificate(cfg.keystoresDir().resolve("ca.pem"));
+        /** Every network CA of {@code ca.pem} (several during a rollover). */
+        List<X509Certificate> ca(GatewayConfig cfg) throws IOException {
+            return Pem.readCertificates(cfg.keystoresDir().resolve("ca.pem"));
         }
 
         /** Records what the operator did, on its own connection so it stays whatever happens next. */
