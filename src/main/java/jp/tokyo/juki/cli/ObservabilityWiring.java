@@ -89,6 +89,7 @@ final class ObservabilityWiring {
                 own, a.keys().dir().resolve("crl.pem"), sampler,
                 nationals.stream().map(ObserveSampler.NationalServer::name).toList(),
                 probes, timeout, Duration.ofDays(a.config().getInt("juki.observe.cert-warn-days", 30)), Clock.systemUTC()));
+        a.bind("jukiMemoryCheck", jp.tokyo.juki.observe.MemoryCheck.install(Clock.systemUTC())); // issue 15 finding 8
         sampler.start();
         a.onClose().add(sampler::stop);
         a.onClose().add(probes::shutdownNow);
