@@ -238,7 +238,8 @@ public final class AgencyRequests {
     /** Answers a file within its share of the memory budget; without a share now, the file waits for a later poll. */
     private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, DropFolder.Entry file,
                         String digest) throws SQLException, IOException {
-        long need = memory.need(file.size(), settings.maxRows());
+        // a folder that cannot stream holds the file whole beside its rows
+        long need = memory.need(file.size(), settings.maxRows()) + (drop.streams() ? 0 : file.size());
         AgencyMemory.Share share;
         try {
             share = memory.reserve(need);
@@ -258,7 +259,7 @@ public final class AgencyRequests {
 
     private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, DropFolder.Entry file,
                         String digest, AgencyMemory.Share share) throws SQLException, IOException {
-        long rowsMemory = share.bytes() - AgencyMemory.FIXED;
+        long rowsMemory = share.bytes() - AgencyMemory.FIXED - (drop.streams() ? 0 : file.size());
         CmsFiles.Verified<List<RequestCsv.Row>> opened;
         try (InputStream in = drop.openRequest(file.name())) {
             java.security.DigestInputStream read = new java.security.DigestInputStream(in, sha256());
@@ -307,8 +308,8 @@ public final class AgencyRequests {
                 .collect(Collectors.joining(", "));
         ledger.answered(r, answerName, "A000", rows.size(), a.provisions(),
                 audited(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts));
-        LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {}", agency.id(), r.id(), rows.size(),
-                (System.nanoTime() - t0) / 1_000_000, counts);
+        LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {} (memory share {} MiB)", agency.id(), r.id(),
+                rows.size(), (System.nanoTime() - t0) / 1_000_000, counts, share.bytes() >> 20);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
 
@@ -319,7 +320,7 @@ public final class AgencyRequests {
         drop.writePart(answerName, protect(errText(why, reason), agency));
         ledger.answered(r, answerName, why.name(), rows, List.of(),
                 audited(agency, r, "REFUSED", why.name(), why.text() + ": " + reason));
-        LOG.info("agency {}: request AR-{} refused {}", agency.id(), r.id(), why.name());
+        LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(), reason); // reasons hold no values
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
 

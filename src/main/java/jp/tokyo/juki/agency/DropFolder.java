@@ -35,6 +35,11 @@ public interface DropFolder extends AutoCloseable {
         return new ByteArrayInputStream(readRequest(name));
     }
 
+    /** Whether {@link #openRequest} streams; else a request is in memory whole while it is read. */
+    default boolean streams() {
+        return false;
+    }
+
     /** Writes what is written to an output stream; the stream is not closed by the writer. */
     @FunctionalInterface
     interface PartWriter {

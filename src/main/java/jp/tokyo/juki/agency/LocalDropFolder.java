@@ -41,6 +41,11 @@ public final class LocalDropFolder implements DropFolder {
     }
 
     @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
     public java.io.InputStream openRequest(String name) throws IOException {
         return Files.newInputStream(inbox.resolve(checked(name)));
     }

@@ -199,7 +199,12 @@ public final class CmsFiles {
         T value = null;
         Exception readFailure = null;
         try {
-            value = reader.read(content.getContentStream());
+            // a reader that closes what it reads (a CSV parser does) must not close the file's streams beneath
+            value = reader.read(new FilterInputStream(content.getContentStream()) {
+                @Override
+                public void close() {
+                }
+            });
         } catch (Exception e) {
             readFailure = e;
         }
