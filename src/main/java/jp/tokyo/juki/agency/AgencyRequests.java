@@ -210,6 +210,33 @@ public final class AgencyRequests {
             return; // a manager has not decided yet
         }
         boolean tooLarge = file.size() > settings.maxFileBytes();
+        if (tooLarge) {
+            handle(agency, drop, file, stem, outOfMemory, null);
+            return;
+        }
+        // the share is taken before the file is first read, so a file waiting for one is not read at every poll;
+        // a folder that cannot stream holds the file whole beside its rows
+        long need = memory.need(file.size(), settings.maxRows()) + (drop.streams() ? 0 : file.size());
+        AgencyMemory.Share share;
+        try {
+            share = memory.reserve(need);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
+            return;
+        }
+        if (share == null) {
+            LOG.info("agency {}: a request waits for {} MiB of the agency memory budget", agency.id(), need >> 20);
+            return;
+        }
+        try (share) {
+            handle(agency, drop, file, stem, outOfMemory, share);
+        }
+    }
+
+    /** @param share the file's share of the memory budget; null for a file refused unread */
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, boolean outOfMemory,
+                        AgencyMemory.Share share) throws SQLException, IOException {
+        boolean tooLarge = share == null;
         String digest = tooLarge ? sha256(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
                 : digest(drop, file.name());
         RequestLedger.Request r = ledger.receive(agency.id(), file.name(), digest);
@@ -228,35 +255,14 @@ public final class AgencyRequests {
                     refuse(agency, drop, r, stem, FileRefusal.A130, "it could not be answered within the gateway's memory ("
                             + OUT_OF_MEMORY_ATTEMPTS + " attempts ran out of memory)", null);
                 } else {
-                    answer(agency, drop, r, stem, file, digest);
+                    answer(agency, drop, r, stem, file, digest, share);
                 }
             }
             default -> throw new IllegalStateException();
         }
     }
 
-    /** Answers a file within its share of the memory budget; without a share now, the file waits for a later poll. */
-    private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, DropFolder.Entry file,
-                        String digest) throws SQLException, IOException {
-        // a folder that cannot stream holds the file whole beside its rows
-        long need = memory.need(file.size(), settings.maxRows()) + (drop.streams() ? 0 : file.size());
-        AgencyMemory.Share share;
-        try {
-            share = memory.reserve(need);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stopping
-            return;
-        }
-        if (share == null) {
-            LOG.info("agency {}: request AR-{} waits for {} MiB of the agency memory budget", agency.id(), r.id(),
-                    need >> 20);
-            return;
-        }
-        try (share) {
-            answer(agency, drop, r, stem, file, digest, share);
-        }
-    }
-
+    /** Answers a file within its share of the memory budget. */
     private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, DropFolder.Entry file,
                         String digest, AgencyMemory.Share share) throws SQLException, IOException {
         long rowsMemory = share.bytes() - AgencyMemory.FIXED - (drop.streams() ? 0 : file.size());

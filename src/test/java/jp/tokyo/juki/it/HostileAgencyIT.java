@@ -117,10 +117,16 @@ class HostileAgencyIT {
             uploaded.await(120, TimeUnit.SECONDS);
             sampler.start();
             Map<String, String> outcome = new LinkedHashMap<>();
+            Map<String, AgencyAnswer> answered = new LinkedHashMap<>();
             for (Map.Entry<String, CompletableFuture<AgencyAnswer>> e : answers.entrySet()) {
-                AgencyAnswer a = e.getValue().get(180, TimeUnit.SECONDS);
-                outcome.put(e.getKey(), a instanceof AgencyAnswer.Result r ? "answered: " + r.summary()
-                        : "refused " + ((AgencyAnswer.FileError) a).reason());
+                try {
+                    AgencyAnswer a = e.getValue().get(180, TimeUnit.SECONDS);
+                    answered.put(e.getKey(), a);
+                    outcome.put(e.getKey(), a instanceof AgencyAnswer.Result r ? "answered: " + r.summary()
+                            : "refused " + ((AgencyAnswer.FileError) a).reason());
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException x) {
+                    outcome.put(e.getKey(), "no answer (" + (x.getCause() == null ? x : x.getCause()).getMessage() + ")");
+                }
             }
             sampling.set(false);
             sampler.join(5000);
@@ -129,12 +135,26 @@ class HostileAgencyIT {
             String log = Files.readString(gw.process().log());
             long[] rss = gw.process().memoryMiB();
             long[] heap = heapFromGcLog(gw.data.resolve("gateway").resolve("gc.log"));
-            HttpResponse<String> health = get(managementPort, "/observe/health/ready?exposureLevel=full&data=true");
-            JsonNode memory = check(health.body(), "juki-memory");
+            int healthStatus;
+            String healthBody;
+            try {
+                HttpResponse<String> health = get(managementPort, "/observe/health/ready?exposureLevel=full&data=true");
+                healthStatus = health.statusCode();
+                healthBody = health.body();
+            } catch (java.io.IOException e) {
+                healthStatus = -1;
+                healthBody = "{}";
+            }
+            JsonNode memory = check(healthBody, "juki-memory");
             System.out.printf("six agencies, one request of %.1f MB each (%d rows) at once, -Xmx1g:%n", fileBytes / 1e6, ROWS);
             answeredAfterMs.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e ->
                     System.out.printf("  %-9s answered %6.1f s after the uploads: %s%n", e.getKey(), e.getValue() / 1000.0,
                             outcome.get(e.getKey())));
+            outcome.forEach((agency, o) -> {
+                if (!answeredAfterMs.containsKey(agency)) {
+                    System.out.printf("  %-9s %s%n", agency, o);
+                }
+            });
             System.out.printf("  child heap (GC log): peak before GC %d MiB, peak after GC %d MiB, committed %d MiB;"
                             + " RSS %d MiB, peak RSS %d MiB%n", heap[0], heap[1], heap[2], rss[0], rss[1]);
             System.out.printf("  readiness: %d of %d samples not ready; juki-memory %s %s; OutOfMemoryError in the log: %d%n",
@@ -142,9 +162,9 @@ class HostileAgencyIT {
                     count(log, "OutOfMemoryError"));
 
             assertThat(count(log, "OutOfMemoryError")).as("OutOfMemoryError in the gateway's log").isZero();
-            assertThat(outcome).as("every agency answered").hasSize(AGENCIES.size());
-            for (Map.Entry<String, CompletableFuture<AgencyAnswer>> e : answers.entrySet()) {
-                AgencyAnswer a = e.getValue().get();
+            assertThat(answered).as("every agency answered: %s", outcome).hasSize(AGENCIES.size());
+            for (Map.Entry<String, AgencyAnswer> e : answered.entrySet()) {
+                AgencyAnswer a = e.getValue();
                 if (a instanceof AgencyAnswer.Result r) {
                     assertThat(r.rows()).hasSize(ROWS);
                     assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason())
@@ -154,7 +174,7 @@ class HostileAgencyIT {
                 }
             }
             assertThat(gw.queryLong("SELECT count(*) FROM agency.request WHERE state = 'DONE'")).isEqualTo(AGENCIES.size());
-            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(healthStatus).as(healthBody).isEqualTo(200);
             assertThat(memory.path("status").asText()).isEqualTo("UP");
             assertThat(memory.at("/data/out-of-memory-errors").asLong()).isZero();
             assertThat(notReady.get()).as("readiness samples that were not 200").isZero();
@@ -217,6 +237,6 @@ class HostileAgencyIT {
                 return c;
             }
         }
-        throw new AssertionError("no check " + id + " in " + body);
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // printed, then asserted UP
     }
 }
