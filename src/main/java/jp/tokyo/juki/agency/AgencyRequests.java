@@ -326,7 +326,9 @@ public final class AgencyRequests {
         drop.writePart(answerName, protect(errText(why, reason), agency));
         ledger.answered(r, answerName, why.name(), rows, List.of(),
                 audited(agency, r, "REFUSED", why.name(), why.text() + ": " + reason));
-        LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(), reason); // reasons hold no values
+        // the gateway's own reasons hold no values; a manager's (A140) is free text and stays in the audit record only
+        LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(),
+                why == FileRefusal.A140 ? why.text() : reason);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
 

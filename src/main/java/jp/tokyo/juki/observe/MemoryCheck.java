@@ -30,6 +30,7 @@ public final class MemoryCheck extends GatewayCheck {
     static final int WARN_PERCENT = 75;
     private static final AtomicLong SEEN = new AtomicLong();
     private static final AtomicReference<Seen> LAST = new AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private record Seen(Instant at, String where) {
     }
@@ -49,6 +50,9 @@ public final class MemoryCheck extends GatewayCheck {
      * before it still runs).
      */
     public static MemoryCheck install(Clock clock) {
+        if (INSTALLED.getAndSet(true)) {
+            return new MemoryCheck(clock); // one handler per JVM, however many gateways it runs (tests)
+        }
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             if (e instanceof OutOfMemoryError) {
