@@ -55,9 +55,9 @@ public final class AgencyRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
     private static final String LINE = "agency";
     private static final String TYPE = "AGENCY_REQUEST";
-    /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
     /** attempts of a file that ran out of memory before it is refused A130 */
     static final int OUT_OF_MEMORY_ATTEMPTS = 2;
+    /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
     /** Why a file as a whole got an {@code .err.p7m} (the first characters of its text). */
@@ -121,10 +121,6 @@ public final class AgencyRequests {
         this.audit = audit;
         this.clock = clock;
         this.memory = memory;
-    }
-
-    public AgencyMemory memory() {
-        return memory;
     }
 
     /** The agencies that have a drop folder: one route each. */
