@@ -1,6 +1,7 @@
 package jp.tokyo.juki.agency;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * finished, never answered twice. Nothing is written in plain: requests and answers exist only
  * encrypted on disk, the CSVs only in memory.
  *
+ * <p>Memory (issue 15 finding 6): files are read, decrypted, verified and parsed as streams and
+ * their answers written the same way; what a file's rows may cost is reserved first from the
+ * budget all agencies share ({@link AgencyMemory}), so a file waits its turn rather than
+ * exhausting the heap beside the others. A file whose processing ran out of memory all the
+ * same is refused {@code A130} after {@value #OUT_OF_MEMORY_ATTEMPTS} attempts, never tried at
+ * every poll.
+ *
  * <p>R-RET: an answer the agency removed from {@code outbox/} has been collected; one left longer
  * than the retention period is erased. Either ends the delivery's R-LINK hold. Every file's
  * outcome is audited on line {@code agency} with the agency's identity, never its content or name.
@@ -47,6 +55,8 @@ public final class AgencyRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
     private static final String LINE = "agency";
     private static final String TYPE = "AGENCY_REQUEST";
+    /** attempts of a file that ran out of memory before it is refused A130 */
+    static final int OUT_OF_MEMORY_ATTEMPTS = 2;
     /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
@@ -94,12 +104,13 @@ public final class AgencyRequests {
     private final Settings settings;
     private final AuditSink audit;
     private final Clock clock;
+    private final AgencyMemory memory;
     /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
     private final Map<String, Map<String, Failures>> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
-                          Clock clock) {
+                          Clock clock, AgencyMemory memory) {
         this.agencies = Map.copyOf(agencies);
         this.drops = Map.copyOf(drops);
         this.ledger = ledger;
@@ -109,6 +120,7 @@ public final class AgencyRequests {
         this.settings = settings;
         this.audit = audit;
         this.clock = clock;
+        this.memory = memory;
     }
 
     /** The agencies that have a drop folder: one route each. */
@@ -147,31 +159,42 @@ public final class AgencyRequests {
                     continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
                 }
                 try {
-                    handle(agency, drop, file);
+                    handle(agency, drop, file, f != null && f.outOfMemory() >= OUT_OF_MEMORY_ATTEMPTS);
                     failed.remove(key);
                 } catch (SQLException e) {
                     LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
                             e.getSQLState());
                     return;
                 } catch (IOException | RuntimeException e) {
-                    Failures next = Failures.after(f, now);
+                    Failures next = Failures.after(f, now, false);
                     failed.put(key, next);
                     LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
                             e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
+                } catch (OutOfMemoryError e) {
+                    // the budget should make this impossible; if it happens all the same, it is counted, shown by
+                    // health, and the file is refused after OUT_OF_MEMORY_ATTEMPTS attempts instead of looping
+                    jp.tokyo.juki.observe.MemoryCheck.outOfMemory("agency");
+                    Failures next = Failures.after(f, now, true);
+                    failed.put(key, next);
+                    LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
+                            agencyId, next.outOfMemory(), OUT_OF_MEMORY_ATTEMPTS,
+                            Duration.between(now, next.next()).toSeconds());
                 }
             }
         }
     }
 
-    /** How often a file failed, and when it may be tried again: 2, 4, 8 … s, at most 10 minutes apart. */
-    private record Failures(int count, Instant next) {
-        static Failures after(Failures before, Instant now) {
+    /** How often a file failed (of that, out of memory), and when it may be tried again: 2, 4, 8 … s, at most 10 minutes apart. */
+    private record Failures(int count, int outOfMemory, Instant next) {
+        static Failures after(Failures before, Instant now, boolean outOfMemory) {
             int count = before == null ? 1 : before.count() + 1;
-            return new Failures(count, now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
+            int oom = (before == null ? 0 : before.outOfMemory()) + (outOfMemory ? 1 : 0);
+            return new Failures(count, oom, now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
         }
     }
 
-    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file) throws SQLException, IOException {
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, boolean outOfMemory)
+            throws SQLException, IOException {
         String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
         if (!NAME.matcher(stem).matches()) {
             // its own name might be anything (control characters, another file's answer name): the answer gets ours
@@ -183,9 +206,35 @@ public final class AgencyRequests {
             return; // a manager has not decided yet
         }
         boolean tooLarge = file.size() > settings.maxFileBytes();
-        byte[] content = tooLarge ? null : drop.readRequest(file.name());
+        if (tooLarge) {
+            handle(agency, drop, file, stem, outOfMemory, null);
+            return;
+        }
+        // the share is taken before the file is first read, so a file waiting for one is not read at every poll;
+        // a folder that cannot stream holds the file whole beside its rows
+        long need = memory.need(file.size(), settings.maxRows()) + (drop.streams() ? 0 : file.size());
+        AgencyMemory.Share share;
+        try {
+            share = memory.reserve(need);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
+            return;
+        }
+        if (share == null) {
+            LOG.info("agency {}: a request waits for {} MiB of the agency memory budget", agency.id(), need >> 20);
+            return;
+        }
+        try (share) {
+            handle(agency, drop, file, stem, outOfMemory, share);
+        }
+    }
+
+    /** @param share the file's share of the memory budget; null for a file refused unread */
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, boolean outOfMemory,
+                        AgencyMemory.Share share) throws SQLException, IOException {
+        boolean tooLarge = share == null;
         String digest = tooLarge ? sha256(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
-                : sha256(content);
+                : digest(drop, file.name());
         RequestLedger.Request r = ledger.receive(agency.id(), file.name(), digest);
         switch (r.state()) {
             case ANSWERED -> finish(agency, drop, r, file.name(), r.answerFile()); // after a crash: publish, remove
@@ -198,19 +247,33 @@ public final class AgencyRequests {
                 if (tooLarge) {
                     refuse(agency, drop, r, stem, FileRefusal.A130, file.size() + " bytes, at most "
                             + settings.maxFileBytes(), null);
+                } else if (outOfMemory) {
+                    refuse(agency, drop, r, stem, FileRefusal.A130, "it could not be answered within the gateway's memory ("
+                            + OUT_OF_MEMORY_ATTEMPTS + " attempts ran out of memory)", null);
                 } else {
-                    answer(agency, drop, r, stem, content);
+                    answer(agency, drop, r, stem, file, digest, share);
                 }
             }
             default -> throw new IllegalStateException();
         }
     }
 
-    private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, byte[] content)
-            throws SQLException, IOException {
-        CmsFiles.Opened opened;
-        try {
-            opened = CmsFiles.open(content, keys.gatewayKey(), keys.gatewayCertificate());
+    /** Answers a file within its share of the memory budget. */
+    private void answer(Agency agency, DropFolder drop, RequestLedger.Request r, String stem, DropFolder.Entry file,
+                        String digest, AgencyMemory.Share share) throws SQLException, IOException {
+        long rowsMemory = share.bytes() - AgencyMemory.FIXED - (drop.streams() ? 0 : file.size());
+        CmsFiles.Verified<List<RequestCsv.Row>> opened;
+        try (InputStream in = drop.openRequest(file.name())) {
+            java.security.DigestInputStream read = new java.security.DigestInputStream(in, sha256());
+            try {
+                opened = CmsFiles.open(read, keys.gatewayKey(), keys.gatewayCertificate(),
+                        content -> RequestCsv.parse(content, settings.maxRows(), rowsMemory));
+            } finally {
+                read.transferTo(java.io.OutputStream.nullOutputStream()); // to its end, for the digest
+            }
+            if (!HexFormat.of().formatHex(read.getMessageDigest().digest()).equals(digest)) {
+                throw new IOException("the file changed while it was read");
+            }
         } catch (CmsFiles.Refused e) {
             refuse(agency, drop, r, stem, FileRefusal.A100, e.getMessage(), null);
             return;
@@ -224,14 +287,13 @@ public final class AgencyRequests {
                     ? "signed by '" + signer + "', not by " + agency.identity() : e.getMessage(), null);
             return;
         }
-        List<RequestCsv.Row> rows;
-        try {
-            rows = RequestCsv.parse(opened.content(), settings.maxRows());
-        } catch (RequestCsv.Malformed e) {
-            refuse(agency, drop, r, stem, e.getMessage().startsWith("more than") ? FileRefusal.A130 : FileRefusal.A120,
-                    e.getMessage(), null);
+        if (opened.readFailure() instanceof RequestCsv.Malformed e) {
+            refuse(agency, drop, r, stem, e.tooLarge() ? FileRefusal.A130 : FileRefusal.A120, e.getMessage(), null);
             return;
+        } else if (opened.readFailure() != null) {
+            throw new IOException("the request could not be read", opened.readFailure());
         }
+        List<RequestCsv.Row> rows = opened.value();
         if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {
             ledger.awaitApproval(r, rows.size());
             audit(agency, r, "WAITING", "A200", rows.size() + " rows, more than " + settings.approvalRows()
@@ -242,13 +304,14 @@ public final class AgencyRequests {
         long t0 = System.nanoTime();
         RequestAnswers.Answer a = answers.answer(agency, r.deliveryId(), rows);
         String answerName = stem + ".res.p7m";
-        drop.writePart(answerName, protect(a.csv(), agency));
+        drop.writePart(answerName, out -> CmsFiles.protect(out, keys.gatewayKey(), keys.gatewayCertificate(),
+                keys.agencyCertificate().apply(agency), a.csv()::write));
         String counts = a.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         ledger.answered(r, answerName, "A000", rows.size(), a.provisions(),
                 audited(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts));
-        LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {}", agency.id(), r.id(), rows.size(),
-                (System.nanoTime() - t0) / 1_000_000, counts);
+        LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {} (memory share {} MiB)", agency.id(), r.id(),
+                rows.size(), (System.nanoTime() - t0) / 1_000_000, counts, share.bytes() >> 20);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
 
@@ -259,7 +322,9 @@ public final class AgencyRequests {
         drop.writePart(answerName, protect(errText(why, reason), agency));
         ledger.answered(r, answerName, why.name(), rows, List.of(),
                 audited(agency, r, "REFUSED", why.name(), why.text() + ": " + reason));
-        LOG.info("agency {}: request AR-{} refused {}", agency.id(), r.id(), why.name());
+        // the gateway's own reasons hold no values; a manager's (A140) is free text and stays in the audit record only
+        LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(),
+                why == FileRefusal.A140 ? why.text() : reason);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
     }
 
@@ -356,10 +421,26 @@ public final class AgencyRequests {
     }
 
     private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The SHA-256 of a request, read as a stream. */
+    private static String digest(DropFolder drop, String name) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = drop.openRequest(name)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -1,6 +1,10 @@
 package jp.tokyo.juki.agency;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,11 +27,40 @@ public interface DropFolder extends AutoCloseable {
 
     byte[] readRequest(String name) throws IOException;
 
+    /**
+     * A request to read as a stream (the caller closes it). A folder that cannot stream reads
+     * the file whole (it is at most {@code juki.agency.max-file-mib}).
+     */
+    default InputStream openRequest(String name) throws IOException {
+        return new ByteArrayInputStream(readRequest(name));
+    }
+
+    /** Whether {@link #openRequest} streams; else a request is in memory whole while it is read. */
+    default boolean streams() {
+        return false;
+    }
+
+    /** Writes what is written to an output stream; the stream is not closed by the writer. */
+    @FunctionalInterface
+    interface PartWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
     /** Removes an answered request from {@code inbox/}; one already gone is no error. */
     void removeRequest(String name) throws IOException;
 
     /** Writes {@code outbox/<name>.part}, durably, where the agency ignores it. */
     void writePart(String answerName, byte[] content) throws IOException;
+
+    /**
+     * {@link #writePart(String, byte[])} with the content written as a stream; a folder that
+     * cannot stream gathers it first.
+     */
+    default void writePart(String answerName, PartWriter content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        content.write(out);
+        writePart(answerName, out.toByteArray());
+    }
 
     /** Whether {@code outbox/<name>.part} is there (an answer written but not yet published). */
     boolean hasPart(String answerName) throws IOException;

@@ -41,6 +41,16 @@ public final class LocalDropFolder implements DropFolder {
     }
 
     @Override
+    public boolean streams() {
+        return true;
+    }
+
+    @Override
+    public java.io.InputStream openRequest(String name) throws IOException {
+        return Files.newInputStream(inbox.resolve(checked(name)));
+    }
+
+    @Override
     public void removeRequest(String name) throws IOException {
         if (Files.deleteIfExists(inbox.resolve(checked(name)))) {
             force(inbox); // the removal survives a crash before the ledger says DONE, so the file never returns
@@ -57,6 +67,25 @@ public final class LocalDropFolder implements DropFolder {
                 ch.write(buffer);
             }
             ch.force(true);
+        }
+    }
+
+    @Override
+    public void writePart(String answerName, PartWriter content) throws IOException {
+        Path part = outbox.resolve(checked(answerName) + PART);
+        boolean written = false;
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+                    64 * 1024);
+            content.write(out);
+            out.flush();
+            ch.force(true);
+            written = true;
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(part); // half an answer is never left to be published
+            }
         }
     }
 

@@ -1,7 +1,10 @@
 package jp.tokyo.juki.agency;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -37,8 +40,8 @@ public final class RequestAnswers {
             "birth_date", "sex", "address", "my_number", "reason", "change_date");
     private static final String NATIONAL_UNAVAILABLE = "national server unavailable; ask again later";
 
-    /** The answer to a file: the result CSV, one provision record per row, and the count per status. */
-    public record Answer(byte[] csv, List<Provision> provisions, Map<String, Integer> counts) {
+    /** The answer to a file: one provision record per row, the count per status, and the result CSV to write. */
+    public record Answer(List<Provision> provisions, Map<String, Integer> counts, DropFolder.PartWriter csv) {
         @Override
         public String toString() {
             return "Answer[" + counts + "]";
@@ -263,40 +266,61 @@ public final class RequestAnswers {
     }
 
     private Answer write(Agency agency, List<Work> work) {
-        StringWriter out = new StringWriter(work.size() * 160);
         List<Provision> provisions = new ArrayList<>(work.size());
         Map<String, Integer> counts = new TreeMap<>();
-        try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get())) {
-            csv.printRecord(HEADER);
-            List<String> cells = new ArrayList<>(HEADER.size());
-            for (Work w : work) {
-                counts.merge(w.status, 1, Integer::sum);
-                Business business = w.business() != null ? w.business()
-                        : w.row.business() == null ? null : agency.businesses().get(w.row.business());
-                List<String> given = new ArrayList<>();
-                cells.clear();
-                cells.add(w.row.requestId());
-                cells.add(w.status);
-                for (String column : HEADER.subList(2, HEADER.size())) {
-                    String value = w.found == null || !w.decisionAllows(column) ? null : w.found.items().get(column);
-                    if (value != null && !value.isEmpty()) {
-                        given.add(column);
-                    }
-                    if (column.equals("reason") && w.found == null) {
-                        value = w.note; // a row with no person: why (PROTOCOL §4 has one reason column)
-                    }
-                    cells.add(value == null ? "" : value);
+        for (Work w : work) {
+            counts.merge(w.status, 1, Integer::sum);
+            Business business = business(agency, w);
+            List<String> given = new ArrayList<>();
+            for (String column : HEADER.subList(2, HEADER.size())) {
+                String value = item(w, column);
+                if (value != null && !value.isEmpty()) {
+                    given.add(column);
                 }
-                csv.printRecord(cells);
-                provisions.add(new Provision(w.row.line(), agency.id(), agency.kind(),
-                        business == null ? null : business.code(), business == null ? null : business.legalBasis(),
-                        RequestRules.isRequestId(w.row.requestId()) ? w.row.requestId() : null, // else it may be anything
-                        w.keyType() == null ? null : w.keyType().name(), person(w), given, w.status, w.note));
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+            provisions.add(new Provision(w.row.line(), agency.id(), agency.kind(),
+                    business == null ? null : business.code(), business == null ? null : business.legalBasis(),
+                    RequestRules.isRequestId(w.row.requestId()) ? w.row.requestId() : null, // else it may be anything
+                    w.keyType() == null ? null : w.keyType().name(), person(w), given, w.status, w.note));
         }
-        return new Answer(out.toString().getBytes(StandardCharsets.UTF_8), provisions, counts);
+        return new Answer(provisions, counts, out -> print(work, out));
+    }
+
+    private static Business business(Agency agency, Work w) {
+        return w.business() != null ? w.business()
+                : w.row.business() == null ? null : agency.businesses().get(w.row.business());
+    }
+
+    /** An item of the person found that the row's business may receive, else null. */
+    private static String item(Work w, String column) {
+        return w.found == null || !w.decisionAllows(column) ? null : w.found.items().get(column);
+    }
+
+    /** A result column of a row: {@link #item}, or (no person) why not. */
+    private static String value(Work w, String column) {
+        if (column.equals("reason") && w.found == null) {
+            return w.note; // a row with no person: why (PROTOCOL §4 has one reason column)
+        }
+        return item(w, column);
+    }
+
+    /** The result CSV, streamed (it is never whole in memory): the caller signs and encrypts as it is written. */
+    private static void print(List<Work> work, OutputStream out) throws IOException {
+        Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        CSVPrinter csv = new CSVPrinter(text, CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get());
+        csv.printRecord(HEADER);
+        List<String> cells = new ArrayList<>(HEADER.size());
+        for (Work w : work) {
+            cells.clear();
+            cells.add(w.row.requestId());
+            cells.add(w.status);
+            for (String column : HEADER.subList(2, HEADER.size())) {
+                String value = value(w, column);
+                cells.add(value == null ? "" : value);
+            }
+            csv.printRecord(cells);
+        }
+        csv.flush(); // not closed: the stream beneath is the caller's
     }
 
     /** Whom a row concerned: the person found, or the 住民票コード it asked by (refused rows too). */

@@ -40,6 +40,9 @@ public final class RequestRules {
     }
 
     public static Decision check(Agency agency, RequestCsv.Row row) {
+        if (row.problem() != null) {
+            return new Decision.Invalid(row.problem());
+        }
         if (!isRequestId(row.requestId())) {
             return new Decision.Invalid("request_id: 1-64 of A-Z a-z 0-9 . _ : -");
         }

@@ -114,11 +114,19 @@ final class AgencyWiring {
                 config.getInt("juki.agency.max-rows", 100_000),
                 config.getInt("juki.agency.approval-rows", 10_000),
                 Duration.ofHours(config.getInt("juki.agency.answer-retention-hours", 72)));
+        // one budget for all agencies' files (issue 15 finding 6); a poll waits a few seconds for its share
+        jp.tokyo.juki.agency.AgencyMemory memory = new jp.tokyo.juki.agency.AgencyMemory(
+                config.getInt("juki.agency.memory-budget-mb", 320) * 1024L * 1024L, Duration.ofSeconds(5));
+        if (memory.budget() > Runtime.getRuntime().maxMemory() / 2) {
+            LOG.warn("juki.agency.memory-budget-mb ({} MiB) is more than half the maximum heap ({} MiB)",
+                    memory.budget() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        }
         AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE)),
-                answers, link, keys, settings, a.audit(), Clock.systemUTC());
+                answers, link, keys, settings, a.audit(), Clock.systemUTC(), memory);
         a.bind("agencyRequests", requests);
-        LOG.info("agency drop folders: {} agencies served; more than {} rows wait for approval; answers kept {} h",
-                served.size(), settings.approvalRows(), settings.answerRetention().toHours());
+        LOG.info("agency drop folders: {} agencies served; more than {} rows wait for approval; answers kept {} h; "
+                + "memory budget {} MiB", served.size(), settings.approvalRows(), settings.answerRetention().toHours(),
+                memory.budget() >> 20);
         return requests;
     }
 

@@ -95,6 +95,7 @@ final class ObservabilityWiring {
                 l -> l.lag().toMillis() / 1000.0);
         metrics.counter("juki_audit_set_aside", "Audit records the store refused, set aside in DLQ.juki.audit",
                 auditWriter, AuditWriter::setAside);
+        a.bind("jukiMemoryCheck", jp.tokyo.juki.observe.MemoryCheck.install(Clock.systemUTC())); // issue 15 finding 8
         sampler.start();
         a.onClose().add(sampler::stop);
         a.onClose().add(probes::shutdownNow);

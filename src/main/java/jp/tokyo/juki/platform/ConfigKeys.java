@@ -78,6 +78,7 @@ public final class ConfigKeys {
                 "camel.main.shutdown-timeout"}) {
             KEYS.put(n, Kind.POSITIVE);
         }
+        KEYS.put("juki.agency.memory-budget-mb", Kind.POSITIVE); // issue 15 finding 6
         // retries may be none
         KEYS.put("juki.national.max-redeliveries", Kind.WHOLE);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.(user|password)"), Kind.TEXT);

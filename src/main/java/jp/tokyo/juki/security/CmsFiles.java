@@ -1,6 +1,12 @@
 package jp.tokyo.juki.security;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -11,24 +17,31 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSAlgorithm;
-import org.bouncycastle.cms.CMSAuthEnvelopedData;
-import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
+import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientId;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.io.Streams;
 
 /**
  * The protected files of the agency drop folders (PROTOCOL §4): CMS SignedData (RFC 5652,
@@ -38,6 +51,13 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
  * -nodetach -binary} followed by {@code openssl cms -encrypt -aes-256-gcm -keyopt
  * rsa_padding_mode:oaep -binary}, so files made either way open either way.
  *
+ * <p>Both directions stream (BouncyCastle's {@code CMSAuthEnvelopedDataParser} and
+ * {@code CMSSignedDataParser}, {@code CMSSignedDataStreamGenerator} inside
+ * {@code CMSAuthEnvelopedDataStreamGenerator}): a file of any size is read and written through
+ * buffers of a few KiB, never held whole (issue 15 finding 6). Written files are BER with
+ * indefinite lengths where a length is not known in advance, as {@code openssl cms -stream}
+ * writes them; every CMS reader, openssl's included, takes both.
+ *
  * <p>{@link #open} proves only that the file is intact and signed by the certificate it carries;
  * whether that certificate may sign (CA, validity, revocation, identity) is the caller's check.
  */
@@ -46,6 +66,8 @@ public final class CmsFiles {
     /** RSA-OAEP with SHA-1 and MGF1-SHA-1: OpenSSL's default for rsa_padding_mode:oaep */
     private static final OAEPParameterSpec OAEP = new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1,
             PSource.PSpecified.DEFAULT);
+    private static final int BUFFER = 64 * 1024;
+    private static final String UNDECRYPTABLE = "cannot be decrypted (wrong key or altered file)";
 
     /** A file that cannot be opened or verified; the reason names the step, never the content. */
     public static final class Refused extends Exception {
@@ -58,24 +80,61 @@ public final class CmsFiles {
     public record Opened(byte[] content, X509Certificate signer) {
     }
 
+    /** Reads a file's content as it is decrypted (it is not yet authenticated while it is read). */
+    @FunctionalInterface
+    public interface ContentReader<T> {
+        T read(InputStream content) throws Exception;
+    }
+
+    /**
+     * A verified file: what the reader made of its content, or what the reader threw (only
+     * reported once the whole file was authenticated and its signature verified), and the signer.
+     */
+    public record Verified<T>(T value, Exception readFailure, X509Certificate signer) {
+    }
+
+    /** Writes the content to be protected. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void write(OutputStream content) throws IOException;
+    }
+
     private CmsFiles() {
     }
 
     /** Signs {@code content} with the signer's key and encrypts the result to {@code recipient}. */
     public static byte[] protect(byte[] content, PrivateKey signerKey, X509Certificate signer, X509Certificate recipient)
             throws IOException {
-        try {
-            byte[] signed = CmsSignatures.sign(content, signerKey, signer, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 4096);
+        protect(out, signerKey, signer, recipient, c -> c.write(content));
+        return out.toByteArray();
+    }
 
-            CMSAuthEnvelopedDataGenerator enveloping = new CMSAuthEnvelopedDataGenerator();
+    /**
+     * Signs what {@code content} writes and encrypts it to {@code recipient}, streaming into
+     * {@code file} (which is not closed).
+     */
+    public static void protect(OutputStream file, PrivateKey signerKey, X509Certificate signer, X509Certificate recipient,
+                               ContentWriter content) throws IOException {
+        try {
+            CMSAuthEnvelopedDataStreamGenerator enveloping = new CMSAuthEnvelopedDataStreamGenerator();
             enveloping.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient,
                     new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, OAEP))
                     .setProvider(BC));
+            enveloping.setBufferSize(BUFFER);
             OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM)
                     .setProvider(BC).build();
+            CMSSignedDataStreamGenerator signing = new CMSSignedDataStreamGenerator();
+            signing.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(signerKey), signer));
+            signing.addCertificates(new JcaCertStore(List.of(signer)));
+            signing.setBufferSize(BUFFER);
             // the SignedData is the enveloped content as data, exactly as `openssl cms -encrypt` of a signed file
-            return enveloping.generate(new CMSProcessableByteArray(signed), encryptor).getEncoded();
-        } catch (CMSException | CertificateException
+            try (OutputStream enveloped = enveloping.open(new NotClosing(file), encryptor);
+                 OutputStream signed = signing.open(enveloped, true)) {
+                content.write(signed);
+            }
+        } catch (CMSException | CertificateException | OperatorCreationException
                  | java.security.InvalidAlgorithmParameterException e) {
             throw new IOException("file could not be protected: " + e.getClass().getSimpleName(), e);
         }
@@ -83,49 +142,176 @@ public final class CmsFiles {
 
     /** Decrypts with our key and verifies the signature; returns the content and the signer's certificate. */
     public static Opened open(byte[] file, PrivateKey ourKey, X509Certificate ourCertificate) throws Refused {
-        CMSAuthEnvelopedData enveloped;
         try {
-            enveloped = new CMSAuthEnvelopedData(file);
-        } catch (CMSException | RuntimeException e) {
+            Verified<byte[]> v = open(new ByteArrayInputStream(file), ourKey, ourCertificate, InputStream::readAllBytes);
+            if (v.readFailure() != null) {
+                throw new Refused(UNDECRYPTABLE);
+            }
+            return new Opened(v.value(), v.signer());
+        } catch (IOException e) {
+            throw new Refused("not a CMS AuthEnvelopedData (RFC 5083) file"); // a byte array does not fail to be read
+        }
+    }
+
+    /**
+     * Decrypts with our key as it reads, hands the content to {@code reader} as a stream, then
+     * checks the authentication tag and the signature. Nothing the reader made or threw counts
+     * unless both hold: a reader's failure is returned in {@link Verified#readFailure()} only
+     * for an authentic file. The file is read once and not closed.
+     *
+     * @throws Refused     the file is not one the gateway can open, or it is altered or its signature fails
+     * @throws IOException the file itself could not be read (its folder, the disk): nothing is known of it
+     */
+    public static <T> Verified<T> open(InputStream file, PrivateKey ourKey, X509Certificate ourCertificate,
+                                       ContentReader<T> reader) throws Refused, IOException {
+        Guarded source = new Guarded(new BufferedInputStream(file, BUFFER));
+        CMSAuthEnvelopedDataParser enveloped;
+        try {
+            enveloped = new CMSAuthEnvelopedDataParser(source);
+        } catch (CMSException | IOException | RuntimeException e) {
+            source.rethrow();
             throw new Refused("not a CMS AuthEnvelopedData (RFC 5083) file");
         }
         RecipientInformation recipient = enveloped.getRecipientInfos().get(new JceKeyTransRecipientId(ourCertificate));
         if (recipient == null) {
             throw new Refused("not encrypted to the gateway's certificate");
         }
-        byte[] inner;
+        Guarded plain;
         try {
-            inner = recipient.getContent(new JceKeyTransEnvelopedRecipient(ourKey).setProvider(BC));
-        } catch (CMSException | RuntimeException e) {
-            throw new Refused("cannot be decrypted (wrong key or altered file)");
+            plain = new Guarded(recipient.getContentStream(new JceKeyTransAuthEnvelopedRecipient(ourKey).setProvider(BC))
+                    .getContentStream());
+        } catch (CMSException | IOException | RuntimeException e) {
+            source.rethrow();
+            throw new Refused(UNDECRYPTABLE);
         }
-        CMSSignedData signed;
+        CMSSignedDataParser signed;
+        CMSTypedStream content;
         try {
-            signed = new CMSSignedData(inner);
+            signed = new CMSSignedDataParser(digests(), plain);
+            content = signed.getSignedContent();
         } catch (CMSException | RuntimeException e) {
+            failed(source, plain);
             throw new Refused("the decrypted content is not a CMS SignedData");
         }
-        Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
-        if (signers.size() != 1) {
-            throw new Refused("must carry exactly one signature, carries " + signers.size());
+        if (content == null) {
+            throw new Refused("the signed content is not encapsulated (detached signature)");
         }
-        SignerInformation si = signers.iterator().next();
-        @SuppressWarnings("unchecked")
-        Collection<X509CertificateHolder> certs = signed.getCertificates().getMatches(si.getSID());
-        if (certs.isEmpty()) {
-            throw new Refused("the signer's certificate is not in the file");
+        T value = null;
+        Exception readFailure = null;
+        try {
+            // a reader that closes what it reads (a CSV parser does) must not close the file's streams beneath
+            value = reader.read(new FilterInputStream(content.getContentStream()) {
+                @Override
+                public void close() {
+                }
+            });
+        } catch (Exception e) {
+            readFailure = e;
         }
         try {
-            X509Certificate signer = new JcaX509CertificateConverter().setProvider(BC).getCertificate(certs.iterator().next());
+            content.drain(); // the digest covers what the reader left unread
+        } catch (IOException | RuntimeException e) {
+            failed(source, plain);
+            throw new Refused(UNDECRYPTABLE);
+        }
+        failed(source, plain);
+        X509Certificate signer;
+        try {
+            Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                throw new Refused("must carry exactly one signature, carries " + signers.size());
+            }
+            SignerInformation si = signers.iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> certs = signed.getCertificates().getMatches(si.getSID());
+            if (certs.isEmpty()) {
+                throw new Refused("the signer's certificate is not in the file");
+            }
+            signer = new JcaX509CertificateConverter().setProvider(BC).getCertificate(certs.iterator().next());
             if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(signer))) {
                 throw new Refused("the signature does not verify");
             }
-            if (signed.getSignedContent() == null) {
-                throw new Refused("the signed content is not encapsulated (detached signature)");
-            }
-            return new Opened((byte[]) signed.getSignedContent().getContent(), signer);
         } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
+            failed(source, plain);
             throw new Refused("the signature does not verify");
+        }
+        try {
+            // the rest of the decrypted stream, to its end: only there is the GCM tag checked
+            Streams.drain(plain);
+        } catch (IOException | RuntimeException e) {
+            failed(source, plain);
+            throw new Refused(UNDECRYPTABLE);
+        }
+        failed(source, plain);
+        return new Verified<>(value, readFailure, signer);
+    }
+
+    /** After a step failed or a reader returned: the file unreadable is an IOException, a decryption failure a refusal. */
+    private static void failed(Guarded source, Guarded plain) throws IOException, Refused {
+        source.rethrow();
+        if (plain.failure != null) {
+            throw new Refused(UNDECRYPTABLE);
+        }
+    }
+
+    private static DigestCalculatorProvider digests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().setProvider(BC).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Remembers the first failure of the stream beneath, so that it is told apart from a parser's complaint. */
+    private static final class Guarded extends FilterInputStream {
+        private Exception failure;
+
+        Guarded(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        /** The file could not be read: an IOException, whatever a parser made of it. */
+        void rethrow() throws IOException {
+            if (failure instanceof IOException e) {
+                throw new IOException("the file could not be read (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+    }
+
+    /** The caller's stream stays open after the CMS streams are closed. */
+    private static final class NotClosing extends java.io.FilterOutputStream {
+        NotClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
         }
     }
 }

@@ -52,6 +52,26 @@ class RequestFileTest {
     }
 
     @Test
+    void aFileIsReadAsAStreamWithinBoundsAndACellTooLongIsItsRowsProblemNotKept() throws Exception {
+        String padding = "X".repeat(RequestCsv.MAX_CELL + 1);
+        List<RequestCsv.Row> rows = rows("r1,SUIDO-FEE,JUMINHYO_CODE,24727059608,,,,,," + padding + "\n");
+
+        assertThat(rows.get(0).address()).as("not kept").isNull();
+        assertThat(RequestRules.check(suido, rows.get(0)))
+                .isEqualTo(new RequestRules.Decision.Invalid("address: longer than 1024 characters"));
+        // a row longer than any request row: the file is malformed, not read on into memory
+        String huge = "r1,SUIDO-FEE,JUMINHYO_CODE,,,,,,,\"" + "Y".repeat(300_000) + "\"\n";
+        assertThatThrownBy(() -> rows("r0,,,,,,,,,\n" + huge)).hasMessage("line 3: longer than 65536 characters");
+        // rows that would need more than the file's share of the memory budget: too large (A130)
+        byte[] many = (HEADER + "r,,,,,,,,,\n".repeat(1000)).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 100 * RequestCsv.ROW_OVERHEAD))
+                .isInstanceOfSatisfying(RequestCsv.Malformed.class, m -> assertThat(m.tooLarge()).isTrue())
+                .hasMessageStartingWith("more than 0 MiB of memory needed for its rows");
+        assertThat(RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 1000 * RequestCsv.rowCost(
+                new RequestCsv.Row(2, "r", null, null, null, null, null, null, null, null, null)))).hasSize(1000);
+    }
+
+    @Test
     void aBusinessOfAnotherAgencyIsRefused() throws Exception {
         assertThat(decide(suido, "r1,SHUZEI-TAX,JUMINHYO_CODE,24727059608,,,,,,"))
                 .isEqualTo(new RequestRules.Decision.Refused("business: not a business of this agency (config/agencies.yaml)"));
