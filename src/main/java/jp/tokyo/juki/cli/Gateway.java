@@ -32,7 +32,6 @@ import jp.tokyo.juki.security.CamelTls;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.PeerTrustManager;
-import jp.tokyo.juki.wire.CamelFrameDecoderFactory;
 import jp.tokyo.juki.wire.FrameEncoder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -109,9 +108,9 @@ public final class Gateway implements AutoCloseable {
         PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs", (peer, why) ->
                 auditTap.record("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
         main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
-        int maxFrame = config.getInt("juki.frame.max", jp.tokyo.juki.wire.FrameDecoder.DEFAULT_MAX);
         main.bind("frameEncoder", new FrameEncoder());
-        main.bind("csFrameDecoder", new CamelFrameDecoderFactory(maxFrame));
+        // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers
+        CsLineWiring.wire(main, config, auditTap);
         CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
                 "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted);
         ReplyOrder replyOrder = new ReplyOrder();

@@ -60,7 +60,12 @@ final class ObservabilityWiring {
     void wire(Assembly a, AuditTap auditTap, AuditWriter auditWriter, jp.tokyo.juki.audit.AuditLag auditLag)
             throws Exception {
         a.bind("metricsRegistry", metrics.registry());
-        a.bind("csConnections", new CsConnections(metrics));
+        a.bind("csConnections", new CsConnections(metrics, a.config().getInt("juki.cs.max-connections-per-peer", 16),
+                (peer, code, detail) -> auditTap.record("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code,
+                        detail, List.of())));
+        a.bind("jukiDirectMemoryCheck", new jp.tokyo.juki.observe.DirectMemoryCheck(
+                a.config().getInt("juki.observe.direct-memory-warn-percent", 70),
+                a.config().getInt("juki.observe.direct-memory-down-percent", 90)));
         metrics.gauge("juki_audit_pending", "Audit records tapped and not yet on the audit queue", auditTap,
                 t -> t.pending());
         metrics.counter("juki_audit_written", "Audit records written to the audit table", auditWriter,

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CsRequests {
     private static final Logger LOG = LoggerFactory.getLogger(CsRequests.class);
+    private static final jp.tokyo.juki.observe.AggregatedLog SEQUENCE_LOG = new jp.tokyo.juki.observe.AggregatedLog(LOG,
+            java.time.Duration.ofSeconds(10));
     public static final String REFUSED = "REFUSED";
     /** the peer's certificate was revoked or expired since the handshake: no reply, connection closed */
     public static final String UNTRUSTED = "UNTRUSTED";
@@ -107,8 +109,10 @@ public final class CsRequests {
         }
         Long previous = lastSeq.put(session, request.seq());
         if (previous != null && request.seq() <= previous) {
-            LOG.warn("sender {}: sequence {} after {} on the same connection (regression)", request.sender(),
-                    request.seq(), previous);
+            // one line per connection and interval with a count: a peer must not turn its frames into log
+            SEQUENCE_LOG.first(session, "sender " + request.sender() + ": sequence regressions on one connection",
+                    "sender " + request.sender() + ": sequence " + request.seq() + " after " + previous
+                    + " on the same connection (regression)", null);
         }
     }
 

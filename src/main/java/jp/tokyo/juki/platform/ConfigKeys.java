@@ -79,6 +79,13 @@ public final class ConfigKeys {
             KEYS.put(n, Kind.POSITIVE);
         }
         KEYS.put("juki.agency.memory-budget-mb", Kind.POSITIVE); // issue 15 finding 6
+        // the CS line's bounds against hostile peers (issue 15; routes/cs-listener.camel.yaml)
+        for (String n : new String[] {"juki.cs.frame-timeout-seconds", "juki.cs.idle-timeout-seconds",
+                "juki.cs.max-connections-per-peer", "juki.cs.max-pending-decode-bytes", "juki.cs.max-unanswered-requests",
+                "juki.cs.max-unwritten-reply-bytes", "juki.observe.direct-memory-warn-percent",
+                "juki.observe.direct-memory-down-percent"}) {
+            KEYS.put(n, Kind.POSITIVE);
+        }
         // retries may be none
         KEYS.put("juki.national.max-redeliveries", Kind.WHOLE);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.(user|password)"), Kind.TEXT);

@@ -6,17 +6,18 @@ import org.apache.camel.component.netty.ChannelHandlerFactory;
 
 /**
  * Gives camel-netty a fresh {@link FrameDecoder} per channel (the decoder keeps state, so it
- * must not be shared; camel-netty asks a {@link ChannelHandlerFactory} for each channel).
+ * must not be shared; camel-netty asks a {@link ChannelHandlerFactory} for each channel). All
+ * decoders of the listener share its {@link FrameDecoder.Limits}, and so its decode budget.
  */
 public final class CamelFrameDecoderFactory extends ChannelHandlerAdapter implements ChannelHandlerFactory {
-    private final int max;
+    private final FrameDecoder.Limits limits;
 
-    public CamelFrameDecoderFactory(int max) {
-        this.max = max;
+    public CamelFrameDecoderFactory(FrameDecoder.Limits limits) {
+        this.limits = limits;
     }
 
     @Override
     public ChannelHandler newChannelHandler() {
-        return new FrameDecoder(max);
+        return new FrameDecoder(limits);
     }
 }
