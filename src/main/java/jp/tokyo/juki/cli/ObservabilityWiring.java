@@ -90,7 +90,11 @@ final class ObservabilityWiring {
                 break;
             }
         }
-        own.add(new GatewayHealth.Certificate("ca", a.keys().ca()));
+        // every CA of ca.pem (two during a rollover: the old one's end is then a warning to act on)
+        List<X509Certificate> cas = a.keys().cas();
+        for (int i = 0; i < cas.size(); i++) {
+            own.add(new GatewayHealth.Certificate(i == 0 ? "ca" : "ca-" + (i + 1), cas.get(i)));
+        }
         GatewayHealth.register(a::bind, new GatewayHealth.Parts(a.database().dataSource(), a.broker().connectionFactory(),
                 own, a.keys().dir().resolve("crl.pem"), sampler,
                 nationals.stream().map(ObserveSampler.NationalServer::name).toList(),
