@@ -28,7 +28,9 @@ import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
 import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
@@ -42,7 +44,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  * nothing half-written stays. Files it creates get mode 0600 whatever it asked for. Every refusal
  * is audited.
  */
-final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListener {
+final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListener, SftpErrorStatusDataHandler {
     static final String INBOX = "inbox";
     static final String OUTBOX = "outbox";
     /** attributes an agency may set (a client that keeps a file's times after an upload) */
@@ -188,7 +190,28 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     private AccessDeniedException refused(ServerSession session, String what) {
         audit.record(account(session), "SFTP_REQUEST", "REFUSED", "S110",
                 what + " is not allowed in a drop folder (" + who(session) + ")");
-        return new AccessDeniedException(what + " is not allowed");
+        return new Refusal(what + " is not allowed in a drop folder");
+    }
+
+    /** one of our refusals: its reason is the client's status message (nothing of the host's paths is in it) */
+    static final class Refusal extends AccessDeniedException {
+        Refusal(String reason) {
+            super(reason);
+        }
+    }
+
+    /** a write past the quota */
+    static final class OverQuota extends SftpException {
+        OverQuota(int status, String reason) {
+            super(status, reason);
+        }
+    }
+
+    @Override
+    public String resolveErrorMessage(SftpSubsystemEnvironment sftpSubsystem, int id, Throwable e, int subStatus, int cmd,
+                                      Object... args) {
+        return e instanceof Refusal || e instanceof OverQuota ? e.getMessage()
+                : SftpErrorStatusDataHandler.super.resolveErrorMessage(sftpSubsystem, id, e, subStatus, cmd, args);
     }
 
     static String account(ServerSession session) {
@@ -258,7 +281,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
 
         private SftpException quotaError() {
             // SFTP v3 (OpenSSH) has no quota status: a failure with the reason as its message
-            return new SftpException(version >= SftpConstants.SFTP_V5 ? SftpConstants.SSH_FX_QUOTA_EXCEEDED
+            return new OverQuota(version >= SftpConstants.SFTP_V5 ? SftpConstants.SSH_FX_QUOTA_EXCEEDED
                     : SftpConstants.SSH_FX_FAILURE, "inbox quota of " + quotaBytes + " bytes exceeded; the file was removed");
         }
 

@@ -2,7 +2,6 @@ package jp.tokyo.juki.platform;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.common.io.IoAcceptor;
-import org.apache.sshd.common.io.IoServiceEventListener;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -66,6 +63,7 @@ public final class DropFolderServer implements AutoCloseable {
 
     private static final AttributeRepository.AttributeKey<String> FAILURE = new AttributeRepository.AttributeKey<>();
     private static final AttributeRepository.AttributeKey<String> ACCOUNT_ASKED = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<Boolean> BANNED = new AttributeRepository.AttributeKey<>();
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
     private final SshServer sshd;
@@ -162,23 +160,21 @@ public final class DropFolderServer implements AutoCloseable {
             return expected != null && KeyUtils.compareKeys(expected, offered) && stillValid.test(user)
                     && !bans.refuses(clientIp(session), Instant.now());
         });
-        sshd.setIoServiceEventListener(new IoServiceEventListener() {
-            @Override
-            public void connectionAccepted(IoAcceptor acceptor, SocketAddress local, SocketAddress remote, SocketAddress service)
-                    throws IOException {
-                if (remote instanceof InetSocketAddress a && a.getAddress() != null
-                        && bans.refuses(a.getAddress().getHostAddress(), Instant.now())) {
-                    // closed before the banner; audited once per sweep with the count (LoginBans.report)
-                    throw new IOException("address banned after repeated failed logins");
-                }
-            }
-        });
         VirtualFileSystemFactory folders = new VirtualFileSystemFactory(root.toAbsolutePath().resolve(".nobody"));
         for (String account : accounts.keySet()) {
             folders.setUserHomeDir(account, root.resolve(account).toAbsolutePath());
         }
         sshd.setFileSystemFactory(folders);
         sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                // (MINA SSHD leaks the socket of a connection its IoServiceEventListener refuses: closed here instead)
+                if (session instanceof ServerSession s && bans.refuses(clientIp(s), Instant.now())) {
+                    s.setAttribute(BANNED, Boolean.TRUE);
+                    s.close(true); // audited once per sweep with the count (LoginBans.report), not per connection
+                }
+            }
+
             @Override
             public void sessionNegotiationEnd(Session session, Map<KexProposalOption, String> ours,
                                               Map<KexProposalOption, String> theirs,
@@ -190,7 +186,7 @@ public final class DropFolderServer implements AutoCloseable {
 
             @Override
             public void sessionClosed(Session session) {
-                if (session instanceof ServerSession s && !s.isAuthenticated()) {
+                if (session instanceof ServerSession s && !s.isAuthenticated() && s.getAttribute(BANNED) == null) {
                     String user = s.getUsername() != null ? s.getUsername() : s.getAttribute(ACCOUNT_ASKED);
                     String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
                     String clientIp = clientIp(s);
@@ -211,7 +207,8 @@ public final class DropFolderServer implements AutoCloseable {
             }
         });
         DropFolderAccess access = new DropFolderAccess(settings.quotaBytes(), audit);
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(access).build();
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(access)
+                .withSftpErrorStatusDataHandler(access).build();
         sftp.addSftpEventListener(access);
         sshd.setSubsystemFactories(List.of(sftp));
         sshd.start();
