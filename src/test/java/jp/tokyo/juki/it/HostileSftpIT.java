@@ -128,6 +128,36 @@ class HostileSftpIT {
         assertRefused(c -> c.setCompressionFactories(List.of(BuiltinCompressions.zlib)));
     }
 
+    @Test
+    void theEcdsaHostKeyOfAnOlderGatewayIsRetiredAndReplacedByEd25519() throws Exception {
+        Path keys = Files.createTempDirectory("old-host-key");
+        Path hostKey = keys.resolve("sftp-host.key");
+        // what the older gateway made: an ECDSA P-256 key (and its .pub), mode as MINA left it
+        org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider old =
+                new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey);
+        old.setAlgorithm("EC");
+        old.setKeySize(256);
+        String oldPublic = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(old.loadKeys(null).get(0).getPublic());
+        Files.writeString(keys.resolve("sftp-host.key.pub"), oldPublic + "\n");
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (DropFolderServer unused = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of(), a -> true,
+                DropFolderServer.Settings.defaults(), (account, type, status, code, detail) -> audited.add(type + " " + status + " " + detail))) {
+            String now = Files.readString(keys.resolve("sftp-host.key.pub"));
+            assertThat(now).startsWith("ssh-ed25519 ").isNotEqualTo(oldPublic + "\n");
+            assertThat(Files.getPosixFilePermissions(hostKey)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(keys.resolve("sftp-host.key.retired")).exists();
+            assertThat(audited).singleElement().asString().startsWith("SFTP_HOST_KEY REPLACED the ecdsa-sha2-nistp256 host key was replaced by ssh-ed25519 SHA256:");
+        }
+        // a second start keeps the Ed25519 key
+        String first = Files.readString(keys.resolve("sftp-host.key.pub"));
+        try (DropFolderServer again = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of())) {
+            assertThat(Files.readString(keys.resolve("sftp-host.key.pub"))).isEqualTo(first);
+            assertThat(again.port()).isPositive();
+        }
+        GatewayChild.deleteTree(keys);
+    }
+
     // ---- inside the drop folder
 
     @Test
