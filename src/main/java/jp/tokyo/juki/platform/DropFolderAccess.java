@@ -70,6 +70,10 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
         boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)
                 || options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW)
                 || options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+        if (Files.isSymbolicLink(file)) {
+            // an agency cannot make links; one made on the host (until the sweep removes it) is not followed
+            throw refused(subsystem.getServerSession(), "opening a link");
+        }
         if (!writes) {
             return SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle, options, attrs);
         }

@@ -231,6 +231,7 @@ class HostileSftpIT {
         Files.writeString(home.resolve("inbox/stray/deeper/x"), "x");
         Files.createDirectories(home.resolve("junk"));
         Files.createSymbolicLink(home.resolve("outbox/etc"), Path.of("/etc"));
+
         Files.setPosixFilePermissions(home.resolve("inbox"), PosixFilePermissions.fromString("rwxrwxrwx"));
 
         await().atMost(WAIT).until(() -> !Files.exists(stale) && !Files.exists(home.resolve("inbox/stray"))
@@ -242,6 +243,26 @@ class HostileSftpIT {
         await().atMost(WAIT).until(() -> audited("S130", "an unfinished upload") > 0 && audited("S130", "a stray folder in inbox/") > 0
                 && audited("S130", "a stray folder beside inbox/") > 0 && audited("S130", "a stray link in outbox/") > 0);
         Files.delete(fresh);
+    }
+
+    @Test
+    void aLinkLeftOnTheHostIsNotFollowedEvenBeforeTheSweepRemovesIt() throws Exception {
+        Path root = Files.createTempDirectory("link-left");
+        java.security.PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
+        try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, root.resolve("folders"), root.resolve("host.key"),
+                Map.of("suido", suido))) {
+            Files.createSymbolicLink(root.resolve("folders/suido/outbox/hostname.res.p7m"), Path.of("/etc/hostname"));
+            try (SshClient client = client(c -> { });
+                 ClientSession s = client.connect("suido", "127.0.0.1", server.port()).verify(WAIT).getSession()) {
+                s.addPublicKeyIdentity(new KeyPair(suido, Pem.readPrivateKey(TestPki.dir().resolve(TestPki.AGENCY + ".key.pem"))));
+                s.auth().verify(WAIT);
+                try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+                    assertThatThrownBy(() -> sftp.read("outbox/hostname.res.p7m").readAllBytes()).hasMessageContaining("not allowed");
+                }
+            }
+        } finally {
+            GatewayChild.deleteTree(root);
+        }
     }
 
     // ---- failed logins
