@@ -88,9 +88,10 @@ final class AgencyWiring {
         if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
             DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
                     config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
-                    id -> trusted(a, served.get(id), certificates.get(id)),
-                    (user, address, why) -> a.audit().record("sftp", "in", null, "SFTP_LOGIN", null, null, "REFUSED",
-                            "S100", why + " (account " + user + ", from " + address + ")", java.util.List.of()));
+                    id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
+                    (account, type, status, code, detail) -> a.audit().record("sftp", "in",
+                            account != null && served.containsKey(account) ? served.get(account).identity() : null, type, null,
+                            null, status, code, detail, java.util.List.of()));
             a.onClose().add(server);
             a.bind("dropFolderServer", server);
         }

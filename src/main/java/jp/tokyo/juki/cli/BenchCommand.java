@@ -263,11 +263,11 @@ public final class BenchCommand {
                 long t0 = System.nanoTime();
                 String url = "jdbc:postgresql://localhost:" + gateway.dbPort() + "/postgres";
                 long seeded;
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", "")) {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
                     seeded = jp.tokyo.juki.honnin.HonninBulkLoad.load(c, java.util.stream.LongStream.range(0, records)
                             .mapToObj(residents::honnin).iterator(), records, municipality);
                 }
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
                      java.sql.Statement s = c.createStatement()) {
                     // settle the freshly loaded table as a long-lived store is: statistics, hint bits, visibility map
                     s.execute("VACUUM ANALYZE honnin.resident");
@@ -398,11 +398,11 @@ public final class BenchCommand {
             long t0 = System.nanoTime();
             String url = "jdbc:postgresql://localhost:" + gateway.dbPort() + "/postgres";
             long seeded;
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", "")) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
                 seeded = jp.tokyo.juki.honnin.HonninBulkLoad.load(c, java.util.stream.LongStream.range(0, persons)
                         .mapToObj(residents::honnin).iterator(), persons, municipality);
             }
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
                  java.sql.Statement s = c.createStatement()) {
                 // settle the freshly loaded table as a long-lived store is: statistics, hint bits, visibility map
                 s.execute("VACUUM ANALYZE honnin.resident");

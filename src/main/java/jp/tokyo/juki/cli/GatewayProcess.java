@@ -172,11 +172,21 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Runs a query against the gateway's embedded database and returns the first column of the first row. */
     public long queryLong(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres",
+                dbPassword("postgres"));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** The password of a role of the gateway's embedded database (kept in its data directory). */
+    public String dbPassword(String role) {
+        try {
+            return jp.tokyo.juki.platform.DatabaseLogins.of(data).password(role);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

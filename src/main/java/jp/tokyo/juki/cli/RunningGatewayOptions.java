@@ -36,8 +36,8 @@ final class RunningGatewayOptions {
 
     /**
      * The owner's connection: {@code juki.db.url} when set, otherwise the embedded PostgreSQL of
-     * the gateway running on this data directory (its port is line 4 of postmaster.pid; local
-     * connections are trusted).
+     * the gateway running on this data directory (its port is line 4 of postmaster.pid; the owner's
+     * password is in the data directory's pg-credentials.properties, readable by the gateway's OS user only).
      */
     static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
         String url = cfg.get("juki.db.url", null);
@@ -53,6 +53,7 @@ final class RunningGatewayOptions {
             throw new IOException(pid + " has no port on line 4");
         }
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres",
-                "postgres", "");
+                jp.tokyo.juki.platform.DatabaseLogins.OWNER,
+                jp.tokyo.juki.platform.DatabaseLogins.of(cfg.dataDir()).password(jp.tokyo.juki.platform.DatabaseLogins.OWNER));
     }
 }

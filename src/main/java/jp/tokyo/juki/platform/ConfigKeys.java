@@ -88,6 +88,12 @@ public final class ConfigKeys {
         }
         // retries may be none
         KEYS.put("juki.national.max-redeliveries", Kind.WHOLE);
+        // SFTP drop folder limits (DropFolderServer.Settings); 0 failures: never ban
+        for (String n : new String[] {"juki.sftp.quota-mb", "juki.sftp.part-max-age-minutes", "juki.sftp.sweep-seconds",
+                "juki.sftp.ban-window-minutes", "juki.sftp.ban-minutes"}) {
+            KEYS.put(n, Kind.POSITIVE);
+        }
+        KEYS.put("juki.sftp.ban-failures", Kind.WHOLE);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.(user|password)"), Kind.TEXT);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.pool-size"), Kind.POSITIVE);
         PATTERNS.put(Pattern.compile("juki\\.agency\\.[A-Za-z0-9_-]+\\.sftp\\.(host|user|key|known-hosts|dir)"), Kind.TEXT);

@@ -30,9 +30,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String jdbcUrl;
     private final GatewayConfig config;
+    /** the embedded database's passwords (null for an external one: juki.db.*.password) */
+    private final DatabaseLogins logins;
     private final java.util.Map<String, HikariDataSource> rolePools = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private EmbeddedDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, GatewayConfig config) {
+    private EmbeddedDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, GatewayConfig config,
+                             DatabaseLogins logins) {
+        this.logins = logins;
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
@@ -49,11 +53,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         String user = config.get("juki.db.user", "postgres");
         String password = config.get("juki.db.password", "");
         EmbeddedPostgres embedded = null;
+        DatabaseLogins logins = null;
+        Path dir = config.dataDir().resolve("pg").toAbsolutePath();
         if (url == null) {
-            Path dir = config.dataDir().resolve("pg").toAbsolutePath();
             Files.createDirectories(dir.getParent());
             // a gateway killed without stopping its database left the postmaster running there
             StalePostmaster.stopIfOrphaned(dir);
+            logins = DatabaseLogins.openOrMake(config.dataDir());
+            if (logins.made() && Files.exists(dir.resolve("PG_VERSION")) && DatabaseLogins.hbaIsOurs(dir)) {
+                // the passwords were lost: the owner, on this host, sets new ones (whoever can write here could anyway)
+                DatabaseLogins.trustLocalUntilStarted(dir);
+            }
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
@@ -68,16 +78,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("autovacuum_naptime", "5s")
                     .setServerConfig("listen_addresses", "localhost")
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // zonky's readiness check logs in as the owner: with its password once pg_hba.conf asks for one
+                    .setConnectConfig("password", logins.password(DatabaseLogins.OWNER))
                     .start();
             // no user in the URL: pgjdbc lets URL parameters override the pool's user, and each
             // store's pool must log in as its own role
             url = "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres";
-            user = "postgres";
+            user = DatabaseLogins.OWNER;
+            password = logins.password(DatabaseLogins.OWNER);
             LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
+            try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, user, password)) {
+                logins.requirePasswords(owner, dir, logins.made());
+            } catch (java.sql.SQLException e) {
+                embedded.close();
+                throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
+            }
         }
         HikariDataSource ds = pool(config, url, user, password, config.getInt("juki.db.admin.pool-size", 4), "juki-db");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return new EmbeddedDatabase(embedded, ds, url, config);
+        if (logins != null) {
+            // the roles the migrations just made
+            try (java.sql.Connection owner = ds.getConnection()) {
+                logins.requirePasswords(owner, dir, false);
+            } catch (java.sql.SQLException e) {
+                ds.close();
+                embedded.close();
+                throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
+            }
+        }
+        return new EmbeddedDatabase(embedded, ds, url, config, logins);
     }
 
     private static HikariDataSource pool(GatewayConfig config, String url, String user, String password, int size,
@@ -106,7 +135,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /**
      * A pool logged in as one of the store roles ({@link #HONNIN_ROLE}, {@link #FUHYO_ROLE}, …),
      * which can reach only its own schema. {@code juki.db.<role>.user}, {@code .password} and
-     * {@code .pool-size} override the defaults (the role's name, no password, 4 connections).
+     * {@code .pool-size} override the defaults (the role's name; the embedded database's password
+     * for it ({@link DatabaseLogins}), none for an external one; 4 connections).
      */
     public DataSource forRole(String role) {
         return rolePools.computeIfAbsent(role, r -> checkedRole(pool(config, jdbcUrl, user(r), password(r),
@@ -133,7 +163,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private String password(String role) {
-        return config.get("juki.db." + role + ".password", "");
+        String configured = config.get("juki.db." + role + ".password", null);
+        if (configured != null || logins == null) {
+            return configured == null ? "" : configured;
+        }
+        return logins.password(user(role));
     }
 
     /**

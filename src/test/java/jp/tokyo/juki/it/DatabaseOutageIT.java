@@ -32,14 +32,14 @@ class DatabaseOutageIT {
             Request moveIn = update(TestPki.CHIYODA, "MOVE_IN", person(TestPki.CHIYODA));
             String code = moveIn.body().at("/record/juminhyoCode").asText();
 
-            setConnections(url, false);
+            setConnections(url, gw.ownerPassword(), false);
             Reply refused = cs.send(moveIn).get(30, TimeUnit.SECONDS);
 
             assertThat(refused.status()).isEqualTo(Status.NACK);
             assertThat(refused.code().name()).isEqualTo("E503");
             assertThat(refused.detail()).contains("nothing was applied");
 
-            setConnections(url, true);
+            setConnections(url, gw.ownerPassword(), true);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                     cs.send(moveIn).get(30, TimeUnit.SECONDS).status() == Status.ACK);
             assertThat(gw.queryLong("SELECT count(*) FROM honnin.resident WHERE juminhyo_code = ?", code)).isEqualTo(1);
@@ -48,9 +48,9 @@ class DatabaseOutageIT {
     }
 
     /** Lets nobody (or everybody again) connect to the gateway's database, and drops who is connected. */
-    private static void setConnections(String postgresUrl, boolean allowed) throws Exception {
+    private static void setConnections(String postgresUrl, String password, boolean allowed) throws Exception {
         String template = postgresUrl.replaceFirst("/postgres$", "/template1");
-        try (Connection c = DriverManager.getConnection(template, "postgres", "");
+        try (Connection c = DriverManager.getConnection(template, "postgres", password);
              Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS " + allowed);
             if (!allowed) {

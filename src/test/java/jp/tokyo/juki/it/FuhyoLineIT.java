@@ -208,7 +208,15 @@ class FuhyoLineIT {
                         + "set juki.db.user/juki.db.password and juki.db.<role>.user/.password instead");
     }
 
+    private static String password(String role) {
+        try {
+            return jp.tokyo.juki.platform.DatabaseLogins.of(gw.data).password(role);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Connection connectAs(String role) throws SQLException {
-        return DriverManager.getConnection(gw.gateway.database().jdbcUrl(), role, "");
+        return DriverManager.getConnection(gw.gateway.database().jdbcUrl(), role, password(role));
     }
 }

@@ -407,8 +407,16 @@ class MyNumberLinkIT {
         }
     }
 
+    private static String password(String role) {
+        try {
+            return jp.tokyo.juki.platform.DatabaseLogins.of(gw.data).password(role);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Connection connectAs(String role) throws SQLException {
-        return DriverManager.getConnection(gw.gateway.database().jdbcUrl(), role, "");
+        return DriverManager.getConnection(gw.gateway.database().jdbcUrl(), role, password(role));
     }
 
     @Test

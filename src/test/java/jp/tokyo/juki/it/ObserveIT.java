@@ -171,7 +171,7 @@ class ObserveIT {
     void readinessIsDownWhileTheDatabaseIsUnreachableAndUpWhenItReturns() throws Exception {
         String url = gw.gateway.database().jdbcUrl();
         try {
-            setConnections(url, false);
+            setConnections(url, gw.ownerPassword(), false);
             await().atMost(Duration.ofSeconds(20)).until(() -> get("/observe/health/ready").statusCode() == 503);
             JsonNode database = check(get("/observe/health/ready").body(), "juki-database");
             assertThat(database.path("status").asText()).isEqualTo("DOWN");
@@ -182,7 +182,7 @@ class ObserveIT {
             assertThat(status(out)).isEqualTo(1);
             assertThat(out.toString()).contains("NOT READY").contains("juki-database").contains("DOWN");
         } finally {
-            setConnections(url, true);
+            setConnections(url, gw.ownerPassword(), true);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
     }
@@ -244,9 +244,9 @@ class ObserveIT {
         throw new AssertionError("no check " + id + " in " + body);
     }
 
-    private static void setConnections(String postgresUrl, boolean allowed) throws Exception {
+    private static void setConnections(String postgresUrl, String password, boolean allowed) throws Exception {
         String template = postgresUrl.replaceFirst("/postgres$", "/template1");
-        try (Connection c = DriverManager.getConnection(template, "postgres", "");
+        try (Connection c = DriverManager.getConnection(template, "postgres", password);
              Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS " + allowed);
             if (!allowed) {

@@ -71,6 +71,11 @@ final class RunningGateway implements AutoCloseable {
         return Integer.parseInt(gateway.config().get("camel.management.port", "9876"));
     }
 
+    /** The password of the embedded database's owner (the gateway made it at start; kept in the data directory). */
+    String ownerPassword() throws java.io.IOException {
+        return jp.tokyo.juki.platform.DatabaseLogins.of(data).password(jp.tokyo.juki.platform.DatabaseLogins.OWNER);
+    }
+
     void startNational() throws Exception {
         national = NationalSimulator.start(TestPki.national(), nationalPort, null);
     }

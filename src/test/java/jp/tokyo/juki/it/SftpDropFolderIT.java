@@ -20,13 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import jp.tokyo.juki.agency.DropFolder;
 import jp.tokyo.juki.agency.SftpDropFolder;
-import jp.tokyo.juki.platform.DropFolderServer;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
@@ -44,8 +42,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An agency's drop folder on an external SFTP server, as the gateway reaches it (PROTOCOL §4):
- * {@link SftpDropFolder} logging in with the gateway's key to the embedded {@link DropFolderServer},
- * whose host key it knows only from a known_hosts file.
+ * {@link SftpDropFolder} logging in with the gateway's key to a plain MINA SSHD SFTP server (the
+ * embedded {@code DropFolderServer} lets an account write to its {@code inbox/} only, as an
+ * agency; here the gateway writes answers), whose host key it knows only from a known_hosts file.
  */
 class SftpDropFolderIT {
     private static final String ACCOUNT = "gateway";
@@ -58,7 +57,7 @@ class SftpDropFolderIT {
     private static int port;
     private static PublicKey gatewayKey;
     private static PublicKey serverHostKey;
-    private static DropFolderServer server;
+    private static SshServer server;
     private static SftpDropFolder folder;
 
     @BeforeAll
@@ -82,7 +81,7 @@ class SftpDropFolderIT {
             folder.close();
         }
         if (server != null) {
-            server.close();
+            server.stop(true);
         }
     }
 
@@ -97,9 +96,28 @@ class SftpDropFolderIT {
         }
     }
 
-    private static DropFolderServer startServer() throws IOException {
-        return DropFolderServer.start("127.0.0.1", port, root.resolve("folders"), hostKey, Map.of(ACCOUNT, gatewayKey),
-                account -> true, (account, address, why) -> refused.add(account));
+    private static SshServer startServer() throws IOException {
+        Files.createDirectories(home().resolve("inbox"));
+        Files.createDirectories(home().resolve("outbox"));
+        SshServer s = SshServer.setUpDefaultServer();
+        s.setHost("127.0.0.1");
+        s.setPort(port);
+        s.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
+        s.setPasswordAuthenticator(null);
+        s.setKeyboardInteractiveAuthenticator(null);
+        s.setPublickeyAuthenticator((user, key, session) -> ACCOUNT.equals(user) && KeyUtils.compareKeys(gatewayKey, key));
+        s.setFileSystemFactory(new VirtualFileSystemFactory(home()));
+        s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        s.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionClosed(org.apache.sshd.common.session.Session session) {
+                if (session instanceof org.apache.sshd.server.session.ServerSession ss && !ss.isAuthenticated()) {
+                    refused.add(ss.getUsername() == null ? "(none)" : ss.getUsername());
+                }
+            }
+        });
+        s.start();
+        return s;
     }
 
     private static Path home() {
@@ -273,7 +291,7 @@ class SftpDropFolderIT {
         put("inbox", "a.req.p7m", "x", Instant.now());
         assertThat(folder.requests()).extracting(DropFolder.Entry::name).containsExactly("a.req.p7m");
 
-        server.close();
+        server.stop(true);
         server = startServer();
 
         assertThat(folder.requests()).extracting(DropFolder.Entry::name).containsExactly("a.req.p7m");
@@ -284,7 +302,7 @@ class SftpDropFolderIT {
         put("inbox", "before.req.p7m", "x", Instant.now().minusSeconds(60));
         assertThat(folder.requests()).extracting(DropFolder.Entry::name).containsExactly("before.req.p7m");
 
-        server.close();
+        server.stop(true);
         assertThatThrownBy(folder::requests).isInstanceOf(IOException.class);
         put("inbox", "during.req.p7m", "y", Instant.now());
         server = startServer();

@@ -1,0 +1,109 @@
+package jp.tokyo.juki.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.Iterator;
+import java.util.Set;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SFTP server's host key: one Ed25519 key (OpenSSH format) in {@code sftp-host.key}, written
+ * with mode 0600 before any byte of it, and its public half — the line an agency puts in its
+ * known_hosts — in {@code sftp-host.key.pub}. A key of another type (the ECDSA key gateways made
+ * before) is retired to {@code sftp-host.key.retired} and replaced: the agencies then need the new
+ * known_hosts line (docs/operations/sftp.md).
+ */
+final class SftpHostKey {
+    private static final Logger LOG = LoggerFactory.getLogger(SftpHostKey.class);
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** the key, and the type of the key it replaced this start (null when none was replaced) */
+    record Loaded(KeyPair pair, String replaced) {
+    }
+
+    private SftpHostKey() {
+    }
+
+    static Loaded load(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        String replaced = null;
+        if (Files.exists(file)) {
+            KeyPair existing = read(file);
+            String type = existing == null ? "unreadable" : KeyUtils.getKeyType(existing);
+            if (KeyPairProvider.SSH_ED25519.equals(type)) {
+                ownerOnly(file);
+                writePublic(file, existing);
+                return new Loaded(existing, null);
+            }
+            Path retired = file.resolveSibling(file.getFileName() + ".retired");
+            Files.move(file, retired, StandardCopyOption.REPLACE_EXISTING);
+            ownerOnly(retired);
+            replaced = type;
+            LOG.warn("SFTP host key: the {} key in {} is retired to {} and replaced by an Ed25519 key; every agency "
+                    + "must replace its known_hosts line with {}.pub", type, file, retired.getFileName(), file.getFileName());
+        }
+        KeyPair pair;
+        try {
+            pair = SecurityUtils.getKeyPairGenerator(SecurityUtils.ED25519).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot make an Ed25519 host key: " + e.getMessage(), e);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            new OpenSSHKeyPairResourceWriter().writePrivateKey(pair, "juki-gateway sftp host key", null, out);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the host key: " + e.getMessage(), e);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        writePublic(file, pair);
+        LOG.info("SFTP host key made: {} {}", KeyUtils.getKeyType(pair), KeyUtils.getFingerPrint(pair.getPublic()));
+        return new Loaded(pair, replaced);
+    }
+
+    private static KeyPair read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.getFileName().toString()),
+                    in, null);
+            Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
+            return it != null && it.hasNext() ? it.next() : null;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // a Java-serialised key of a very old gateway, or a damaged file: replaced like any other
+            return null;
+        }
+    }
+
+    /** an existing private key file that others could read is narrowed to the owner */
+    private static void ownerOnly(Path file) throws IOException {
+        if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            LOG.warn("SFTP host key {}: mode narrowed to 0600", file.getFileName());
+        }
+    }
+
+    /** the agencies' known_hosts key, beside the private file (written only when it changed) */
+    private static void writePublic(Path file, KeyPair pair) throws IOException {
+        Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
+        String line = PublicKeyEntry.toString(pair.getPublic()) + "\n";
+        if (!Files.exists(publicFile) || !Files.readString(publicFile, StandardCharsets.US_ASCII).equals(line)) {
+            Files.writeString(publicFile, line, StandardCharsets.US_ASCII);
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package jp.tokyo.juki.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import jp.tokyo.juki.platform.DatabaseLogins;
+import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.platform.Ports;
+import jp.tokyo.juki.security.Pem;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15 finding 7, as an attacker at the SFTP port (and on the gateway's host) would try it,
+ * against a real gateway, its real SFTP port and its real embedded PostgreSQL: weak algorithms
+ * offered by the client are refused; an agency cannot chmod its folders, make folders, or fill
+ * the disk past its quota; stale uploads and stray entries are swept; an address with repeated
+ * failed logins is banned; and no database role gets in without its password.
+ */
+class HostileSftpIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static RunningGateway gw;
+    private static int port;
+    private static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = RunningGateway.start(false, Map.of("juki.sftp.quota-mb", "1", "juki.sftp.sweep-seconds", "1",
+                "juki.sftp.part-max-age-minutes", "1", "juki.agency.poll-ms", "200"));
+        port = gw.gateway.bean("dropFolderServer", DropFolderServer.class).port();
+        dir = Files.createTempDirectory("hostile-sftp");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+    }
+
+    // ---- algorithms
+
+    @Test
+    void whatTheServerOffersIsOnlyWhatSshAuditPasses() throws Exception {
+        // the server's own KEXINIT as OpenSSH prints it (sftp -vvv): a client nobody here wrote
+        SystemTools.Run r = SystemTools.sftp(dir, port, "suido", TestPki.AGENCY, "ls\n", "-vvv");
+        assertThat(r.exit()).as(r.output()).isZero();
+        Map<String, String> offered = serverProposal(r.output());
+        System.out.println("SFTP server offers: " + offered);
+
+        assertThat(offered.get("KEX algorithms").split(",")).containsExactly("mlkem768x25519-sha256", "sntrup761x25519-sha512",
+                "sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org",
+                "ext-info-s", "kex-strict-s-v00@openssh.com");
+        assertThat(offered.get("host key algorithms")).isEqualTo("ssh-ed25519");
+        assertThat(offered.get("ciphers stoc").split(",")).containsExactly("chacha20-poly1305@openssh.com",
+                "aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-ctr");
+        assertThat(offered.get("MACs stoc").split(",")).containsExactly("hmac-sha2-512-etm@openssh.com",
+                "hmac-sha2-256-etm@openssh.com");
+        assertThat(offered.get("compression stoc")).isEqualTo("none");
+        // what OpenSSH 9 and the server settle on
+        assertThat(r.output()).contains("kex: algorithm: sntrup761x25519-sha512").contains("kex: host key algorithm: ssh-ed25519");
+        // the host key is the one in sftp-host.key.pub, Ed25519
+        assertThat(Files.readString(TestPki.dir().resolve("sftp-host.key.pub"))).startsWith("ssh-ed25519 ");
+        assertThat(Files.getPosixFilePermissions(TestPki.dir().resolve("sftp-host.key")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void aMinaClientNegotiatesEd25519APostQuantumHybridAndAnAeadCipher() throws Exception {
+        try (SshClient client = client(c -> { }); ClientSession s = login(client)) {
+            // the client's preference among what the server offers: a post-quantum hybrid
+            assertThat(s.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS)).isIn("mlkem768x25519-sha256",
+                    "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com");
+            assertThat(s.getNegotiatedKexParameter(KexProposalOption.SERVERKEYS)).isEqualTo("ssh-ed25519");
+            assertThat(s.getNegotiatedKexParameter(KexProposalOption.S2CENC)).isEqualTo("chacha20-poly1305@openssh.com");
+            assertThat(s.getNegotiatedKexParameter(KexProposalOption.S2CCOMP)).isEqualTo("none");
+        }
+    }
+
+    @Test
+    void aClientOfferingOnlyNistEcdhIsRefused() throws Exception {
+        assertRefused(c -> c.setKeyExchangeFactories(only(c.getKeyExchangeFactories(), "ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
+                "ecdh-sha2-nistp521")));
+    }
+
+    @Test
+    void aClientAcceptingOnlyAnEcdsaHostKeyIsRefused() throws Exception {
+        assertRefused(c -> c.setSignatureFactories(only(c.getSignatureFactories(), "ecdsa-sha2-nistp256")));
+    }
+
+    @Test
+    void aClientOfferingOnlyEncryptAndMacHmacsIsRefused() throws Exception {
+        assertRefused(c -> {
+            c.setCipherFactories(only(c.getCipherFactories(), "aes128-ctr"));
+            c.setMacFactories(only(c.getMacFactories(), "hmac-sha2-256", "hmac-sha2-512"));
+        });
+    }
+
+    @Test
+    void aClientAskingForZlibBeforeLoginIsRefused() throws Exception {
+        assertRefused(c -> c.setCompressionFactories(List.of(BuiltinCompressions.zlib)));
+    }
+
+    @Test
+    void theEcdsaHostKeyOfAnOlderGatewayIsRetiredAndReplacedByEd25519() throws Exception {
+        Path keys = Files.createTempDirectory("old-host-key");
+        Path hostKey = keys.resolve("sftp-host.key");
+        // what the older gateway made: an ECDSA P-256 key (and its .pub), mode as MINA left it
+        org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider old =
+                new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey);
+        old.setAlgorithm("EC");
+        old.setKeySize(256);
+        String oldPublic = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(old.loadKeys(null).get(0).getPublic());
+        Files.writeString(keys.resolve("sftp-host.key.pub"), oldPublic + "\n");
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (DropFolderServer unused = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of(), a -> true,
+                DropFolderServer.Settings.defaults(), (account, type, status, code, detail) -> audited.add(type + " " + status + " " + detail))) {
+            String now = Files.readString(keys.resolve("sftp-host.key.pub"));
+            assertThat(now).startsWith("ssh-ed25519 ").isNotEqualTo(oldPublic + "\n");
+            assertThat(Files.getPosixFilePermissions(hostKey)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(keys.resolve("sftp-host.key.retired")).exists();
+            assertThat(audited).singleElement().asString().startsWith("SFTP_HOST_KEY REPLACED the ecdsa-sha2-nistp256 host key was replaced by ssh-ed25519 SHA256:");
+        }
+        // a second start keeps the Ed25519 key
+        String first = Files.readString(keys.resolve("sftp-host.key.pub"));
+        try (DropFolderServer again = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of())) {
+            assertThat(Files.readString(keys.resolve("sftp-host.key.pub"))).isEqualTo(first);
+            assertThat(again.port()).isPositive();
+        }
+        GatewayChild.deleteTree(keys);
+    }
+
+    // ---- inside the drop folder
+
+    @Test
+    void chmod777OfTheInboxIsRefusedAndTheModeOnDiskStays0700() throws Exception {
+        Path inbox = gw.data.resolve("sftp/suido/inbox");
+        assertThat(Files.getPosixFilePermissions(inbox)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+
+        SystemTools.Run r = SystemTools.sftp(dir, port, "suido", TestPki.AGENCY, "chmod 777 inbox\n");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).contains("Permission denied");
+        assertThat(Files.getPosixFilePermissions(inbox)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        await().atMost(WAIT).until(() -> audited("S110", "changing permissions") > 0);
+        // nor through MINA's client (setstat of owner, size), nor a folder or a link
+        try (SshClient client = client(c -> { }); ClientSession s = login(client);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            SftpClient.Attributes grow = new SftpClient.Attributes();
+            grow.setSize(10L * 1024 * 1024 * 1024);
+            assertThatThrownBy(() -> sftp.setStat("inbox", grow)).hasMessageContaining("not allowed");
+            assertThatThrownBy(() -> sftp.mkdir("inbox/stray")).hasMessageContaining("not allowed");
+            assertThatThrownBy(() -> sftp.symLink("inbox/link", "/outbox")).hasMessageContaining("not allowed");
+            assertThatThrownBy(() -> sftp.write("outbox/forged.res.p7m").close()).hasMessageContaining("not allowed");
+        }
+        assertThat(inbox.resolve("stray")).doesNotExist();
+        assertThat(inbox.resolve("link")).doesNotExist();
+        assertThat(gw.data.resolve("sftp/suido/outbox/forged.res.p7m")).doesNotExist();
+    }
+
+    @Test
+    void anUploadWithinTheQuotaWorksOnePastItFailsAndNothingHalfWrittenRemains() throws Exception {
+        Path small = dir.resolve("small.bin");
+        Path big = dir.resolve("big.bin");
+        Files.write(small, new byte[300 * 1024]);
+        Files.write(big, new byte[1536 * 1024]); // with the small one: past the 1 MiB quota
+        Path inbox = gw.data.resolve("sftp/shuzei/inbox");
+
+        SystemTools.Run ok = SystemTools.sftp(dir, port, "shuzei", TestPki.OTHER_AGENCY, "put small.bin inbox/small.part\n");
+        assertThat(ok.exit()).as(ok.output()).isZero();
+        assertThat(Files.getPosixFilePermissions(inbox.resolve("small.part"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        SystemTools.Run over = SystemTools.sftp(dir, port, "shuzei", TestPki.OTHER_AGENCY, "put big.bin inbox/big.part\n");
+
+        assertThat(over.exit()).isNotZero();
+        assertThat(over.output()).contains("write remote \"/inbox/big.part\": Failure");
+        assertThat(inbox.resolve("big.part")).doesNotExist();
+        assertThat(inbox.resolve("small.part")).hasSize(300 * 1024);
+        await().atMost(WAIT).until(() -> audited("S120", "quota of 1048576 bytes") > 0);
+        // the client sees why (MINA's client speaks SFTP v6, which has a quota status)
+        try (SshClient client = client(c -> { }); ClientSession s = loginAs(client, "shuzei", TestPki.OTHER_AGENCY);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            assertThatThrownBy(() -> {
+                try (var out = sftp.write("inbox/again.part")) {
+                    out.write(new byte[1536 * 1024]);
+                }
+            }).hasMessageContaining("quota");
+        }
+        assertThat(inbox.resolve("again.part")).doesNotExist();
+        Files.delete(inbox.resolve("small.part"));
+    }
+
+    @Test
+    void theSweepRemovesAStaleUploadAndStrayEntriesButNotAFreshUpload() throws Exception {
+        Path home = gw.data.resolve("sftp/shobo");
+        Path stale = home.resolve("inbox/old.req.p7m.part");
+        Path fresh = home.resolve("inbox/new.req.p7m.part");
+        Files.writeString(stale, "left behind");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(300)));
+        Files.writeString(fresh, "being uploaded");
+        // what an agency could make before (or someone on the host): folders, a link, a file beside the folders
+        Files.createDirectories(home.resolve("inbox/stray/deeper"));
+        Files.writeString(home.resolve("inbox/stray/deeper/x"), "x");
+        Files.createDirectories(home.resolve("junk"));
+        Files.createSymbolicLink(home.resolve("outbox/etc"), Path.of("/etc"));
+
+        Files.setPosixFilePermissions(home.resolve("inbox"), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        await().atMost(WAIT).until(() -> !Files.exists(stale) && !Files.exists(home.resolve("inbox/stray"))
+                && !Files.exists(home.resolve("junk")) && !Files.exists(home.resolve("outbox/etc"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+        assertThat(fresh).hasContent("being uploaded");
+        assertThat(Path.of("/etc/hostname")).exists(); // the link was removed, not followed
+        assertThat(Files.getPosixFilePermissions(home.resolve("inbox"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        await().atMost(WAIT).until(() -> audited("S130", "an unfinished upload") > 0 && audited("S130", "a stray folder in inbox/") > 0
+                && audited("S130", "a stray folder beside inbox/") > 0 && audited("S130", "a stray link in outbox/") > 0);
+        Files.delete(fresh);
+    }
+
+    @Test
+    void aLinkLeftOnTheHostIsNotFollowedEvenBeforeTheSweepRemovesIt() throws Exception {
+        Path root = Files.createTempDirectory("link-left");
+        java.security.PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
+        try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, root.resolve("folders"), root.resolve("host.key"),
+                Map.of("suido", suido))) {
+            Files.createSymbolicLink(root.resolve("folders/suido/outbox/hostname.res.p7m"), Path.of("/etc/hostname"));
+            try (SshClient client = client(c -> { });
+                 ClientSession s = client.connect("suido", "127.0.0.1", server.port()).verify(WAIT).getSession()) {
+                s.addPublicKeyIdentity(new KeyPair(suido, Pem.readPrivateKey(TestPki.dir().resolve(TestPki.AGENCY + ".key.pem"))));
+                s.auth().verify(WAIT);
+                try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+                    assertThatThrownBy(() -> sftp.read("outbox/hostname.res.p7m").readAllBytes()).hasMessageContaining("not allowed");
+                }
+            }
+        } finally {
+            GatewayChild.deleteTree(root);
+        }
+    }
+
+    // ---- failed logins
+
+    @Test
+    void tenFailedLoginsBanTheAddressEvenForTheRightKeyAndOnlyThatAddress() throws Exception {
+        // from 127.0.0.2, so the other tests' connections from 127.0.0.1 are not banned
+        for (int i = 0; i < 10; i++) {
+            SystemTools.Run wrong = SystemTools.sftp(dir, port, "suido", TestPki.OTHER_AGENCY, "ls\n", "-o", "BindAddress=127.0.0.2");
+            assertThat(wrong.exit()).isNotZero();
+        }
+        await().atMost(WAIT).until(() -> audited("S140", "address 127.0.0.2 banned for 15 min after 10 failed logins") > 0);
+
+        SystemTools.Run right = SystemTools.sftp(dir, port, "suido", TestPki.AGENCY, "ls\n", "-o", "BindAddress=127.0.0.2",
+                "-o", "ConnectTimeout=10");
+
+        assertThat(right.exit()).isNotZero();
+        assertThat(right.output()).doesNotContain("Permission denied").contains("kex_exchange_identification"); // no key asked
+        await().atMost(WAIT).until(() -> audited("S140", "from banned address 127.0.0.2 refused") > 0);
+        SystemTools.Run elsewhere = SystemTools.sftp(dir, port, "suido", TestPki.AGENCY, "ls\n");
+        assertThat(elsewhere.exit()).as(elsewhere.output()).isZero();
+    }
+
+    // ---- the embedded PostgreSQL
+
+    @Test
+    void noDatabaseRoleGetsInWithoutItsPasswordAndThePasswordsAre0600() throws Exception {
+        String url = gw.gateway.database().jdbcUrl();
+        Path file = gw.data.resolve(DatabaseLogins.FILE);
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        DatabaseLogins logins = DatabaseLogins.of(gw.data);
+        for (String role : List.of("postgres", "juki_honnin", "juki_fuhyo", "juki_link", "juki_agency")) {
+            // without a password the server asks for one (pgjdbc then gives up: 08004), with a wrong one it refuses (28P01)
+            assertThat(refusal(url, role, "")).as(role + " without a password").isIn("08004", "28P01");
+            assertThat(refusal(url, role, "juki-dev")).as(role + " with a wrong password").isEqualTo("28P01");
+            try (Connection c = DriverManager.getConnection(url, role, logins.password(role))) {
+                assertThat(c.isValid(5)).as(role).isTrue();
+            }
+        }
+        assertThat(Files.readString(gw.data.resolve("pg/pg_hba.conf"))).doesNotContain("trust").contains("scram-sha-256");
+    }
+
+    @Test
+    void aDataDirectoryOfAnOlderGatewayWithTrustIsUpgradedAtStart() throws Exception {
+        Path old = Files.createTempDirectory("juki-old-data");
+        int pgPort = Ports.free();
+        // what an older gateway left: zonky's initdb (trust for everyone) and the schema with its roles, no passwords
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(old.resolve("pg")).setCleanDataDirectory(false)
+                .setPort(pgPort).setServerConfig("shared_buffers", "32MB").start()) {
+            Flyway.configure().dataSource("jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", "")
+                    .locations("classpath:db/migration").load().migrate();
+        }
+        assertThat(Files.readString(old.resolve("pg/pg_hba.conf"))).contains("trust");
+
+        try (RunningGateway upgraded = RunningGateway.start(false, Map.of("juki.data.dir", old.toString(),
+                "juki.sftp.enabled", "false"))) {
+            String url = upgraded.gateway.database().jdbcUrl();
+            assertThat(Files.getPosixFilePermissions(old.resolve(DatabaseLogins.FILE)))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            for (String role : List.of("postgres", "juki_honnin", "juki_fuhyo", "juki_link", "juki_agency")) {
+                assertThat(refusal(url, role, "")).as(role).isIn("08004", "28P01");
+                assertThat(refusal(url, role, "x")).as(role).isEqualTo("28P01");
+            }
+            assertThat(Files.readString(old.resolve("pg/pg_hba.conf"))).doesNotContain("trust");
+            // the operator tools find the owner's password in the data directory
+            assertThat(upgraded.queryLong("SELECT count(*) FROM pg_authid WHERE rolcanlogin AND rolpassword IS NULL")).isZero();
+        } finally {
+            GatewayChild.deleteTree(old);
+        }
+    }
+
+    // ---- helpers
+
+    private static long audited(String code, String detail) throws Exception {
+        return gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'sftp' AND code = ? AND detail LIKE ?",
+                code, "%" + detail + "%");
+    }
+
+    private static String refusal(String url, String role, String password) {
+        try (Connection c = DriverManager.getConnection(url, role, password)) {
+            return "connected";
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
+    /** the lines after "peer server KEXINIT proposal" in ssh -vvv: name → comma-separated list */
+    private static Map<String, String> serverProposal(String output) {
+        Map<String, String> out = new LinkedHashMap<>();
+        boolean in = false;
+        for (String line : output.split("\n")) {
+            if (line.contains("peer server KEXINIT proposal")) {
+                in = true;
+                continue;
+            }
+            if (in) {
+                String l = line.replaceFirst("^debug2: ", "").strip();
+                int colon = l.indexOf(": ");
+                if (colon < 0 || l.startsWith("first_kex_follows")) {
+                    break;
+                }
+                out.put(l.substring(0, colon), l.substring(colon + 2));
+            }
+        }
+        return out;
+    }
+
+    private static <T extends NamedResource> List<T> only(List<T> available, String... names) {
+        List<T> out = new ArrayList<>();
+        for (T f : available) {
+            if (List.of(names).contains(f.getName())) {
+                out.add(f);
+            }
+        }
+        assertThat(out).as("the client has %s", List.of(names)).isNotEmpty();
+        return out;
+    }
+
+    private static SshClient client(Consumer<SshClient> configure) {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        configure.accept(client);
+        client.start();
+        return client;
+    }
+
+    private static ClientSession login(SshClient client) throws Exception {
+        return loginAs(client, "suido", TestPki.AGENCY);
+    }
+
+    private static ClientSession loginAs(SshClient client, String account, String identity) throws Exception {
+        KeyPair key = new KeyPair(Pem.readCertificate(TestPki.dir().resolve(identity + ".pem")).getPublicKey(),
+                Pem.readPrivateKey(TestPki.dir().resolve(identity + ".key.pem")));
+        ClientSession s = client.connect(account, "127.0.0.1", port).verify(WAIT).getSession();
+        s.addPublicKeyIdentity(key);
+        s.auth().verify(WAIT);
+        return s;
+    }
+
+    /** a client so configured gets no session: the key exchange fails */
+    private static void assertRefused(Consumer<SshClient> configure) throws Exception {
+        try (SshClient client = client(configure)) {
+            assertThatThrownBy(() -> login(client).close()).isInstanceOf(Exception.class);
+        }
+        await().atMost(WAIT).until(() -> audited("S100", "key exchange failed") > 0);
+    }
+}
