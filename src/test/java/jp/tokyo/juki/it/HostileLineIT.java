@@ -271,8 +271,11 @@ class HostileLineIT {
 
             assertThat(handshakes.get()).isEqualTo(connections);
             assertThat(refusedOverCap.get()).isZero(); // 350 per certificate at most: below the cap
-            // closed by the frame timeout (a loaded machine delays the close a little, never by much)
-            assertThat(medianCloseMs).isBetween(FRAME_TIMEOUT_S * 1000L, FRAME_TIMEOUT_S * 1000L + 3000);
+            // every held half frame is closed: by the frame timeout, or earlier by the shared decode
+            // budget (which share each takes depends on the machine's speed; a loaded machine delays
+            // a close a little, never by much). Before the fix none was closed.
+            assertThat(closedAfterHolding.get() + closedWhileSending.get()).isEqualTo(connections);
+            assertThat(medianCloseMs).isBetween(0L, FRAME_TIMEOUT_S * 1000L + 3000);
             assertThat(slowestCloseMs.get()).isLessThan(30_000);
             assertThat(cannotReserve).isZero();
             // before the fix: 1.34 GiB and direct memory exhausted
