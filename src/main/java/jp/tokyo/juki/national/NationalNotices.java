@@ -47,7 +47,8 @@ public final class NationalNotices {
     }
 
     void audit(String id, String person, Reply reply) {
+        // the national server's text, cleaned as for queries: it is a peer's, and may echo what it was sent
         audit.record("national", "out", peer, type, id, senderCode, reply.status().name(), reply.code().name(),
-                reply.detail(), List.of(person));
+                NationalQuery.peerText(reply.detail()), List.of(person));
     }
 }

@@ -288,13 +288,14 @@ public final class NationalQuery implements AutoCloseable {
     /**
      * Text the national server controls, made fit for a log line, an audit detail and the
      * operator's screen: identifier characters only (a detail that is not what PROTOCOL §2.3
-     * promises — item and rule — loses whatever else it carried), at most 120 characters.
+     * promises — item and rule — loses whatever else it carried), runs of six or more digits
+     * (a 住民票コード or My Number echoed back) replaced by {@code #}, at most 120 characters.
      */
     static String peerText(String text) {
         if (text == null) {
             return "";
         }
-        String kept = text.replaceAll("[^A-Za-z0-9 ._:\\[\\]-]", "?");
+        String kept = text.replaceAll("[^A-Za-z0-9 ._:\\[\\]-]", "?").replaceAll("[0-9]{6,}", "#");
         return kept.length() > 120 ? kept.substring(0, 120) + "…" : kept;
     }
 
