@@ -45,6 +45,7 @@ final class CsLineWiring implements LineEvents {
         main.bind("csLineGuard", new LineGuard.Factory(new LineGuard.Settings(
                 Duration.ofSeconds(config.getInt("juki.cs.idle-timeout-seconds", 120)),
                 config.getInt("juki.cs.max-unanswered-requests", 256),
+                config.getInt("juki.cs.max-unanswered-bytes", 4 << 20),
                 config.getInt("juki.cs.max-unwritten-reply-bytes", 1 << 20), events)));
         main.bind("csLineErrors", new CsLineErrors(Duration.ofSeconds(10)));
     }
