@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
         // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers
         CsLineWiring.wire(main, config, auditTap);
         CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
-                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted);
+                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted, auditLag::behind);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
             replyOrder.enter(exchange);
