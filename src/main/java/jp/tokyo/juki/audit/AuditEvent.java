@@ -59,8 +59,8 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
     /**
      * {@code value} as the audit table can hold it and a reader can trust it: at most {@code max}
      * characters (code points, as PostgreSQL counts them; a value cut ends in "…"), each control
-     * character (C0 with NUL, DEL, C1), lone surrogate, bidi control or other invisible format
-     * character replaced by U+FFFD. Null stays null. A clean value is returned as it is.
+     * character (C0 with NUL, DEL, C1), lone surrogate, bidi control, line or paragraph separator (U+2028,
+     * U+2029) or other invisible format character replaced by U+FFFD. Null stays null. A clean value is returned as it is.
      */
     public static String clean(String value, int max) {
         if (value == null) {
@@ -101,7 +101,8 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
             return true;
         }
         int t = Character.getType(cp);
-        return t == Character.FORMAT || t == Character.UNASSIGNED && (cp & 0xfffe) == 0xfffe
+        // U+2028/U+2029 (line and paragraph separators) break lines in many log and JSON readers
+        return t == Character.FORMAT || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR || t == Character.UNASSIGNED && (cp & 0xfffe) == 0xfffe
                 || cp >= 0xfdd0 && cp <= 0xfdef;
     }
 }

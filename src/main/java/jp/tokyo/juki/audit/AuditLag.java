@@ -6,8 +6,12 @@ import java.time.Instant;
 
 /**
  * How far the audit record is behind what the gateway has done (R-AUD-MSG: every message is
- * recorded): the age of the oldest record tapped and not yet written — held by the tap, or taken
- * by the writer and not yet committed. Past {@code juki.audit.max-lag-seconds}, or with the tap
+ * recorded): the age of the oldest record tapped and not yet written — held by the tap, or in the
+ * writers' hands ({@link AuditWriter#oldestUnwritten}: a writer's last batch counts until its next
+ * receive takes the next one or finds the broker's queue empty, so records waiting in the queue
+ * behind it, or rolled back into it after a failed write, are counted by the batch before them,
+ * and a writer whose queue is empty counts nothing: the lag falls back to zero once everything is
+ * written, with or without further traffic). Past {@code juki.audit.max-lag-seconds}, or with the tap
  * full, the audit is {@link #behind}: readiness is DOWN (observe) and the CS line answers updates
  * E503 with nothing applied, rather than accept what it cannot audit. Nothing is remembered: as
  * soon as the writer catches up, the gateway accepts again.

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * audit queue in one JMS transaction (one journal sync for many records). The window in
  * which a crash can lose records is the few milliseconds between tap and send; see
  * docs/decisions.md.
+ *
+ * <p>A full tap holds its caller (back-pressure, never loss). A Netty event loop must not be held:
+ * it serves every connection on it (handshakes, reads). Its records (connection refusals) go
+ * through {@link #recordWithoutWaiting}: straight into the tap when there is room, else to a
+ * bounded overflow queue that one thread of its own moves into the tap, waiting in its place.
  */
 public final class AuditTap extends ServiceSupport implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTap.class);
@@ -45,6 +50,11 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     private volatile java.time.Instant inHandSince;
     private volatile boolean running;
     private Thread publisher;
+    /** records of callers that must not wait (event loops), taken while the tap was full */
+    public static final int OVERFLOW = 10_000;
+    private final BlockingQueue<AuditEvent> overflow = new java.util.concurrent.LinkedBlockingQueue<>(OVERFLOW);
+    private volatile boolean moving;
+    private Thread mover;
 
     public AuditTap(ConnectionFactory connectionFactory, String queue, PersonHasher hasher) {
         this.connectionFactory = connectionFactory;
@@ -72,8 +82,56 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         }
     }
 
+    /**
+     * Records one exchange for a caller that must not wait (a Netty event loop): the record is
+     * never dropped, and the caller is not held unless {@link #CAPACITY} + {@link #OVERFLOW}
+     * records are waiting already (the audit is then far behind: readiness DOWN, updates E503).
+     */
+    public void recordWithoutWaiting(String line, String direction, String peer, String type, String messageId,
+                                     String sender, String status, String code, String detail,
+                                     List<String> juminhyoCodes) {
+        AuditEvent event = AuditEvent.of(hasher, line, direction, peer, type, messageId, sender, status, code, detail,
+                juminhyoCodes);
+        // behind those already waiting in the overflow, to keep their order
+        if (overflow.isEmpty() && pending.offer(event)) {
+            return;
+        }
+        if (overflow.offer(event)) {
+            return;
+        }
+        LOG.warn("audit queue and its overflow full ({} + {} waiting); holding an event loop", pending.size(),
+                overflow.size());
+        try {
+            overflow.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Moves the overflow into the tap, waiting for room in the event loops' place. */
+    private void moveLoop() {
+        while (moving || !overflow.isEmpty()) {
+            try {
+                AuditEvent e = overflow.poll(100, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    continue;
+                }
+                while (!pending.offer(e, 1, TimeUnit.SECONDS)) {
+                    LOG.warn("audit queue full ({} waiting, {} more in the overflow)", pending.size(), overflow.size());
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     protected void doStart() {
+        moving = true;
+        mover = new Thread(this::moveLoop, "audit-overflow");
+        mover.setDaemon(true);
+        mover.start();
         running = true;
         publisher = new Thread(this::publishLoop, "audit-publisher");
         publisher.setDaemon(true);
@@ -82,6 +140,10 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
 
     @Override
     protected void doStop() throws InterruptedException {
+        moving = false;
+        if (mover != null) {
+            mover.join(15_000);
+        }
         running = false;
         if (publisher != null) {
             publisher.join(15_000);
@@ -184,7 +246,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
 
     /** Records tapped and not yet sent to the audit queue (the audit lag held in memory; metrics). */
     public int pending() {
-        return pending.size();
+        return pending.size() + overflow.size();
     }
 
     /** True when the tap holds {@link #CAPACITY} records: callers are being held. */
@@ -199,6 +261,10 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
             return held;
         }
         AuditEvent head = pending.peek();
-        return head == null ? null : head.at();
+        AuditEvent over = overflow.peek();
+        if (head == null || over == null) {
+            return head != null ? head.at() : over != null ? over.at() : null;
+        }
+        return head.at().isBefore(over.at()) ? head.at() : over.at();
     }
 }

@@ -42,7 +42,12 @@ public final class AuditWriter extends ServiceSupport {
     public static final String SET_ASIDE_REASON = "JukiSetAsideReason";
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong setAside = new AtomicLong();
-    /** per writer thread: the time (epoch ms) of the oldest record it holds unwritten, MAX_VALUE for none */
+    /**
+     * per writer thread: the time (epoch ms) of the oldest record of the last batch it took, kept
+     * through its commit or rollback until its next receive, which takes the next batch or finds
+     * the queue empty (MAX_VALUE, none): records waiting in the broker's queue behind it or rolled
+     * back into it so stay counted, and nothing stale stays once the queue is empty
+     */
     private final java.util.concurrent.atomic.AtomicLongArray inHand;
     /** why the last batch could not be written (SQLSTATE or broker), null once one was */
     private volatile String problem;
@@ -85,7 +90,12 @@ public final class AuditWriter extends ServiceSupport {
         return setAside.get();
     }
 
-    /** The time of the oldest record taken from the queue and not yet written, or null when none is waiting. */
+    /**
+     * The time of the oldest record of the writers' last batches, or null when each writer's last
+     * receive found the queue empty. A batch stays counted after its commit until its writer's next
+     * receive (at most 200 ms later, or the next batch), which over-states the lag by that much
+     * rather than miss a backlog in the broker's queue.
+     */
     public Instant oldestUnwritten() {
         long oldest = Long.MAX_VALUE;
         for (int i = 0; i < inHand.length(); i++) {
@@ -131,6 +141,9 @@ public final class AuditWriter extends ServiceSupport {
                 while (running) {
                     Message first = consumer.receive(200);
                     if (first == null) {
+                        // the queue had nothing for this thread: it holds nothing unwritten (what it
+                        // rolled back before is in another thread's hand now, or written)
+                        inHand.set(index, Long.MAX_VALUE);
                         continue;
                     }
                     List<JsonNode> events = new ArrayList<>();
@@ -150,7 +163,8 @@ public final class AuditWriter extends ServiceSupport {
                         session.commit();
                         written.addAndGet(w.appended());
                         setAside.addAndGet(w.refused().size());
-                        inHand.set(index, Long.MAX_VALUE);
+                        // inHand stays until the next receive: it finds the queue empty (cleared) or
+                        // takes the next batch (its time), so a backlog behind this batch stays counted
                         problem = null;
                     } catch (SQLException | RuntimeException | AssertionError e) {
                         // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
@@ -163,8 +177,8 @@ public final class AuditWriter extends ServiceSupport {
                     }
                 }
             } catch (JMSException e) {
-                // what this thread held goes back to the queue, uncommitted, for whichever thread takes it next
-                inHand.set(index, Long.MAX_VALUE);
+                // what this thread held goes back to the queue, uncommitted, for whichever thread takes it
+                // next; its time stays counted until this thread's next receive finds the queue empty
                 problem = "broker: " + e.getClass().getSimpleName();
                 LOG.warn("audit writer lost the broker, retrying: {}", e.getMessage());
                 sleepQuietly();

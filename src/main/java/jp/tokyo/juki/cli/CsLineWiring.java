@@ -45,6 +45,7 @@ final class CsLineWiring implements LineEvents {
         main.bind("csLineGuard", new LineGuard.Factory(new LineGuard.Settings(
                 Duration.ofSeconds(config.getInt("juki.cs.idle-timeout-seconds", 120)),
                 config.getInt("juki.cs.max-unanswered-requests", 256),
+                config.getInt("juki.cs.max-unanswered-bytes", 4 << 20),
                 config.getInt("juki.cs.max-unwritten-reply-bytes", 1 << 20), events)));
         main.bind("csLineErrors", new CsLineErrors(Duration.ofSeconds(10)));
     }
@@ -53,7 +54,8 @@ final class CsLineWiring implements LineEvents {
     public void closing(Channel channel, String code, String reason) {
         String peer = peerOf(channel);
         if (code != null) {
-            audit.record("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code, reason, List.of());
+            // an event loop (frame decoder, line guard): it must not wait for a full audit tap
+            audit.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code, reason, List.of());
         }
         closings.first(reason, "CS connections closed: " + reason, "CS connection " + channel.id().asShortText()
                 + " (" + peer + ") closed: " + reason + (code != null ? " (" + code + ")" : ""), null);

@@ -106,13 +106,13 @@ public final class Gateway implements AutoCloseable {
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         // refused handshakes are audited like every other refusal
         PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs", (peer, why) ->
-                auditTap.record("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
+                auditTap.recordWithoutWaiting("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
         main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
         main.bind("frameEncoder", new FrameEncoder());
         // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers
         CsLineWiring.wire(main, config, auditTap);
         CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
-                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted);
+                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted, auditLag::behind);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
             replyOrder.enter(exchange);

@@ -61,8 +61,8 @@ final class ObservabilityWiring {
             throws Exception {
         a.bind("metricsRegistry", metrics.registry());
         a.bind("csConnections", new CsConnections(metrics, a.config().getInt("juki.cs.max-connections-per-peer", 16),
-                (peer, code, detail) -> auditTap.record("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code,
-                        detail, List.of())));
+                (peer, code, detail) -> auditTap.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null,
+                        "REFUSED", code, detail, List.of())));
         a.bind("jukiDirectMemoryCheck", new jp.tokyo.juki.observe.DirectMemoryCheck(
                 a.config().getInt("juki.observe.direct-memory-warn-percent", 70),
                 a.config().getInt("juki.observe.direct-memory-down-percent", 90)));

@@ -36,12 +36,26 @@ public final class CsRequests {
     private final Set<String> types;
     private final AuditTap audit;
     private final java.util.function.Predicate<SSLSession> stillTrusted;
+    /** null while the audit keeps up, else why not ({@code AuditLag#behind}) */
+    private final java.util.function.Supplier<String> auditBehind;
     /** last 更新順番号 per connection (TLS session); weak so closed connections are forgotten */
     private final Map<SSLSession, Long> lastSeq = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** @param types the message types routed on this listener */
     public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
                       java.util.function.Predicate<SSLSession> stillTrusted) {
+        this(tokyo, types, audit, stillTrusted, () -> null);
+    }
+
+    /**
+     * @param auditBehind null while the audit keeps up, else why not ({@code AuditLag#behind}):
+     *                    every request but {@code PING} is then answered E503, nothing applied or
+     *                    staged (R-AUD-MSG)
+     */
+    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
+                      java.util.function.Predicate<SSLSession> stillTrusted,
+                      java.util.function.Supplier<String> auditBehind) {
+        this.auditBehind = auditBehind;
         this.tokyo = tokyo;
         this.types = Set.copyOf(types);
         this.audit = audit;
@@ -51,7 +65,9 @@ public final class CsRequests {
     /**
      * Reads the envelope. On success the body stays the frame, the request is in the
      * {@link ExchangeKeys#REQUEST} property and {@link ExchangeKeys#TYPE} names the flow; on
-     * refusal the body becomes the NACK and the type is {@link #REFUSED}.
+     * refusal the body becomes the NACK and the type is {@link #REFUSED}. While the audit is
+     * behind, every request but {@code PING} is refused E503 here, before any flow (an update
+     * applied or consistency records staged that the audit could not record are not accepted).
      */
     public void open(Exchange exchange) {
         SSLSession session = exchange.getIn().getHeader("CamelNettySSLSession", SSLSession.class);
@@ -74,6 +90,10 @@ public final class CsRequests {
             checkSender(request, peer);
             watchSequence(session, request);
             exchange.setProperty(ExchangeKeys.REQUEST, request);
+            if (!"PING".equals(request.type()) && auditBehind.get() != null) {
+                // R-AUD-MSG: what cannot be audited is not accepted; the CS sends it again later
+                throw new WireRefusal(ReplyCode.E503, UpdateRequests.AUDIT_BEHIND, request.id());
+            }
             exchange.setProperty(ExchangeKeys.TYPE, request.type());
         } catch (WireRefusal refusal) {
             exchange.setProperty(ExchangeKeys.TYPE, REFUSED);

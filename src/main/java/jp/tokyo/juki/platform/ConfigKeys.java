@@ -82,7 +82,7 @@ public final class ConfigKeys {
         // the CS line's bounds against hostile peers (issue 15; routes/cs-listener.camel.yaml)
         for (String n : new String[] {"juki.cs.frame-timeout-seconds", "juki.cs.idle-timeout-seconds",
                 "juki.cs.max-connections-per-peer", "juki.cs.max-pending-decode-bytes", "juki.cs.max-unanswered-requests",
-                "juki.cs.max-unwritten-reply-bytes", "juki.observe.direct-memory-warn-percent",
+                "juki.cs.max-unwritten-reply-bytes", "juki.cs.max-unanswered-bytes", "juki.observe.direct-memory-warn-percent",
                 "juki.observe.direct-memory-down-percent"}) {
             KEYS.put(n, Kind.POSITIVE);
         }

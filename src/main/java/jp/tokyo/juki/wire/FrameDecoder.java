@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * into a heap array of at most that length, and every byte of that array is taken from the
  * listener's shared {@link DecodeBudget} first. A connection whose frame no longer fits the
  * budget is closed ({@code E503}); a frame not complete within the frame timeout after its
- * first byte arrived is too ({@code E100}). Both are reported to {@link LineEvents} (audited);
+ * first byte arrived is too ({@code E100}) — time in which the gateway itself held reading back
+ * does not count, and a frame under way gets the whole timeout again when reading resumes. Both
+ * are reported to {@link LineEvents} (audited);
  * the peer sees its connection closed, without a reply, since replies to its earlier requests
  * may still be due and must come first.
  */
@@ -40,6 +42,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private byte[] partial;
     private int filled;
     private ScheduledFuture<?> timer;
+    /** the frame timer found reading held back by the gateway at least once since it was armed */
+    private boolean heldBackMeanwhile;
+    /** allocates a frame's array (a test makes it fail as the JVM does when the heap is exhausted) */
+    private final java.util.function.IntFunction<byte[]> allocate;
 
     /** Without time limit or budget: for clients (the gateway's national client, simulators). */
     public FrameDecoder(int max) {
@@ -47,8 +53,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     public FrameDecoder(Limits limits) {
+        this(limits, byte[]::new);
+    }
+
+    FrameDecoder(Limits limits, java.util.function.IntFunction<byte[]> allocate) {
         this.limits = limits;
         this.max = limits.max();
+        this.allocate = allocate;
     }
 
     @Override
@@ -113,7 +124,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return !broken && (length >= 0 || actualReadableBytes() > 0);
     }
 
-    /** Makes the partial array hold at least {@code needed} bytes, within the budget. */
+    /**
+     * Makes the partial array hold at least {@code needed} bytes, within the budget. An array that
+     * cannot be allocated (OutOfMemoryError) gives its reservation back: before, ~64 of them left
+     * the 64 MiB budget used up for good and every frame in several reads was closed E503.
+     */
     private boolean room(int needed) {
         int capacity = partial == null ? 0 : partial.length;
         if (needed <= capacity) {
@@ -123,7 +138,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (limits.budget() != null && !limits.budget().reserve(grown - capacity)) {
             return false;
         }
-        byte[] bigger = new byte[grown];
+        byte[] bigger;
+        try {
+            bigger = allocate.apply(grown);
+        } catch (Throwable t) {
+            // OutOfMemoryError above all: what was reserved for the array that does not exist goes back
+            if (limits.budget() != null) {
+                limits.budget().release(grown - capacity);
+            }
+            throw t;
+        }
         if (partial != null) {
             System.arraycopy(partial, 0, bigger, 0, filled);
         }
@@ -153,12 +177,31 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             if (readingHeldBack(ctx)) {
                 // the rest of the frame waits because the gateway does not read: not the peer's delay
+                heldBackMeanwhile = true;
+                startTimer(ctx);
+                return;
+            }
+            if (heldBackMeanwhile) {
+                // reading resumed since the last check: the peer gets the whole timeout from now on
+                heldBackMeanwhile = false;
                 startTimer(ctx);
                 return;
             }
             refuse(ctx, ReplyCode.E100.name(), "frame not complete within " + timeout.toSeconds()
                     + " s of its first byte; connection closed");
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The gateway reads this connection again after holding it back ({@link LineGuard}): a frame
+     * under way gets the whole frame timeout from now, not what was left of it when reading stopped.
+     */
+    void readingResumed(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            stopTimer();
+            heldBackMeanwhile = false;
+            startTimer(ctx);
+        }
     }
 
     /** Whether the gateway itself holds back reading this connection (back-pressure, read-ahead). */
@@ -168,6 +211,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private void stopTimer() {
+        heldBackMeanwhile = false;
         if (timer != null) {
             timer.cancel(false);
             timer = null;

@@ -19,12 +19,18 @@ import org.apache.camel.component.netty.ChannelHandlerFactory;
  * {@link FrameDecoder} (it sees whole frames coming in and replies going out):
  * <ul>
  * <li>it stops reading the connection while the peer has {@code maxUnanswered} requests
- * read and not yet answered, or while the replies written and not yet taken by the peer exceed
+ * read and not yet answered, or more than {@code maxUnansweredBytes} bytes in such requests (a
+ * frame decoded waits in camel-netty's per-channel queue until its turn: 256 frames of up to
+ * 1 MiB each would be 256 MiB per connection, issue 15; replies come in request order,
+ * {@code cs.ReplyOrder}, so each reply written answers the oldest), or while the replies written
+ * and not yet taken by the peer exceed
  * {@code maxUnwrittenBytes} (the channel's write-buffer high-water mark, so
  * {@link io.netty.channel.Channel#isWritable()} turns false); it reads on once half of either is
  * left. A peer that pipelines without reading its replies so holds a bounded amount of the
  * gateway's memory: its own socket buffers fill and it can send no more (issue 15: 600,000
- * pipelined PINGs never read grew the gateway's RSS by 1.1 GiB). Reading stops by switching
+ * pipelined PINGs never read grew the gateway's RSS by 1.1 GiB). When reading resumes, a frame
+ * under way gets the whole frame timeout again ({@link FrameDecoder#readingResumed}). Reading
+ * stops by switching
  * auto-read off; while paused the guard also withholds the pipeline's {@code read()}, so that the
  * consistency flow, which switches auto-read for its own read-ahead, cannot end the pause (at the
  * end of a pause auto-read is switched on again; the consistency flow re-decides at its next chunk).</li>
@@ -38,10 +44,14 @@ import org.apache.camel.component.netty.ChannelHandlerFactory;
 public final class LineGuard extends IdleStateHandler {
     private final Settings settings;
     private int unanswered;
+    /** the sizes of the requests read and not yet answered, oldest first, and their sum */
+    private final java.util.ArrayDeque<Integer> unansweredSizes = new java.util.ArrayDeque<>();
+    private long unansweredBytes;
     private boolean paused;
 
     /** The bounds, shared by all connections of the listener. */
-    public record Settings(Duration idle, int maxUnanswered, int maxUnwrittenBytes, LineEvents events) {
+    public record Settings(Duration idle, int maxUnanswered, long maxUnansweredBytes, int maxUnwrittenBytes,
+                           LineEvents events) {
     }
 
     public LineGuard(Settings settings) {
@@ -72,8 +82,12 @@ public final class LineGuard extends IdleStateHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof Frame) {
+        if (msg instanceof Frame frame) {
             unanswered++;
+            // the length prefix too: an empty frame still costs something
+            int size = frame.payload().length + 4;
+            unansweredSizes.addLast(size);
+            unansweredBytes += size;
             decide(ctx);
         }
         super.channelRead(ctx, msg);
@@ -83,6 +97,8 @@ public final class LineGuard extends IdleStateHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if ((msg instanceof OrderedReply || msg instanceof byte[]) && unanswered > 0) {
             unanswered--;
+            Integer size = unansweredSizes.pollFirst();
+            unansweredBytes -= size == null ? 0 : size;
         }
         super.write(ctx, msg, promise);
         decide(ctx);
@@ -113,17 +129,24 @@ public final class LineGuard extends IdleStateHandler {
 
     private void decide(ChannelHandlerContext ctx) {
         boolean writable = ctx.channel().isWritable();
-        if (!paused && (unanswered >= settings.maxUnanswered() || !writable)) {
+        boolean tooMany = unanswered >= settings.maxUnanswered();
+        boolean tooBig = unansweredBytes > settings.maxUnansweredBytes();
+        if (!paused && (tooMany || tooBig || !writable)) {
             paused = true;
             // with auto-read on, Netty's NIO transport keeps reading whatever read() is told
             ctx.channel().config().setAutoRead(false);
             if (settings.events() != null) {
-                settings.events().paused(ctx.channel(), unanswered >= settings.maxUnanswered()
-                        ? unanswered + " requests not answered yet" : "replies not taken by the peer exceed "
-                        + settings.maxUnwrittenBytes() + " bytes");
+                settings.events().paused(ctx.channel(), tooMany ? unanswered + " requests not answered yet"
+                        : tooBig ? "requests not answered yet exceed " + settings.maxUnansweredBytes() + " bytes"
+                        : "replies not taken by the peer exceed " + settings.maxUnwrittenBytes() + " bytes");
             }
-        } else if (paused && writable && unanswered <= settings.maxUnanswered() / 2) {
+        } else if (paused && writable && unanswered <= settings.maxUnanswered() / 2
+                && unansweredBytes <= settings.maxUnansweredBytes() / 2) {
             paused = false;
+            FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+            if (decoder != null) {
+                decoder.readingResumed(ctx.pipeline().context(decoder));
+            }
             if (ctx.channel().config().isAutoRead()) {
                 ctx.read(); // switched on again meanwhile (consistency read-ahead); its read was withheld
             } else {

@@ -34,6 +34,16 @@ class AuditEventTest {
     }
 
     @Test
+    void lineAndParagraphSeparatorsAreReplaced() {
+        // U+2028/U+2029 end a line in JavaScript, many log viewers and JSON-lines readers
+        assertThat(AuditEvent.clean("a\u2028b\u2029c", 100)).isEqualTo("a\uFFFDb\uFFFDc");
+        AuditEvent e = AuditEvent.of(null, "cs", "in", "cn=x\u2028forged line", null, null, null, null, null,
+                "detail\u2029", List.of());
+        assertThat(e.peer()).isEqualTo("cn=x\uFFFDforged line");
+        assertThat(e.detail()).isEqualTo("detail\uFFFD");
+    }
+
+    @Test
     void everyMemberOfANewEventIsBoundedAndCleaned() {
         String huge = "\u0000".repeat(5000);
         AuditEvent e = AuditEvent.of(null, huge, huge, huge, huge, huge, huge, huge, huge, huge, List.of());

@@ -265,6 +265,15 @@ class HostileAuditIT {
                         refused.body().path("record").path("juminhyoCode").asText())).isZero();
                 System.out.printf("[HostileAuditIT] audit stopped: readiness DOWN after %d ms (%s); update answered %s %s%n",
                         downMs, audit.path("message").asText(), r.code(), r.detail());
+                // consistency messages stage records: not accepted either while the audit is behind; PING is
+                String session = "behind-" + UUID.randomUUID().toString().substring(0, 8);
+                Reply begin = cs.send(ConsistencyIT.begin(TestPki.CHUO, "HONNIN", session, 1)).get(30, TimeUnit.SECONDS);
+                assertThat(begin.status()).isEqualTo(Status.NACK);
+                assertThat(begin.code()).isEqualTo(ReplyCode.E503);
+                assertThat(begin.detail()).isEqualTo("audit record behind; nothing was applied");
+                assertThat(cs.send(Messages.ping(TestPki.CHUO)).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+                System.out.printf("[HostileAuditIT] audit stopped: CONSISTENCY_BEGIN answered %s %s; PING answered ACK%n",
+                        begin.code(), begin.detail());
                 // a transient failure of the store (the writer's connection cut while it waits) is retried, not set aside
                 try (Connection admin = gw.gateway.database().dataSource().getConnection();
                      Statement a = admin.createStatement()) {
@@ -296,6 +305,66 @@ class HostileAuditIT {
                 gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = ? AND code = 'I000'", acked.id()) == 1);
         assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = ?", AuditWriter.SET_ASIDE_TYPE))
                 .isEqualTo(setAsideBefore);
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'CONSISTENCY_BEGIN' AND code = 'E503'"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * A brief failure of the audit store, then no traffic at all: the writer thread whose batch was
+     * rolled back while another wrote it must not keep that batch's time as "unwritten". Before the
+     * fix the lag it reported grew by itself, readiness went DOWN one bound later and every update was
+     * answered E503, for good.
+     */
+    @Test
+    @Order(5)
+    void afterABriefStoreFailureAndNoFurtherTrafficTheLagFallsBackToZero() throws Exception {
+        gw();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
+        int terminated = 0;
+        try (FrameClient cs = gw.connect(TestPki.CHUO);
+             Connection lock = gw.gateway.database().dataSource().getConnection();
+             Statement s = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            s.execute("SELECT * FROM audit.chain_head FOR UPDATE");
+            // one audit record (the PING's) in a writer's hand, waiting for the chain's head
+            assertThat(cs.send(Messages.ping(TestPki.CHUO)).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+            // the store fails the writer holding it, again and again for 6 s: the batch is rolled back and
+            // taken again, by one writer thread or the other, so both have had it and rolled it back
+            long until = System.nanoTime() + 6_000_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.sleep(300);
+                try (Connection admin = gw.gateway.database().dataSource().getConnection();
+                     Statement a = admin.createStatement();
+                     java.sql.ResultSet rs = a.executeQuery("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) "
+                             + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             + "AND query LIKE '%audit.chain_head FOR UPDATE%') t")) {
+                    rs.next();
+                    terminated += rs.getInt(1);
+                }
+            }
+            lock.rollback();
+        }
+        long releasedAt = System.nanoTime();
+        // no further traffic: everything is written within a moment, and the lag must stay down
+        Thread.sleep(TimeUnit.SECONDS.toMillis(2 * MAX_LAG_SECONDS + 2));
+        double lag = lagSeconds();
+        int ready = get("/observe/health/ready").statusCode();
+        System.out.printf("[HostileAuditIT] brief store failure (%d writer connection(s) cut in 6 s), then no traffic: "
+                        + "%.1f s after the store came back the reported lag is %.3f s, readiness %d%n", terminated,
+                (System.nanoTime() - releasedAt) / 1e9, lag, ready);
+        assertThat(terminated).isPositive();
+        assertThat(lag).as("juki_audit_lag_seconds with nothing left to write").isLessThan(1.0);
+        assertThat(ready).isEqualTo(200);
+        try (FrameClient cs = gw.connect(TestPki.CHUO)) {
+            assertThat(cs.send(update(TestPki.CHUO, "MOVE_IN", person(TestPki.CHUO))).get(30, TimeUnit.SECONDS).status())
+                    .isEqualTo(Status.ACK);
+        }
+    }
+
+    private static double lagSeconds() throws Exception {
+        HttpResponse<String> r = get("/observe/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        return ObserveIT.metric(r.body(), "juki_audit_lag_seconds");
     }
 
     private static String setAsideCode(UUID id) throws Exception {

@@ -508,6 +508,104 @@ class HostileLineIT {
         }
     }
 
+    /**
+     * Review finding 3: frames read are bounded in bytes, not only in number. A CS pipelines 200
+     * frames of 900 KiB behind an update the gateway is slow to answer (its store is locked):
+     * every reply waits for that update's (request order), so all of them are unanswered. Before
+     * the fix the gateway read up to 256 of them (≈ 225 MiB held for one connection; 16 connections
+     * per certificate ≈ 3.6 GiB at -Xmx1g); now it stops reading past 4 MiB and the CS's writes stall.
+     * Once the store is back every request is answered, in order, nothing lost.
+     */
+    @Test
+    @Order(6)
+    void largeFramesPipelinedBehindASlowAnswerStopTheReadingPastFourMiBAndAreAllAnsweredLater() throws Exception {
+        int frames = 200;
+        int size = 900 * 1024;
+        String pad = "x".repeat(size);
+        long liveBefore = child.process().liveHeapMiB().orElse(-1);
+        long rssBefore = rssMiB();
+        AtomicInteger written = new AtomicInteger();
+        AtomicInteger replies = new AtomicInteger();
+        AtomicInteger acked = new AtomicInteger();
+        long stalledAtMs = -1;
+        long liveStalled;
+        long rssStalled;
+        int sentBeforeStall;
+        long t0 = System.nanoTime();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:"
+                + child.process().dbPort() + "/postgres", "postgres", child.process().dbPassword("postgres"));
+             java.sql.Statement st = db.createStatement();
+             SSLSocket s = open(CHUO)) {
+            db.setAutoCommit(false);
+            // the update waits for the store: no reply on this connection can be written before its own
+            st.execute("LOCK TABLE honnin.accepted_request IN ACCESS EXCLUSIVE MODE");
+            s.getOutputStream().write(frame(Messages.update(CHUO, "MOVE_IN", Messages.person(CHUO)).toBytes()));
+            Thread reader = new Thread(() -> {
+                try {
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    while (replies.get() < frames + 1) {
+                        byte[] reply = new byte[in.readInt()];
+                        in.readFully(reply);
+                        if (Reply.parse(reply).status() == Status.ACK) {
+                            acked.incrementAndGet();
+                        }
+                        replies.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "large-frames-replies");
+            reader.setDaemon(true);
+            reader.start();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    for (int i = 1; i <= frames; i++) {
+                        // a valid envelope; the body holds what the update reader refuses (E110), after its turn
+                        out.write(frame(("{\"v\":1,\"id\":\"lf-" + i + "\",\"type\":\"HONNIN_UPDATE\",\"sender\":\""
+                                + CHUO + "\",\"seq\":" + i + ",\"sentAt\":\"2026-12-06T10:00:00+09:00\",\"body\":{\"pad\":\""
+                                + pad + "\"}}").getBytes(StandardCharsets.UTF_8)));
+                        written.set(i);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "large-frames-cs");
+            writer.setDaemon(true);
+            writer.start();
+            int last = -1;
+            while (writer.isAlive()) {
+                GatewayChildSleep.sleep(2000);
+                if (written.get() == last) {
+                    stalledAtMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    break;
+                }
+                last = written.get();
+            }
+            sentBeforeStall = written.get();
+            liveStalled = child.process().liveHeapMiB().orElse(-1);
+            rssStalled = rssMiB();
+            assertThat(replies.get()).as("replies while the store is locked").isZero();
+            db.rollback(); // the store is back
+            writer.join(TimeUnit.SECONDS.toMillis(120));
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        long doneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.printf("HostileLineIT.largeFrames: %d frames of %d KiB pipelined behind an update waiting for a "
+                        + "locked store; the CS's writes stalled after %d frames (%.1f MiB, %d ms): the gateway stopped "
+                        + "reading; live heap (after a full GC) before %d MiB, while stalled %d MiB; RSS before %d MiB, "
+                        + "while stalled %d MiB; store back: all %d replies in %d ms (%d ACK)%n", frames, size / 1024,
+                sentBeforeStall, sentBeforeStall * (size + 150.0) / MIB, stalledAtMs, liveBefore, liveStalled, rssBefore,
+                rssStalled, replies.get(), doneMs, acked.get());
+        // 4 MiB in the guard, the rest in socket and TLS buffers; before the fix all 200 (176 MiB) went in
+        assertThat(sentBeforeStall).as("frames sent before the CS's writes stalled").isLessThan(40);
+        assertThat(liveStalled - liveBefore).as("live heap growth, MiB").isLessThan(64);
+        assertThat(written.get()).isEqualTo(frames);
+        assertThat(replies.get()).isEqualTo(frames + 1);
+        assertThat(acked.get()).isEqualTo(1);
+    }
+
     /** Thread.sleep without the checked exception. */
     private static final class GatewayChildSleep {
         static void sleep(long ms) {
