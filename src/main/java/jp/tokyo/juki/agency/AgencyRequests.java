@@ -45,7 +45,14 @@ import org.slf4j.LoggerFactory;
  * budget all agencies share ({@link AgencyMemory}), so a file waits its turn rather than
  * exhausting the heap beside the others. A file whose processing ran out of memory all the
  * same is refused {@code A130} after {@value #OUT_OF_MEMORY_ATTEMPTS} attempts, never tried at
- * every poll.
+ * every poll. A file that waits for its share ends its agency's poll (the later files wait behind
+ * it, first come, first served) and is logged once, not at every poll.
+ *
+ * <p>No file is retried without end (issue 15 review): one that failed with any other
+ * {@link Error} is refused {@code A100} after {@value #ERROR_ATTEMPTS} attempts, an authentic
+ * one whose CSV could not be read otherwise than as malformed {@code A120} after
+ * {@value #READ_ATTEMPTS} attempts of the same content; each failure is one log line, with
+ * growing pauses between attempts.
  *
  * <p>R-RET: an answer the agency removed from {@code outbox/} has been collected; one left longer
  * than the retention period is erased. Either ends the delivery's R-LINK hold. Every file's
@@ -57,6 +64,10 @@ public final class AgencyRequests {
     private static final String TYPE = "AGENCY_REQUEST";
     /** attempts of a file that ran out of memory before it is refused A130 */
     static final int OUT_OF_MEMORY_ATTEMPTS = 2;
+    /** attempts of a file that failed with any other {@link Error} before it is refused A100 */
+    static final int ERROR_ATTEMPTS = 3;
+    /** attempts of an authentic file (the same digest) whose CSV reader failed, not as malformed, before it is refused A120 */
+    static final int READ_ATTEMPTS = 3;
     /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
@@ -107,6 +118,8 @@ public final class AgencyRequests {
     private final AgencyMemory memory;
     /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
     private final Map<String, Map<String, Failures>> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    /** files that wait for their memory share, by agency (used under that agency's lock): logged once each */
+    private final Map<String, Set<String>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
@@ -152,6 +165,8 @@ public final class AgencyRequests {
             Instant now = clock.instant();
             Map<String, Failures> failed = failures.computeIfAbsent(agencyId, id -> new java.util.HashMap<>());
             failed.keySet().retainAll(files.stream().map(DropFolder.Entry::name).toList()); // forget files gone
+            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new java.util.HashSet<>());
+            waits.retainAll(files.stream().map(DropFolder.Entry::name).toList());
             for (DropFolder.Entry file : files) {
                 String key = file.name();
                 Failures f = failed.get(key);
@@ -159,14 +174,26 @@ public final class AgencyRequests {
                     continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
                 }
                 try {
-                    handle(agency, drop, file, f != null && f.outOfMemory() >= OUT_OF_MEMORY_ATTEMPTS);
+                    if (!handle(agency, drop, file, f, waits)) {
+                        // it waits for its memory share: the files after it wait behind it (first come, first served),
+                        // not 5 s each while this agency's lock is held; the next poll tries it again
+                        return;
+                    }
                     failed.remove(key);
                 } catch (SQLException e) {
                     LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
                             e.getSQLState());
                     return;
+                } catch (Unreadable e) {
+                    // an authentic file whose reader failed otherwise than as malformed: refused A120 after
+                    // READ_ATTEMPTS attempts of the same content, never retried without end
+                    Failures next = Failures.after(f, now, Failures.Kind.UNREADABLE, e.digest);
+                    failed.put(key, next);
+                    LOG.warn("agency {}: a request could not be read ({}; {} of {} attempts); tried again after {} s",
+                            agencyId, e.getCause().getClass().getSimpleName(), next.unreadable(), READ_ATTEMPTS,
+                            Duration.between(now, next.next()).toSeconds());
                 } catch (IOException | RuntimeException e) {
-                    Failures next = Failures.after(f, now, false);
+                    Failures next = Failures.after(f, now, Failures.Kind.OTHER, null);
                     failed.put(key, next);
                     LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
                             e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
@@ -174,41 +201,96 @@ public final class AgencyRequests {
                     // the budget should make this impossible; if it happens all the same, it is counted, shown by
                     // health, and the file is refused after OUT_OF_MEMORY_ATTEMPTS attempts instead of looping
                     jp.tokyo.juki.observe.MemoryCheck.outOfMemory("agency");
-                    Failures next = Failures.after(f, now, true);
+                    Failures next = Failures.after(f, now, Failures.Kind.OUT_OF_MEMORY, null);
                     failed.put(key, next);
                     LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
                             agencyId, next.outOfMemory(), OUT_OF_MEMORY_ATTEMPTS,
+                            Duration.between(now, next.next()).toSeconds());
+                } catch (Error e) {
+                    // the last resort (a StackOverflowError of a parser, say): without it the error left the poll,
+                    // the file was retried every poll with a stack trace each time and the agency's later files
+                    // were never answered. One line, no stack trace; refused A100 after ERROR_ATTEMPTS attempts
+                    Failures next = Failures.after(f, now, Failures.Kind.ERROR, null);
+                    failed.put(key, next);
+                    LOG.error("agency {}: a request failed with {} ({} of {} attempts); tried again after {} s",
+                            agencyId, e.getClass().getSimpleName(), next.errors(), ERROR_ATTEMPTS,
                             Duration.between(now, next.next()).toSeconds());
                 }
             }
         }
     }
 
-    /** How often a file failed (of that, out of memory), and when it may be tried again: 2, 4, 8 … s, at most 10 minutes apart. */
-    private record Failures(int count, int outOfMemory, Instant next) {
-        static Failures after(Failures before, Instant now, boolean outOfMemory) {
+    /**
+     * How often a file failed — of that, out of memory, with another {@link Error}, unreadable
+     * with the content of {@code digest} — and when it may be tried again: 2, 4, 8 … s, at most
+     * 10 minutes apart.
+     */
+    record Failures(int count, int outOfMemory, int errors, int unreadable, String digest, Instant next) {
+        enum Kind { OTHER, OUT_OF_MEMORY, ERROR, UNREADABLE }
+
+        static Failures after(Failures before, Instant now, Kind kind, String digest) {
             int count = before == null ? 1 : before.count() + 1;
-            int oom = (before == null ? 0 : before.outOfMemory()) + (outOfMemory ? 1 : 0);
-            return new Failures(count, oom, now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
+            int oom = (before == null ? 0 : before.outOfMemory()) + (kind == Kind.OUT_OF_MEMORY ? 1 : 0);
+            int errors = (before == null ? 0 : before.errors()) + (kind == Kind.ERROR ? 1 : 0);
+            int unreadable = before == null ? 0 : before.unreadable();
+            String unreadableDigest = before == null ? null : before.digest();
+            if (kind == Kind.UNREADABLE) {
+                // counted for the same content only: a file replaced under the same name starts again
+                unreadable = digest.equals(unreadableDigest) ? unreadable + 1 : 1;
+                unreadableDigest = digest;
+            }
+            return new Failures(count, oom, errors, unreadable, unreadableDigest,
+                    now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
+        }
+
+        /** Whether the file (its content {@code digest}) has failed often enough to be refused, and how; else null. */
+        Refusal giveUp(String digest) {
+            if (outOfMemory >= OUT_OF_MEMORY_ATTEMPTS) {
+                return new Refusal(FileRefusal.A130, "it could not be answered within the gateway's memory ("
+                        + OUT_OF_MEMORY_ATTEMPTS + " attempts ran out of memory)");
+            }
+            if (errors >= ERROR_ATTEMPTS) {
+                return new Refusal(FileRefusal.A100, "it could not be opened (" + ERROR_ATTEMPTS
+                        + " attempts failed with an internal error)");
+            }
+            if (unreadable >= READ_ATTEMPTS && digest.equals(this.digest)) {
+                return new Refusal(FileRefusal.A120, "it could not be read (" + READ_ATTEMPTS + " attempts failed)");
+            }
+            return null;
         }
     }
 
-    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, boolean outOfMemory)
+    /** A refusal of a whole file. */
+    record Refusal(FileRefusal why, String reason) {
+    }
+
+    /** An authentic file whose CSV reader failed otherwise than as {@link RequestCsv.Malformed}. */
+    static final class Unreadable extends IOException {
+        final String digest;
+
+        Unreadable(String digest, Exception cause) {
+            super("the request could not be read", cause);
+            this.digest = digest;
+        }
+    }
+
+    /** @return false when the file waits for its share of the memory budget (the agency's poll ends there) */
+    private boolean handle(Agency agency, DropFolder drop, DropFolder.Entry file, Failures failed, Set<String> waits)
             throws SQLException, IOException {
         String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
         if (!NAME.matcher(stem).matches()) {
             // its own name might be anything (control characters, another file's answer name): the answer gets ours
             refuseUnrecorded(agency, drop, file, "unusable-name-" + sha256(file.name().getBytes(StandardCharsets.UTF_8))
                     .substring(0, 16));
-            return;
+            return true;
         }
         if (ledger.waiting(agency.id(), file.name())) {
-            return; // a manager has not decided yet
+            return true; // a manager has not decided yet
         }
         boolean tooLarge = file.size() > settings.maxFileBytes();
         if (tooLarge) {
-            handle(agency, drop, file, stem, outOfMemory, null);
-            return;
+            handle(agency, drop, file, stem, failed, null);
+            return true;
         }
         // the share is taken before the file is first read, so a file waiting for one is not read at every poll;
         // a folder that cannot stream holds the file whole beside its rows
@@ -218,19 +300,23 @@ public final class AgencyRequests {
             share = memory.reserve(need);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping
-            return;
+            return false;
         }
         if (share == null) {
-            LOG.info("agency {}: a request waits for {} MiB of the agency memory budget", agency.id(), need >> 20);
-            return;
+            if (waits.add(file.name())) { // once per file, not at every poll
+                LOG.info("agency {}: a request waits for {} MiB of the agency memory budget", agency.id(), need >> 20);
+            }
+            return false;
         }
+        waits.remove(file.name());
         try (share) {
-            handle(agency, drop, file, stem, outOfMemory, share);
+            handle(agency, drop, file, stem, failed, share);
         }
+        return true;
     }
 
     /** @param share the file's share of the memory budget; null for a file refused unread */
-    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, boolean outOfMemory,
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, Failures failed,
                         AgencyMemory.Share share) throws SQLException, IOException {
         boolean tooLarge = share == null;
         String digest = tooLarge ? sha256(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
@@ -244,12 +330,12 @@ public final class AgencyRequests {
             case REJECTED -> refuse(agency, drop, r, stem, FileRefusal.A140,
                     "by " + r.decidedBy() + (r.decisionReason() == null ? "" : ": " + r.decisionReason()), r.rows());
             case RECEIVED, APPROVED -> {
+                Refusal giveUp = failed == null ? null : failed.giveUp(digest);
                 if (tooLarge) {
                     refuse(agency, drop, r, stem, FileRefusal.A130, file.size() + " bytes, at most "
                             + settings.maxFileBytes(), null);
-                } else if (outOfMemory) {
-                    refuse(agency, drop, r, stem, FileRefusal.A130, "it could not be answered within the gateway's memory ("
-                            + OUT_OF_MEMORY_ATTEMPTS + " attempts ran out of memory)", null);
+                } else if (giveUp != null) {
+                    refuse(agency, drop, r, stem, giveUp.why(), giveUp.reason(), null);
                 } else {
                     answer(agency, drop, r, stem, file, digest, share);
                 }
@@ -291,7 +377,7 @@ public final class AgencyRequests {
             refuse(agency, drop, r, stem, e.tooLarge() ? FileRefusal.A130 : FileRefusal.A120, e.getMessage(), null);
             return;
         } else if (opened.readFailure() != null) {
-            throw new IOException("the request could not be read", opened.readFailure());
+            throw new Unreadable(digest, opened.readFailure());
         }
         List<RequestCsv.Row> rows = opened.value();
         if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {

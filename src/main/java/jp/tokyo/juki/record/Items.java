@@ -139,7 +139,9 @@ public final class Items {
 
     /**
      * A text item (a name, an address): NFC, no character that displays as something else or as
-     * nothing ({@link #invisible}), not only spaces (ASCII, 全角 or any other), at most
+     * nothing ({@link #invisible}), not only spaces (ASCII, 全角 or any other), at least one letter
+     * ({@link Character#isLetter}) or {MJnnnnnn} reference (a name of only punctuation, symbols
+     * such as U+2800 BRAILLE PATTERN BLANK or marks is no name), at most
      * {@code max} characters counted in code points with variation selectors counted with their
      * base, and exactly {@code gaijiCount} {MJnnnnnn} references.
      */
@@ -157,6 +159,9 @@ public final class Items {
         }
         if (s.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp))) {
             throw Violation.item(path, "must not be blank");
+        }
+        if (s.codePoints().noneMatch(Character::isLetter) && gaijiReferences(s) == 0) {
+            throw Violation.item(path, "must contain a letter or a {MJ......} reference");
         }
         if (visibleLength(s) > max) {
             throw Violation.item(path, "longer than " + max + " characters");
@@ -249,7 +254,10 @@ public final class Items {
     /**
      * What a name or address may not hold, or {@code null}: bidirectional controls (they make
      * a name display as something else), zero-width characters (two names that look the same
-     * and differ), and any other control or format character, line or paragraph separator.
+     * and differ), characters that display as nothing yet are no space (the Hangul fillers
+     * U+3164, U+115F, U+1160, U+FFA0, U+2800 BRAILLE PATTERN BLANK, U+034F COMBINING GRAPHEME
+     * JOINER: a name of them passed the blank check), and any other control or format character,
+     * line or paragraph separator.
      * Variation selectors (IVS) are marks, not format characters, and pass.
      */
     static String invisible(String s) {
@@ -262,6 +270,9 @@ public final class Items {
             }
             if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
                 return "zero-width characters";
+            }
+            if (cp == 0x3164 || cp == 0x115F || cp == 0x1160 || cp == 0xFFA0 || cp == 0x2800 || cp == 0x034F) {
+                return "blank fillers";
             }
             switch (Character.getType(cp)) {
                 case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,

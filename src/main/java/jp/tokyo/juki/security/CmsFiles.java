@@ -68,6 +68,12 @@ public final class CmsFiles {
             PSource.PSpecified.DEFAULT);
     private static final int BUFFER = 64 * 1024;
     private static final String UNDECRYPTABLE = "cannot be decrypted (wrong key or altered file)";
+    /**
+     * BouncyCastle's ASN.1 parsers recurse into nested constructed values: 100,000 nested
+     * indefinite-length SEQUENCEs (400 KB) overflow the stack. Every parse step catches
+     * {@link StackOverflowError} and refuses the file, which is no CMS file the gateway can read.
+     */
+    private static final String TOO_DEEP = "not a CMS file the gateway can read (its ASN.1 nests too deeply)";
 
     /** A file that cannot be opened or verified; the reason names the step, never the content. */
     public static final class Refused extends Exception {
@@ -168,7 +174,7 @@ public final class CmsFiles {
         CMSAuthEnvelopedDataParser enveloped;
         try {
             enveloped = new CMSAuthEnvelopedDataParser(source);
-        } catch (CMSException | IOException | RuntimeException e) {
+        } catch (CMSException | IOException | RuntimeException | StackOverflowError e) {
             source.rethrow();
             throw new Refused("not a CMS AuthEnvelopedData (RFC 5083) file");
         }
@@ -180,7 +186,7 @@ public final class CmsFiles {
         try {
             plain = new Guarded(recipient.getContentStream(new JceKeyTransAuthEnvelopedRecipient(ourKey).setProvider(BC))
                     .getContentStream());
-        } catch (CMSException | IOException | RuntimeException e) {
+        } catch (CMSException | IOException | RuntimeException | StackOverflowError e) {
             source.rethrow();
             throw new Refused(UNDECRYPTABLE);
         }
@@ -189,7 +195,7 @@ public final class CmsFiles {
         try {
             signed = new CMSSignedDataParser(digests(), plain);
             content = signed.getSignedContent();
-        } catch (CMSException | RuntimeException e) {
+        } catch (CMSException | RuntimeException | StackOverflowError e) {
             failed(source, plain);
             throw new Refused("the decrypted content is not a CMS SignedData");
         }
@@ -207,12 +213,19 @@ public final class CmsFiles {
             });
         } catch (Exception e) {
             readFailure = e;
+        } catch (StackOverflowError e) {
+            // the content's own structure (BER octet strings inside octet strings) nested too deeply to be read
+            failed(source, plain);
+            throw new Refused(TOO_DEEP);
         }
         try {
             content.drain(); // the digest covers what the reader left unread
         } catch (IOException | RuntimeException e) {
             failed(source, plain);
             throw new Refused(UNDECRYPTABLE);
+        } catch (StackOverflowError e) {
+            failed(source, plain);
+            throw new Refused(TOO_DEEP);
         }
         failed(source, plain);
         X509Certificate signer;
@@ -234,6 +247,10 @@ public final class CmsFiles {
         } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
             failed(source, plain);
             throw new Refused("the signature does not verify");
+        } catch (StackOverflowError e) {
+            // its certificates or signer infos (parsed before the GCM tag is checked) nested too deeply
+            failed(source, plain);
+            throw new Refused("the decrypted content is not a CMS SignedData");
         }
         try {
             // the rest of the decrypted stream, to its end: only there is the GCM tag checked
@@ -241,6 +258,9 @@ public final class CmsFiles {
         } catch (IOException | RuntimeException e) {
             failed(source, plain);
             throw new Refused(UNDECRYPTABLE);
+        } catch (StackOverflowError e) {
+            failed(source, plain);
+            throw new Refused(TOO_DEEP);
         }
         failed(source, plain);
         return new Verified<>(value, readFailure, signer);

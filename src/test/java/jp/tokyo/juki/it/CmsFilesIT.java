@@ -93,4 +93,24 @@ class CmsFilesIT {
                 cert(Identities.GATEWAY)))
                 .isInstanceOf(CmsFiles.Refused.class).hasMessage("not a CMS AuthEnvelopedData (RFC 5083) file");
     }
+
+    @Test
+    void aFileNestedDeeperThanTheParsersCanFollowIsRefusedNotAStackOverflow() throws Exception {
+        // issue 15 review: 100,000 nested indefinite-length values (400 KB) overflowed BouncyCastle's recursive parsers;
+        // the StackOverflowError left CmsFiles and the agency's poll, and the file was retried at every poll
+        for (int depth : new int[]{1_000, 100_000}) {
+            byte[] outer = NestedCms.nestedRecipientInfos(depth);
+            assertThatThrownBy(() -> CmsFiles.open(outer, key(Identities.GATEWAY), cert(Identities.GATEWAY)))
+                    .as("recipientInfos nested %d deep", depth)
+                    .isInstanceOf(CmsFiles.Refused.class).hasMessage("not a CMS AuthEnvelopedData (RFC 5083) file");
+            // anyone can encrypt to the gateway's certificate: the decrypted content is as hostile
+            byte[] certificates = NestedCms.nestedSignedDataCertificates(depth, cert(Identities.GATEWAY));
+            assertThatThrownBy(() -> CmsFiles.open(certificates, key(Identities.GATEWAY), cert(Identities.GATEWAY)))
+                    .as("SignedData certificates nested %d deep", depth)
+                    .isInstanceOf(CmsFiles.Refused.class);
+            byte[] content = NestedCms.nestedSignedContent(depth, cert(Identities.GATEWAY));
+            assertThatThrownBy(() -> CmsFiles.open(content, key(Identities.GATEWAY), cert(Identities.GATEWAY)))
+                    .as("signed content nested %d deep", depth).isInstanceOf(CmsFiles.Refused.class);
+        }
+    }
 }

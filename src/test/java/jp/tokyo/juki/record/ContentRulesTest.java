@@ -150,6 +150,42 @@ class ContentRulesTest {
     }
 
     @Test
+    void aNameOfOnlyFillersOrWithoutALetterIsRefused() throws Exception {
+        // Hangul fillers, the braille blank and the combining grapheme joiner display as nothing but are no spaces
+        for (String filler : List.of("\u3164", "\u115F", "\u1160", "\uFFA0", "\u2800", "\u034F")) {
+            String what = "U+" + Integer.toHexString(filler.codePointAt(0));
+            ObjectNode kanji = honninBody();
+            name(kanji).put("kanji", filler.repeat(3));
+            assertThat(honninRefusal(kanji).detail()).as(what).isEqualTo("body.record.name.kanji: must not contain blank fillers");
+            ObjectNode between = honninBody();
+            name(between).put("kanji", "山田" + filler + "太郎");
+            assertThat(honninRefusal(between).detail()).as(what).isEqualTo("body.record.name.kanji: must not contain blank fillers");
+            ObjectNode f = fuhyoBody();
+            name(f).put("kanji", filler);
+            assertThat(fuhyoRefusal(f).detail()).as(what).isEqualTo("body.record.name.kanji: must not contain blank fillers");
+            ObjectNode address = honninBody();
+            ((ObjectNode) address.get("record").get("address")).put("text", "東京都" + filler + "千代田区");
+            assertThat(honninRefusal(address).detail()).as(what).startsWith("body.record.address.text: must not contain");
+        }
+        // no letter at all: punctuation, symbols, digits
+        for (String noLetter : List.of("・", "・ ・", "123", "※", "\u2801\u2802", "-")) {
+            ObjectNode kanji = honninBody();
+            name(kanji).put("kanji", noLetter);
+            assertThat(honninRefusal(kanji).detail()).as(noLetter)
+                    .isEqualTo("body.record.name.kanji: must contain a letter or a {MJ......} reference");
+            ObjectNode f = fuhyoBody();
+            name(f).put("kanji", noLetter);
+            assertThat(fuhyoRefusal(f).detail()).as(noLetter)
+                    .isEqualTo("body.record.name.kanji: must contain a letter or a {MJ......} reference");
+        }
+        // a name that is only a gaiji reference is a name
+        ObjectNode gaiji = honninBody();
+        name(gaiji).put("kanji", "{MJ012345}").put("gaijiCount", 1);
+        ((ObjectNode) gaiji.get("record")).put("gaijiFlag", "1");
+        assertThat(honnin.read(gaiji, "131016", TODAY).record().name().kanji()).isEqualTo("{MJ012345}");
+    }
+
+    @Test
     void aBirthDateAfterTheChangeDateIsRefusedInBothStores() throws Exception {
         ObjectNode h = honninBody();
         ((ObjectNode) h.get("record")).put("birthDate", "2026-11-21");
