@@ -44,7 +44,11 @@ import org.junit.jupiter.api.Test;
  * against a real gateway, its real SFTP port and its real embedded PostgreSQL: weak algorithms
  * offered by the client are refused; an agency cannot chmod its folders, make folders, or fill
  * the disk past its quota; stale uploads and stray entries are swept; an address with repeated
- * failed logins is banned; and no database role gets in without its password.
+ * failed logins is banned; and no database role gets in without its password. And what a review
+ * of that work found: a file removed (or held by a second handle) while open for writing escaped
+ * the quota; bare connections and refused requests flooded the audit one record each; password and
+ * "none" attempts never counted toward a ban; the sweep trusted the client-settable mtime; zero-byte
+ * files had no limit; an unpublished answer could be removed; an unreadable host key was replaced.
  */
 class HostileSftpIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
