@@ -94,6 +94,9 @@ public final class ConfigKeys {
             KEYS.put(n, Kind.POSITIVE);
         }
         KEYS.put("juki.sftp.ban-failures", Kind.WHOLE);
+        // SFTP: entries per inbox/, connections not logged in per address at once (issue 15 review)
+        KEYS.put("juki.sftp.max-inbox-files", Kind.POSITIVE);
+        KEYS.put("juki.sftp.max-unauthenticated-per-address", Kind.POSITIVE);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.(user|password)"), Kind.TEXT);
         PATTERNS.put(Pattern.compile("juki\\.db\\.[a-z_]+\\.pool-size"), Kind.POSITIVE);
         PATTERNS.put(Pattern.compile("juki\\.agency\\.[A-Za-z0-9_-]+\\.sftp\\.(host|user|key|known-hosts|dir)"), Kind.TEXT);

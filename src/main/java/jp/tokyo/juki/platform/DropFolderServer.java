@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -25,8 +28,12 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.ServerUserAuthService;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +71,12 @@ public final class DropFolderServer implements AutoCloseable {
     private static final AttributeRepository.AttributeKey<String> FAILURE = new AttributeRepository.AttributeKey<>();
     private static final AttributeRepository.AttributeKey<String> ACCOUNT_ASKED = new AttributeRepository.AttributeKey<>();
     private static final AttributeRepository.AttributeKey<Boolean> BANNED = new AttributeRepository.AttributeKey<>();
+    /** the session sent a user-authentication request (publickey, password, none, …): the account it named */
+    private static final AttributeRepository.AttributeKey<String> AUTH_TRIED = new AttributeRepository.AttributeKey<>();
+    /** the session counts among its address's unauthenticated sessions (removed when it no longer does) */
+    private static final AttributeRepository.AttributeKey<String> UNAUTHENTICATED = new AttributeRepository.AttributeKey<>();
+    /** the session was closed at once: its address had too many unauthenticated sessions */
+    private static final AttributeRepository.AttributeKey<Boolean> CAPPED = new AttributeRepository.AttributeKey<>();
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
     private final SshServer sshd;
@@ -93,12 +106,14 @@ public final class DropFolderServer implements AutoCloseable {
      * @param sweepEvery  how often the folders are swept
      * @param banFailures failed logins from one address within {@code banWindow} that ban it (0: never)
      * @param banFor      how long a banned address is refused
+     * @param maxInboxFiles entries an account's {@code inbox/} may hold (a new file past it is refused, S120)
+     * @param maxUnauthenticatedPerAddress connections from one address not (yet) logged in at once; more are closed at once
      */
     public record Settings(long quotaBytes, Duration partMaxAge, Duration sweepEvery, int banFailures, Duration banWindow,
-                           Duration banFor) {
+                           Duration banFor, int maxInboxFiles, int maxUnauthenticatedPerAddress) {
         public static Settings defaults() {
             return new Settings(256L * 1024 * 1024, Duration.ofMinutes(60), Duration.ofSeconds(60), 10,
-                    Duration.ofMinutes(10), Duration.ofMinutes(15));
+                    Duration.ofMinutes(10), Duration.ofMinutes(15), 1000, 8);
         }
 
         /** from {@code juki.sftp.quota-mb}, {@code .part-max-age-minutes}, {@code .sweep-seconds}, {@code .ban-*} */
@@ -108,7 +123,9 @@ public final class DropFolderServer implements AutoCloseable {
                     Duration.ofSeconds(config.getInt("juki.sftp.sweep-seconds", 60)),
                     config.getInt("juki.sftp.ban-failures", 10),
                     Duration.ofMinutes(config.getInt("juki.sftp.ban-window-minutes", 10)),
-                    Duration.ofMinutes(config.getInt("juki.sftp.ban-minutes", 15)));
+                    Duration.ofMinutes(config.getInt("juki.sftp.ban-minutes", 15)),
+                    config.getInt("juki.sftp.max-inbox-files", 1000),
+                    config.getInt("juki.sftp.max-unauthenticated-per-address", 8));
         }
     }
 
@@ -140,6 +157,8 @@ public final class DropFolderServer implements AutoCloseable {
                 audit);
         sweep.prepare();
         LoginBans bans = new LoginBans(settings.banFailures(), settings.banWindow(), settings.banFor());
+        AuditDigest digest = new AuditDigest(audit);
+        Map<String, Integer> unauthenticated = new ConcurrentHashMap<>();
 
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setKeyExchangeFactories(only(sshd.getKeyExchangeFactories(), names(KEX)));
@@ -165,6 +184,31 @@ public final class DropFolderServer implements AutoCloseable {
             folders.setUserHomeDir(account, root.resolve(account).toAbsolutePath());
         }
         sshd.setFileSystemFactory(folders);
+        // notes every user-authentication request (MINA sets the user name only on success, and calls the
+        // authenticator only for the methods it offers: a password or "none" attempt would go unseen)
+        sshd.setServiceFactories(List.of(new ServerUserAuthServiceFactory() {
+            @Override
+            public Service create(Session session) throws IOException {
+                return new ServerUserAuthService(session) {
+                    @Override
+                    public synchronized void process(int cmd, Buffer buffer) throws Exception {
+                        if (cmd == SshConstants.SSH_MSG_USERAUTH_REQUEST) {
+                            int at = buffer.rpos();
+                            String user;
+                            try {
+                                user = buffer.getString();
+                            } catch (RuntimeException malformed) {
+                                user = "";
+                            } finally {
+                                buffer.rpos(at);
+                            }
+                            session.setAttribute(AUTH_TRIED, user.length() > 64 ? user.substring(0, 64) : user);
+                        }
+                        super.process(cmd, buffer);
+                    }
+                };
+            }
+        }, ServerConnectionServiceFactory.INSTANCE));
         sshd.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
@@ -172,6 +216,28 @@ public final class DropFolderServer implements AutoCloseable {
                 if (session instanceof ServerSession s && bans.refuses(clientIp(s), Instant.now())) {
                     s.setAttribute(BANNED, Boolean.TRUE);
                     s.close(true); // audited once per sweep with the count (LoginBans.report), not per connection
+                } else if (session instanceof ServerSession s) {
+                    String ip = clientIp(s);
+                    s.setAttribute(UNAUTHENTICATED, ip);
+                    if (unauthenticated.merge(ip, 1, Integer::sum) > settings.maxUnauthenticatedPerAddress()) {
+                        s.setAttribute(CAPPED, Boolean.TRUE);
+                        s.close(true);
+                    }
+                }
+            }
+
+            /** the session no longer counts among its address's unauthenticated ones (once) */
+            private void release(Session session) {
+                String ip = session.removeAttribute(UNAUTHENTICATED);
+                if (ip != null) {
+                    unauthenticated.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+                }
+            }
+
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    release(session);
                 }
             }
 
@@ -186,17 +252,34 @@ public final class DropFolderServer implements AutoCloseable {
 
             @Override
             public void sessionClosed(Session session) {
+                release(session);
                 if (session instanceof ServerSession s && !s.isAuthenticated() && s.getAttribute(BANNED) == null) {
-                    String user = s.getUsername() != null ? s.getUsername() : s.getAttribute(ACCOUNT_ASKED);
-                    String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
                     String clientIp = clientIp(s);
-                    String why = s.getAttribute(FAILURE);
-                    LOG.info("SFTP connection from {} closed without logging in", clientIp);
-                    audit.record(null, "SFTP_LOGIN", "REFUSED", "S100", (why != null ? why
-                            : "not authenticated (public key of the account's certificate required)")
-                            + " (account " + account + ", from " + clientIp + ")");
+                    if (s.getAttribute(CAPPED) != null) {
+                        digest.record("S100 " + clientIp + " capped", null, "SFTP_LOGIN", "REFUSED", "S100",
+                                "connection closed at once: more than " + settings.maxUnauthenticatedPerAddress()
+                                        + " connections not logged in at once from " + clientIp,
+                                "connection(s) from " + clientIp + " closed at once (more than "
+                                        + settings.maxUnauthenticatedPerAddress() + " not logged in at once)");
+                        return;
+                    }
+                    String user = s.getAttribute(AUTH_TRIED) != null ? s.getAttribute(AUTH_TRIED) : s.getAttribute(ACCOUNT_ASKED);
+                    String account = user == null ? "(none)" : ACCOUNT.matcher(user).matches() ? user : "(other)";
+                    String why = s.getAttribute(FAILURE) != null ? s.getAttribute(FAILURE)
+                            : user != null ? "not authenticated (public key of the account's certificate required)"
+                            : "closed before any login was tried";
+                    // one record per address and kind at once, the repeats counted till the next sweep (a flood of
+                    // bare connections must not outrun the audit)
+                    // (keyed by the account only when it is one of ours: a peer cannot multiply the keys by names)
+                    String known = user != null && accounts.containsKey(user) ? user : user == null ? "(none)" : "(other)";
+                    if (digest.record("S100 " + clientIp + " " + known + " " + why, null, "SFTP_LOGIN", "REFUSED", "S100",
+                            why + " (account " + account + ", from " + clientIp + ")",
+                            "connection(s) from " + clientIp + " closed without logging in: " + why + " (account " + known
+                                    + ")")) {
+                        LOG.info("SFTP connection from {} closed without logging in", clientIp);
+                    }
                     if (user != null) {
-                        // an authentication was tried and failed (a scanner's bare key exchange is not a login)
+                        // an authentication (any method) was tried and failed (a scanner's bare key exchange is not a login)
                         String ban = bans.failed(clientIp, Instant.now());
                         if (ban != null) {
                             LOG.warn("SFTP: {}", ban);
@@ -206,7 +289,7 @@ public final class DropFolderServer implements AutoCloseable {
                 }
             }
         });
-        DropFolderAccess access = new DropFolderAccess(settings.quotaBytes(), audit);
+        DropFolderAccess access = new DropFolderAccess(settings.quotaBytes(), settings.maxInboxFiles(), digest);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(access)
                 .withSftpErrorStatusDataHandler(access).build();
         sftp.addSftpEventListener(access);
@@ -221,9 +304,13 @@ public final class DropFolderServer implements AutoCloseable {
         long every = Math.max(1, settings.sweepEvery().toSeconds());
         sweeper.scheduleWithFixedDelay(() -> {
             Instant now = Instant.now();
-            sweep.sweep(now);
-            for (String line : bans.report(now)) {
-                audit.record(null, "SFTP_BAN", "REFUSED", "S140", line);
+            try {
+                sweep.sweep(now);
+                for (String line : bans.report(now)) {
+                    audit.record(null, "SFTP_BAN", "REFUSED", "S140", line);
+                }
+            } finally {
+                digest.report(); // the repeats folded since the last sweep, one record per address or account and kind
             }
         }, every, every, TimeUnit.SECONDS);
         LOG.info("SFTP drop folders listening on port {} for {} agencies (host key {} {}; inbox quota {} MiB)", sshd.getPort(),

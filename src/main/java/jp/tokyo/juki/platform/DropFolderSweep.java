@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the agencies' folders as PROTOCOL §4 has them: in each account's folder only
  * {@code inbox/} and {@code outbox/} (mode 0700), in them only files (mode 0600). A stray entry
  * (a folder, a link, anything else, or any entry beside the two folders) is removed, and so is an
- * upload in {@code inbox/} — any file not named {@code *.req.p7m} — untouched for longer than
- * {@code partMaxAge}. Each removal is audited (what it was, never its name: an agency chooses
+ * upload in {@code inbox/} — any file not named {@code *.req.p7m} — untouched (its inode's change
+ * time, ctime, which a client cannot set) for longer than {@code partMaxAge}. Each removal is audited (what it was, never its name: an agency chooses
  * names). Files the gateway writes to {@code outbox/} are left to the agency flow.
  */
 final class DropFolderSweep {
@@ -96,7 +97,16 @@ final class DropFolderSweep {
                         continue;
                     }
                     mode(e, FILE_MODE);
-                    Duration untouched = Duration.between(a.lastModifiedTime().toInstant(), now);
+                    // the inode's change time, which an agency cannot set (it may set the modification time by
+                    // setstat: one in the future would keep a stale upload forever, an old one would have a
+                    // finished upload removed before its rename); every write or setstat moves it to now
+                    Duration untouched;
+                    try {
+                        untouched = Duration.between(((FileTime) Files.getAttribute(e, "unix:ctime", LinkOption.NOFOLLOW_LINKS))
+                                .toInstant(), now);
+                    } catch (NoSuchFileException gone) {
+                        continue;
+                    }
                     if (folder == inbox && !e.getFileName().toString().endsWith(REQUEST) && untouched.compareTo(partMaxAge) > 0) {
                         remove(account, e, "an unfinished upload (" + a.size() + " bytes, untouched " + untouched.toMinutes()
                                 + " min, more than " + partMaxAge.toMinutes() + ") in inbox/");

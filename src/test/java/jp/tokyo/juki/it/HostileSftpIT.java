@@ -24,6 +24,8 @@ import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.DropFolderServer;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Pem;
+import jp.tokyo.juki.wire.FrameClient;
+import jp.tokyo.juki.wire.Status;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -42,7 +44,11 @@ import org.junit.jupiter.api.Test;
  * against a real gateway, its real SFTP port and its real embedded PostgreSQL: weak algorithms
  * offered by the client are refused; an agency cannot chmod its folders, make folders, or fill
  * the disk past its quota; stale uploads and stray entries are swept; an address with repeated
- * failed logins is banned; and no database role gets in without its password.
+ * failed logins is banned; and no database role gets in without its password. And what a review
+ * of that work found: a file removed (or held by a second handle) while open for writing escaped
+ * the quota; bare connections and refused requests flooded the audit one record each; password and
+ * "none" attempts never counted toward a ban; the sweep trusted the client-settable mtime; zero-byte
+ * files had no limit; an unpublished answer could be removed; an unreadable host key was replaced.
  */
 class HostileSftpIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -53,7 +59,7 @@ class HostileSftpIT {
     @BeforeAll
     static void start() throws Exception {
         gw = RunningGateway.start(false, Map.of("juki.sftp.quota-mb", "1", "juki.sftp.sweep-seconds", "1",
-                "juki.sftp.part-max-age-minutes", "1", "juki.agency.poll-ms", "200"));
+                "juki.sftp.part-max-age-minutes", "1", "juki.agency.poll-ms", "200", "juki.sftp.max-inbox-files", "50"));
         port = gw.gateway.bean("dropFolderServer", DropFolderServer.class).port();
         dir = Files.createTempDirectory("hostile-sftp");
     }
@@ -219,12 +225,10 @@ class HostileSftpIT {
     }
 
     @Test
-    void theSweepRemovesAStaleUploadAndStrayEntriesButNotAFreshUpload() throws Exception {
+    void theSweepRemovesStrayEntriesButNotAFreshUpload() throws Exception {
+        // (stale uploads: theSweepGoesByTheChangeTimeWhichAClientCannotSet)
         Path home = gw.data.resolve("sftp/shobo");
-        Path stale = home.resolve("inbox/old.req.p7m.part");
         Path fresh = home.resolve("inbox/new.req.p7m.part");
-        Files.writeString(stale, "left behind");
-        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(300)));
         Files.writeString(fresh, "being uploaded");
         // what an agency could make before (or someone on the host): folders, a link, a file beside the folders
         Files.createDirectories(home.resolve("inbox/stray/deeper"));
@@ -234,13 +238,13 @@ class HostileSftpIT {
 
         Files.setPosixFilePermissions(home.resolve("inbox"), PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        await().atMost(WAIT).until(() -> !Files.exists(stale) && !Files.exists(home.resolve("inbox/stray"))
+        await().atMost(WAIT).until(() -> !Files.exists(home.resolve("inbox/stray"))
                 && !Files.exists(home.resolve("junk")) && !Files.exists(home.resolve("outbox/etc"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
 
         assertThat(fresh).hasContent("being uploaded");
         assertThat(Path.of("/etc/hostname")).exists(); // the link was removed, not followed
         assertThat(Files.getPosixFilePermissions(home.resolve("inbox"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        await().atMost(WAIT).until(() -> audited("S130", "an unfinished upload") > 0 && audited("S130", "a stray folder in inbox/") > 0
+        await().atMost(WAIT).until(() -> audited("S130", "a stray folder in inbox/") > 0
                 && audited("S130", "a stray folder beside inbox/") > 0 && audited("S130", "a stray link in outbox/") > 0);
         Files.delete(fresh);
     }
@@ -263,6 +267,243 @@ class HostileSftpIT {
         } finally {
             GatewayChild.deleteTree(root);
         }
+    }
+
+    @Test
+    void aFileOpenForWritingCannotBeRemovedOrRenamedAndASecondHandleCannotWritePastTheQuota() throws Exception {
+        // the attack (review of finding 7): open inbox/a for writing, REMOVE it keeping the handle, write on — the
+        // quota counted only the files listed in inbox/, so the unlinked file grew without limit
+        Path inbox = gw.data.resolve("sftp/shuzei/inbox");
+        try (SshClient client = client(c -> { }); ClientSession s = loginAs(client, "shuzei", TestPki.OTHER_AGENCY);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            SftpClient.Handle a = sftp.open("inbox/a.part", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
+            sftp.write(a, 0, new byte[1024]);
+            assertThatThrownBy(() -> sftp.remove("inbox/a.part")).hasMessageContaining("removing a file open for writing");
+            assertThatThrownBy(() -> sftp.rename("inbox/a.part", "inbox/a.req.p7m")).hasMessageContaining("open for writing");
+            try (var out = sftp.write("inbox/other.part")) {
+                out.write(new byte[10]);
+            }
+            // nor replaced by a rename (the open file would leave inbox/ as well)
+            assertThatThrownBy(() -> sftp.rename("inbox/other.part", "inbox/a.part")).hasMessageContaining("open for writing");
+            sftp.remove("inbox/other.part");
+            assertThat(inbox.resolve("a.part")).hasSize(1024);
+            // so writing on stops at the quota (1 MiB), the file is removed
+            assertThatThrownBy(() -> writeChunks(sftp, a, 1024, 4L * 1024 * 1024)).hasMessageContaining("quota");
+            sftp.close(a);
+            assertThat(inbox.resolve("a.part")).doesNotExist();
+
+            // two handles on one file: the first goes past the quota (the file is removed), the second writes on
+            SftpClient.Handle h1 = sftp.open("inbox/b.part", SftpClient.OpenMode.Write, SftpClient.OpenMode.Create);
+            SftpClient.Handle h2 = sftp.open("inbox/b.part", SftpClient.OpenMode.Write);
+            writeChunks(sftp, h1, 0, 800 * 1024);
+            assertThatThrownBy(() -> writeChunks(sftp, h1, 800 * 1024, 1200 * 1024)).hasMessageContaining("quota");
+            assertThat(inbox.resolve("b.part")).doesNotExist();
+            long[] written = {0};
+            assertThatThrownBy(() -> {
+                for (long off = 800 * 1024; off < 4L * 1024 * 1024; off += 32 * 1024) {
+                    sftp.write(h2, off, new byte[32 * 1024]);
+                    written[0] += 32 * 1024;
+                }
+            }).hasMessageContaining("quota");
+            System.out.println("SFTP second handle on a file removed past the quota: " + written[0] + " bytes written after it");
+            assertThat(written[0]).isZero();
+            sftp.close(h1);
+            sftp.close(h2);
+
+            // the upload pattern of the clients (write a .part, close, rename) still works
+            try (var out = sftp.write("inbox/c.part")) {
+                out.write(new byte[100 * 1024]);
+            }
+            sftp.rename("inbox/c.part", "inbox/c.done");
+            assertThat(inbox.resolve("c.done")).hasSize(100 * 1024);
+            sftp.remove("inbox/c.done");
+        }
+        await().atMost(WAIT).until(() -> audited("S110", "removing a file open for writing") > 0
+                && audited("S110", "renaming a file open for writing") > 0);
+    }
+
+    @Test
+    void anAgencyCannotRemoveAnAnswerNotYetPublished() throws Exception {
+        Path part = gw.data.resolve("sftp/suido/outbox/unpublished.res.p7m.part");
+        Files.write(part, new byte[64]); // as the gateway writes an answer before its rename
+        try (SshClient client = client(c -> { }); ClientSession s = login(client);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            assertThatThrownBy(() -> sftp.remove("outbox/unpublished.res.p7m.part")).hasMessageContaining("not allowed");
+        }
+        assertThat(part).hasSize(64);
+        await().atMost(WAIT).until(() -> audited("S110", "removing an answer not yet published") > 0);
+        Files.delete(part);
+    }
+
+    @Test
+    void zeroByteFilesCannotExhaustTheInodes() throws Exception {
+        // at most juki.sftp.max-inbox-files (50 here) entries in inbox/
+        Path inbox = gw.data.resolve("sftp/shobo/inbox");
+        int made = 0;
+        String refusal = null;
+        try (SshClient client = client(c -> { }); ClientSession s = loginAs(client, "shobo", TestPki.CODE_ONLY_AGENCY);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            for (int i = 0; i < 200 && refusal == null; i++) {
+                try {
+                    sftp.write("inbox/empty-" + i).close();
+                    made++;
+                } catch (java.io.IOException e) {
+                    refusal = e.getMessage();
+                }
+            }
+        }
+        long entries;
+        try (var list = Files.list(inbox)) {
+            entries = list.count();
+        }
+        System.out.println("SFTP zero-byte files: " + made + " made, then refused (\"" + refusal + "\"); " + entries
+                + " entries in inbox/");
+        assertThat(refusal).contains("at most 50 files");
+        assertThat(entries).isEqualTo(50);
+        await().atMost(WAIT).until(() -> audited("S120", "at most 50 allowed") > 0);
+        try (var list = Files.list(inbox)) {
+            for (Path p : list.filter(p -> p.getFileName().toString().startsWith("empty-")).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void theSweepGoesByTheChangeTimeWhichAClientCannotSet() throws Exception {
+        Path root = Files.createTempDirectory("sweep-ctime");
+        java.security.PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DropFolderServer.Settings settings = new DropFolderServer.Settings(1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(1),
+                10, Duration.ofMinutes(10), Duration.ofMinutes(15), 1000, 8);
+        try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, root.resolve("folders"), root.resolve("host.key"),
+                Map.of("suido", suido), a -> true, settings, (account, type, status, code, detail) -> audited.add(code + " " + detail));
+             SshClient client = client(c -> { });
+             ClientSession s = client.connect("suido", "127.0.0.1", server.port()).verify(WAIT).getSession()) {
+            s.addPublicKeyIdentity(new KeyPair(suido, Pem.readPrivateKey(TestPki.dir().resolve(TestPki.AGENCY + ".key.pem"))));
+            s.auth().verify(WAIT);
+            Path inbox = root.resolve("folders/suido/inbox");
+            try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+                try (var out = sftp.write("inbox/finished.req.p7m.part")) {
+                    out.write(new byte[100]);
+                }
+                try (var out = sftp.write("inbox/stale.req.p7m.part")) {
+                    out.write(new byte[100]);
+                }
+                // a modification time long past (a client that keeps the source file's times): not stale for that
+                sftp.setStat("inbox/finished.req.p7m.part", new SftpClient.Attributes()
+                        .modifyTime(FileTime.from(Instant.parse("2001-01-01T00:00:00Z"))));
+                // one in the future: would keep a stale upload for ever
+                sftp.setStat("inbox/stale.req.p7m.part", new SftpClient.Attributes()
+                        .modifyTime(FileTime.from(Instant.now().plus(Duration.ofDays(3650)))));
+                Thread.sleep(1500); // a sweep or more (every second), less than the 3 s an upload may stay untouched
+                assertThat(inbox.resolve("finished.req.p7m.part")).as("an old mtime").exists();
+                sftp.rename("inbox/finished.req.p7m.part", "inbox/finished.req.p7m");
+            }
+            await().atMost(WAIT).until(() -> !Files.exists(inbox.resolve("stale.req.p7m.part")));
+            assertThat(inbox.resolve("finished.req.p7m")).hasSize(100);
+            assertThat(audited).anyMatch(a -> a.startsWith("S130 an unfinished upload (100 bytes"));
+        } finally {
+            GatewayChild.deleteTree(root);
+        }
+    }
+
+    // ---- floods
+
+    @Test
+    void twoThousandBareConnectionsFromOneAddressLeaveABoundedAuditAndTheCsLineStillAcks() throws Exception {
+        // a TCP connect and close, again and again: one S100 record each flooded the audit past its lag bound (E503)
+        String from = "127.0.0.5";
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 2000; i++) {
+            try (java.net.Socket so = new java.net.Socket()) {
+                so.setReuseAddress(true);
+                so.bind(new java.net.InetSocketAddress(from, 0));
+                so.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // every connection is accounted for: recorded at once or counted in a later record
+        await().atMost(Duration.ofSeconds(30)).until(() -> connectionsAudited(from) >= 2000);
+        Thread.sleep(2500); // a sweep or two more: nothing further comes
+        long records = gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'sftp' AND detail LIKE ?", "%" + from + "%");
+        System.out.println("SFTP 2000 bare connections from one address in " + ms + " ms: " + records
+                + " audit records (" + connectionsAudited(from) + " connections accounted for)");
+        assertThat(connectionsAudited(from)).isEqualTo(2000);
+        assertThat(records).isBetween(1L, 40L);
+        try (FrameClient cs = gw.connect(TestPki.CHIYODA)) {
+            assertThat(cs.send(Messages.update(TestPki.CHIYODA, "MOVE_IN", Messages.person(TestPki.CHIYODA)))
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+        }
+    }
+
+    @Test
+    void atMostEightConnectionsFromOneAddressWaitUnauthenticated() throws Exception {
+        List<java.net.Socket> open = new ArrayList<>();
+        int closedByServer = 0;
+        try {
+            for (int i = 0; i < 12; i++) {
+                java.net.Socket so = new java.net.Socket();
+                so.bind(new java.net.InetSocketAddress("127.0.0.6", 0));
+                so.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                open.add(so);
+            }
+            for (java.net.Socket so : open) {
+                so.setSoTimeout(1000);
+                try {
+                    var in = so.getInputStream();
+                    while (in.read() >= 0) {
+                        // the server's identification line and key exchange offer, if it sends them
+                    }
+                    closedByServer++;
+                } catch (java.net.SocketTimeoutException waiting) {
+                    // still open: the server waits for our identification
+                } catch (java.io.IOException reset) {
+                    closedByServer++;
+                }
+            }
+        } finally {
+            for (java.net.Socket so : open) {
+                so.close();
+            }
+        }
+        System.out.println("SFTP 12 idle connections from one address: " + closedByServer + " closed by the server at once");
+        assertThat(closedByServer).isEqualTo(4);
+        await().atMost(WAIT).until(() -> audited("S100", "not logged in at once from 127.0.0.6") > 0);
+    }
+
+    @Test
+    void aLoopOfRefusedRequestsLeavesABoundedAudit() throws Exception {
+        long before = audited("S110", "making a folder is not allowed");
+        try (SshClient client = client(c -> { }); ClientSession s = login(client);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(s)) {
+            for (int i = 0; i < 1000; i++) {
+                assertThatThrownBy(() -> sftp.mkdir("inbox/d")).hasMessageContaining("not allowed");
+            }
+        }
+        Thread.sleep(2500); // the repeats are reported at the next sweep
+        long records = gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'sftp' AND code = 'S110' AND detail LIKE ?",
+                "%making a folder%");
+        System.out.println("SFTP 1000 refused mkdir: " + (audited("S110", "making a folder is not allowed") - before)
+                + " records at once, " + records + " making-a-folder records in all");
+        assertThat(records).isBetween(1L, 20L);
+        assertThat(audited("S110", "more refused request(s): making a folder")).isPositive();
+    }
+
+    // ---- failed logins
+
+    @Test
+    void passwordAndNoneAttemptsCountTowardABan() throws Exception {
+        // MINA sets the user name only on success, and the public-key authenticator sees only public-key attempts:
+        // a peer trying passwords (it first sends "none") was never banned. From 127.0.0.3, its own address.
+        for (int i = 0; i < 10; i++) {
+            try (SshClient client = client(c -> { });
+                 ClientSession s = client.connect("suido", new java.net.InetSocketAddress("127.0.0.1", port),
+                         new java.net.InetSocketAddress("127.0.0.3", 0)).verify(WAIT).getSession()) {
+                s.addPasswordIdentity("guess-" + i);
+                assertThatThrownBy(() -> s.auth().verify(WAIT)).isInstanceOf(Exception.class);
+            }
+        }
+        await().atMost(WAIT).until(() -> audited("S140", "address 127.0.0.3 banned for 15 min after 10 failed logins") > 0);
     }
 
     // ---- failed logins
@@ -332,6 +573,67 @@ class HostileSftpIT {
         } finally {
             GatewayChild.deleteTree(old);
         }
+    }
+
+    @Test
+    void anUnreadableHostKeyFailsTheStartAndIsNeitherRetiredNorReplaced() throws Exception {
+        Path keys = Files.createTempDirectory("bad-host-key");
+        try {
+            // a read error (here: a folder where the key should be; as root a mode 000 file would still be read)
+            Path hostKey = keys.resolve("sftp-host.key");
+            Files.createDirectory(hostKey);
+            assertThatThrownBy(() -> DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of()).close())
+                    .hasMessageContaining("cannot be read").hasMessageContaining("does not start rather than replace it");
+            assertThat(hostKey).isDirectory();
+            assertThat(keys.resolve("sftp-host.key.retired")).doesNotExist();
+            Files.delete(hostKey);
+            // a damaged file: no key type at all, so not "another type"
+            Files.writeString(hostKey, "-----BEGIN OPENSSH PRIVATE KEY-----\ndamaged\n");
+            assertThatThrownBy(() -> DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of()).close())
+                    .hasMessageContaining("is not a key the gateway can read");
+            assertThat(hostKey).hasContent("-----BEGIN OPENSSH PRIVATE KEY-----\ndamaged\n");
+            assertThat(keys.resolve("sftp-host.key.retired")).doesNotExist();
+            Files.delete(hostKey);
+
+            // an earlier retired key is never overwritten: the next one gets a time suffix
+            Files.writeString(keys.resolve("sftp-host.key.retired"), "the key retired before");
+            org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider old =
+                    new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey);
+            old.setAlgorithm("EC");
+            old.setKeySize(256);
+            old.loadKeys(null);
+            byte[] ecdsa = Files.readAllBytes(hostKey);
+            try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of())) {
+                assertThat(server.port()).isPositive();
+            }
+            assertThat(keys.resolve("sftp-host.key.retired")).hasContent("the key retired before");
+            try (var list = Files.list(keys)) {
+                List<Path> retired = list.filter(p -> p.getFileName().toString().startsWith("sftp-host.key.retired-")).toList();
+                assertThat(retired).singleElement().satisfies(p -> assertThat(Files.readAllBytes(p)).isEqualTo(ecdsa));
+            }
+            assertThat(Files.readString(keys.resolve("sftp-host.key.pub"))).startsWith("ssh-ed25519 ");
+        } finally {
+            GatewayChild.deleteTree(keys);
+        }
+    }
+
+    // ---- helpers
+
+    /** writes zeros from {@code from} to {@code to} in 32 KiB SFTP writes */
+    private static void writeChunks(SftpClient sftp, SftpClient.Handle h, long from, long to) throws Exception {
+        byte[] chunk = new byte[32 * 1024];
+        for (long off = from; off < to; off += chunk.length) {
+            sftp.write(h, off, chunk, 0, (int) Math.min(chunk.length, to - off));
+        }
+    }
+
+    /** the connections from {@code address} closed without a login that the audit accounts for (at once or counted) */
+    private static long connectionsAudited(String address) throws Exception {
+        long atOnce = gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'sftp' AND code = 'S100' AND detail LIKE ? "
+                + "AND detail NOT LIKE '% more connection(s) from %'", "%" + address + "%");
+        long counted = gw.queryLong("SELECT coalesce(sum(split_part(detail, ' ', 1)::bigint), 0) FROM audit.record WHERE line = 'sftp' "
+                + "AND code = 'S100' AND detail LIKE ?", "% more connection(s) from " + address + " %");
+        return atOnce + counted;
     }
 
     // ---- helpers
