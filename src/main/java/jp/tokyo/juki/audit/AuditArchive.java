@@ -76,7 +76,7 @@ public final class AuditArchive {
      * then renamed), and registers the export in {@code audit.export}. The range is verified first;
      * a broken chain is not exported.
      */
-    public static Manifest export(Connection c, java.util.List<X509Certificate> ca, Path file, Instant until, PrivateKey key,
+    public static Manifest export(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
                                   X509Certificate certificate) throws SQLException, IOException, Refused {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -93,7 +93,7 @@ public final class AuditArchive {
         }
     }
 
-    private static Manifest exportIn(Connection c, java.util.List<X509Certificate> ca, Path file, Instant until, PrivateKey key,
+    private static Manifest exportIn(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
                                      X509Certificate certificate) throws SQLException, IOException, Refused {
         // one export at a time: two would both continue the same previous one
         try (PreparedStatement lock = c.prepareStatement("LOCK TABLE audit.export IN EXCLUSIVE MODE")) {
@@ -190,7 +190,7 @@ public final class AuditArchive {
      * and is the one registered for that range; the chain left in the table then starts after the
      * archive's last record, anchored by its signed checkpoint. Returns the number removed.
      */
-    public static long trim(Connection c, Path file, java.util.List<X509Certificate> ca) throws SQLException, IOException, Refused {
+    public static long trim(Connection c, Path file, jp.tokyo.juki.security.RevocationList ca) throws SQLException, IOException, Refused {
         Manifest m = verify(file, ca, null);
         c.setAutoCommit(false);
         try {
@@ -311,7 +311,7 @@ public final class AuditArchive {
      * passes through each signed hash and ends at one; with {@code previous}, that this archive
      * continues that one (its range, last hash and file digest).
      */
-    public static Manifest verify(Path file, java.util.List<X509Certificate> ca, Path previous) throws IOException, Refused {
+    public static Manifest verify(Path file, jp.tokyo.juki.security.RevocationList ca, Path previous) throws IOException, Refused {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             byte[] manifestBytes = entry(zip, "manifest.json");
             checkSignature(manifestBytes, entry(zip, "manifest.p7s"), ca);
@@ -338,6 +338,10 @@ public final class AuditArchive {
                             .problem(ca);
                     if (bad != null) {
                         throw new Refused("checkpoint at seq " + cp.path("seq").asLong() + " cannot be trusted: " + bad);
+                    }
+                    if (!checkpoints.isEmpty() && Instant.parse(cp.path("at").asText())
+                            .isBefore(Instant.parse(checkpoints.get(checkpoints.size() - 1).path("at").asText()))) {
+                        throw new Refused("checkpoint at seq " + cp.path("seq").asLong() + " is dated before the previous one");
                     }
                     checkpoints.add(cp);
                 }
@@ -418,7 +422,7 @@ public final class AuditArchive {
         }
     }
 
-    private static void checkSignature(byte[] manifest, byte[] signature, java.util.List<X509Certificate> ca) throws Refused {
+    private static void checkSignature(byte[] manifest, byte[] signature, jp.tokyo.juki.security.RevocationList ca) throws Refused {
         String bad;
         try {
             Instant exported = Instant.parse(JSON.readTree(manifest).path("exportedAt").asText());

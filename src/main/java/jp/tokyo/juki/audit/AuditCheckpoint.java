@@ -39,10 +39,10 @@ public record AuditCheckpoint(long seq, byte[] hash, Instant at, byte[] signatur
      * be the gateway's certificate, issued by one of {@code cas} (the network CAs of {@code ca.pem},
      * several during a rollover) and valid at the checkpoint's time.
      */
-    public String problem(java.util.List<X509Certificate> cas) {
+    public String problem(jp.tokyo.juki.security.RevocationList crl) {
         try {
             CMSSignedData signed = new CMSSignedData(signature);
-            String bad = CmsSignatures.problem(signed, cas, Identities.GATEWAY, at);
+            String bad = CmsSignatures.problem(signed, crl, Identities.GATEWAY, at);
             if (bad != null) {
                 return bad;
             }

@@ -1,7 +1,6 @@
 package jp.tokyo.juki.audit;
 
 import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,9 +31,9 @@ public final class ChainVerifier {
     }
 
     private final Connection c;
-    private final java.util.List<X509Certificate> ca;
+    private final jp.tokyo.juki.security.RevocationList ca;
 
-    public ChainVerifier(Connection c, java.util.List<X509Certificate> ca) {
+    public ChainVerifier(Connection c, jp.tokyo.juki.security.RevocationList ca) {
         this.c = c;
         this.ca = ca;
     }
@@ -128,12 +127,20 @@ public final class ChainVerifier {
         TreeMap<Long, Checkpoint> checkpoints = checkpointsBetween(startSeq, endSeq);
         int signed = anchor != null ? 1 : 0;
         long lastSigned = anchor != null ? anchor.seq : 0;
+        Instant previousAt = anchor != null ? anchor.at : null;
         for (Checkpoint cp : checkpoints.values()) {
             String bad = cp.problem(ca);
             if (bad != null) {
                 return new Verdict(0, startSeq, endSeq, signed, lastSigned,
                         "checkpoint at seq " + cp.seq + " cannot be trusted: " + bad);
             }
+            // a checkpoint is signed at the time it claims: one dated before its predecessor was
+            // backdated (a key that signs only "in the past", e.g. of a certificate since revoked)
+            if (previousAt != null && cp.at.isBefore(previousAt)) {
+                return new Verdict(0, startSeq, endSeq, signed, lastSigned,
+                        "checkpoint at seq " + cp.seq + " is dated before the previous one (" + cp.at + " < " + previousAt + ")");
+            }
+            previousAt = cp.at;
         }
 
         MessageDigest sha256 = AuditChain.sha256();
@@ -325,7 +332,7 @@ public final class ChainVerifier {
 
     /** A checkpoint as stored. */
     private record Checkpoint(long seq, byte[] hash, Instant at, byte[] signature) {
-        String problem(java.util.List<X509Certificate> ca) {
+        String problem(jp.tokyo.juki.security.RevocationList ca) {
             return new AuditCheckpoint(seq, hash, at, signature).problem(ca);
         }
     }

@@ -15,7 +15,6 @@ import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.security.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +67,7 @@ final class AuditBench implements Callable<Integer> {
             long started = System.nanoTime();
             ChainVerifier.Verdict v;
             try (Connection c = db.dataSource().getConnection()) {
-                v = new ChainVerifier(c, Pem.readCertificates(keystores.resolve("ca.pem"))).verify(null, null);
+                v = new ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(keystores)).verify(null, null);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("RESULT audit verify: %,d records in %.1f s (%,.0f records/s), %s%n", v.records(), seconds,

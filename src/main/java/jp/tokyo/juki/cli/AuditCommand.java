@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import jp.tokyo.juki.audit.PersonHistory;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.security.Identities;
-import jp.tokyo.juki.security.Pem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,8 +62,9 @@ public final class AuditCommand {
         }
 
         /** Every network CA of {@code ca.pem} (several during a rollover). */
-        List<X509Certificate> ca(GatewayConfig cfg) throws IOException {
-            return Pem.readCertificates(cfg.keystoresDir().resolve("ca.pem"));
+        /** The CAs of ca.pem with their CRLs in force (a signature is checked against both). */
+        jp.tokyo.juki.security.RevocationList ca(GatewayConfig cfg) throws IOException {
+            return jp.tokyo.juki.security.RevocationList.of(cfg.keystoresDir());
         }
 
         /** Records what the operator did, on its own connection so it stays whatever happens next. */

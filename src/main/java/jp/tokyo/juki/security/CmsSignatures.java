@@ -47,20 +47,17 @@ public final class CmsSignatures {
     }
 
     /**
-     * Why {@code signed} is not a signature by {@code identity} (its certificate issued by
-     * {@code ca} and valid at {@code at}), or null when it is: exactly one signer, its certificate
-     * included, the signature verifying over the content.
+     * Why {@code signed} is not a signature by {@code identity}, or null when it is: exactly one
+     * signer, its certificate included, the signature verifying over the content; the signer's
+     * certificate checked by the JDK's PKIX at {@code at} up to a CA of {@code crl} (every CA of
+     * {@code ca.pem}: a rollover), its key usage allowing signatures ({@link PeerTrustManager.Purpose#SIGNATURE}),
+     * and not revoked by the CRL in force ({@link RevocationList#signatureProblem}): {@code at}
+     * is the signer's own word, so a certificate revoked for a compromise of its key (or for no
+     * reason given) refuses every signature, whatever its date; one revoked for another reason
+     * refuses those dated at or after its revocation.
      */
-    public static String problem(CMSSignedData signed, X509Certificate ca, String identity, Instant at) {
-        return problem(signed, List.of(ca), identity, at);
-    }
-
-    /**
-     * As above with every CA of {@code ca.pem} (a rollover): the signer's certificate is checked by
-     * the JDK's PKIX at {@code at} (the CA's signature, validity, the disabled algorithms of
-     * {@code java.security}); revocation is not (a signature made before a revocation stays good).
-     */
-    public static String problem(CMSSignedData signed, List<X509Certificate> cas, String identity, Instant at) {
+    public static String problem(CMSSignedData signed, RevocationList crl, String identity, Instant at) {
+        List<X509Certificate> cas = crl.cas();
         try {
             Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
             if (signers.size() != 1) {
@@ -92,7 +89,11 @@ public final class CmsSignatures {
             if (!identity.equals(Identities.commonName(signer))) {
                 return "signed by '" + Identities.commonName(signer) + "', not by " + identity;
             }
-            return null;
+            String usage = PeerTrustManager.usageProblem(signer, PeerTrustManager.Purpose.SIGNATURE);
+            if (usage != null) {
+                return "the signer's certificate may not sign (" + usage + ")";
+            }
+            return crl.signatureProblem(signer, at);
         } catch (Exception e) {
             return "the signature cannot be read (" + e.getClass().getSimpleName() + ")";
         }

@@ -12,7 +12,6 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +88,7 @@ public final class DevPki {
             }
         }
         if (!Files.exists(dir.resolve("crl.pem"))) {
-            writeCrl(List.of(), BigInteger.ONE);
+            writeCrl(null, null, BigInteger.ONE, List.of());
         }
         return created;
     }
@@ -129,32 +128,50 @@ public final class DevPki {
         return cert;
     }
 
-    /** Adds the certificate of {@code name} to the CRL and re-signs it. Returns false if it was already there. */
+    /**
+     * Adds the certificate of {@code name} to the CRL of its CA (reason keyCompromise, dated now)
+     * and re-signs it with the next {@code cRLNumber}; the entries already there keep their dates
+     * and reasons, and the other CAs' CRLs of {@code crl.pem} (a rollover) are kept as they are.
+     * Returns false if it was already there.
+     */
     public boolean revoke(String name) throws IOException, GeneralSecurityException {
         Path certFile = dir.resolve(name + ".pem");
         if (!Files.exists(certFile)) {
             throw new IOException("no certificate for identity '" + name + "' in " + dir);
         }
         X509Certificate cert = Pem.readCertificate(certFile);
-        List<BigInteger> revoked = new ArrayList<>();
+        X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
         Path crlFile = dir.resolve("crl.pem");
-        BigInteger number = BigInteger.ONE;
+        List<X509CRL> others = new ArrayList<>();
+        X509CRL own = null;
         if (Files.exists(crlFile)) {
-            X509CRL crl = Pem.readCrl(crlFile);
-            BigInteger last = RevocationList.number(crl);
-            number = last == null ? BigInteger.TWO : last.add(BigInteger.ONE);
-            if (crl.getRevokedCertificates() != null) {
-                for (X509CRLEntry e : crl.getRevokedCertificates()) {
-                    revoked.add(e.getSerialNumber());
+            for (X509CRL crl : Pem.readCrls(crlFile)) {
+                if (own == null && crl.getIssuerX500Principal().equals(ca.getSubjectX500Principal()) && signedBy(crl, ca)) {
+                    own = crl;
+                } else {
+                    others.add(crl);
                 }
             }
         }
-        if (revoked.contains(cert.getSerialNumber())) {
+        BigInteger number = BigInteger.ONE;
+        if (own != null) {
+            BigInteger last = RevocationList.number(own);
+            number = last == null ? BigInteger.TWO : last.add(BigInteger.ONE);
+            if (own.getRevokedCertificate(cert.getSerialNumber()) != null) {
+                return false;
+            }
+        }
+        writeCrl(own, cert.getSerialNumber(), number, others);
+        return true;
+    }
+
+    private static boolean signedBy(X509CRL crl, X509Certificate ca) {
+        try {
+            crl.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
             return false;
         }
-        revoked.add(cert.getSerialNumber());
-        writeCrl(revoked, number);
-        return true;
     }
 
     private void createCa() throws IOException, GeneralSecurityException {
@@ -173,21 +190,36 @@ public final class DevPki {
         Files.deleteIfExists(dir.resolve("crl.pem"));
     }
 
-    /** Signs a CRL numbered {@code number} ({@code cRLNumber}, one more at each revocation) naming its CA's key (AKI), RFC 5280 §5.2. */
-    private void writeCrl(List<BigInteger> revoked, BigInteger number) throws IOException, GeneralSecurityException {
+    /**
+     * Signs a CRL numbered {@code number} ({@code cRLNumber}, one more at each revocation) naming
+     * its CA's key (AKI), RFC 5280 §5.2: the entries of {@code previous} (if any) as they were,
+     * plus {@code serial} (if not null) revoked now for keyCompromise; written to {@code crl.pem}
+     * after {@code others} (the other CAs' CRLs, kept).
+     */
+    private void writeCrl(X509CRL previous, BigInteger serial, BigInteger number, List<X509CRL> others)
+            throws IOException, GeneralSecurityException {
         X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
         PrivateKey caKey = Pem.readPrivateKey(dir.resolve("ca.key.pem"));
         Instant now = Instant.now();
         X509v2CRLBuilder builder = new X509v2CRLBuilder(
                 org.bouncycastle.asn1.x500.X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(CRL_VALIDITY)));
-        for (BigInteger serial : revoked) {
+        if (previous != null) {
+            // every entry as it was: its revocation date and reason (extensions) unchanged
+            builder.addCRL(new org.bouncycastle.cert.X509CRLHolder(previous.getEncoded()));
+        }
+        if (serial != null) {
             builder.addCRLEntry(serial, Date.from(now), CRLReason.keyCompromise);
         }
         builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
         builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(ca));
         X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(caKey)));
-        Pem.writePem(dir.resolve("crl.pem"), crl);
+        StringBuilder pem = new StringBuilder();
+        for (X509CRL other : others) {
+            pem.append(Pem.toPem(other));
+        }
+        pem.append(Pem.toPem(crl));
+        Pem.writeAtomically(dir.resolve("crl.pem"), pem.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** What an identity's key is for: key usage and extended key usage; a server also gets its host names. */

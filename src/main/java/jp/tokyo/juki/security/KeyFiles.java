@@ -1,10 +1,13 @@
 package jp.tokyo.juki.security;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -34,17 +37,35 @@ public final class KeyFiles {
     }
 
     /**
-     * Writes {@code content} through a temporary file created 0600 and a rename, so neither a
-     * reader nor another user ever sees the secret (nor half of it).
+     * Writes {@code content} through a temporary file created 0600 (a name of its own, so two
+     * writers do not meet), flushed to disk ({@code fsync}) before the rename and the directory
+     * after it, so neither a reader nor another user ever sees the secret (nor half of it), nor
+     * does a crash leave an empty file under the name.
      */
     public static void writePrivately(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (POSIX) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = POSIX
+                ? Files.createTempFile(dir, file.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                : Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.write(tmp, content);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (POSIX) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // some file systems cannot sync a directory; the file itself is on disk
+            }
+        }
     }
 
     /** Makes {@code file} 0600 if group or others may read it; returns whether it did. */

@@ -34,9 +34,35 @@ public final class KeyMaterial {
             throw new IOException("no CA certificate at " + caFile + " (run './gateway pki init' for a development PKI)");
         }
         // every CA of the bundle is trusted: during a rollover ca.pem holds the old and the new one
-        this.cas = java.util.List.copyOf(Pem.readCertificates(caFile));
+        this.cas = readCas(caFile);
         this.crl = new RevocationList(dir.resolve("crl.pem"), cas, Clock.systemUTC(), crlCheckEvery);
         KeyFiles.restrictAll(dir);
+    }
+
+    /**
+     * The certificates of {@code ca.pem}, each checked to be a CA (basicConstraints cA=true, and
+     * keyCertSign if it has a key usage): a leaf certificate put there by mistake would be a trust
+     * anchor whose holder could issue certificates PKIX takes as ours (a trust anchor's own
+     * extensions are not checked by PKIX).
+     *
+     * @throws IOException naming the entry (position and serial) that is not a CA
+     */
+    public static java.util.List<X509Certificate> readCas(Path caFile) throws IOException {
+        java.util.List<X509Certificate> cas = Pem.readCertificates(caFile);
+        if (cas.isEmpty()) {
+            throw new IOException(caFile + " holds no certificate");
+        }
+        for (int i = 0; i < cas.size(); i++) {
+            X509Certificate ca = cas.get(i);
+            boolean[] ku = ca.getKeyUsage();
+            String why = ca.getBasicConstraints() < 0 ? "basicConstraints without cA=true"
+                    : ku != null && (ku.length < 6 || !ku[5]) ? "key usage without keyCertSign" : null;
+            if (why != null) {
+                throw new IOException(caFile + ": entry " + (i + 1) + " (serial " + ca.getSerialNumber().toString(16)
+                        + ") is not a CA certificate (" + why + "); remove it from ca.pem");
+            }
+        }
+        return java.util.List.copyOf(cas);
     }
 
     public Path dir() {

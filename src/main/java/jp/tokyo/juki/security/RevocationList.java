@@ -1,12 +1,15 @@
 package jp.tokyo.juki.security;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
+import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
@@ -30,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * CRL whose signature is not one of the CAs', keeps the CRLs in force and is logged; so does a
  * CRL older than the one in force for its CA (lower {@code cRLNumber}, or earlier issue): the
  * last CRL stays in force, past its next update too (the health check warns of that).
+ *
+ * <p>The highest {@code cRLNumber} (and issue time) seen of each CA is kept across restarts in
+ * {@code crl-state.properties} beside {@code crl.pem} (0600, written atomically, keyed by a hash
+ * of the CA's subject and key): an older CRL put back while the gateway was stopped would
+ * un-revoke certificates, so the gateway refuses to start on one, naming the CA and both
+ * numbers (install the newest CRL of that CA again). A CRL with an unsupported critical
+ * extension, a delta CRL ({@code deltaCRLIndicator}) or a partitioned one
+ * ({@code issuingDistributionPoint}) is refused as a bad signature is: the gateway does not
+ * start on it, and a running one keeps the CRL in force.
  */
 public final class RevocationList {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationList.class);
@@ -53,6 +66,15 @@ public final class RevocationList {
     private volatile Instant lastCheck = Instant.EPOCH;
     private volatile Instant lastLoad = Instant.EPOCH;
 
+    /** The state file beside {@code crl.pem}: the highest CRL seen of each CA. */
+    public static final String STATE_FILE = "crl-state.properties";
+
+    /** The CAs of {@code keystores/ca.pem} (checked: {@link KeyMaterial#readCas}) with the CRLs of {@code keystores/crl.pem}. */
+    public static RevocationList of(Path keystores) throws IOException {
+        return new RevocationList(keystores.resolve("crl.pem"), KeyMaterial.readCas(keystores.resolve("ca.pem")),
+                Clock.systemUTC(), Duration.ofSeconds(5));
+    }
+
     public RevocationList(Path file, X509Certificate ca, Clock clock, Duration checkEvery) throws IOException {
         this(file, List.of(ca), clock, checkEvery);
     }
@@ -70,6 +92,46 @@ public final class RevocationList {
                         file.getFileName(), i + 1, this.cas.get(i).getSerialNumber().toString(16));
             }
         }
+    }
+
+    /** The trusted CAs (every certificate of {@code ca.pem}). */
+    public List<X509Certificate> cas() {
+        return cas;
+    }
+
+    /**
+     * Why a signature by {@code signer} dated {@code at} (the signer's own word) cannot be trusted
+     * for its revocation, or null: no CRL of its CA in force (unknown); revoked for
+     * {@code keyCompromise}, {@code cACompromise}, {@code aACompromise}, {@code unspecified} or no
+     * reason given — the key may be in other hands, who date what they sign as they like — refuses
+     * every signature; revoked for another reason ({@code superseded}, {@code cessationOfOperation},
+     * {@code affiliationChanged}, {@code privilegeWithdrawn}, {@code certificateHold}) refuses
+     * those dated at or after the revocation date.
+     */
+    public String signatureProblem(X509Certificate signer, Instant at) {
+        refreshIfDue();
+        Map<Integer, X509CRL> current = inForce;
+        int issuer = issuerOf(signer, current);
+        if (issuer < 0) {
+            return "the revocation of the signer's certificate is unknown (no CRL of its CA in force)";
+        }
+        X509CRLEntry entry = current.get(issuer).getRevokedCertificate(signer);
+        if (entry == null) {
+            return null;
+        }
+        CRLReason reason = entry.getRevocationReason();
+        Instant revoked = entry.getRevocationDate().toInstant();
+        String serial = signer.getSerialNumber().toString(16);
+        boolean benign = reason == CRLReason.SUPERSEDED || reason == CRLReason.CESSATION_OF_OPERATION
+                || reason == CRLReason.AFFILIATION_CHANGED || reason == CRLReason.PRIVILEGE_WITHDRAWN
+                || reason == CRLReason.CERTIFICATE_HOLD;
+        if (!benign) {
+            return "the signer's certificate (serial " + serial + ") is revoked ("
+                    + (reason == null ? "no reason given" : reason.name()) + ", " + revoked
+                    + "): none of its signatures is trusted, whatever its date";
+        }
+        return at.isBefore(revoked) ? null : "the signer's certificate (serial " + serial + ") was revoked ("
+                + reason.name() + ") at " + revoked + ", not after the signature's time " + at;
     }
 
     public boolean isRevoked(X509Certificate cert) {
@@ -143,16 +205,49 @@ public final class RevocationList {
             FileTime mtime = Files.getLastModifiedTime(file);
             List<X509CRL> fresh = Pem.readCrls(file);
             Map<Integer, X509CRL> next = new HashMap<>(inForce);
+            Properties state = readState();
+            boolean stateChanged = false;
             for (X509CRL crl : fresh) {
                 int ca = signerOf(crl);
                 if (ca < 0) {
                     throw new GeneralSecurityException("CRL not signed by a CA of ca.pem");
+                }
+                String unsupported = unsupported(crl);
+                if (unsupported != null) {
+                    throw new UnsupportedCrl("the CRL of CA " + (ca + 1) + " " + unsupported);
                 }
                 X509CRL old = next.get(ca);
                 if (old != null && isOlder(crl, old)) {
                     LOG.warn("CRL {}: a CRL older than the one in force for CA {} (number {} < {}); keeping the one in force",
                             file, ca + 1, number(crl), number(old));
                     continue;
+                }
+                String key = stateKey(cas.get(ca));
+                BigInteger seenNumber = state.getProperty(key + ".number") == null ? null
+                        : new BigInteger(state.getProperty(key + ".number"));
+                long seenIssued = Long.parseLong(state.getProperty(key + ".thisUpdate", "0"));
+                BigInteger n = number(crl);
+                boolean older = n != null && seenNumber != null ? n.compareTo(seenNumber) < 0
+                        : crl.getThisUpdate().getTime() < seenIssued;
+                if (older) {
+                    String what = "the CRL of CA " + (ca + 1) + " (serial " + cas.get(ca).getSerialNumber().toString(16)
+                            + ") is number " + n + " issued " + crl.getThisUpdate().toInstant() + ", older than number "
+                            + seenNumber + " issued " + Instant.ofEpochMilli(seenIssued) + " in force before ("
+                            + STATE_FILE + "): an older crl.pem was put back, which would un-revoke certificates";
+                    if (required) {
+                        throw new IOException(file + ": " + what + ". Install the newest CRL of that CA (the last one "
+                                + "published); the gateway does not start with an older one");
+                    }
+                    LOG.warn("CRL {}: {}; keeping the one in force", file, what);
+                    continue;
+                }
+                if (n != null && (seenNumber == null || n.compareTo(seenNumber) > 0)
+                        || crl.getThisUpdate().getTime() > seenIssued) {
+                    if (n != null) {
+                        state.setProperty(key + ".number", n.toString());
+                    }
+                    state.setProperty(key + ".thisUpdate", Long.toString(crl.getThisUpdate().getTime()));
+                    stateChanged = true;
                 }
                 if (old == null || !crl.equals(old)) {
                     int count = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
@@ -164,6 +259,14 @@ public final class RevocationList {
             inForce = Map.copyOf(next);
             loadedMtime = mtime;
             lastLoad = clock.instant();
+            if (stateChanged) {
+                writeState(state);
+            }
+        } catch (UnsupportedCrl e) {
+            if (required) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            LOG.warn("CRL {} rejected ({}), keeping the one in force", file, e.getMessage());
         } catch (GeneralSecurityException e) {
             if (required) {
                 throw new IOException(file + ": CRL signature is not a CA's of ca.pem", e);
@@ -174,6 +277,77 @@ public final class RevocationList {
                 throw e;
             }
             LOG.warn("CRL {} not readable, keeping the one in force: {}", file, e.getMessage());
+        }
+    }
+
+    /** A CRL this class does not understand fully. */
+    private static final class UnsupportedCrl extends GeneralSecurityException {
+        UnsupportedCrl(String why) {
+            super(why);
+        }
+    }
+
+    /** Why {@code crl} is not a complete CRL of the kind this class reads (RFC 5280 §5.2), or null. */
+    static String unsupported(X509CRL crl) {
+        if (crl.getExtensionValue(Extension.deltaCRLIndicator.getId()) != null) {
+            return "is a delta CRL (deltaCRLIndicator): only complete CRLs are read";
+        }
+        if (crl.getExtensionValue(Extension.issuingDistributionPoint.getId()) != null) {
+            return "has an issuingDistributionPoint (a partial CRL): only complete CRLs are read";
+        }
+        if (crl.hasUnsupportedCriticalExtension()) {
+            return "has an unsupported critical extension";
+        }
+        if (crl.getRevokedCertificates() != null) {
+            for (X509CRLEntry e : crl.getRevokedCertificates()) {
+                if (e.hasUnsupportedCriticalExtension()) {
+                    return "has an entry with an unsupported critical extension";
+                }
+                if (e.getCertificateIssuer() != null) {
+                    return "has an entry of another issuer (an indirect CRL)";
+                }
+            }
+        }
+        return null;
+    }
+
+    private Path stateFile() {
+        return file.resolveSibling(STATE_FILE);
+    }
+
+    /** The highest CRL seen of each CA across restarts; empty when there is no state yet. */
+    private Properties readState() throws IOException {
+        Properties p = new Properties();
+        Path f = stateFile();
+        if (Files.exists(f)) {
+            try (java.io.Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+        }
+        return p;
+    }
+
+    private void writeState(Properties state) {
+        try {
+            java.io.StringWriter w = new java.io.StringWriter();
+            state.store(w, "the highest CRL seen of each CA of ca.pem (by a hash of its subject and key); "
+                    + "an older crl.pem is refused at start");
+            KeyFiles.writePrivately(stateFile(), w.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.warn("{} cannot be written ({}): an older CRL put back before a restart would not be noticed",
+                    stateFile(), e.getMessage());
+        }
+    }
+
+    /** The key of a CA in the state file: SHA-256 of its subject and public key (hex, 32 characters). */
+    static String stateKey(X509Certificate ca) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(ca.getSubjectX500Principal().getEncoded());
+            d.update(ca.getPublicKey().getEncoded());
+            return "ca." + java.util.HexFormat.of().formatHex(d.digest(), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -178,6 +178,105 @@ class HostilePkiIT {
         }
     }
 
+    /** Inserts a checkpoint of record {@code seq} dated {@code at}, signed by {@code signer}. */
+    private static void checkpoint(java.sql.Connection c, long seq, java.time.Instant at, Issued signer) throws Exception {
+        byte[] hash;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit.record WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                hash = rs.getBytes(1);
+            }
+        }
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit.checkpoint (seq, hash, at, signature) VALUES (?,?,?,?)")) {
+            ps.setLong(1, seq);
+            ps.setBytes(2, hash);
+            ps.setObject(3, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+            ps.setBytes(4, jp.tokyo.juki.security.CmsSignatures.sign(
+                    jp.tokyo.juki.audit.AuditCheckpoint.statement(seq, hash, at), signer.key(), signer.cert(), true));
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aCheckpointSignedWithTheKeyOfARevokedGatewayCertificateOrBackdatedIsNotTrusted() throws Exception {
+        Issued ca = new Issued(Pem.readCertificates(pki.resolve("ca.pem")).get(0), Pem.readPrivateKey(pki.resolve("ca.key.pem")));
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // the gateway's previous certificate, whose key left the host: revoked with `pki revoke` (keyCompromise)
+        Issued stolen = TestCertificates.issue(Spec.client(Identities.GATEWAY)
+                .valid(now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(30)))
+                .keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature)
+                .eku(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_emailProtection), ca);
+        Pem.writePem(pki.resolve("gateway-2025.pem"), stolen.cert());
+        assertThat(new DevPki(pki, TestPki.PASSWORD).revoke("gateway-2025")).isTrue();
+        // the rollover's other CRL is still there
+        assertThat(Pem.readCrls(pki.resolve("crl.pem"))).hasSize(2);
+        KeyMaterial.Signer real = keys().signer(Identities.GATEWAY);
+        Issued gateway = new Issued(real.certificate(), real.key());
+        // a few records to sign
+        for (int i = 0; i < 2; i++) {
+            ping(keys().sslContext(Identities.cs(TestPki.CHIYODA), Identities.exactly(Identities.GATEWAY), "test"), TestPki.CHIYODA);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record") >= 2);
+        long b = gw.queryLong("SELECT max(seq) FROM audit.record");
+        long a = b - 1;
+        try (java.sql.Connection c = gw.gateway.database().dataSource().getConnection()) {
+            c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq >= " + a);
+            // re-signed with the stolen key, dated a day back (inside its validity, before its revocation)
+            checkpoint(c, b, now.minus(Duration.ofDays(1)), stolen);
+            jp.tokyo.juki.audit.ChainVerifier.Verdict v = new jp.tokyo.juki.audit.ChainVerifier(c,
+                    jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            assertThat(v.problem()).startsWith("checkpoint at seq " + b + " cannot be trusted: the signer's certificate (serial "
+                    + stolen.cert().getSerialNumber().toString(16) + ") is revoked (KEY_COMPROMISE");
+            c.setAutoCommit(true);
+            c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq >= " + a);
+
+            // the gateway's own key, a checkpoint dated half a minute before the one before it
+            checkpoint(c, a, now, gateway);
+            checkpoint(c, b, now.minusSeconds(30), gateway);
+            v = new jp.tokyo.juki.audit.ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            assertThat(v.problem()).startsWith("checkpoint at seq " + b + " is dated before the previous one");
+            c.setAutoCommit(true);
+            c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq = " + b);
+            checkpoint(c, b, now.plusSeconds(1), gateway);
+            v = new jp.tokyo.juki.audit.ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            assertThat(v.problem()).as("in order, by a key in good standing").isNull();
+            c.setAutoCommit(true);
+            c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq >= " + a);
+        }
+    }
+
+    @Test
+    void aGatewayDoesNotStartOnAnOlderCrlPutBackNorOnACaPemHoldingALeaf() throws Exception {
+        // the running gateway has seen the dev CA's CRL in force (crl-state.properties beside crl.pem)
+        assertThat(Files.readString(pki.resolve("crl-state.properties"))).contains(".number=");
+        Issued ca = new Issued(Pem.readCertificates(pki.resolve("ca.pem")).get(0), Pem.readPrivateKey(pki.resolve("ca.key.pem")));
+        Path older = copyOfPki();
+        // number 1: before any revocation (TestPki revoked an agency, number 2 or more)
+        TestCertificates.writePem(older.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 1), TestCertificates.crl(newCa, 1)));
+        assertThatThrownBy(() -> RunningGateway.start(false, Map.of("juki.keystores.dir", older.toString())).close())
+                .hasStackTraceContaining("is number 1").hasStackTraceContaining("Install the newest CRL of that CA");
+
+        Path leaf = copyOfPki();
+        List<Object> cas = new ArrayList<>(Pem.readCertificates(leaf.resolve("ca.pem")));
+        X509Certificate cs = Pem.readCertificate(leaf.resolve(Identities.cs(TestPki.CHIYODA) + ".pem"));
+        cas.add(cs);
+        TestCertificates.writePem(leaf.resolve("ca.pem"), cas);
+        assertThatThrownBy(() -> RunningGateway.start(false, Map.of("juki.keystores.dir", leaf.toString())).close())
+                .hasStackTraceContaining("entry 3 (serial " + cs.getSerialNumber().toString(16) + ") is not a CA certificate");
+    }
+
+    private static Path copyOfPki() throws Exception {
+        Path copy = Files.createTempDirectory("juki-hostile-pki-copy");
+        try (Stream<Path> files = Files.list(pki)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
     @Test
     void privateKeysAreReadableByTheOwnerOnly() throws Exception {
         // left rw-r--r-- before the gateway started: tightened at its start

@@ -72,6 +72,46 @@ class DevPkiTest {
     }
 
     @Test
+    void aRevocationKeepsTheEarlierEntriesAndTheOtherCasCrls() throws Exception {
+        Path copy = Files.createTempDirectory("juki-pki-rollover");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        // a rollover: crl.pem holds another CA's CRL before this CA's
+        TestCertificates.Issued other = TestCertificates.selfSigned(TestCertificates.Spec.ca("Juki-net Old CA"));
+        X509CRL otherCrl = TestCertificates.crl(other, 41);
+        List<Object> both = new ArrayList<>(List.of(otherCrl));
+        both.addAll(Pem.readCrls(copy.resolve("crl.pem")));
+        TestCertificates.writePem(copy.resolve("crl.pem"), both);
+        DevPki pki = new DevPki(copy, "pw".toCharArray());
+        pki.revoke("cs-131016");
+        X509Certificate cs = Pem.readCertificate(copy.resolve("cs-131016.pem"));
+        java.security.cert.X509CRLEntry first = ownCrl(copy).getRevokedCertificate(cs);
+        Thread.sleep(1100); // CRL dates are in seconds
+        pki.revoke("agency-suido");
+        List<X509CRL> after = Pem.readCrls(copy.resolve("crl.pem"));
+        assertThat(after).hasSize(2);
+        assertThat(after).contains(otherCrl);
+        X509CRL own = ownCrl(copy);
+        assertThat(crlNumber(own)).isEqualTo(BigInteger.valueOf(3));
+        java.security.cert.X509CRLEntry kept = own.getRevokedCertificate(cs);
+        assertThat(kept.getRevocationDate()).isEqualTo(first.getRevocationDate());
+        assertThat(kept.getRevocationReason()).isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
+        assertThat(own.getRevokedCertificates()).hasSize(2);
+        // and the gateway reads both
+        assertThat(new RevocationList(copy.resolve("crl.pem"), List.of(Pem.readCertificate(copy.resolve("ca.pem")), other.cert()),
+                java.time.Clock.systemUTC(), Duration.ZERO).isRevoked(cs)).isTrue();
+    }
+
+    private static X509CRL ownCrl(Path pki) throws Exception {
+        X509Certificate ca = Pem.readCertificate(pki.resolve("ca.pem"));
+        return Pem.readCrls(pki.resolve("crl.pem")).stream()
+                .filter(c -> c.getIssuerX500Principal().equals(ca.getSubjectX500Principal())).findFirst().orElseThrow();
+    }
+
+    @Test
     void theCaIsACaAndTheOthersAreNot() throws Exception {
         X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
         assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
