@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import jp.tokyo.juki.security.CloseShield;
 import jp.tokyo.juki.security.CmsSignatures;
 import jp.tokyo.juki.security.Identities;
 import org.bouncycastle.cms.CMSProcessableByteArray;
@@ -134,11 +135,11 @@ public final class AuditArchive {
              ZipOutputStream zip = new ZipOutputStream(fileOut)) {
             zip.putNextEntry(new ZipEntry("records.jsonl"));
             MessageDigest recordsDigest = AuditChain.sha256();
-            byte[][] ends = writeRecords(c, firstSeq, lastSeq, new DigestOutputStream(new NoClose(zip), recordsDigest));
+            byte[][] ends = writeRecords(c, firstSeq, lastSeq, new DigestOutputStream(new CloseShield(zip), recordsDigest));
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry("checkpoints.jsonl"));
             MessageDigest checkpointsDigest = AuditChain.sha256();
-            writeCheckpoints(c, firstSeq - 1, lastSeq, new DigestOutputStream(new NoClose(zip), checkpointsDigest));
+            writeCheckpoints(c, firstSeq - 1, lastSeq, new DigestOutputStream(new CloseShield(zip), checkpointsDigest));
             zip.closeEntry();
             Instant now = AuditChain.stored(Instant.now());
             manifest = new Manifest(firstSeq, lastSeq, lastSeq - firstSeq + 1, ends[0], ends[1], previousSha,
@@ -483,22 +484,5 @@ public final class AuditArchive {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    /** Lets a writer be closed without closing the ZIP entry stream under it. */
-    private static final class NoClose extends java.io.FilterOutputStream {
-        NoClose(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -136,7 +136,7 @@ public final class CmsFiles {
             signing.addCertificates(new JcaCertStore(List.of(signer)));
             signing.setBufferSize(BUFFER);
             // the SignedData is the enveloped content as data, exactly as `openssl cms -encrypt` of a signed file
-            try (OutputStream enveloped = enveloping.open(new NotClosing(file), encryptor);
+            try (OutputStream enveloped = enveloping.open(new CloseShield(file), encryptor);
                  OutputStream signed = signing.open(enveloped, true)) {
                 content.write(signed);
             }
@@ -315,23 +315,6 @@ public final class CmsFiles {
             if (failure instanceof IOException e) {
                 throw new IOException("the file could not be read (" + e.getClass().getSimpleName() + ")", e);
             }
-        }
-    }
-
-    /** The caller's stream stays open after the CMS streams are closed. */
-    private static final class NotClosing extends java.io.FilterOutputStream {
-        NotClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
         }
     }
 }
