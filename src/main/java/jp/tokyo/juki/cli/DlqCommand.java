@@ -1,5 +1,6 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.deadletter.DlqAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,10 +19,10 @@ import java.util.regex.Pattern;
 import jakarta.jms.JMSException;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.platform.BrokerAccess;
-import jp.tokyo.juki.platform.DeadLetters;
-import jp.tokyo.juki.platform.DeadLetters.DeadLetter;
+import jp.tokyo.juki.deadletter.DeadLetters;
+import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
 import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.platform.PersonalDataMask;
+import jp.tokyo.juki.deadletter.PersonalDataMask;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.harness.DemoCommand;
+import jp.tokyo.juki.harness.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

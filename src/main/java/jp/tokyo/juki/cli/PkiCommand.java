@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.assembly.DevIdentities;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,23 +38,11 @@ public final class PkiCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<String> ids = devIdentities(Municipalities.load(municipalities), agencies);
+            List<String> ids = DevIdentities.of(Municipalities.load(municipalities), agencies);
             List<String> created = new DevPki(dir, password.toCharArray(), gatewayHosts).init(ids);
             System.out.printf("PKI in %s: %d identities, %d created now%n", dir, ids.size(), created.size());
             return 0;
         }
-    }
-
-    /**
-     * Every identity of the development PKI: the fixed ones, one CS per municipality, and one
-     * {@code agency-ID} per agency of {@code agencies} (if the file exists; an invalid file is an error).
-     */
-    static List<String> devIdentities(Municipalities tokyo, Path agencies) throws Exception {
-        List<String> ids = new java.util.ArrayList<>(Identities.all(tokyo.municipalityCodes()));
-        if (java.nio.file.Files.exists(agencies)) {
-            ids.addAll(jp.tokyo.juki.agency.AgencyDirectory.load(agencies).identities());
-        }
-        return ids;
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.assembly.Gateway;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

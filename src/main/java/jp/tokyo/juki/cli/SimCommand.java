@@ -1,5 +1,7 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.harness.Reports;
+import jp.tokyo.juki.assembly.Gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

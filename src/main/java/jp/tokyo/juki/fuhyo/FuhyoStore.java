@@ -1,6 +1,6 @@
 package jp.tokyo.juki.fuhyo;
 
-import jp.tokyo.juki.platform.PersonTable;
+import jp.tokyo.juki.store.PersonTable;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Status;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Pem;
 import org.junit.jupiter.api.AfterAll;

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import jp.tokyo.juki.cli.GatewayProcess;
+import jp.tokyo.juki.harness.GatewayProcess;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.sim.CsSimulator;

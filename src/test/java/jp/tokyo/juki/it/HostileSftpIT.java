@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import jp.tokyo.juki.platform.DatabaseLogins;
-import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Pem;
 import jp.tokyo.juki.wire.FrameClient;

@@ -7,7 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
-import jp.tokyo.juki.cli.Gateway;
+import jp.tokyo.juki.assembly.Gateway;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.wire.FrameClient;

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import jp.tokyo.juki.platform.DropFolderServer;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.DevPki;

@@ -1,0 +1,153 @@
+package jp.tokyo.juki.assembly;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import jp.tokyo.juki.agency.Agency;
+import jp.tokyo.juki.agency.AgencyRequests;
+import jp.tokyo.juki.agency.DropFolder;
+import jp.tokyo.juki.agency.LocalDropFolder;
+import jp.tokyo.juki.agency.RequestAnswers;
+import jp.tokyo.juki.agency.RequestLedger;
+import jp.tokyo.juki.agency.SftpDropFolder;
+import jp.tokyo.juki.agency.StoreSearch;
+import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.national.NationalQuery;
+import jp.tokyo.juki.agency.DropFolderServer;
+import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.Pem;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring of one capability into the gateway (see {@link Assembly}); no logic of its own. */
+final class AgencyWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyWiring.class);
+    static final String TEMPLATE = "agency-requests";
+
+    private AgencyWiring() {
+    }
+
+    /**
+     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}) with one account
+     * per configured agency that has an {@code agency-ID} certificate — or, for an agency with
+     * {@code juki.agency.<ID>.sftp.host}, its folders on that external server (host key checked
+     * against the given known_hosts) — the bean
+     * {@code agencyRequests} that answers their files (routes/agency-requests.camel.yaml), on its
+     * own database role for its ledger and on each store's role for that store's lookups.
+     *
+     * @return the agencies served, whose routes {@link #startRoutes} makes from the template
+     */
+    static AgencyRequests wire(Assembly a, NationalQuery national, MyNumberLink link)
+            throws IOException, GeneralSecurityException {
+        GatewayConfig config = a.config();
+        Map<String, Agency> served = new LinkedHashMap<>();
+        Map<String, PublicKey> accounts = new LinkedHashMap<>();
+        Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+        for (Agency agency : a.agencies().agencies()) {
+            Path cert = config.keystoresDir().resolve(agency.identity() + ".pem");
+            if (Files.exists(cert)) {
+                X509Certificate c = Pem.readCertificate(cert);
+                certificates.put(agency.id(), c);
+                accounts.put(agency.id(), c.getPublicKey());
+                served.put(agency.id(), agency);
+            } else {
+                LOG.warn("agency {}: no certificate {} — not served", agency.id(), cert.getFileName());
+            }
+        }
+        Path root = config.dataDir().resolve("sftp");
+        Map<String, DropFolder> drops = new LinkedHashMap<>();
+        for (String id : served.keySet()) {
+            String sftp = "juki.agency." + id + ".sftp.";
+            if (config.get(sftp + "host", null) == null) {
+                drops.put(id, new LocalDropFolder(root.resolve(id)));
+                continue;
+            }
+            SftpDropFolder.Settings external = new SftpDropFolder.Settings(config.require(sftp + "host"),
+                    config.getInt(sftp + "port", 22), config.require(sftp + "user"),
+                    config.keystoresDir().resolve(config.get(sftp + "key", Identities.GATEWAY + ".key.pem")),
+                    config.keystoresDir().resolve(config.require(sftp + "known-hosts")),
+                    config.getMillis("juki.agency.sftp-timeout-ms", 30_000), config.get(sftp + "dir", "."));
+            SftpDropFolder folder = new SftpDropFolder(external);
+            a.onClose().add(folder);
+            drops.put(id, folder);
+            accounts.remove(id); // its folder is on the agency's server: no login to ours
+            LOG.info("agency {}: drop folder on {}:{} as {}", id, external.host(), external.port(), external.user());
+        }
+        if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
+            DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
+                    config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
+                    id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
+                    (account, type, status, code, detail) -> a.audit().record("sftp", "in",
+                            account != null && served.containsKey(account) ? served.get(account).identity() : null, type, null,
+                            null, status, code, detail, java.util.List.of()));
+            a.onClose().add(server);
+            a.bind("dropFolderServer", server);
+        }
+
+        jp.tokyo.juki.security.KeyMaterial.Signer gateway = a.keys().signer(Identities.GATEWAY);
+        AgencyRequests.Keys keys = new AgencyRequests.Keys(gateway.key(), gateway.certificate(), agency -> certificates.get(agency.id()),
+                agency -> a.keys().trustManager(Identities.exactly(agency.identity()), "agency"));
+
+        ExecutorService nationalPool = Executors.newFixedThreadPool(config.getInt("juki.agency.national-parallel", 8), r -> {
+            Thread t = new Thread(r, "agency-national");
+            t.setDaemon(true);
+            return t;
+        });
+        a.onClose().add(nationalPool::shutdownNow);
+        RequestAnswers answers = new RequestAnswers(
+                new StoreSearch(a.database().forRole(EmbeddedDatabase.HONNIN_ROLE), StoreSearch.Table.HONNIN),
+                new StoreSearch(a.database().forRole(EmbeddedDatabase.FUHYO_ROLE), StoreSearch.Table.FUHYO),
+                national, link, a.hasher()::hash, nationalPool);
+        AgencyRequests.Settings settings = new AgencyRequests.Settings(
+                config.getInt("juki.agency.max-file-mib", 64) * 1024L * 1024L,
+                config.getInt("juki.agency.max-rows", 100_000),
+                config.getInt("juki.agency.approval-rows", 10_000),
+                Duration.ofHours(config.getInt("juki.agency.answer-retention-hours", 72)));
+        // one budget for all agencies' files (issue 15 finding 6); a poll waits a few seconds for its share
+        jp.tokyo.juki.agency.AgencyMemory memory = new jp.tokyo.juki.agency.AgencyMemory(
+                config.getInt("juki.agency.memory-budget-mb", 320) * 1024L * 1024L, Duration.ofSeconds(5));
+        if (memory.budget() > Runtime.getRuntime().maxMemory() / 2) {
+            LOG.warn("juki.agency.memory-budget-mb ({} MiB) is more than half the maximum heap ({} MiB)",
+                    memory.budget() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        }
+        AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE)),
+                answers, link, keys, settings, a.audit(), Clock.systemUTC(), memory);
+        a.bind("agencyRequests", requests);
+        LOG.info("agency drop folders: {} agencies served; more than {} rows wait for approval; answers kept {} h; "
+                + "memory budget {} MiB", served.size(), settings.approvalRows(), settings.answerRetention().toHours(),
+                memory.budget() >> 20);
+        return requests;
+    }
+
+    /**
+     * An agency logs in to its drop folder only with its own certificate still trusted (network CA,
+     * valid, not revoked): the same check as the signature of its files.
+     */
+    private static boolean trusted(Assembly a, Agency agency, X509Certificate certificate) {
+        try {
+            a.keys().trustManager(Identities.exactly(agency.identity()), "sftp").check(new X509Certificate[]{certificate});
+            return true;
+        } catch (java.security.cert.CertificateException e) {
+            return false;
+        }
+    }
+
+    /** One route per agency served, made from routes/agency-requests.camel.yaml once the routes are loaded. */
+    static void startRoutes(CamelContext context, AgencyRequests requests) throws Exception {
+        for (String id : requests.agencyIds()) {
+            context.addRouteFromTemplate("agency-" + id, TEMPLATE, Map.of("agency", id));
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package jp.tokyo.juki.harness;
+
+import jp.tokyo.juki.cli.GatewayCli;
+import jp.tokyo.juki.platform.Ports;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo, the
+ * benchmarks and the failure tests use it: its memory is its own, and it is stopped with SIGTERM
+ * like in production (or killed with SIGKILL, like a crash). Started again on the same data
+ * directory it finds its database, journal and outbox as the previous run left them; the
+ * previous run's log is kept as {@code gateway-<n>.log}.
+ */
+public final class GatewayProcess implements AutoCloseable {
+    private final Process process;
+    private final Path data;
+    private final Path log;
+    private final int dbPort;
+    private final int sftpPort;
+
+    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort) {
+        this.process = process;
+        this.data = data;
+        this.log = log;
+        this.dbPort = dbPort;
+        this.sftpPort = sftpPort;
+    }
+
+    static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
+        return start(System.getProperty("java.class.path"), data, csPort, nationalPort, extraArgs);
+    }
+
+    /**
+     * @param classPath the child's class path, e.g. {@code target/juki-gateway.jar} (a test JVM's own
+     *                  class path would give the child the tests' logging configuration)
+     */
+    public static GatewayProcess start(String classPath, Path data, int csPort, int nationalPort, List<String> extraArgs)
+            throws IOException {
+        Files.createDirectories(data);
+        int dbPort = Ports.free();
+        int sftpPort = Ports.free();
+        Path log = data.resolve("gateway.log");
+        for (int n = 1; Files.exists(log); n++) {
+            Path earlier = data.resolve("gateway-" + n + ".log");
+            if (!Files.exists(earlier)) {
+                Files.move(log, earlier);
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-XX:+UseG1GC",
+                // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
+                "-Xlog:gc:file=" + data.toAbsolutePath().resolve("gc.log")));
+        String jvmOpts = System.getenv("JUKI_GATEWAY_JVM_OPTS");
+        if (jvmOpts != null && !jvmOpts.isBlank()) {
+            cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", classPath,
+                GatewayCli.class.getName(), "run",
+                "--data", data.toString(), "--port", Integer.toString(csPort),
+                "--national-port", Integer.toString(nationalPort),
+                "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
+                "--set", "camel.management.port=" + Ports.free(),
+                "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("gateway exited during start-up; see " + log);
+            }
+            if (Files.exists(log) && Files.readString(log).contains("juki-gateway ready")) {
+                return gp;
+            }
+            sleep(200);
+        }
+        gp.close();
+        throw new IOException("gateway not ready within 180 s; see " + log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The port of the gateway's embedded PostgreSQL (on localhost). */
+    public int dbPort() {
+        return dbPort;
+    }
+
+    /** The port of the gateway's SFTP drop folders (on localhost). */
+    int sftpPort() {
+        return sftpPort;
+    }
+
+    /** Resident set size now and at its peak (VmRSS, VmHWM), in MiB. */
+    public long[] memoryMiB() {
+        long rss = 0;
+        long hwm = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = kib(line) / 1024;
+                } else if (line.startsWith("VmHWM:")) {
+                    hwm = kib(line) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not on Linux, or gone
+        }
+        return new long[]{rss, hwm};
+    }
+
+    /**
+     * The heap in use right after the most recent garbage collection (from its gc.log), in MiB:
+     * what the gateway really holds, unlike the RSS, which the JVM keeps once it has grown.
+     */
+    public java.util.OptionalLong heapAfterGcMiB() {
+        java.util.regex.Pattern after = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        long last = -1;
+        try (java.util.stream.Stream<String> lines = Files.lines(data.resolve("gc.log"))) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                java.util.regex.Matcher m = after.matcher(line);
+                if (m.find()) {
+                    last = Long.parseLong(m.group(2));
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no collection yet, or the log is gone
+        }
+        return last < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+    }
+
+    /**
+     * The live heap: a full collection is asked for (jcmd GC.run, a pause of some 100 ms) and the
+     * heap left after it is read. Unlike the heap after a young collection, this does not grow
+     * with garbage the old generation has not collected yet, so its growth over time is a leak.
+     */
+    public java.util.OptionalLong liveHeapMiB() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                return java.util.OptionalLong.empty();
+            }
+            sleep(500); // the log line follows the collection
+            return heapAfterGcMiB();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** Runs a query against the gateway's embedded database and returns the first column of the first row. */
+    public long queryLong(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/postgres", "postgres",
+                dbPassword("postgres"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The password of a role of the gateway's embedded database (kept in its data directory). */
+    public String dbPassword(String role) {
+        try {
+            return jp.tokyo.juki.platform.DatabaseLogins.of(data).password(role);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The peak heap the gateway reported when it stopped, in MiB. */
+    Optional<Long> reportedPeakHeapMiB() throws IOException {
+        for (String line : Files.readAllLines(log)) {
+            int i = line.indexOf("peak heap ");
+            if (i >= 0) {
+                String rest = line.substring(i + "peak heap ".length()).trim();
+                return Optional.of(Long.parseLong(rest.split(" ")[0]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, as a crash: nothing of the gateway runs afterwards (its database server does; see StalePostmaster). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then wait; returns the exit code. */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                stop(Duration.ofSeconds(40));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        if (!process.isAlive()) {
+            // killed (by a test or after the stop timed out): its database server would outlive it
+            try {
+                jp.tokyo.juki.platform.StalePostmaster.stopIfOrphaned(data.resolve("pg").toAbsolutePath());
+            } catch (IOException e) {
+                System.err.println("embedded PostgreSQL of " + data + " not stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+}

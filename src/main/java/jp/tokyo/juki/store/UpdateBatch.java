@@ -1,0 +1,356 @@
+package jp.tokyo.juki.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.ReplyCode;
+import jp.tokyo.juki.wire.Request;
+import jp.tokyo.juki.wire.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a group of checked update notifications of one store in one transaction — the part
+ * both stores share: idempotency by (sender, id), the 更新順番号 sequence, the transactional
+ * outbox of national notices, the accepted requests, and the failure rule. The store says how
+ * one update changes its rows ({@link #begin}). A refusal answers only its own request; if
+ * the transaction itself fails, each request is retried alone so one bad apple cannot spoil
+ * the group, and what still fails is answered {@code E503} with nothing applied.
+ *
+ * <p>Each store's schema has the same four tables for this: {@code accepted_request},
+ * {@code national_outbox}, the sequence {@code update_seq}, and its own person table.
+ *
+ * @param <U> the store's update (a checked request body)
+ */
+public abstract class UpdateBatch<U> {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateBatch.class);
+    public static final ZoneId JST = ZoneId.of("Asia/Tokyo");
+
+    /** One request waiting for its group's commit. */
+    public record Command<U>(Request request, U update, CompletableFuture<Reply> reply) {
+    }
+
+    /** What one update did: refused by a logical check (E140), or applied with its national notice. */
+    public record Outcome(String refusal, String noticePerson, String notice) {
+        public static Outcome refused(String rule) {
+            return new Outcome(rule, null, null);
+        }
+
+        /** @param person the 住民票コード the notice is about (its notices keep their order) */
+        public static Outcome applied(String person, String notice) {
+            return new Outcome(null, person, notice);
+        }
+    }
+
+    /** The store's side of one transaction: the rows it locked, the changes it gathers, and their write. */
+    public interface Changes<U> {
+        /** Checks one update against the state so far (the store and earlier updates of the group) and applies it. */
+        Outcome apply(Command<U> command, long seq);
+
+        /** Writes what {@link #apply} gathered (history, current rows). */
+        void write(Connection c) throws SQLException;
+    }
+
+    private record RequestKey(String sender, String id) {
+    }
+
+    private record AcceptedReply(String code, String detail, String body) {
+    }
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final Function<String, String> personKey;
+
+    /**
+     * @param schema    the store's schema ({@code honnin}, {@code fuhyo})
+     * @param personKey keyed hash of a 住民票コード, to group a person's notices without naming them
+     */
+    protected UpdateBatch(DataSource dataSource, String schema, Function<String, String> personKey) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.personKey = personKey;
+    }
+
+    /** Locks the rows the batch touches and returns the state the updates are applied to. */
+    protected abstract Changes<U> begin(Connection c, List<Command<U>> batch, Instant now, LocalDate today)
+            throws SQLException;
+
+    public final void process(List<Command<U>> batch) {
+        try {
+            List<Reply> replies = applyInOneTransaction(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).reply().complete(replies.get(i));
+            }
+        } catch (CommitInDoubt e) {
+            resolve(batch, e);
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // AssertionError: pgjdbc asserts on a connection killed mid-batch when run with -ea
+            if (batch.size() > 1 && !unreachable(e)) {
+                LOG.warn("{}: group of {} updates failed ({}); applying them one by one", schema, batch.size(), describe(e));
+                applyOneByOne(batch);
+            } else {
+                LOG.warn("{}: {} update(s) not applied: store unavailable ({})", schema, batch.size(), describe(e));
+                batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, NOTHING_APPLIED)));
+            }
+        }
+    }
+
+    /** How long an update whose commit is in doubt waits for the store to say whether it was applied. */
+    private static final java.time.Duration IN_DOUBT_WAIT = java.time.Duration.ofSeconds(10);
+
+    private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
+    private static final String IN_DOUBT =
+            "store unavailable while committing; send it again later (answered DUPLICATE if it was applied)";
+
+    /**
+     * Each update alone, so one bad apple cannot spoil the group; once the store cannot even be
+     * reached, the rest are answered E503 at once instead of each waiting for a connection (a
+     * group of 256 waited 256 × the connect timeout, 20 minutes, for its E503s).
+     */
+    private void applyOneByOne(List<Command<U>> batch) {
+        applyOneByOne(batch, NOTHING_APPLIED);
+    }
+
+    /** @param unavailable the E503 detail for an update the store did not take ({@link #IN_DOUBT} after a commit in doubt) */
+    private void applyOneByOne(List<Command<U>> batch, String unavailable) {
+        for (int i = 0; i < batch.size(); i++) {
+            Command<U> c = batch.get(i);
+            try {
+                c.reply().complete(applyInOneTransaction(List.of(c)).get(0));
+            } catch (SQLException | RuntimeException | AssertionError e) {
+                if (e instanceof CommitInDoubt inDoubt) {
+                    resolve(List.of(c), inDoubt);
+                    continue;
+                }
+                LOG.warn("{}: update {} not applied: store unavailable ({})", schema, c.request().id(), describe(e));
+                c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, unavailable));
+                if (unreachable(e)) {
+                    batch.subList(i + 1, batch.size()).forEach(rest -> rest.reply().complete(Reply.nack(
+                            rest.request().id(), ReplyCode.E503, unavailable)));
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The COMMIT got no answer, so the updates may have been applied and E503 ("nothing was
+     * applied") could be false: once the store answers again (within 10 s) each is tried alone,
+     * which answers DUPLICATE for what the commit did apply; otherwise their E503 says they may
+     * have been. Found by DatabaseOutageUnderLoadIT: a database shut down during a COMMIT had
+     * applied it, and the gateway had answered E503 "nothing was applied".
+     */
+    private void resolve(List<Command<U>> batch, CommitInDoubt e) {
+        LOG.warn("{}: commit of {} update(s) in doubt ({}); answering once the store says whether it was applied",
+                schema, batch.size(), describe(e.getCause()));
+        if (awaitStore(IN_DOUBT_WAIT)) {
+            // should the store fail again meanwhile, those updates are still in doubt
+            applyOneByOne(batch, IN_DOUBT);
+        } else {
+            // the one case where E503 cannot promise "nothing was applied"; resending is safe either way
+            LOG.warn("{}: {} update(s) answered E503 with their commit in doubt", schema, batch.size());
+            batch.forEach(c -> c.reply().complete(Reply.nack(c.request().id(), ReplyCode.E503, IN_DOUBT)));
+        }
+    }
+
+    /** No connection could be had at all: nothing was tried. */
+    private static boolean unreachable(Throwable e) {
+        return e instanceof java.sql.SQLTransientConnectionException;
+    }
+
+    /** Waits until the store gives a connection again, or {@code wait} has passed. */
+    private boolean awaitStore(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            // a real round trip: the pool hands out a recently used connection without checking it
+            try (Connection c = dataSource.getConnection()) {
+                if (c.isValid(2)) {
+                    return true;
+                }
+                throw new SQLException("connection not valid");
+            } catch (SQLException e) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** The COMMIT itself failed: the transaction may or may not have been applied. */
+    private static final class CommitInDoubt extends RuntimeException {
+        CommitInDoubt(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private List<Reply> applyInOneTransaction(List<Command<U>> batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Reply> replies;
+            try {
+                replies = apply(c, batch);
+            } catch (SQLException | RuntimeException | AssertionError e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                throw new CommitInDoubt(e);
+            }
+            return replies;
+        }
+    }
+
+    private List<Reply> apply(Connection c, List<Command<U>> batch) throws SQLException {
+        Instant now = Instant.now();
+        Set<RequestKey> keys = new LinkedHashSet<>();
+        batch.forEach(cmd -> keys.add(new RequestKey(cmd.request().sender(), cmd.request().id())));
+        Map<RequestKey, AcceptedReply> acceptedBefore = findAccepted(c, keys);
+        Changes<U> changes = begin(c, batch, now, LocalDate.now(JST));
+        long[] seqs = nextSeqs(c, batch.size());
+
+        Map<RequestKey, Reply> acceptedNow = new java.util.LinkedHashMap<>();
+        List<Object[]> outbox = new ArrayList<>();
+        List<Reply> replies = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Command<U> cmd = batch.get(i);
+            Request req = cmd.request();
+            RequestKey key = new RequestKey(req.sender(), req.id());
+            AcceptedReply earlier = acceptedBefore.get(key);
+            if (earlier != null) {
+                replies.add(duplicateOf(req.id(), earlier));
+                continue;
+            }
+            if (acceptedNow.containsKey(key)) {
+                replies.add(acceptedNow.get(key).asDuplicate());
+                continue;
+            }
+            Outcome outcome = changes.apply(cmd, seqs[i]);
+            if (outcome.refusal() != null) {
+                replies.add(Reply.nack(req.id(), ReplyCode.E140, outcome.refusal()));
+                continue;
+            }
+            outbox.add(new Object[]{personKey.apply(outcome.noticePerson()), req.sender(), req.id(), outcome.notice()});
+            Reply ack = Reply.ack(req.id(), "applied", Json.MAPPER.createObjectNode());
+            acceptedNow.put(key, ack);
+            replies.add(ack);
+        }
+        changes.write(c);
+        insertOutbox(c, outbox);
+        insertAccepted(c, acceptedNow, now);
+        return replies;
+    }
+
+    private Map<RequestKey, AcceptedReply> findAccepted(Connection c, Collection<RequestKey> keys) throws SQLException {
+        Map<RequestKey, AcceptedReply> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.sender, a.request_id, a.code, a.detail, a.reply_body "
+                + "FROM " + schema + ".accepted_request a JOIN unnest(?::text[], ?::text[]) AS k(sender, request_id) "
+                + "ON a.sender = k.sender::bpchar AND a.request_id = k.request_id")) {
+            ps.setArray(1, c.createArrayOf("text", keys.stream().map(RequestKey::sender).toArray()));
+            ps.setArray(2, c.createArrayOf("text", keys.stream().map(RequestKey::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(new RequestKey(rs.getString(1), rs.getString(2)),
+                            new AcceptedReply(rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return found;
+    }
+
+    private long[] nextSeqs(Connection c, int n) throws SQLException {
+        long[] seqs = new long[n];
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('" + schema + ".update_seq') FROM generate_series(1, ?)")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < n && rs.next(); i++) {
+                    seqs[i] = rs.getLong(1);
+                }
+            }
+        }
+        return seqs;
+    }
+
+    private void insertOutbox(Connection c, List<Object[]> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+                + ".national_outbox (person_key, origin_sender, origin_id, notice) VALUES (?,?,?,?)")) {
+            for (Object[] e : entries) {
+                for (int i = 0; i < 4; i++) {
+                    ps.setString(i + 1, (String) e[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void insertAccepted(Connection c, Map<RequestKey, Reply> accepted, Instant at) throws SQLException {
+        if (accepted.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".accepted_request "
+                + "(sender, request_id, code, detail, reply_body, accepted_at) VALUES (?,?,?,?,?,?)")) {
+            for (Map.Entry<RequestKey, Reply> a : accepted.entrySet()) {
+                ps.setString(1, a.getKey().sender());
+                ps.setString(2, a.getKey().id());
+                ps.setString(3, a.getValue().code().name());
+                ps.setString(4, a.getValue().detail());
+                ps.setString(5, a.getValue().body().toString());
+                ps.setTimestamp(6, Timestamp.from(at));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the transaction is gone with it
+        }
+    }
+
+    private static Reply duplicateOf(String id, AcceptedReply earlier) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(earlier.body());
+        } catch (IOException e) {
+            body = Json.MAPPER.createObjectNode();
+        }
+        return new Reply(id, Status.DUPLICATE, ReplyCode.valueOf(earlier.code()), "already accepted", body);
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof SQLException s ? "SQLState " + s.getSQLState() : e.getClass().getSimpleName();
+    }
+}
