@@ -3,7 +3,6 @@ package jp.tokyo.juki.assembly;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.audit.AuditCheckpoints;
@@ -33,6 +32,7 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.wire.FrameEncoder;
+import jp.tokyo.juki.wire.MessageType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.main.Main;
@@ -111,8 +111,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("frameEncoder", new FrameEncoder());
         // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers
         CsLineWiring.wire(main, config, auditTap);
-        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
-                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted, auditLag::behind);
+        CsRequests cs = new CsRequests(tokyo, MessageType.csLine(), auditTap, csTrust::stillTrusted, auditLag::behind);
         ReplyOrder replyOrder = new ReplyOrder();
         main.bind("csOpen", (Processor) exchange -> {
             replyOrder.enter(exchange);
@@ -179,15 +178,15 @@ public final class Gateway implements AutoCloseable {
      * the advisory lock that makes one relay per outbox run across gateway nodes.
      */
     private record StoreLine(String name, String beanPrefix, String role, String queue, long relayLock,
-                             String noticeType, String idPrefix, String peer, String configPrefix, int defaultPort) {
+                             MessageType noticeType, String idPrefix, String peer, String configPrefix, int defaultPort) {
     }
 
     private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", EmbeddedDatabase.HONNIN_ROLE,
             Broker.NATIONAL_HONNIN_QUEUE,
-            0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, "juki.national", 7543);
+            0x4a554b4901L, MessageType.HONNIN_NOTICE, "HN", Identities.NATIONAL, "juki.national", 7543);
     private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", EmbeddedDatabase.FUHYO_ROLE,
             Broker.NATIONAL_FUHYO_QUEUE,
-            0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
+            0x4a554b4902L, MessageType.FUHYO_NOTICE, "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
 
     /**
      * One store's flow: the CS route's update step ({@code <store>Updates}) in front of the

@@ -19,6 +19,7 @@ import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.wire.MessageType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,12 +104,12 @@ public final class QueryCommand {
             try (db; NationalQuery query = NationalQuery.create(keys, NationalQuery.Settings.from(cfg), direct(db, hasher))) {
                 if (fuhyo) {
                     NationalQuery.Outcome<FuhyoRecord> o = query.query(NationalQuery.Store.FUHYO, key, operator);
-                    printHead(out, "FUHYO_QUERY", o);
+                    printHead(out, MessageType.FUHYO_QUERY.name(), o);
                     o.records().forEach(r -> printFuhyo(out, r));
                     return exitCode(out, o);
                 }
                 NationalQuery.Outcome<HonninRecord> o = query.query(NationalQuery.Store.HONNIN, key, operator);
-                printHead(out, "HONNIN_QUERY", o);
+                printHead(out, MessageType.HONNIN_QUERY.name(), o);
                 o.records().forEach(r -> printHonnin(out, r));
                 return exitCode(out, o);
             } catch (NotAudited e) {

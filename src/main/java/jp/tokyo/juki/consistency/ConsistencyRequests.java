@@ -58,13 +58,13 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
         CompletableFuture<Reply> reply;
         Channel channel = null;
         try {
-            switch (request.type()) {
-                case "CONSISTENCY_BEGIN" -> reply = begin(request);
-                case "CONSISTENCY_RECORDS" -> {
+            switch (request.messageType()) {
+                case CONSISTENCY_BEGIN -> reply = begin(request);
+                case CONSISTENCY_RECORDS -> {
                     channel = channelOf(exchange);
                     reply = records(request, channel);
                 }
-                case "CONSISTENCY_END" -> reply = end(request);
+                case CONSISTENCY_END -> reply = end(request);
                 default -> throw new WireRefusal(ReplyCode.E102, "type: not a consistency message", request.id());
             }
         } catch (WireRefusal refusal) {

@@ -11,6 +11,7 @@ import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.wire.Frame;
 import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
@@ -33,7 +34,7 @@ public final class CsRequests {
     public static final String UNTRUSTED = "UNTRUSTED";
 
     private final Municipalities tokyo;
-    private final Set<String> types;
+    private final Set<MessageType> types;
     private final AuditTap audit;
     private final java.util.function.Predicate<SSLSession> stillTrusted;
     /** null while the audit keeps up, else why not ({@code AuditLag#behind}) */
@@ -42,7 +43,7 @@ public final class CsRequests {
     private final Map<SSLSession, Long> lastSeq = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** @param types the message types routed on this listener */
-    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
+    public CsRequests(Municipalities tokyo, Set<MessageType> types, AuditTap audit,
                       java.util.function.Predicate<SSLSession> stillTrusted) {
         this(tokyo, types, audit, stillTrusted, () -> null);
     }
@@ -52,7 +53,7 @@ public final class CsRequests {
      *                    every request but {@code PING} is then answered E503, nothing applied or
      *                    staged (R-AUD-MSG)
      */
-    public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
+    public CsRequests(Municipalities tokyo, Set<MessageType> types, AuditTap audit,
                       java.util.function.Predicate<SSLSession> stillTrusted,
                       java.util.function.Supplier<String> auditBehind) {
         this.auditBehind = auditBehind;
@@ -90,7 +91,7 @@ public final class CsRequests {
             checkSender(request, peer);
             watchSequence(session, request);
             exchange.setProperty(ExchangeKeys.REQUEST, request);
-            if (!"PING".equals(request.type()) && auditBehind.get() != null) {
+            if (request.messageType() != MessageType.PING && auditBehind.get() != null) {
                 // R-AUD-MSG: what cannot be audited is not accepted; the CS sends it again later
                 throw new WireRefusal(ReplyCode.E503, UpdateRequests.AUDIT_BEHIND, request.id());
             }

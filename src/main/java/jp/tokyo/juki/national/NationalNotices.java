@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 
@@ -15,18 +16,18 @@ import jp.tokyo.juki.wire.Request;
  * server can drop repeats.
  */
 public final class NationalNotices {
-    private final String type;
+    private final MessageType type;
     private final String idPrefix;
     private final String senderCode;
     private final String peer;
     private final AuditTap audit;
 
     /**
-     * @param type       HONNIN_NOTICE (later FUHYO_NOTICE)
+     * @param type       HONNIN_NOTICE or FUHYO_NOTICE
      * @param senderCode the gateway's own code on this line (the prefecture, 130001)
      * @param peer       the identity the national server presents
      */
-    public NationalNotices(String type, String idPrefix, String senderCode, String peer, AuditTap audit) {
+    public NationalNotices(MessageType type, String idPrefix, String senderCode, String peer, AuditTap audit) {
         this.type = type;
         this.idPrefix = idPrefix;
         this.senderCode = senderCode;

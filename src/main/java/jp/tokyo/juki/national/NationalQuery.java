@@ -31,6 +31,7 @@ import jp.tokyo.juki.record.Violation;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.wire.FrameClient;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
@@ -73,23 +74,23 @@ public final class NationalQuery implements AutoCloseable {
     /** Which national server is asked, and what its records are. */
     public static final class Store<R> {
         /** The national server: honnin records (PROTOCOL §3.1). */
-        public static final Store<HonninRecord> HONNIN = new Store<>("HONNIN_QUERY", Identities.NATIONAL, true,
+        public static final Store<HonninRecord> HONNIN = new Store<>(MessageType.HONNIN_QUERY, Identities.NATIONAL, true,
                 NationalRecords::honnin, HonninRecord::juminhyoCode);
         /** The fuhyo national server: fuhyo records (PROTOCOL §3.2), never a My Number. */
-        public static final Store<FuhyoRecord> FUHYO = new Store<>("FUHYO_QUERY", Identities.NATIONAL_FUHYO, false,
+        public static final Store<FuhyoRecord> FUHYO = new Store<>(MessageType.FUHYO_QUERY, Identities.NATIONAL_FUHYO, false,
                 NationalRecords::fuhyo, FuhyoRecord::juminhyoCode);
 
         private interface Reader<R> {
             R read(JsonNode record, String path) throws Violation;
         }
 
-        private final String queryType;
+        private final MessageType queryType;
         private final String peer;
         private final boolean takesMyNumber;
         private final Reader<R> reader;
         private final Function<R, String> code;
 
-        private Store(String queryType, String peer, boolean takesMyNumber, Reader<R> reader, Function<R, String> code) {
+        private Store(MessageType queryType, String peer, boolean takesMyNumber, Reader<R> reader, Function<R, String> code) {
             this.queryType = queryType;
             this.peer = peer;
             this.takesMyNumber = takesMyNumber;
@@ -97,7 +98,7 @@ public final class NationalQuery implements AutoCloseable {
             this.code = code;
         }
 
-        public String queryType() {
+        public MessageType queryType() {
             return queryType;
         }
 
@@ -112,7 +113,7 @@ public final class NationalQuery implements AutoCloseable {
 
         @Override
         public String toString() {
-            return queryType;
+            return queryType.name();
         }
     }
 

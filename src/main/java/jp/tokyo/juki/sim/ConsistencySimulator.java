@@ -27,6 +27,7 @@ import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Status;
 
@@ -350,7 +351,7 @@ public final class ConsistencySimulator {
         try (FrameClient client = FrameClient.connect(options.host(), options.port(), tls)) {
             long t0 = System.nanoTime();
             String beginId = id("begin");
-            Reply begin = await(client.sendRaw(beginId, frame(beginId, "CONSISTENCY_BEGIN", g -> {
+            Reply begin = await(client.sendRaw(beginId, frame(beginId, MessageType.CONSISTENCY_BEGIN, g -> {
                 g.writeStringField("store", options.store().name());
                 g.writeStringField("session", session);
                 g.writeNumberField("expected", expectedRecords);
@@ -384,7 +385,7 @@ public final class ConsistencySimulator {
                 return check;
             }
             String endId = id("end");
-            Reply first = await(client.sendRaw(endId, frame(endId, "CONSISTENCY_END",
+            Reply first = await(client.sendRaw(endId, frame(endId, MessageType.CONSISTENCY_END,
                     g -> g.writeStringField("session", session))), 600);
             if (!isAck(first, "CONSISTENCY_END", problems)) {
                 return check;
@@ -394,7 +395,7 @@ public final class ConsistencySimulator {
             for (int p = 1; p < check.parts; p++) {
                 int part = p;
                 String partId = id("end-" + p);
-                Reply next = await(client.sendRaw(partId, frame(partId, "CONSISTENCY_END", g -> {
+                Reply next = await(client.sendRaw(partId, frame(partId, MessageType.CONSISTENCY_END, g -> {
                     g.writeStringField("session", session);
                     g.writeNumberField("part", part);
                 })));
@@ -462,7 +463,7 @@ public final class ConsistencySimulator {
             int n = number++;
             String id = id("chunk-" + n);
             try {
-                return new Chunk(n, id, frame(id, "CONSISTENCY_RECORDS", g -> {
+                return new Chunk(n, id, frame(id, MessageType.CONSISTENCY_RECORDS, g -> {
                     g.writeStringField("session", session);
                     g.writeNumberField("chunk", n);
                     g.writeArrayFieldStart("records");
@@ -496,13 +497,13 @@ public final class ConsistencySimulator {
     }
 
     /** One request frame, written straight to bytes: a million records are not built as JSON trees. */
-    private byte[] frame(String id, String type, BodyWriter body) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(type.equals("CONSISTENCY_RECORDS") ? 512 * 1024 : 1024);
+    private byte[] frame(String id, MessageType type, BodyWriter body) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(type == MessageType.CONSISTENCY_RECORDS ? 512 * 1024 : 1024);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);
             g.writeStringField("id", id);
-            g.writeStringField("type", type);
+            g.writeStringField("type", type.name());
             g.writeStringField("sender", options.municipality());
             g.writeNumberField("seq", seq.incrementAndGet());
             g.writeStringField("sentAt", OffsetDateTime.now(ZoneOffset.ofHours(9)).toString());

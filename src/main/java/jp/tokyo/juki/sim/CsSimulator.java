@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
@@ -144,7 +145,7 @@ public final class CsSimulator {
                 }
                 window.acquire();
                 Population.Change change = options.fuhyo() ? population.nextFuhyo() : population.next();
-                Request request = update(options.fuhyo() ? "FUHYO_UPDATE" : "HONNIN_UPDATE", conn + "-" + n,
+                Request request = update(options.fuhyo() ? MessageType.FUHYO_UPDATE : MessageType.HONNIN_UPDATE, conn + "-" + n,
                         change.reason(), change.record(),
                         change.reason().equals("BIRTH") ? LocalDate.parse(change.person().birthDate) : today());
                 long t0 = System.nanoTime();
@@ -210,11 +211,11 @@ public final class CsSimulator {
                 update("bad-2", "MOVE_IN", unknownItem, today())));
 
         String other = options.municipality().equals("131016") ? "131024" : "131016";
-        Request wrongSender = new Request(id("bad-3"), "HONNIN_UPDATE", other, seq.incrementAndGet(), now(), null, null,
+        Request wrongSender = new Request(id("bad-3"), MessageType.HONNIN_UPDATE, other, seq.incrementAndGet(), now(), null, null,
                 body("MOVE_IN", population.record(person), today()));
         outcomes.add(expect(client, "sender other than the certificate's municipality", "E130", wrongSender));
 
-        Request foreign = new Request(id("bad-4"), "HONNIN_UPDATE", "271004", seq.incrementAndGet(), now(), null, null,
+        Request foreign = new Request(id("bad-4"), MessageType.HONNIN_UPDATE, "271004", seq.incrementAndGet(), now(), null, null,
                 body("MOVE_IN", population.record(person), today()));
         outcomes.add(expect(client, "municipality outside Tokyo", "E131", foreign));
 
@@ -322,10 +323,10 @@ public final class CsSimulator {
     }
 
     private Request update(String suffix, String reason, ObjectNode record, LocalDate changeDate) {
-        return update("HONNIN_UPDATE", suffix, reason, record, changeDate);
+        return update(MessageType.HONNIN_UPDATE, suffix, reason, record, changeDate);
     }
 
-    private Request update(String type, String suffix, String reason, ObjectNode record, LocalDate changeDate) {
+    private Request update(MessageType type, String suffix, String reason, ObjectNode record, LocalDate changeDate) {
         return new Request(id(suffix), type, options.municipality(), seq.incrementAndGet(), now(),
                 "op-0001", "term-01", body(reason, record, changeDate));
     }

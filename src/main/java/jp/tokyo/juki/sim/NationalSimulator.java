@@ -34,6 +34,7 @@ import jp.tokyo.juki.wire.Frame;
 import jp.tokyo.juki.wire.FrameDecoder;
 import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
@@ -75,8 +76,8 @@ public final class NationalSimulator implements AutoCloseable {
             "lastAddress", Set.of("text", "gaijiCount"));
 
     private final boolean fuhyo;
-    private final String noticeType;
-    private final String queryType;
+    private final Set<MessageType> served;
+    private final MessageType queryType;
     private final List<NationalPopulation.Person> population;
     private final NationalRegister register;
     private volatile boolean unavailable;
@@ -99,8 +100,8 @@ public final class NationalSimulator implements AutoCloseable {
             throw new IllegalArgumentException("population must be >= 0");
         }
         this.fuhyo = fuhyo;
-        this.noticeType = fuhyo ? "FUHYO_NOTICE" : "HONNIN_NOTICE";
-        this.queryType = fuhyo ? "FUHYO_QUERY" : "HONNIN_QUERY";
+        this.served = MessageType.nationalLine(fuhyo);
+        this.queryType = fuhyo ? MessageType.FUHYO_QUERY : MessageType.HONNIN_QUERY;
         this.population = fuhyo ? NationalPopulation.fuhyo(populationSize, FUHYO_SEED)
                 : NationalPopulation.honnin(populationSize, HONNIN_SEED);
         this.register = fuhyo ? NationalRegister.fuhyo(population) : NationalRegister.honnin(population);
@@ -234,18 +235,18 @@ public final class NationalSimulator implements AutoCloseable {
         }
         Request request;
         try {
-            request = Request.read(frame.payload(), Set.of(noticeType, queryType, "PING"));
+            request = Request.read(frame.payload(), served);
         } catch (WireRefusal r) {
             refused.incrementAndGet();
             return r.toReply();
         }
-        if (request.type().equals("PING")) {
+        if (request.messageType() == MessageType.PING) {
             return Reply.ack(request.id(), "pong", Json.MAPPER.createObjectNode());
         }
         if (unavailable) {
             return Reply.nack(request.id(), ReplyCode.E503, "not serving now");
         }
-        if (request.type().equals(queryType)) {
+        if (request.messageType() == queryType) {
             return query(request);
         }
         String problem = fuhyo ? checkFuhyoNotice(request.body()) : checkNotice(request.body());

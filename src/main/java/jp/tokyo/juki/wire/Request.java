@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A request envelope (PROTOCOL §2.2).
+ * A request envelope (PROTOCOL §2.2). {@code type} is the wire name as sent; {@link #messageType()}
+ * is its {@link MessageType}.
  *
  * @param operator {@code null} when absent (automated messages)
  * @param terminal {@code null} when absent
@@ -26,12 +27,23 @@ public record Request(String id, String type, String sender, long seq, OffsetDat
             "terminal", "body");
     private static final Set<String> MEMBERS = Set.copyOf(MEMBER_ORDER);
 
+    /** A request of a known type, for senders. */
+    public Request(String id, MessageType type, String sender, long seq, OffsetDateTime sentAt, String operator,
+                   String terminal, JsonNode body) {
+        this(id, type.name(), sender, seq, sentAt, operator, terminal, body);
+    }
+
+    /** The type of this request, or null when its wire name is none of {@link MessageType}. */
+    public MessageType messageType() {
+        return MessageType.of(type);
+    }
+
     /**
      * Reads and checks the envelope of one frame.
      *
      * @param knownTypes the message types this receiver serves; any other is {@code E102}
      */
-    public static Request read(byte[] payload, Set<String> knownTypes) throws WireRefusal {
+    public static Request read(byte[] payload, Set<MessageType> knownTypes) throws WireRefusal {
         JsonNode node;
         try {
             node = Json.readFrame(payload);
@@ -70,7 +82,8 @@ public record Request(String id, String type, String sender, long seq, OffsetDat
         if (typeNode == null || !typeNode.isTextual()) {
             throw new WireRefusal(ReplyCode.E110, "type: required string", id);
         }
-        if (!knownTypes.contains(typeNode.textValue())) {
+        MessageType type = MessageType.of(typeNode.textValue());
+        if (type == null || !knownTypes.contains(type)) {
             throw new WireRefusal(ReplyCode.E102, "type: not served on this line", id);
         }
         JsonNode senderNode = node.get("sender");

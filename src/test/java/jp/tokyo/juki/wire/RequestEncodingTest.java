@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * repeats a member name the peer chose (R-SEC-PII).
  */
 class RequestEncodingTest {
-    private static final Set<String> TYPES = Set.of("HONNIN_UPDATE", "PING");
+    private static final Set<MessageType> TYPES = Set.of(MessageType.HONNIN_UPDATE, MessageType.PING);
     /** a valid PING whose one string value holds "/" (where the overlong test puts C0 AF) */
     private static final String PING = "{\"v\":1,\"id\":\"enc-1\",\"type\":\"PING\",\"sender\":\"131016\",\"seq\":1,"
             + "\"sentAt\":\"2026-11-26T10:15:30+09:00\",\"operator\":\"op-0001\",\"body\":{}}";
