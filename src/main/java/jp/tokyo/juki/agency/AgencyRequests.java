@@ -18,7 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
 import jp.tokyo.juki.audit.AuditSink;
+import jp.tokyo.juki.audit.AuditStatus;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.PeerTrustManager;
@@ -60,8 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgencyRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
-    private static final String LINE = "agency";
-    private static final String TYPE = "AGENCY_REQUEST";
     /** attempts of a file that ran out of memory before it is refused A130 */
     static final int OUT_OF_MEMORY_ATTEMPTS = 2;
     /** attempts of a file that failed with any other {@link Error} before it is refused A100 */
@@ -155,7 +157,7 @@ public final class AgencyRequests {
             }
             try {
                 for (RequestLedger.Request gone : ledger.withdrawn(agencyId, files.stream().map(DropFolder.Entry::name).toList())) {
-                    audit(agency, gone, "WITHDRAWN", null, "the file left inbox/ before it was answered; no longer "
+                    audit(agency, gone, AuditStatus.WITHDRAWN, null, "the file left inbox/ before it was answered; no longer "
                             + "waits for a manager");
                 }
             } catch (SQLException e) {
@@ -382,7 +384,7 @@ public final class AgencyRequests {
         List<RequestCsv.Row> rows = opened.value();
         if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {
             ledger.awaitApproval(r, rows.size());
-            audit(agency, r, "WAITING", "A200", rows.size() + " rows, more than " + settings.approvalRows()
+            audit(agency, r, AuditStatus.WAITING, "A200", rows.size() + " rows, more than " + settings.approvalRows()
                     + ": waits for a manager's approval (./gateway approvals)");
             LOG.info("agency {}: request AR-{} ({} rows) waits for approval", agency.id(), r.id(), rows.size());
             return;
@@ -395,7 +397,7 @@ public final class AgencyRequests {
         String counts = a.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         ledger.answered(r, answerName, "A000", rows.size(), a.provisions(),
-                audited(agency, r, "ANSWERED", "A000", rows.size() + " rows: " + counts));
+                audited(agency, r, AuditStatus.ANSWERED, "A000", rows.size() + " rows: " + counts));
         LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {} (memory share {} MiB)", agency.id(), r.id(),
                 rows.size(), (System.nanoTime() - t0) / 1_000_000, counts, share.bytes() >> 20);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
@@ -407,7 +409,7 @@ public final class AgencyRequests {
         String answerName = stem + ".err.p7m";
         drop.writePart(answerName, protect(errText(why, reason), agency));
         ledger.answered(r, answerName, why.name(), rows, List.of(),
-                audited(agency, r, "REFUSED", why.name(), why.text() + ": " + reason));
+                audited(agency, r, AuditStatus.REFUSED, why.name(), why.text() + ": " + reason));
         // the gateway's own reasons hold no values; a manager's (A140) is free text and stays in the audit record only
         LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(),
                 why == FileRefusal.A140 ? why.text() : reason);
@@ -421,8 +423,8 @@ public final class AgencyRequests {
                 + "(starting with a letter or digit) before .req.p7m"), agency));
         drop.publish(answerName);
         drop.removeRequest(file.name());
-        audit.record(LINE, "in", agency.identity(), TYPE, null, null, "REFUSED", FileRefusal.A150.name(),
-                FileRefusal.A150.text(), List.of());
+        audit.record(AuditEvent.in(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_REQUEST)
+                .status(AuditStatus.REFUSED).code(FileRefusal.A150.name()).detail(FileRefusal.A150.text()));
     }
 
     private static byte[] errText(FileRefusal why, String reason) {
@@ -444,14 +446,19 @@ public final class AgencyRequests {
     }
 
     /** The file's audit record, committed with its answer and provision records (no person: the rows have theirs). */
-    private static jp.tokyo.juki.audit.AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
-                                                          String detail) {
-        return jp.tokyo.juki.audit.AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
-                code, detail, List.of());
+    private static AuditEvent audited(Agency agency, RequestLedger.Request r, AuditStatus status, String code,
+                                      String detail) {
+        return AuditEvent.of(null, request(agency, r, status, code, detail));
     }
 
-    private void audit(Agency agency, RequestLedger.Request r, String status, String code, String detail) {
-        audit.record(LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status, code, detail, List.of());
+    private void audit(Agency agency, RequestLedger.Request r, AuditStatus status, String code, String detail) {
+        audit.record(request(agency, r, status, code, detail));
+    }
+
+    private static AuditEvent.Draft request(Agency agency, RequestLedger.Request r, AuditStatus status, String code,
+                                            String detail) {
+        return AuditEvent.in(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_REQUEST).id("AR-" + r.id())
+                .status(status).code(code).detail(detail);
     }
 
     /**
@@ -469,20 +476,21 @@ public final class AgencyRequests {
                 for (DropFolder.Entry e : present.values()) {
                     if (e.modified().isBefore(oldest)) {
                         drop.eraseAnswer(e.name());
-                        ended(agency, ledger.erased(agencyId, e.name()), "ERASED");
+                        ended(agency, ledger.erased(agencyId, e.name()), AuditStatus.ERASED);
                     }
                 }
                 for (DropFolder.Entry part : drop.parts()) {
                     // a poll publishes a committed .part within a second; one this old lost its request (R-RET)
                     if (part.modified().isBefore(oldest)) {
                         drop.eraseAnswer(part.name());
-                        audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", null, null, "ERASED", null,
-                                "an unpublished answer (.part) older than the retention period erased", List.of());
+                        audit.record(AuditEvent.out(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_ANSWER)
+                                .status(AuditStatus.ERASED)
+                                .detail("an unpublished answer (.part) older than the retention period erased"));
                     }
                 }
                 for (String answer : ledger.openAnswers(agencyId)) {
                     if (!present.containsKey(answer)) {
-                        ended(agency, ledger.collected(agencyId, answer), "COLLECTED");
+                        ended(agency, ledger.collected(agencyId, answer), AuditStatus.COLLECTED);
                     }
                 }
             } catch (SQLException | IOException | RuntimeException e) {
@@ -496,13 +504,13 @@ public final class AgencyRequests {
         drops.keySet().forEach(this::sweep);
     }
 
-    private void ended(Agency agency, List<RequestLedger.Request> requests, String status) {
+    private void ended(Agency agency, List<RequestLedger.Request> requests, AuditStatus status) {
         for (RequestLedger.Request r : requests) {
             int erased = link == null ? 0 : link.confirmDelivered(r.deliveryId());
-            audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", "AR-" + r.id(), null, status, null,
-                    "answer " + (status.equals("ERASED") ? "not collected within " + settings.answerRetention().toHours()
-                            + " h, erased" : "collected") + (erased > 0 ? "; " + erased + " held My Numbers erased" : ""),
-                    List.of());
+            audit.record(AuditEvent.out(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_ANSWER).id("AR-" + r.id())
+                    .status(status).detail("answer " + (status == AuditStatus.ERASED ? "not collected within "
+                            + settings.answerRetention().toHours() + " h, erased" : "collected")
+                            + (erased > 0 ? "; " + erased + " held My Numbers erased" : "")));
         }
     }
 

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.audit.GatewayEvent;
 
 /**
  * A manager's approval of bulk output (R-SEC-AUTHZ: 大量のデータ出力に際しては、事前に管理責任者の承認):
@@ -59,8 +62,9 @@ public final class Approvals {
         } catch (Refused refused) {
             // a refused decision changes nothing and is audited; the operator only if it is one, the reason never
             boolean named = operator != null && OPERATOR.matcher(operator).matches();
-            AuditWriter.insert(c, List.of(AuditEvent.of(null, "agency", "in", named ? "operator:" + operator : null,
-                    "AGENCY_APPROVAL", "AR-" + id, null, "REFUSED", "A290", refused.getMessage(), List.of())));
+            AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.AGENCY,
+                    named ? "operator:" + operator : null, GatewayEvent.AGENCY_APPROVAL).id("AR-" + id)
+                    .status(AuditStatus.REFUSED).code("A290").detail(refused.getMessage()))));
             throw refused;
         }
     }
@@ -94,9 +98,10 @@ public final class Approvals {
                 p = new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5).toInstant());
             }
             // no person concerned: the hasher is never asked
-            AuditWriter.insert(c, List.of(AuditEvent.of(null, "agency", "in", "operator:" + operator, "AGENCY_APPROVAL",
-                    "AR-" + id, null, approve ? "APPROVED" : "REJECTED", approve ? "A210" : "A140",
-                    p.rows() + " rows of agency-" + p.agency() + (reason == null ? "" : ": " + reason), List.of())));
+            AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.AGENCY, "operator:" + operator,
+                    GatewayEvent.AGENCY_APPROVAL).id("AR-" + id).status(approve ? AuditStatus.APPROVED : AuditStatus.REJECTED)
+                    .code(approve ? "A210" : "A140")
+                    .detail(p.rows() + " rows of agency-" + p.agency() + (reason == null ? "" : ": " + reason)))));
             c.commit();
             return p;
         } catch (SQLException | RuntimeException e) {

@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jp.tokyo.juki.audit.AuditStatus;
+import jp.tokyo.juki.audit.GatewayEvent;
 
 /**
  * Audit records an SFTP peer can cause at will — connections closed before a login, refused
@@ -24,13 +26,13 @@ final class AuditDigest {
 
     private static final class Entry {
         final String account;
-        final String type;
-        final String status;
+        final GatewayEvent type;
+        final AuditStatus status;
         final String code;
         final String summary;
         long repeats;
 
-        Entry(String account, String type, String status, String code, String summary) {
+        Entry(String account, GatewayEvent type, AuditStatus status, String code, String summary) {
             this.account = account;
             this.type = type;
             this.status = status;
@@ -49,7 +51,8 @@ final class AuditDigest {
      * @param summary how the count line names the repeats (e.g. "connection(s) from 127.0.0.5 closed without logging in")
      * @return whether this occurrence was recorded at once (else it is counted for the next report)
      */
-    boolean record(String key, String account, String type, String status, String code, String detail, String summary) {
+    boolean record(String key, String account, GatewayEvent type, AuditStatus status, String code, String detail,
+                   String summary) {
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) {

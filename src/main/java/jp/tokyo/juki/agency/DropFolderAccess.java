@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import jp.tokyo.juki.audit.AuditStatus;
+import jp.tokyo.juki.audit.GatewayEvent;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -117,7 +119,8 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 long entries = entries(file.getParent());
                 if (entries >= maxInboxFiles) {
-                    audit.record("S120 " + account(session) + " entries", account(session), "SFTP_QUOTA", "REFUSED", "S120",
+                    audit.record("S120 " + account(session) + " entries", account(session),
+                            GatewayEvent.SFTP_QUOTA, AuditStatus.REFUSED, "S120",
                             "a new file refused: inbox/ holds " + entries + " entries, at most " + maxInboxFiles
                                     + " allowed (" + who(session) + ")",
                             "new file(s) refused: inbox/ full (at most " + maxInboxFiles + " entries; account "
@@ -296,7 +299,8 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
 
     private AccessDeniedException refused(ServerSession session, String what) {
         // one record per account and kind of request at once, its repeats counted till the next sweep
-        audit.record("S110 " + account(session) + " " + what, account(session), "SFTP_REQUEST", "REFUSED", "S110",
+        audit.record("S110 " + account(session) + " " + what, account(session),
+                GatewayEvent.SFTP_REQUEST, AuditStatus.REFUSED, "S110",
                 what + " is not allowed in a drop folder (" + who(session) + ")",
                 "refused request(s): " + what + " (account " + account(session) + ")");
         return new Refusal(what + " is not allowed in a drop folder");
@@ -412,7 +416,8 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
                         } catch (NoSuchFileException gone) {
                             // removed or renamed meanwhile
                         }
-                        audit.record("S120 " + account(session) + " quota", account(session), "SFTP_QUOTA", "REFUSED", "S120",
+                        audit.record("S120 " + account(session) + " quota", account(session),
+                                GatewayEvent.SFTP_QUOTA, AuditStatus.REFUSED, "S120",
                                 "an upload past the inbox quota of " + quotaBytes + " bytes refused (" + used
                                         + " bytes in inbox/ and open uploads); the partial file removed (" + who(session) + ")",
                                 "write(s) past the inbox quota of " + quotaBytes + " bytes refused (account " + account(session) + ")");

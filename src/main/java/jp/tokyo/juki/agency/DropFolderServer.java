@@ -1,5 +1,7 @@
 package jp.tokyo.juki.agency;
 
+import jp.tokyo.juki.audit.AuditStatus;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.platform.GatewayConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -96,7 +98,7 @@ public final class DropFolderServer implements AutoCloseable {
          * @param type    {@code SFTP_LOGIN}, {@code SFTP_BAN}, {@code SFTP_REQUEST}, {@code SFTP_QUOTA}, {@code SFTP_SWEEP}
          * @param code    S100 … S140 (docs/protocol.md)
          */
-        void record(String account, String type, String status, String code, String detail);
+        void record(String account, GatewayEvent type, AuditStatus status, String code, String detail);
     }
 
     /**
@@ -150,7 +152,8 @@ public final class DropFolderServer implements AutoCloseable {
             throws IOException {
         SftpHostKey.Loaded key = SftpHostKey.load(hostKey);
         if (key.replaced() != null) {
-            audit.record(null, "SFTP_HOST_KEY", "REPLACED", null, "the " + key.replaced() + " host key was replaced by "
+            audit.record(null, GatewayEvent.SFTP_HOST_KEY, AuditStatus.REPLACED,
+                    null, "the " + key.replaced() + " host key was replaced by "
                     + KeyUtils.getKeyType(key.pair()) + " " + KeyUtils.getFingerPrint(key.pair().getPublic())
                     + "; agencies need the new known_hosts line");
         }
@@ -257,7 +260,8 @@ public final class DropFolderServer implements AutoCloseable {
                 if (session instanceof ServerSession s && !s.isAuthenticated() && s.getAttribute(BANNED) == null) {
                     String clientIp = clientIp(s);
                     if (s.getAttribute(CAPPED) != null) {
-                        digest.record("S100 " + clientIp + " capped", null, "SFTP_LOGIN", "REFUSED", "S100",
+                        digest.record("S100 " + clientIp + " capped", null,
+                                GatewayEvent.SFTP_LOGIN, AuditStatus.REFUSED, "S100",
                                 "connection closed at once: more than " + settings.maxUnauthenticatedPerAddress()
                                         + " connections not logged in at once from " + clientIp,
                                 "connection(s) from " + clientIp + " closed at once (more than "
@@ -273,7 +277,8 @@ public final class DropFolderServer implements AutoCloseable {
                     // bare connections must not outrun the audit)
                     // (keyed by the account only when it is one of ours: a peer cannot multiply the keys by names)
                     String known = user != null && accounts.containsKey(user) ? user : user == null ? "(none)" : "(other)";
-                    if (digest.record("S100 " + clientIp + " " + known + " " + why, null, "SFTP_LOGIN", "REFUSED", "S100",
+                    if (digest.record("S100 " + clientIp + " " + known + " " + why, null,
+                            GatewayEvent.SFTP_LOGIN, AuditStatus.REFUSED, "S100",
                             why + " (account " + account + ", from " + clientIp + ")",
                             "connection(s) from " + clientIp + " closed without logging in: " + why + " (account " + known
                                     + ")")) {
@@ -284,7 +289,7 @@ public final class DropFolderServer implements AutoCloseable {
                         String ban = bans.failed(clientIp, Instant.now());
                         if (ban != null) {
                             LOG.warn("SFTP: {}", ban);
-                            audit.record(null, "SFTP_BAN", "REFUSED", "S140", ban);
+                            audit.record(null, GatewayEvent.SFTP_BAN, AuditStatus.REFUSED, "S140", ban);
                         }
                     }
                 }
@@ -308,7 +313,7 @@ public final class DropFolderServer implements AutoCloseable {
             try {
                 sweep.sweep(now);
                 for (String line : bans.report(now)) {
-                    audit.record(null, "SFTP_BAN", "REFUSED", "S140", line);
+                    audit.record(null, GatewayEvent.SFTP_BAN, AuditStatus.REFUSED, "S140", line);
                 }
             } finally {
                 digest.report(); // the repeats folded since the last sweep, one record per address or account and kind

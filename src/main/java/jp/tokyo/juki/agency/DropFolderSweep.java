@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
+import jp.tokyo.juki.audit.AuditStatus;
+import jp.tokyo.juki.audit.GatewayEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +135,8 @@ final class DropFolderSweep {
     private void remove(String account, Path entry, String what) {
         try {
             deleteTree(entry);
-            audit.record(account, "SFTP_SWEEP", "ERASED", "S130", what + " removed (account " + account + ")");
+            audit.record(account, GatewayEvent.SFTP_SWEEP, AuditStatus.ERASED,
+                    "S130", what + " removed (account " + account + ")");
         } catch (IOException e) {
             LOG.warn("SFTP sweep of account {}: {} not removed ({})", account, what, e.getClass().getSimpleName());
         }

@@ -20,6 +20,8 @@ import jp.tokyo.juki.agency.RequestAnswers;
 import jp.tokyo.juki.agency.RequestLedger;
 import jp.tokyo.juki.agency.SftpDropFolder;
 import jp.tokyo.juki.agency.StoreSearch;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.agency.DropFolderServer;
@@ -89,9 +91,9 @@ final class AgencyWiring {
             DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
                     config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
                     id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
-                    (account, type, status, code, detail) -> a.audit().record("sftp", "in",
-                            account != null && served.containsKey(account) ? served.get(account).identity() : null, type, null,
-                            null, status, code, detail, java.util.List.of()));
+                    (account, type, status, code, detail) -> a.audit().record(AuditEvent.in(AuditLine.SFTP,
+                            account != null && served.containsKey(account) ? served.get(account).identity() : null, type)
+                            .status(status).code(code).detail(detail)));
             a.onClose().add(server);
             a.bind("dropFolderServer", server);
         }

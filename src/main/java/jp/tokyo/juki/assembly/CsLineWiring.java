@@ -3,8 +3,11 @@ package jp.tokyo.juki.assembly;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
-import java.util.List;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.observe.AggregatedLog;
 import jp.tokyo.juki.observe.CsLineErrors;
 import jp.tokyo.juki.platform.GatewayConfig;
@@ -55,7 +58,8 @@ final class CsLineWiring implements LineEvents {
         String peer = peerOf(channel);
         if (code != null) {
             // an event loop (frame decoder, line guard): it must not wait for a full audit tap
-            audit.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code, reason, List.of());
+            audit.recordWithoutWaiting(AuditEvent.in(AuditLine.CS, peer, GatewayEvent.CONNECTION).status(AuditStatus.REFUSED)
+                    .code(code).detail(reason));
         }
         closings.first(reason, "CS connections closed: " + reason, "CS connection " + channel.id().asShortText()
                 + " (" + peer + ") closed: " + reason + (code != null ? " (" + code + ")" : ""), null);

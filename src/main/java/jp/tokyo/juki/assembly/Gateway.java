@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.audit.AuditCheckpoints;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
@@ -106,7 +110,8 @@ public final class Gateway implements AutoCloseable {
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         // refused handshakes are audited like every other refusal
         PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs", (peer, why) ->
-                auditTap.recordWithoutWaiting("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
+                auditTap.recordWithoutWaiting(AuditEvent.in(AuditLine.CS, peer, GatewayEvent.TLS_HANDSHAKE)
+                        .status(AuditStatus.REFUSED).code("TLS").detail(why)));
         main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
         main.bind("frameEncoder", new FrameEncoder());
         // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers

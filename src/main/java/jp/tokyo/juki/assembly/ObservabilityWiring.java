@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.observe.CsConnections;
 import jp.tokyo.juki.observe.GatewayHealth;
 import jp.tokyo.juki.observe.GatewayMetrics;
@@ -61,8 +65,8 @@ final class ObservabilityWiring {
             throws Exception {
         a.bind("metricsRegistry", metrics.registry());
         a.bind("csConnections", new CsConnections(metrics, a.config().getInt("juki.cs.max-connections-per-peer", 16),
-                (peer, code, detail) -> auditTap.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null,
-                        "REFUSED", code, detail, List.of())));
+                (peer, code, detail) -> auditTap.recordWithoutWaiting(AuditEvent.in(AuditLine.CS, peer,
+                        GatewayEvent.CONNECTION).status(AuditStatus.REFUSED).code(code).detail(detail))));
         a.bind("jukiDirectMemoryCheck", new jp.tokyo.juki.observe.DirectMemoryCheck(
                 a.config().getInt("juki.observe.direct-memory-warn-percent", 70),
                 a.config().getInt("juki.observe.direct-memory-down-percent", 90)));

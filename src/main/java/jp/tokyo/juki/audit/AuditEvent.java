@@ -3,21 +3,33 @@ package jp.tokyo.juki.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import jp.tokyo.juki.wire.MessageType;
+import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.ReplyCode;
 
 /**
- * One audited exchange. It carries no personal data: persons appear as keyed hashes and the
- * detail names items and rules only.
+ * One audited exchange, as queued and as stored. It carries no personal data: persons appear as
+ * keyed hashes and the detail names items and rules only.
  *
- * <p>Every value is untrusted input (a peer's CN from a refused handshake, a member name an
- * authenticated CS chose): {@link #of} bounds each to its column of {@code audit.record} and
+ * <p>Callers build one from typed parts — {@link #in}/{@link #out} with the {@link AuditLine},
+ * the peer and the type (a wire {@link MessageType} or a {@link GatewayEvent}), then the message
+ * id, sender, {@link AuditStatus}, code, detail and persons — and hand the {@link Draft} to an
+ * {@link AuditSink}. The record's members are the texts as stored in {@code audit.record} (the
+ * hash chain covers them), so a record read back from the table is one too.
+ *
+ * <p>Every value is untrusted input (a peer's CN from a refused handshake, a detail naming what an
+ * authenticated CS sent): {@link #of} bounds each to its column of {@code audit.record} and
  * replaces what the store refuses or a reader should not see — NUL and other control
  * characters, lone surrogates, bidi controls — with U+FFFD. Done here, once, for every line and
  * tool; a value cut to its column ends in "…". The record's own constructor keeps values as
  * they are, as read back from the table (their hashes cover them as stored).
  *
- * @param line      "cs" or "national" (later: "agency", "operator")
- * @param direction "in" (a peer's request to us) or "out" (our request to a peer)
+ * @param line      {@link AuditLine#text()}
+ * @param direction {@link Direction#text()}
  * @param peer      the peer's certificate identity, or what is known of it
+ * @param type      a {@link MessageType} or {@link GatewayEvent} name
+ * @param status    an {@link AuditStatus} name
  * @param persons   keyed hashes of the 住民票コード concerned
  */
 public record AuditEvent(UUID eventId, Instant at, String line, String direction, String peer, String type,
@@ -39,21 +51,111 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
     private static final char REPLACEMENT = '\uFFFD';
     private static final char CUT = '…';
 
+    /** A draft of an event a peer (or an operator) asked for: {@link Direction#IN}. */
+    public static Draft in(AuditLine line, String peer, MessageType type) {
+        return new Draft(line, Direction.IN, peer, type == null ? null : type.name());
+    }
+
+    /** A draft of an event of the gateway's own kind: {@link Direction#IN}. */
+    public static Draft in(AuditLine line, String peer, GatewayEvent type) {
+        return new Draft(line, Direction.IN, peer, type == null ? null : type.name());
+    }
+
+    /** A draft of an event the gateway started towards a peer: {@link Direction#OUT}. */
+    public static Draft out(AuditLine line, String peer, MessageType type) {
+        return new Draft(line, Direction.OUT, peer, type == null ? null : type.name());
+    }
+
+    /** A draft of an event of the gateway's own kind that it started: {@link Direction#OUT}. */
+    public static Draft out(AuditLine line, String peer, GatewayEvent type) {
+        return new Draft(line, Direction.OUT, peer, type == null ? null : type.name());
+    }
+
     /**
      * A new event now, the persons turned into their keyed hashes (the plain codes go no further);
      * {@code hasher} may be null for an event that concerns nobody. Every text is bounded and
      * cleaned ({@link #clean}).
      */
-    public static AuditEvent of(PersonHasher hasher, String line, String direction, String peer, String type,
-                                String messageId, String sender, String status, String code, String detail,
-                                List<String> juminhyoCodes) {
-        List<String> persons = juminhyoCodes.isEmpty() ? List.of()
-                : juminhyoCodes.stream().map(hasher::hash).map(p -> clean(p, PERSON)).toList();
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    public static AuditEvent of(PersonHasher hasher, Draft d) {
+        List<String> persons = d.persons.isEmpty() ? List.of()
+                : d.persons.stream().map(hasher::hash).map(p -> clean(p, PERSON)).toList();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         // unique, not secret: a time-seeded random id is enough and avoids SecureRandom's lock
-        return new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), clean(line, LINE),
-                clean(direction, DIRECTION), clean(peer, PEER), clean(type, TYPE), clean(messageId, MESSAGE_ID),
-                clean(sender, SENDER), clean(status, STATUS), clean(code, CODE), clean(detail, DETAIL), persons);
+        return new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), clean(d.line.text(), LINE),
+                clean(d.direction.text(), DIRECTION), clean(d.peer, PEER), clean(d.type, TYPE),
+                clean(d.messageId, MESSAGE_ID), clean(d.sender, SENDER), clean(d.status == null ? null : d.status.name(),
+                STATUS), clean(d.code, CODE), clean(d.detail, DETAIL), persons);
+    }
+
+    /**
+     * An event being described by its caller: line, direction, peer and type first
+     * ({@link AuditEvent#in}, {@link AuditEvent#out}), then what is known of the rest; what is not
+     * set stays empty (null, no persons). Handed to an {@link AuditSink}, which stamps it (event
+     * id, time), hashes its persons and cleans its texts ({@link AuditEvent#of}).
+     */
+    public static final class Draft {
+        private final AuditLine line;
+        private final Direction direction;
+        private final String peer;
+        private final String type;
+        private String messageId;
+        private String sender;
+        private AuditStatus status;
+        private String code;
+        private String detail;
+        private List<String> persons = List.of();
+
+        private Draft(AuditLine line, Direction direction, String peer, String type) {
+            this.line = line;
+            this.direction = direction;
+            this.peer = peer;
+            this.type = type;
+        }
+
+        /** The message id (a request's id, an outbox notice's, a file's {@code AR-n}, …). */
+        public Draft id(String messageId) {
+            this.messageId = messageId;
+            return this;
+        }
+
+        /** The municipality code the message came from (or was sent as). */
+        public Draft sender(String sender) {
+            this.sender = sender;
+            return this;
+        }
+
+        public Draft status(AuditStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        /** A reply code of the wire, or a line's own (A…, D…, L…, S…, V…, TLS). */
+        public Draft code(String code) {
+            this.code = code;
+            return this;
+        }
+
+        public Draft code(ReplyCode code) {
+            this.code = code == null ? null : code.name();
+            return this;
+        }
+
+        /** Names items and rules only, never a value. */
+        public Draft detail(String detail) {
+            this.detail = detail;
+            return this;
+        }
+
+        /** The reply's status, code and detail. */
+        public Draft reply(Reply reply) {
+            return status(AuditStatus.of(reply.status())).code(reply.code()).detail(reply.detail());
+        }
+
+        /** The persons concerned: 住民票コード in plain, only their keyed hashes are kept. */
+        public Draft persons(List<String> juminhyoCodes) {
+            this.persons = juminhyoCodes == null ? List.of() : juminhyoCodes;
+            return this;
+        }
     }
 
     /**

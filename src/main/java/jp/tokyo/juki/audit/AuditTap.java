@@ -1,16 +1,18 @@
 package jp.tokyo.juki.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -31,28 +33,20 @@ import org.slf4j.LoggerFactory;
 public final class AuditTap extends ServiceSupport implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTap.class);
     private static final int BATCH = 1000;
-    /**
-     * Bytes per message (a JSON array in UTF-8, as a BytesMessage): well under Artemis' large-message
-     * threshold (100 KiB), above which every message becomes a file of its own, written, synced and
-     * deleted — several times slower than the journal. (A TextMessage would count two bytes per
-     * character.) A transaction still carries a whole batch.
-     */
-    private static final int MESSAGE_BYTES = 48 * 1024;
 
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final PersonHasher hasher;
-    private final ObjectMapper mapper = new ObjectMapper();
     /** records tapped and not yet handed to the publisher: past this the caller waits (back-pressure) */
     public static final int CAPACITY = 200_000;
     private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(CAPACITY);
     /** the time of the oldest record the publisher holds and has not yet sent (null: none) */
-    private volatile java.time.Instant inHandSince;
+    private volatile Instant inHandSince;
     private volatile boolean running;
     private Thread publisher;
     /** records of callers that must not wait (event loops), taken while the tap was full */
     public static final int OVERFLOW = 10_000;
-    private final BlockingQueue<AuditEvent> overflow = new java.util.concurrent.LinkedBlockingQueue<>(OVERFLOW);
+    private final BlockingQueue<AuditEvent> overflow = new LinkedBlockingQueue<>(OVERFLOW);
     private volatile boolean moving;
     private Thread mover;
 
@@ -62,16 +56,10 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         this.hasher = hasher;
     }
 
-    /**
-     * Records one exchange.
-     *
-     * @param juminhyoCodes the persons concerned, in plain; only their hashes leave this method
-     */
+    /** Records one exchange; its persons are in plain, only their hashes leave this method. */
     @Override
-    public void record(String line, String direction, String peer, String type, String messageId, String sender,
-                       String status, String code, String detail, List<String> juminhyoCodes) {
-        AuditEvent event = AuditEvent.of(hasher, line, direction, peer, type, messageId, sender, status, code, detail,
-                juminhyoCodes);
+    public void record(AuditEvent.Draft draft) {
+        AuditEvent event = AuditEvent.of(hasher, draft);
         try {
             // back-pressure rather than loss when the broker cannot keep up
             while (!pending.offer(event, 1, TimeUnit.SECONDS)) {
@@ -87,11 +75,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
      * never dropped, and the caller is not held unless {@link #CAPACITY} + {@link #OVERFLOW}
      * records are waiting already (the audit is then far behind: readiness DOWN, updates E503).
      */
-    public void recordWithoutWaiting(String line, String direction, String peer, String type, String messageId,
-                                     String sender, String status, String code, String detail,
-                                     List<String> juminhyoCodes) {
-        AuditEvent event = AuditEvent.of(hasher, line, direction, peer, type, messageId, sender, status, code, detail,
-                juminhyoCodes);
+    public void recordWithoutWaiting(AuditEvent.Draft draft) {
+        AuditEvent event = AuditEvent.of(hasher, draft);
         // behind those already waiting in the overflow, to keep their order
         if (overflow.isEmpty() && pending.offer(event)) {
             return;
@@ -167,8 +152,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                         inHandSince = first.at();
                         pending.drainTo(batch, BATCH - 1);
                     }
-                    for (byte[] body : messages(batch)) {
-                        jakarta.jms.BytesMessage m = session.createBytesMessage();
+                    for (byte[] body : AuditMessages.write(batch)) {
+                        BytesMessage m = session.createBytesMessage();
                         m.writeBytes(body);
                         producer.send(m);
                     }
@@ -184,55 +169,6 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    /** The batch as JSON arrays of at most {@link #MESSAGE_BYTES} each (one event may exceed it alone). */
-    private List<byte[]> messages(List<AuditEvent> batch) {
-        List<byte[]> out = new ArrayList<>();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(MESSAGE_BYTES + 1024);
-        for (AuditEvent e : batch) {
-            byte[] json = toJson(e);
-            if (body.size() > 0 && body.size() + json.length + 2 > MESSAGE_BYTES) {
-                body.write(']');
-                out.add(body.toByteArray());
-                body.reset();
-            }
-            body.write(body.size() == 0 ? '[' : ',');
-            body.writeBytes(json);
-        }
-        if (body.size() > 0) {
-            body.write(']');
-            out.add(body.toByteArray());
-        }
-        return out;
-    }
-
-    private byte[] toJson(AuditEvent e) {
-        try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
-             com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("eventId", e.eventId().toString());
-            g.writeStringField("at", e.at().toString());
-            g.writeStringField("line", e.line());
-            g.writeStringField("direction", e.direction());
-            g.writeStringField("peer", e.peer());
-            g.writeStringField("type", e.type());
-            g.writeStringField("messageId", e.messageId());
-            g.writeStringField("sender", e.sender());
-            g.writeStringField("status", e.status());
-            g.writeStringField("code", e.code());
-            g.writeStringField("detail", e.detail());
-            g.writeArrayFieldStart("persons");
-            for (String p : e.persons()) {
-                g.writeString(p);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
         }
     }
 
@@ -255,8 +191,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     }
 
     /** The time of the oldest record tapped and not yet on the audit queue, or null when all are. */
-    public java.time.Instant oldestUnsent() {
-        java.time.Instant held = inHandSince;
+    public Instant oldestUnsent() {
+        Instant held = inHandSince;
         if (held != null) {
             return held;
         }

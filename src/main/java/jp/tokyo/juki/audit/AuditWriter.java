@@ -1,20 +1,26 @@
 package jp.tokyo.juki.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -34,9 +40,8 @@ public final class AuditWriter extends ServiceSupport {
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final DataSource dataSource;
-    private final ObjectMapper mapper = new ObjectMapper();
     /** The audit record that stands for one the store refused ({@code msg_id}: the refused record's event id). */
-    public static final String SET_ASIDE_TYPE = "AUDIT_SET_ASIDE";
+    public static final String SET_ASIDE_TYPE = GatewayEvent.AUDIT_SET_ASIDE.name();
     /** Properties of a record set aside in the audit's dead-letter queue: the SQLSTATE and the reason. */
     public static final String SET_ASIDE_STATE = "JukiSetAsideSqlState";
     public static final String SET_ASIDE_REASON = "JukiSetAsideReason";
@@ -48,7 +53,7 @@ public final class AuditWriter extends ServiceSupport {
      * the queue empty (MAX_VALUE, none): records waiting in the broker's queue behind it or rolled
      * back into it so stay counted, and nothing stale stays once the queue is empty
      */
-    private final java.util.concurrent.atomic.AtomicLongArray inHand;
+    private final AtomicLongArray inHand;
     /** why the last batch could not be written (SQLSTATE or broker), null once one was */
     private volatile String problem;
     private final boolean chained;
@@ -71,7 +76,7 @@ public final class AuditWriter extends ServiceSupport {
     public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained,
                        int threads) {
         this.threads = threads;
-        this.inHand = new java.util.concurrent.atomic.AtomicLongArray(threads);
+        this.inHand = new AtomicLongArray(threads);
         for (int i = 0; i < threads; i++) {
             inHand.set(i, Long.MAX_VALUE);
         }
@@ -132,12 +137,12 @@ public final class AuditWriter extends ServiceSupport {
 
     private void writeLoop(int index) {
         while (running) {
-            try (Connection connection = connectionFactory.createConnection()) {
+            try (var connection = connectionFactory.createConnection()) {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue(deadLetterQueue()));
-                deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
+                MessageProducer deadLetters = session.createProducer(session.createQueue(deadLetterQueue()));
+                deadLetters.setDeliveryMode(DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
                     if (first == null) {
@@ -157,8 +162,8 @@ public final class AuditWriter extends ServiceSupport {
                     inHand.set(index, oldest(events));
                     try {
                         Written w = insert(events, redelivered);
-                        for (Refused r : w.refused()) {
-                            setAside(r, deadLetters, session);
+                        for (AuditSetAside.Refused r : w.refused()) {
+                            AuditSetAside.keep(r, deadLetters, session, deadLetterQueue());
                         }
                         session.commit();
                         written.addAndGet(w.appended());
@@ -198,62 +203,27 @@ public final class AuditWriter extends ServiceSupport {
     private static long oldest(List<JsonNode> events) {
         long oldest = Long.MAX_VALUE;
         for (JsonNode e : events) {
-            oldest = Math.min(oldest, Instant.parse(e.path("at").asText()).toEpochMilli());
+            oldest = Math.min(oldest, AuditMessages.at(e));
         }
         return oldest;
-    }
-
-    /**
-     * Keeps one record the store refused in the audit's dead-letter queue, in the same JMS
-     * transaction that acknowledges its message: the event as it was queued, with the SQLSTATE
-     * and the reason (never the value) as properties.
-     */
-    private void setAside(Refused r, jakarta.jms.MessageProducer deadLetters, Session session) throws JMSException {
-        jakarta.jms.BytesMessage m = session.createBytesMessage();
-        m.writeBytes(("[" + r.raw().toString() + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        m.setStringProperty(SET_ASIDE_STATE, r.sqlState());
-        m.setStringProperty(SET_ASIDE_REASON, r.reason());
-        deadLetters.send(m);
-        LOG.error("audit record {} set aside to {}: refused by the audit store ({}: {})", r.event().eventId(),
-                deadLetterQueue(), r.sqlState(), r.reason());
     }
 
     /**
      * Adds the events of one queued message; a message that is not a list of events is moved, in
      * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
      */
-    private void addEvents(Message message, List<JsonNode> into, jakarta.jms.MessageProducer deadLetters)
+    private void addEvents(Message message, List<JsonNode> into, MessageProducer deadLetters)
             throws JMSException {
         try {
-            JsonNode array;
-            if (message instanceof jakarta.jms.BytesMessage bytes) {
-                byte[] body = new byte[(int) bytes.getBodyLength()];
-                bytes.readBytes(body);
-                array = mapper.readTree(body);
-            } else {
-                // as queued by earlier versions
-                array = mapper.readTree(((TextMessage) message).getText());
-            }
-            if (!array.isArray()) {
-                throw new java.io.IOException("not an array");
-            }
-            for (JsonNode e : array) {
-                UUID.fromString(e.path("eventId").asText());
-                Instant.parse(e.path("at").asText());
-            }
-            array.forEach(into::add);
-        } catch (java.io.IOException | ClassCastException | IllegalArgumentException
-                 | java.time.format.DateTimeParseException e) {
+            into.addAll(AuditMessages.read(message));
+        } catch (IOException | ClassCastException | IllegalArgumentException
+                 | DateTimeParseException e) {
             LOG.error("unreadable audit message {} moved to DLQ.{}", message.getJMSMessageID(), queue);
             deadLetters.send(message);
         }
     }
 
-    /** One record the store refused: the event as queued, its parsed form, the SQLSTATE and why. */
-    private record Refused(JsonNode raw, AuditEvent event, String sqlState, String reason) {
-    }
-
-    private record Written(int appended, List<Refused> refused) {
+    private record Written(int appended, List<AuditSetAside.Refused> refused) {
     }
 
     /**
@@ -267,21 +237,16 @@ public final class AuditWriter extends ServiceSupport {
      */
     private Written insert(List<JsonNode> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
-        java.util.Map<UUID, JsonNode> raw = new java.util.HashMap<>();
+        Map<UUID, JsonNode> raw = new HashMap<>();
         for (JsonNode e : events) {
-            List<String> persons = new ArrayList<>();
-            e.path("persons").forEach(p -> persons.add(p.asText()));
-            AuditEvent event = new AuditEvent(UUID.fromString(e.get("eventId").asText()),
-                    Instant.parse(e.get("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
-                    text(e, "type"), text(e, "messageId"), text(e, "sender"), text(e, "status"), text(e, "code"),
-                    text(e, "detail"), persons);
+            AuditEvent event = AuditMessages.event(e);
             parsed.add(event);
             raw.putIfAbsent(event.eventId(), e);
         }
-        try (java.sql.Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int appended;
-            List<Refused> refused = new ArrayList<>();
+            List<AuditSetAside.Refused> refused = new ArrayList<>();
             try {
                 appended = append(c, parsed, redelivered);
             } catch (SQLException e) {
@@ -292,7 +257,7 @@ public final class AuditWriter extends ServiceSupport {
                     e.addSuppressed(lost);
                     throw e;
                 }
-                if (!refusedForItsContent(e)) {
+                if (!AuditSetAside.refusedForItsContent(e)) {
                     throw e;
                 }
                 List<AuditEvent> refusedEvents = new ArrayList<>();
@@ -301,10 +266,10 @@ public final class AuditWriter extends ServiceSupport {
                 List<AuditEvent> notes = new ArrayList<>();
                 for (int i = 0; i < refusedEvents.size(); i++) {
                     AuditEvent event = refusedEvents.get(i);
-                    Refused r = new Refused(raw.get(event.eventId()), event, causes.get(i).getSQLState(),
-                            reason(causes.get(i), event));
+                    AuditSetAside.Refused r = new AuditSetAside.Refused(raw.get(event.eventId()), event,
+                            causes.get(i).getSQLState(), AuditSetAside.reason(causes.get(i), event));
                     refused.add(r);
-                    notes.add(setAsideRecord(r));
+                    notes.add(AuditSetAside.note(r, deadLetterQueue()));
                 }
                 appended += append(c, notes, true);
             }
@@ -317,16 +282,16 @@ public final class AuditWriter extends ServiceSupport {
      * Appends {@code events} in order, each half on its own when the whole is refused for a record's
      * content, down to single records, which are collected in {@code refused} with their cause.
      */
-    private int appendSplitting(java.sql.Connection c, List<AuditEvent> events, List<AuditEvent> refused,
+    private int appendSplitting(Connection c, List<AuditEvent> events, List<AuditEvent> refused,
                                 List<SQLException> causes) throws SQLException {
-        java.sql.Savepoint before = c.setSavepoint();
+        Savepoint before = c.setSavepoint();
         try {
             int n = append(c, events, true);
             c.releaseSavepoint(before);
             return n;
         } catch (SQLException e) {
             c.rollback(before);
-            if (!refusedForItsContent(e)) {
+            if (!AuditSetAside.refusedForItsContent(e)) {
                 throw e;
             }
             if (events.size() == 1) {
@@ -340,76 +305,7 @@ public final class AuditWriter extends ServiceSupport {
         }
     }
 
-    /**
-     * True when the store refused what a record holds, which trying again cannot change: a data
-     * exception (class 22: too long, not UTF-8, out of range), an integrity violation (class 23: a
-     * value missing, an id twice) or a limit (class 54). Everything else is the store's state.
-     */
-    static boolean refusedForItsContent(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
-    }
-
-    /** Why a record was refused, naming columns and lengths, never a value (it may be anything). */
-    static String reason(SQLException e, AuditEvent event) {
-        String state = e.getSQLState();
-        StringBuilder why = new StringBuilder(switch (state) {
-            case "22001" -> "value too long for its column";
-            case "22021" -> "character the store cannot hold (e.g. NUL)";
-            case "22008" -> "time out of range";
-            case "23502" -> "required value missing";
-            case "23505" -> "event id written twice";
-            default -> state.startsWith("22") ? "data exception" : state.startsWith("23") ? "integrity violation"
-                    : "limit exceeded";
-        });
-        List<String> tooLong = new ArrayList<>();
-        String[] names = {"line", "direction", "peer", "msg_type", "msg_id", "sender", "status", "code", "detail"};
-        String[] values = {event.line(), event.direction(), event.peer(), event.type(), event.messageId(),
-                event.sender(), event.status(), event.code(), event.detail()};
-        int[] widths = {AuditEvent.LINE, AuditEvent.DIRECTION, AuditEvent.PEER, AuditEvent.TYPE,
-                AuditEvent.MESSAGE_ID, AuditEvent.SENDER, AuditEvent.STATUS, AuditEvent.CODE, Integer.MAX_VALUE};
-        for (int i = 0; i < names.length; i++) {
-            String v = values[i];
-            if (v == null) {
-                if (i < 2) {
-                    tooLong.add(names[i] + " missing");
-                }
-                continue;
-            }
-            int length = v.codePointCount(0, v.length());
-            if (length > widths[i]) {
-                tooLong.add(names[i] + " " + length + " > " + widths[i]);
-            }
-            if (v.indexOf('\u0000') >= 0) {
-                tooLong.add(names[i] + " holds NUL");
-            }
-        }
-        if (!tooLong.isEmpty()) {
-            why.append(": ").append(String.join(", ", tooLong));
-        }
-        return why.toString();
-    }
-
-    /**
-     * The record that takes a refused one's place in the chain: which record (its event id), of
-     * what (line, type and status, cleaned), the SQLSTATE and the reason. Its event id follows from
-     * the refused one's, so a batch delivered again writes it once.
-     */
-    private AuditEvent setAsideRecord(Refused r) {
-        AuditEvent e = r.event();
-        AuditEvent note = AuditEvent.of(null, "audit", "in", null, SET_ASIDE_TYPE, e.eventId().toString(), null,
-                "SET_ASIDE", r.sqlState(), "record of " + AuditEvent.clean(e.line(), AuditEvent.LINE) + " "
-                        + AuditEvent.clean(e.type(), AuditEvent.TYPE) + " " + AuditEvent.clean(e.status(), AuditEvent.STATUS)
-                        + " at " + e.at() + " refused by the audit store (SQLSTATE " + r.sqlState() + ": " + r.reason()
-                        + "); kept in " + deadLetterQueue(), List.of());
-        List<String> persons = e.persons().stream().filter(p -> p != null && p.matches("[0-9a-f]{64}")).toList();
-        return new AuditEvent(UUID.nameUUIDFromBytes(("audit-set-aside:" + e.eventId())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), note.at(), note.line(), note.direction(),
-                note.peer(), note.type(), note.messageId(), note.sender(), note.status(), note.code(), note.detail(),
-                persons);
-    }
-
-    private int append(java.sql.Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
+    private int append(Connection c, List<AuditEvent> events, boolean maybeKnown) throws SQLException {
         if (chained) {
             return AuditChain.append(c, events, maybeKnown);
         }
@@ -422,7 +318,7 @@ public final class AuditWriter extends ServiceSupport {
      * way both this writer and operator tools that reach the database directly write the audit.
      * An event already there (same event id) is skipped.
      */
-    public static void insert(java.sql.Connection c, List<AuditEvent> events) throws SQLException {
+    public static void insert(Connection c, List<AuditEvent> events) throws SQLException {
         if (!c.getAutoCommit()) {
             AuditChain.append(c, events);
             return;
@@ -437,11 +333,6 @@ public final class AuditWriter extends ServiceSupport {
         } finally {
             c.setAutoCommit(true);
         }
-    }
-
-    private static String text(JsonNode e, String field) {
-        JsonNode n = e.get(field);
-        return n == null || n.isNull() ? null : n.asText();
     }
 
     private static void sleepQuietly() {

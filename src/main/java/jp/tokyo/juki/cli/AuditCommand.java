@@ -16,8 +16,11 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.audit.AuditArchive;
 import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.ChainVerifier;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.audit.PersonHistory;
 import jp.tokyo.juki.platform.GatewayConfig;
@@ -68,10 +71,10 @@ public final class AuditCommand {
         }
 
         /** Records what the operator did, on its own connection so it stays whatever happens next. */
-        void audit(Connection c, String operator, String type, String status, String code, String detail,
+        void audit(Connection c, String operator, GatewayEvent type, AuditStatus status, String code, String detail,
                    List<String> juminhyoCodes, PersonHasher hasher) throws SQLException {
-            AuditWriter.insert(c, List.of(AuditEvent.of(hasher, "operator", "in", "operator:" + operator, type, null,
-                    null, status, code, detail, juminhyoCodes)));
+            AuditWriter.insert(c, List.of(AuditEvent.of(hasher, AuditEvent.in(AuditLine.OPERATOR, "operator:" + operator,
+                    type).status(status).code(code).detail(detail).persons(juminhyoCodes))));
         }
 
         /** One step on the archives: its outcome (or refusal) recorded with the operator, then printed. */
@@ -79,7 +82,7 @@ public final class AuditCommand {
             String run(Connection c) throws SQLException, IOException, AuditArchive.Refused;
         }
 
-        int archiveAction(GatewayConfig cfg, String operator, String type, String doneStatus, String refusedCode,
+        int archiveAction(GatewayConfig cfg, String operator, GatewayEvent type, AuditStatus doneStatus, String refusedCode,
                           String refusedText, ArchiveStep step) {
             try (Connection c = RunningGatewayOptions.connect(cfg)) {
                 try {
@@ -91,7 +94,7 @@ public final class AuditCommand {
                     return OK;
                 } catch (AuditArchive.Refused e) {
                     c.setAutoCommit(true);
-                    audit(c, operator, type, "REFUSED", refusedCode, e.getMessage(), List.of(), null);
+                    audit(c, operator, type, AuditStatus.REFUSED, refusedCode, e.getMessage(), List.of(), null);
                     err().println(refusedText + ": " + e.getMessage());
                     return BROKEN;
                 }
@@ -111,12 +114,12 @@ public final class AuditCommand {
          * Refuses the command: says why, and records the refusal (V400, the operator only if well
          * formed; {@code why} names the option, never its value) when the gateway's database is there.
          */
-        int refuse(GatewayConfig cfg, String operator, String type, String why) {
+        int refuse(GatewayConfig cfg, String operator, GatewayEvent type, String why) {
             err().println(why);
             try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                AuditWriter.insert(c, List.of(AuditEvent.of(null, "operator", "in",
-                        validOperator(operator) ? "operator:" + operator : null, type, null, null, "REFUSED", "V400",
-                        why, List.of())));
+                AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.OPERATOR,
+                        validOperator(operator) ? "operator:" + operator : null, type).status(AuditStatus.REFUSED)
+                        .code("V400").detail(why))));
             } catch (IOException | SQLException e) {
                 err().println("(the refusal is not audited: no running gateway database)");
             }
@@ -148,7 +151,7 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (operator != null && !validOperator(operator)) {
-                return refuse(cfg, operator, "AUDIT_VERIFY", BAD_OPERATOR);
+                return refuse(cfg, operator, GatewayEvent.AUDIT_VERIFY, BAD_OPERATOR);
             }
             if (archive != null) {
                 return verifyArchive(cfg);
@@ -159,7 +162,7 @@ public final class AuditCommand {
                 fromTime = time(from, false);
                 toTime = time(to, true);
             } catch (DateTimeParseException e) {
-                return refuse(cfg, operator, "AUDIT_VERIFY",
+                return refuse(cfg, operator, GatewayEvent.AUDIT_VERIFY,
                         "--from/--to must be an ISO date-time (2026-11-27T09:00:00+09:00) or a date (2026-11-27)");
             }
             long started = System.nanoTime();
@@ -168,7 +171,7 @@ public final class AuditCommand {
                 v = new ChainVerifier(c, ca(cfg)).verify(fromTime, toTime);
                 c.setAutoCommit(true);
                 if (operator != null) {
-                    audit(c, operator, "AUDIT_VERIFY", v.intact() ? "INTACT" : "BROKEN", v.intact() ? null : "V100",
+                    audit(c, operator, GatewayEvent.AUDIT_VERIFY, v.intact() ? AuditStatus.INTACT : AuditStatus.BROKEN, v.intact() ? null : "V100",
                             v.intact() ? v.records() + " records" : v.problem(), List.of(), null);
                 }
             } catch (IOException | SQLException e) {
@@ -230,13 +233,13 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return refuse(cfg, operator, "AUDIT_QUERY", BAD_OPERATOR);
+                return refuse(cfg, operator, GatewayEvent.AUDIT_QUERY, BAD_OPERATOR);
             }
             if (juminhyoCode == null || !CheckDigits.isValidJuminhyoCode(juminhyoCode)) {
-                return refuse(cfg, operator, "AUDIT_QUERY", "--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
+                return refuse(cfg, operator, GatewayEvent.AUDIT_QUERY, "--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
             }
             if (reason.isBlank() || reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
-                return refuse(cfg, operator, "AUDIT_QUERY", "--reason must be one line of 1-200 characters");
+                return refuse(cfg, operator, GatewayEvent.AUDIT_QUERY, "--reason must be one line of 1-200 characters");
             }
             Path auditKey = cfg.keystoresDir().resolve("audit-hmac.key");
             if (!Files.exists(auditKey)) {
@@ -248,7 +251,7 @@ public final class AuditCommand {
             List<PersonHistory.Exchange> exchanges;
             List<PersonHistory.Provision> provisions;
             try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                audit(c, operator, "AUDIT_QUERY", "ASKED", null, reason, List.of(juminhyoCode), hasher);
+                audit(c, operator, GatewayEvent.AUDIT_QUERY, AuditStatus.ASKED, null, reason, List.of(juminhyoCode), hasher);
                 exchanges = PersonHistory.exchanges(c, person);
                 provisions = PersonHistory.provisions(c, person);
             } catch (IOException | SQLException e) {
@@ -293,20 +296,20 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return refuse(cfg, operator, "AUDIT_EXPORT", BAD_OPERATOR);
+                return refuse(cfg, operator, GatewayEvent.AUDIT_EXPORT, BAD_OPERATOR);
             }
             if (Files.exists(file)) {
-                return refuse(cfg, operator, "AUDIT_EXPORT", file + " exists; an export never overwrites an archive");
+                return refuse(cfg, operator, GatewayEvent.AUDIT_EXPORT, file + " exists; an export never overwrites an archive");
             }
             Instant untilTime;
             try {
                 untilTime = time(until, true);
             } catch (DateTimeParseException e) {
-                return refuse(cfg, operator, "AUDIT_EXPORT", "--until must be an ISO date-time or a date");
+                return refuse(cfg, operator, GatewayEvent.AUDIT_EXPORT, "--until must be an ISO date-time or a date");
             }
             jp.tokyo.juki.security.KeyMaterial.Signer gateway = new jp.tokyo.juki.security.KeyMaterial(cfg.keystoresDir(),
                     cfg.keystorePassword(), java.time.Duration.ofSeconds(60)).signer(Identities.GATEWAY);
-            return archiveAction(cfg, operator, "AUDIT_EXPORT", "EXPORTED", "V200", "not exported", c -> {
+            return archiveAction(cfg, operator, GatewayEvent.AUDIT_EXPORT, AuditStatus.EXPORTED, "V200", "not exported", c -> {
                 AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, gateway.key(), gateway.certificate());
                 return String.format("exported %,d records (seq %d to %d) to %s%s", m.records(), m.firstSeq(), m.lastSeq(),
                         file.getFileName(), m.previousSha256() == null ? "" : ", linked to the export ending at seq "
@@ -332,9 +335,9 @@ public final class AuditCommand {
         public Integer call() throws Exception {
             GatewayConfig cfg = gateway.config();
             if (!validOperator(operator)) {
-                return refuse(cfg, operator, "AUDIT_TRIM", BAD_OPERATOR);
+                return refuse(cfg, operator, GatewayEvent.AUDIT_TRIM, BAD_OPERATOR);
             }
-            return archiveAction(cfg, operator, "AUDIT_TRIM", "TRIMMED", "V300", "not trimmed", c ->
+            return archiveAction(cfg, operator, GatewayEvent.AUDIT_TRIM, AuditStatus.TRIMMED, "V300", "not trimmed", c ->
                     String.format("removed %,d records held by %s", AuditArchive.trim(c, archive, ca(cfg)), archive.getFileName()));
         }
     }

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.cli;
 
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.deadletter.DlqAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,7 +86,7 @@ public final class DlqCommand {
         PrintWriter err;
 
         /** The audit record type of this action, e.g. DLQ_LIST. */
-        abstract String type();
+        abstract GatewayEvent type();
 
         /** Does the action; audits before each effect. */
         abstract int run(Connection db) throws Refused, JMSException, SQLException;
@@ -187,8 +188,8 @@ public final class DlqCommand {
         String queue;
 
         @Override
-        String type() {
-            return "DLQ_LIST";
+        GatewayEvent type() {
+            return GatewayEvent.DLQ_LIST;
         }
 
         @Override
@@ -219,8 +220,8 @@ public final class DlqCommand {
         String reason;
 
         @Override
-        String type() {
-            return reveal ? "DLQ_REVEAL" : "DLQ_SHOW";
+        GatewayEvent type() {
+            return reveal ? GatewayEvent.DLQ_REVEAL : GatewayEvent.DLQ_SHOW;
         }
 
         @Override
@@ -276,8 +277,8 @@ public final class DlqCommand {
         boolean evenIfSuperseded;
 
         @Override
-        String type() {
-            return "DLQ_REPLAY";
+        GatewayEvent type() {
+            return GatewayEvent.DLQ_REPLAY;
         }
 
         @Override
@@ -367,8 +368,8 @@ public final class DlqCommand {
         String reason;
 
         @Override
-        String type() {
-            return "DLQ_DISCARD";
+        GatewayEvent type() {
+            return GatewayEvent.DLQ_DISCARD;
         }
 
         @Override

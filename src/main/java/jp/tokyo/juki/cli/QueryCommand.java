@@ -124,11 +124,10 @@ public final class QueryCommand {
          * record cannot be written is not shown (docs/decisions.md 8).
          */
         private static AuditSink direct(Connection db, PersonHasher hasher) {
-            return (line, direction, peer, type, id, sender, status, code, detail, persons) -> {
+            return event -> {
                 try {
                     db.setAutoCommit(true);
-                    AuditWriter.insert(db, List.of(AuditEvent.of(hasher, line, direction, peer, type, id, sender, status,
-                            code, detail, persons)));
+                    AuditWriter.insert(db, List.of(AuditEvent.of(hasher, event)));
                 } catch (SQLException e) {
                     throw new NotAudited(e.getSQLState());
                 }

@@ -11,7 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
@@ -157,9 +161,10 @@ public final class Sessions implements AutoCloseable {
                 });
                 LOG.info("consistency session of {} ({}) expired after {} s without a request; closed", s.key.sender(),
                         s.source.store(), settings.idleTimeout().toSeconds());
-                audit.record("cs", "in", Identities.cs(s.key.sender()), "CONSISTENCY_EXPIRED", null, s.key.sender(),
-                        "CLOSED", ReplyCode.E150.name(), "session idle for more than " + settings.idleTimeout().toSeconds()
-                                + " s; closed and its staged records dropped", List.of());
+                audit.record(AuditEvent.in(AuditLine.CS, Identities.cs(s.key.sender()), GatewayEvent.CONSISTENCY_EXPIRED)
+                        .sender(s.key.sender()).status(AuditStatus.CLOSED).code(ReplyCode.E150)
+                        .detail("session idle for more than " + settings.idleTimeout().toSeconds()
+                                + " s; closed and its staged records dropped"));
             }
         }
         return expired;

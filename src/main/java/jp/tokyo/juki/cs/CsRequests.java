@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.record.CheckDigits;
@@ -155,17 +158,18 @@ public final class CsRequests {
     @SuppressWarnings("unchecked")
     public void tap(Exchange exchange) {
         if (UNTRUSTED.equals(exchange.getProperty(ExchangeKeys.TYPE))) {
-            audit.record("cs", "in", exchange.getProperty(ExchangeKeys.PEER, String.class), null, null, null,
-                    "REFUSED", "TLS", "certificate revoked or expired since the handshake; connection closed", List.of());
+            audit.record(AuditEvent.in(AuditLine.CS, exchange.getProperty(ExchangeKeys.PEER, String.class),
+                    (MessageType) null).status(AuditStatus.REFUSED).code("TLS")
+                    .detail("certificate revoked or expired since the handshake; connection closed"));
             return;
         }
         Reply reply = exchange.getIn().getBody(Reply.class);
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
         List<String> persons = exchange.getProperty(ExchangeKeys.PERSONS, List.class);
-        String type = request != null ? request.type() : null;
-        audit.record("cs", "in", exchange.getProperty(ExchangeKeys.PEER, String.class), type,
-                reply.inReplyTo(), request != null ? request.sender() : null, reply.status().name(),
-                reply.code().name(), reply.detail(), persons == null ? List.of() : persons);
+        MessageType type = request != null ? request.messageType() : null;
+        audit.record(AuditEvent.in(AuditLine.CS, exchange.getProperty(ExchangeKeys.PEER, String.class), type)
+                .id(reply.inReplyTo()).sender(request != null ? request.sender() : null).reply(reply)
+                .persons(persons));
     }
 
     public void encode(Exchange exchange) {

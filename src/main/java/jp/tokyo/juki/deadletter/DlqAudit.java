@@ -5,7 +5,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
 import jp.tokyo.juki.wire.Json;
@@ -18,10 +21,10 @@ import jp.tokyo.juki.wire.Json;
  */
 public final class DlqAudit {
     /** Written before the action: it is allowed and about to happen. */
-    public static final String ALLOWED = "ALLOWED";
-    public static final String REFUSED = "REFUSED";
+    public static final AuditStatus ALLOWED = AuditStatus.ALLOWED;
+    public static final AuditStatus REFUSED = AuditStatus.REFUSED;
     /** Written after an allowed action that did not happen (the dead letter was gone, the broker failed). */
-    public static final String FAILED = "FAILED";
+    public static final AuditStatus FAILED = AuditStatus.FAILED;
 
     private final Connection db;
     private final PersonHasher hasher;
@@ -34,16 +37,18 @@ public final class DlqAudit {
         this.operator = operator;
     }
 
-    public void record(String type, DeadLetter d, String status, String code, String detail) {
+    public void record(GatewayEvent type, DeadLetter d, AuditStatus status, String code, String detail) {
         record(type, d == null ? null : d.id(), d == null ? null : d.originSender(), status, code, detail,
                 d == null ? List.of() : person(d));
     }
 
-    public void record(String type, String id, String sender, String status, String code, String detail, List<String> persons) {
+    public void record(GatewayEvent type, String id, String sender, AuditStatus status, String code, String detail,
+                       List<String> persons) {
         try {
             db.setAutoCommit(true);
-            AuditWriter.insert(db, List.of(AuditEvent.of(hasher, "operator", "in",
-                    operator == null ? null : "operator:" + operator, type, id, sender, status, code, detail, persons)));
+            AuditWriter.insert(db, List.of(AuditEvent.of(hasher, AuditEvent.in(AuditLine.OPERATOR,
+                    operator == null ? null : "operator:" + operator, type).id(id).sender(sender).status(status).code(code)
+                    .detail(detail).persons(persons))));
         } catch (SQLException e) {
             throw new NotAudited(e.getSQLState());
         }

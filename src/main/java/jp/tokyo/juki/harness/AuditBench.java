@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.ChainVerifier;
@@ -18,6 +21,7 @@ import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.wire.MessageType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,8 +103,9 @@ final class AuditBench implements Callable<Integer> {
                 for (int i; (i = next.getAndIncrement()) < records; ) {
                     int n = offset + i;
                     // a CS update's record: one person, as the CS line writes it
-                    tap.record("cs", "in", "cs-131121", "HONNIN_UPDATE", "B" + n, "131121", "ACK", "OK", null,
-                            List.of(String.format("%011d", 10_000_000_000L + n)));
+                    tap.record(AuditEvent.in(AuditLine.CS, "cs-131121", MessageType.HONNIN_UPDATE).id("B" + n)
+                            .sender("131121").status(AuditStatus.ACK).code("OK")
+                            .persons(List.of(String.format("%011d", 10_000_000_000L + n))));
                 }
             }, "bench-tap-" + t);
             tappers[t].start();

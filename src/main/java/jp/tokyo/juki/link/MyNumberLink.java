@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.record.Reason;
 import org.slf4j.Logger;
@@ -40,10 +44,6 @@ public final class MyNumberLink implements AutoCloseable {
     /** The bridge's login role (V5__my_number_link.sql). */
     public static final String ROLE = "juki_link";
     private static final Logger LOG = LoggerFactory.getLogger(MyNumberLink.class);
-    private static final String LINE = "link";
-    static final String OBTAIN = "MY_NUMBER_OBTAIN";
-    static final String ERASE = "MY_NUMBER_ERASE";
-    static final String PURGE = "MY_NUMBER_PURGE";
     /** 附票本人確認情報状態区分 of a person abroad */
     private static final String ABROAD = "1";
     private static final Pattern REQUESTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
@@ -123,9 +123,11 @@ public final class MyNumberLink implements AutoCloseable {
         List<String> persons = juminhyoCode == null ? List.of() : List.of(juminhyoCode);
         if (!wellFormed) {
             // only what fits its format reaches the audit record's columns
-            audit.record(LINE, "in", requester != null && REQUESTER.matcher(requester).matches() ? requester : null,
-                    OBTAIN, deliveryId != null && DELIVERY.matcher(deliveryId).matches() ? deliveryId : null, null,
-                    "REFUSED", LinkRefusal.MALFORMED_REQUEST.code(), LinkRefusal.MALFORMED_REQUEST.reason(), persons);
+            audit.record(AuditEvent.in(AuditLine.LINK, requester != null && REQUESTER.matcher(requester).matches()
+                    ? requester : null, GatewayEvent.MY_NUMBER_OBTAIN)
+                    .id(deliveryId != null && DELIVERY.matcher(deliveryId).matches() ? deliveryId : null)
+                    .status(AuditStatus.REFUSED).code(LinkRefusal.MALFORMED_REQUEST.code())
+                    .detail(LinkRefusal.MALFORMED_REQUEST.reason()).persons(persons));
             return new LinkOutcome.Refused(LinkRefusal.MALFORMED_REQUEST);
         }
         LinkOutcome outcome;
@@ -133,19 +135,23 @@ public final class MyNumberLink implements AutoCloseable {
             outcome = permission.allows(business, requester) ? decide(business, requester, deliveryId, juminhyoCode)
                     : new LinkOutcome.Refused(LinkRefusal.BUSINESS_NOT_ALLOWED);
         } catch (SQLException e) {
-            audit.record(LINE, "in", requester, OBTAIN, deliveryId, null, "FAILED", "L503",
-                    "business " + business + ": database unavailable (SQLState " + e.getSQLState() + ")", persons);
+            audit.record(obtain(requester, deliveryId, persons).status(AuditStatus.FAILED).code("L503")
+                    .detail("business " + business + ": database unavailable (SQLState " + e.getSQLState() + ")"));
             throw new LinkUnavailableException("obtain", e);
         }
         if (outcome instanceof LinkOutcome.Refused refused) {
-            audit.record(LINE, "in", requester, OBTAIN, deliveryId, null, "REFUSED", refused.refusal().code(),
-                    "business " + business + ": " + refused.refusal().reason(), persons);
+            audit.record(obtain(requester, deliveryId, persons).status(AuditStatus.REFUSED)
+                    .code(refused.refusal().code()).detail("business " + business + ": " + refused.refusal().reason()));
         } else if (outcome instanceof LinkOutcome.Granted granted) {
-            audit.record(LINE, "in", requester, OBTAIN, deliveryId, null, "GRANTED", "L000",
-                    "business " + business + (granted.heldCopy() ? ": held copy for a repeated delivery"
-                            : ": held for the delivery, at most " + maxHoldDays + " days"), persons);
+            audit.record(obtain(requester, deliveryId, persons).status(AuditStatus.GRANTED).code("L000")
+                    .detail("business " + business + (granted.heldCopy() ? ": held copy for a repeated delivery"
+                            : ": held for the delivery, at most " + maxHoldDays + " days")));
         }
         return outcome;
+    }
+
+    private static AuditEvent.Draft obtain(String requester, String deliveryId, List<String> persons) {
+        return AuditEvent.in(AuditLine.LINK, requester, GatewayEvent.MY_NUMBER_OBTAIN).id(deliveryId).persons(persons);
     }
 
     private LinkOutcome decide(String business, String requester, String deliveryId, String code) throws SQLException {
@@ -276,19 +282,20 @@ public final class MyNumberLink implements AutoCloseable {
     public int confirmDelivered(String deliveryId) {
         ensureOpen();
         if (deliveryId == null || !DELIVERY.matcher(deliveryId).matches()) {
-            audit.record(LINE, "in", null, ERASE, null, null, "REFUSED", LinkRefusal.MALFORMED_REQUEST.code(),
-                    LinkRefusal.MALFORMED_REQUEST.reason(), List.of());
+            audit.record(AuditEvent.in(AuditLine.LINK, null, GatewayEvent.MY_NUMBER_ERASE).status(AuditStatus.REFUSED)
+                    .code(LinkRefusal.MALFORMED_REQUEST.code()).detail(LinkRefusal.MALFORMED_REQUEST.reason()));
             return 0;
         }
         List<Erased> erased = erase("delivery_id = ?", deliveryId);
         if (erased.isEmpty()) {
-            audit.record(LINE, "in", null, ERASE, deliveryId, null, "NOTHING_HELD", "L000",
-                    "delivery confirmed; nothing was held for it", List.of());
+            audit.record(AuditEvent.in(AuditLine.LINK, null, GatewayEvent.MY_NUMBER_ERASE).id(deliveryId)
+                    .status(AuditStatus.NOTHING_HELD).code("L000").detail("delivery confirmed; nothing was held for it"));
             return 0;
         }
-        audit.record(LINE, "in", erased.get(0).requester(), ERASE, deliveryId, null, "ERASED", "L000",
-                "business " + erased.get(0).business() + ": delivery confirmed; held numbers erased: "
-                        + erased.size(), erased.stream().map(Erased::juminhyoCode).toList());
+        audit.record(AuditEvent.in(AuditLine.LINK, erased.get(0).requester(), GatewayEvent.MY_NUMBER_ERASE).id(deliveryId)
+                .status(AuditStatus.ERASED).code("L000").detail("business " + erased.get(0).business()
+                        + ": delivery confirmed; held numbers erased: " + erased.size())
+                .persons(erased.stream().map(Erased::juminhyoCode).toList()));
         LOG.info("my-number hold: delivery {} confirmed, {} held numbers erased", deliveryId, erased.size());
         return erased.size();
     }
@@ -305,10 +312,11 @@ public final class MyNumberLink implements AutoCloseable {
                 Timestamp.from(now.minus(Duration.ofDays(maxHoldDays))));
         Map<String, List<Erased>> byDelivery = new LinkedHashMap<>();
         erased.forEach(e -> byDelivery.computeIfAbsent(e.deliveryId(), k -> new ArrayList<>()).add(e));
-        byDelivery.forEach((delivery, rows) -> audit.record(LINE, "out", rows.get(0).requester(), PURGE, delivery, null,
-                "PURGED", "L000", "business " + rows.get(0).business() + ": held beyond the maximum of "
-                        + maxHoldDays + " days; numbers erased: " + rows.size(),
-                rows.stream().map(Erased::juminhyoCode).toList()));
+        byDelivery.forEach((delivery, rows) -> audit.record(AuditEvent.out(AuditLine.LINK, rows.get(0).requester(),
+                GatewayEvent.MY_NUMBER_PURGE).id(delivery).status(AuditStatus.PURGED).code("L000")
+                .detail("business " + rows.get(0).business() + ": held beyond the maximum of " + maxHoldDays
+                        + " days; numbers erased: " + rows.size())
+                .persons(rows.stream().map(Erased::juminhyoCode).toList())));
         if (!erased.isEmpty()) {
             LOG.info("my-number hold: purge erased {} numbers of {} deliveries held beyond {} days", erased.size(),
                     byDelivery.size(), maxHoldDays);

@@ -18,11 +18,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.platform.Jms;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
 import org.slf4j.Logger;
@@ -206,8 +211,9 @@ public final class NationalDelivery {
             String origin = m.getStringProperty(OutboxRelay.ORIGIN_SENDER);
             LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
                     m.getStringProperty(OutboxRelay.ORIGIN_ID), settings.maxRedeliveries() + 1, failure);
-            audit.record("national", "out", null, "DEAD_LETTER", notices.idOf(m.getLongProperty(OutboxRelay.OUTBOX_ID)),
-                    origin, "DEAD_LETTER", "E503", failure, List.of());
+            audit.record(AuditEvent.out(AuditLine.NATIONAL, null, GatewayEvent.DEAD_LETTER)
+                    .id(notices.idOf(m.getLongProperty(OutboxRelay.OUTBOX_ID))).sender(origin)
+                    .status(AuditStatus.DEAD_LETTER).code(ReplyCode.E503).detail(failure));
         }
     }
 

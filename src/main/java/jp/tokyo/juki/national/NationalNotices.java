@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.wire.MessageType;
 import jp.tokyo.juki.wire.Reply;
+import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
 
 /**
@@ -44,12 +48,13 @@ public final class NationalNotices {
     }
 
     void auditUnanswered(String id, String person, String why) {
-        audit.record("national", "out", peer, type, id, senderCode, "NO_REPLY", "E503", why, List.of(person));
+        audit.record(AuditEvent.out(AuditLine.NATIONAL, peer, type).id(id).sender(senderCode)
+                .status(AuditStatus.NO_REPLY).code(ReplyCode.E503).detail(why).persons(List.of(person)));
     }
 
     void audit(String id, String person, Reply reply) {
         // the national server's text, cleaned as for queries: it is a peer's, and may echo what it was sent
-        audit.record("national", "out", peer, type, id, senderCode, reply.status().name(), reply.code().name(),
-                NationalQuery.peerText(reply.detail()), List.of(person));
+        audit.record(AuditEvent.out(AuditLine.NATIONAL, peer, type).id(id).sender(senderCode).reply(reply)
+                .detail(NationalQuery.peerText(reply.detail())).persons(List.of(person)));
     }
 }

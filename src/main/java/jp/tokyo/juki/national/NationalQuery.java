@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.audit.AuditLine;
 import jp.tokyo.juki.audit.AuditSink;
+import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
@@ -55,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class NationalQuery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NationalQuery.class);
     private static final Pattern REQUESTER = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final String LINE = "national";
 
     /** What came of a query. */
     public enum Result {
@@ -217,11 +219,12 @@ public final class NationalQuery implements AutoCloseable {
         body.set("key", key.toJson());
         Request request = new Request(id, store.queryType(), Municipalities.PREFECTURE_CODE, seq.incrementAndGet(),
                 OffsetDateTime.now(ZoneOffset.ofHours(9)), requester, null, body);
-        audit.record(LINE, "out", store.peer(), store.queryType(), id, Municipalities.PREFECTURE_CODE, "SENT", null,
-                "key " + key.kind() + ", requester " + requester, asked);
+        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+                .sender(Municipalities.PREFECTURE_CODE).status(AuditStatus.SENT)
+                .detail("key " + key.kind() + ", requester " + requester).persons(asked));
         QueryLine line = store == Store.FUHYO ? fuhyo : honnin;
         Outcome<R> outcome;
-        String status;
+        AuditStatus status;
         FrameClient client = null;
         try {
             client = line.connection().get(remaining(deadline), TimeUnit.NANOSECONDS);
@@ -232,16 +235,16 @@ public final class NationalQuery implements AutoCloseable {
             } else {
                 outcome = interpret(store, id, reply);
             }
-            status = reply.status().name();
+            status = AuditStatus.of(reply.status());
         } catch (TimeoutException e) {
-            status = client == null ? "NO_CONNECTION" : "NO_REPLY";
+            status = client == null ? AuditStatus.NO_CONNECTION : AuditStatus.NO_REPLY;
             if (client != null) {
                 line.drop(client);
             }
             outcome = unavailable(id, ReplyCode.E503.name(), (client == null ? "no connection" : "no answer") + " within "
                     + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            status = client == null ? "NO_CONNECTION" : "NO_REPLY";
+            status = client == null ? AuditStatus.NO_CONNECTION : AuditStatus.NO_REPLY;
             if (client != null) {
                 line.drop(client);
             }
@@ -249,7 +252,7 @@ public final class NationalQuery implements AutoCloseable {
                     : "connection lost") + " (" + rootCause(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            status = "NO_REPLY";
+            status = AuditStatus.NO_REPLY;
             outcome = unavailable(id, ReplyCode.E503.name(), "interrupted");
         }
         if (outcome.result() == Result.UNAVAILABLE) {
@@ -257,8 +260,9 @@ public final class NationalQuery implements AutoCloseable {
         }
         Set<String> persons = new LinkedHashSet<>(asked);
         outcome.records().forEach(r -> persons.add(store.code.apply(r)));
-        audit.record(LINE, "out", store.peer(), store.queryType(), id, Municipalities.PREFECTURE_CODE, status, outcome.code(),
-                summary(outcome), List.copyOf(persons));
+        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+                .sender(Municipalities.PREFECTURE_CODE).status(status).code(outcome.code()).detail(summary(outcome))
+                .persons(List.copyOf(persons)));
         return outcome;
     }
 
@@ -303,8 +307,9 @@ public final class NationalQuery implements AutoCloseable {
     private <R> Outcome<R> refusedBeforeSending(Store<R> store, String id, ReplyCode code, String why, String requester) {
         Outcome<R> outcome = new Outcome<>(Result.REFUSED, id, List.of(), code.name(), why);
         // the requester is named only once it is known to be an identifier (it could be anything otherwise)
-        audit.record(LINE, "out", store.peer(), store.queryType(), id, Municipalities.PREFECTURE_CODE, "REFUSED", code.name(),
-                summary(outcome) + ", not sent" + (requester == null ? "" : ", requester " + requester), List.of());
+        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+                .sender(Municipalities.PREFECTURE_CODE).status(AuditStatus.REFUSED).code(code)
+                .detail(summary(outcome) + ", not sent" + (requester == null ? "" : ", requester " + requester)));
         return outcome;
     }
 

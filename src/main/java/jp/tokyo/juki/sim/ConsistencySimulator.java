@@ -356,7 +356,7 @@ public final class ConsistencySimulator {
                 g.writeStringField("session", session);
                 g.writeNumberField("expected", expectedRecords);
             })));
-            if (!isAck(begin, "CONSISTENCY_BEGIN", problems)) {
+            if (!isAck(begin, MessageType.CONSISTENCY_BEGIN.name(), problems)) {
                 return check;
             }
             Semaphore window = new Semaphore(options.window());
@@ -387,7 +387,7 @@ public final class ConsistencySimulator {
             String endId = id("end");
             Reply first = await(client.sendRaw(endId, frame(endId, MessageType.CONSISTENCY_END,
                     g -> g.writeStringField("session", session))), 600);
-            if (!isAck(first, "CONSISTENCY_END", problems)) {
+            if (!isAck(first, MessageType.CONSISTENCY_END.name(), problems)) {
                 return check;
             }
             check.parts = first.body().has("parts") ? first.body().get("parts").asInt() : 1;
@@ -399,7 +399,7 @@ public final class ConsistencySimulator {
                     g.writeStringField("session", session);
                     g.writeNumberField("part", part);
                 })));
-                if (!isAck(next, "CONSISTENCY_END part " + p, problems)) {
+                if (!isAck(next, MessageType.CONSISTENCY_END + " part " + p, problems)) {
                     return check;
                 }
                 if (next.body().path("part").asInt(-1) != p) {

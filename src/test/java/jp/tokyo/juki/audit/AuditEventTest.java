@@ -2,7 +2,7 @@ package jp.tokyo.juki.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import jp.tokyo.juki.wire.MessageType;
 import org.junit.jupiter.api.Test;
 
 /** Every value that reaches an audit record is bounded to its column and cleaned where it is tapped. */
@@ -37,23 +37,25 @@ class AuditEventTest {
     void lineAndParagraphSeparatorsAreReplaced() {
         // U+2028/U+2029 end a line in JavaScript, many log viewers and JSON-lines readers
         assertThat(AuditEvent.clean("a\u2028b\u2029c", 100)).isEqualTo("a\uFFFDb\uFFFDc");
-        AuditEvent e = AuditEvent.of(null, "cs", "in", "cn=x\u2028forged line", null, null, null, null, null,
-                "detail\u2029", List.of());
+        AuditEvent e = AuditEvent.of(null, AuditEvent.in(AuditLine.CS, "cn=x\u2028forged line", (MessageType) null)
+                .detail("detail\u2029"));
         assertThat(e.peer()).isEqualTo("cn=x\uFFFDforged line");
         assertThat(e.detail()).isEqualTo("detail\uFFFD");
     }
 
     @Test
-    void everyMemberOfANewEventIsBoundedAndCleaned() {
+    void everyTextMemberOfANewEventIsBoundedAndCleaned() {
+        // line, direction, type and status are enums: their texts fit their columns by construction
         String huge = "\u0000".repeat(5000);
-        AuditEvent e = AuditEvent.of(null, huge, huge, huge, huge, huge, huge, huge, huge, huge, List.of());
-        assertThat(e.line()).hasSize(AuditEvent.LINE).doesNotContain("\u0000");
-        assertThat(e.direction()).hasSize(AuditEvent.DIRECTION);
-        assertThat(e.peer()).hasSize(AuditEvent.PEER);
-        assertThat(e.type()).hasSize(AuditEvent.TYPE);
+        AuditEvent e = AuditEvent.of(null, AuditEvent.in(AuditLine.OPERATOR, huge, GatewayEvent.AUDIT_SET_ASIDE).id(huge)
+                .sender(huge).status(AuditStatus.NOTHING_HELD).code(huge).detail(huge));
+        assertThat(e.line()).isEqualTo("operator").hasSizeLessThanOrEqualTo(AuditEvent.LINE);
+        assertThat(e.direction()).isEqualTo("in");
+        assertThat(e.peer()).hasSize(AuditEvent.PEER).doesNotContain("\u0000");
+        assertThat(e.type()).isEqualTo("AUDIT_SET_ASIDE").hasSizeLessThanOrEqualTo(AuditEvent.TYPE);
         assertThat(e.messageId()).hasSize(AuditEvent.MESSAGE_ID);
         assertThat(e.sender()).hasSize(AuditEvent.SENDER);
-        assertThat(e.status()).hasSize(AuditEvent.STATUS);
+        assertThat(e.status()).isEqualTo("NOTHING_HELD").hasSizeLessThanOrEqualTo(AuditEvent.STATUS);
         assertThat(e.code()).hasSize(AuditEvent.CODE);
         assertThat(e.detail()).hasSize(AuditEvent.DETAIL).doesNotContain("\u0000");
     }

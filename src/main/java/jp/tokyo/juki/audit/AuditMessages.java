@@ -1,0 +1,131 @@
+package jp.tokyo.juki.audit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The audit queue's message format, both ends of it: the {@link AuditTap} writes events as JSON
+ * arrays, the {@link AuditWriter} reads them back into {@link AuditEvent}s. An event's members are
+ * its texts as they will be stored, so what the writer appends is what the tap was given.
+ */
+final class AuditMessages {
+    /**
+     * Bytes per message (a JSON array in UTF-8, as a BytesMessage): well under Artemis' large-message
+     * threshold (100 KiB), above which every message becomes a file of its own, written, synced and
+     * deleted — several times slower than the journal. (A TextMessage would count two bytes per
+     * character.) A transaction still carries a whole batch.
+     */
+    static final int MESSAGE_BYTES = 48 * 1024;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private AuditMessages() {
+    }
+
+    /** The batch as JSON arrays of at most {@link #MESSAGE_BYTES} each (one event may exceed it alone). */
+    static List<byte[]> write(List<AuditEvent> batch) {
+        List<byte[]> out = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(MESSAGE_BYTES + 1024);
+        for (AuditEvent e : batch) {
+            byte[] json = toJson(e);
+            if (body.size() > 0 && body.size() + json.length + 2 > MESSAGE_BYTES) {
+                body.write(']');
+                out.add(body.toByteArray());
+                body.reset();
+            }
+            body.write(body.size() == 0 ? '[' : ',');
+            body.writeBytes(json);
+        }
+        if (body.size() > 0) {
+            body.write(']');
+            out.add(body.toByteArray());
+        }
+        return out;
+    }
+
+    private static byte[] toJson(AuditEvent e) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+             JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("eventId", e.eventId().toString());
+            g.writeStringField("at", e.at().toString());
+            g.writeStringField("line", e.line());
+            g.writeStringField("direction", e.direction());
+            g.writeStringField("peer", e.peer());
+            g.writeStringField("type", e.type());
+            g.writeStringField("messageId", e.messageId());
+            g.writeStringField("sender", e.sender());
+            g.writeStringField("status", e.status());
+            g.writeStringField("code", e.code());
+            g.writeStringField("detail", e.detail());
+            g.writeArrayFieldStart("persons");
+            for (String p : e.persons()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+            return out.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * The events of one queued message, each with a readable event id and time; an exception
+     * (IOException, ClassCastException, IllegalArgumentException, DateTimeParseException) when the
+     * message is not such a list.
+     */
+    static List<JsonNode> read(Message message) throws JMSException, IOException {
+        JsonNode array;
+        if (message instanceof BytesMessage bytes) {
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            array = MAPPER.readTree(body);
+        } else {
+            // as queued by earlier versions
+            array = MAPPER.readTree(((TextMessage) message).getText());
+        }
+        if (!array.isArray()) {
+            throw new IOException("not an array");
+        }
+        for (JsonNode e : array) {
+            UUID.fromString(e.path("eventId").asText());
+            Instant.parse(e.path("at").asText());
+        }
+        List<JsonNode> events = new ArrayList<>(array.size());
+        array.forEach(events::add);
+        return events;
+    }
+
+    /** The event one array member holds, its texts as queued. */
+    static AuditEvent event(JsonNode e) {
+        List<String> persons = new ArrayList<>();
+        e.path("persons").forEach(p -> persons.add(p.asText()));
+        return new AuditEvent(UUID.fromString(e.get("eventId").asText()),
+                Instant.parse(e.get("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
+                text(e, "type"), text(e, "messageId"), text(e, "sender"), text(e, "status"), text(e, "code"),
+                text(e, "detail"), persons);
+    }
+
+    /** The time (epoch milliseconds) of an array member. */
+    static long at(JsonNode e) {
+        return Instant.parse(e.path("at").asText()).toEpochMilli();
+    }
+
+    private static String text(JsonNode e, String field) {
+        JsonNode n = e.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}
