@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 
 /**
  * The heap all agencies' files may use at once (issue 15 finding 6): one budget, shared. Before
@@ -18,7 +19,7 @@ public final class AgencyMemory {
     static final long FIXED = 1L << 20;
     /** a row is at least nine commas and a line break */
     private static final int MIN_ROW_BYTES = 10;
-    private static final int MAX_CELLS_COST = RequestCsv.HEADER.size() * 48;
+    private static final int MAX_CELLS_COST = AgencyFileFormat.REQUEST_HEADER.size() * 48;
 
     private final long budget;
     private final Duration wait;

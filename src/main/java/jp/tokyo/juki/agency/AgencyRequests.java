@@ -26,6 +26,7 @@ import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.PeerTrustManager;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -428,7 +429,7 @@ public final class AgencyRequests {
     }
 
     private static byte[] errText(FileRefusal why, String reason) {
-        return (why.name() + ": " + why.text() + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+        return AgencyFileFormat.errorLine(why.name(), why.text(), reason).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Publishes a committed answer and removes its request: the steps a crash may interrupt, each repeatable. */

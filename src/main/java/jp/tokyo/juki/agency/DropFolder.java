@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 
 /**
  * One agency's drop folder as the gateway uses it (PROTOCOL §4): it reads final request names
@@ -15,7 +16,7 @@ import java.util.List;
  * server is one implementation; an external SFTP server is another.
  */
 public interface DropFolder extends AutoCloseable {
-    String REQUEST = ".req.p7m";
+    String REQUEST = AgencyFileFormat.REQUEST;
     String PART = ".part";
 
     /** A file in a folder: its final name, size and last change. */

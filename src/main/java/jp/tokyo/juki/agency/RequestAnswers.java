@@ -23,7 +23,7 @@ import jp.tokyo.juki.national.QueryKey;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
-import org.apache.commons.csv.CSVFormat;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
@@ -36,8 +36,7 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class RequestAnswers {
     /** Result CSV header (PROTOCOL §4). */
-    public static final List<String> HEADER = List.of("request_id", "status", "juminhyo_code", "name_kanji", "name_kana",
-            "birth_date", "sex", "address", "my_number", "reason", "change_date");
+    private static final List<String> HEADER = AgencyFileFormat.RESULT_HEADER;
     private static final String NATIONAL_UNAVAILABLE = "national server unavailable; ask again later";
 
     /** The answer to a file: one provision record per row, the count per status, and the result CSV to write. */
@@ -307,7 +306,7 @@ public final class RequestAnswers {
     /** The result CSV, streamed (it is never whole in memory): the caller signs and encrypts as it is written. */
     private static void print(List<Work> work, OutputStream out) throws IOException {
         Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-        CSVPrinter csv = new CSVPrinter(text, CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get());
+        CSVPrinter csv = AgencyFileFormat.print(text);
         csv.printRecord(HEADER);
         List<String> cells = new ArrayList<>(HEADER.size());
         for (Work w : work) {

@@ -1,24 +1,24 @@
 package jp.tokyo.juki.agency;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PushbackReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * The request CSV of an agency file (PROTOCOL §4): UTF-8, the header
- * {@code request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,birth_date,sex,address}
- * in that order, one search per row. A file that breaks the format as a whole is
+ * {@link AgencyFileFormat#REQUEST_HEADER} in that order, one search per row. A file that breaks the format as a whole is
  * {@link Malformed} (answered with an {@code .err.p7m}); a row that breaks it is answered on its
  * own row. Problems name lines and columns, never values.
  *
@@ -28,8 +28,7 @@ import org.apache.commons.csv.CSVRecord;
  * together at most the memory the file was given ({@link #rowCost}), else the file is too large.
  */
 public final class RequestCsv {
-    public static final List<String> HEADER = List.of("request_id", "business", "key_type", "juminhyo_code", "my_number",
-            "name_kana", "name_kanji", "birth_date", "sex", "address");
+    private static final List<String> HEADER = AgencyFileFormat.REQUEST_HEADER;
     /** longer than any item PROTOCOL §4 allows (names and addresses are at most 100 characters) */
     static final int MAX_CELL = 1024;
     /** a row this long is no request row; Commons CSV builds a cell whole, so this bounds what one cell costs */
@@ -86,25 +85,25 @@ public final class RequestCsv {
     public static List<Row> parse(InputStream file, int maxRows, long memoryBytes) throws Malformed {
         Counting text = new Counting(new InputStreamReader(file, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
-        CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
         List<Row> rows = new ArrayList<>();
         long cost = 0;
         long line = 1;
-        try (CSVParser parser = CSVParser.parse(withoutBom(text), format)) {
+        try (CSVParser parser = AgencyFileFormat.parse(text)) {
             boolean header = true;
             for (CSVRecord r : parser) {
                 line = r.getRecordNumber() + 1;
                 text.recordEnded();
                 if (header) {
                     header = false;
-                    if (!r.toList().equals(HEADER)) {
-                        throw new Malformed("line 1: the header must be " + String.join(",", HEADER));
+                    String problem = AgencyFileFormat.headerProblem(r, HEADER);
+                    if (problem != null) {
+                        throw new Malformed(problem);
                     }
                     continue;
                 }
-                if (r.size() != HEADER.size()) {
-                    throw new Malformed("line " + r.getRecordNumber() + ": " + r.size() + " columns, "
-                            + HEADER.size() + " expected");
+                String columns = AgencyFileFormat.columnsProblem(r, HEADER);
+                if (columns != null) {
+                    throw new Malformed(columns);
                 }
                 if (rows.size() == maxRows) {
                     throw new Malformed("more than " + maxRows + " rows", true);
@@ -120,8 +119,8 @@ public final class RequestCsv {
             if (header) {
                 throw new Malformed("empty file; line 1 must be the header");
             }
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             for (Throwable c = cause; c != null; c = c.getCause()) {
                 if (c instanceof CharacterCodingException) {
                     throw new Malformed("not UTF-8");
@@ -161,16 +160,6 @@ public final class RequestCsv {
                 cells[8], cells[9], problem);
     }
 
-    /** A byte-order mark some spreadsheet tools write is skipped. */
-    private static Reader withoutBom(Reader in) throws IOException {
-        PushbackReader p = new PushbackReader(in, 1);
-        int first = p.read();
-        if (first != -1 && first != '\uFEFF') {
-            p.unread(first);
-        }
-        return p;
-    }
-
     private static final class RowTooLong extends IOException {
         RowTooLong() {
             super("row too long", null);
@@ -178,7 +167,7 @@ public final class RequestCsv {
     }
 
     /** Refuses to read on once more than a row's worth (and the parser's read-ahead) passed since the last record. */
-    private static final class Counting extends java.io.FilterReader {
+    private static final class Counting extends FilterReader {
         private static final long SLACK = 64 * 1024; // Commons CSV reads ahead in buffers of a few KiB
         private long read;
         private long atRecord;

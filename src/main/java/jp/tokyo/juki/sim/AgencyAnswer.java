@@ -2,6 +2,7 @@ package jp.tokyo.juki.sim;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -22,13 +23,12 @@ import org.apache.commons.csv.CSVRecord;
  */
 public sealed interface AgencyAnswer {
     /**
-     * The result CSV's header, in its fixed order — as PROTOCOL §4 writes it, not taken from the
-     * gateway's code, so that a gateway straying from the protocol is caught here.
+     * The result CSV's header, in its fixed order — as PROTOCOL §4 writes it ({@link AgencyFileFormat}),
+     * so that a gateway straying from the protocol is caught here.
      */
-    List<String> RESULT_HEADER = List.of("request_id", "status", "juminhyo_code", "name_kanji", "name_kana",
-            "birth_date", "sex", "address", "my_number", "reason", "change_date");
+    List<String> RESULT_HEADER = AgencyFileFormat.RESULT_HEADER;
     /** Every status a result row may have, in the order summaries name them. */
-    List<String> STATUSES = List.of("FOUND", "NOT_FOUND", "MULTIPLE", "REFUSED", "INVALID", "FOUND_NATIONAL");
+    List<String> STATUSES = AgencyFileFormat.RESULT_STATUSES;
 
     /** The answer file's name in {@code outbox/}. */
     String file();
@@ -61,8 +61,7 @@ public sealed interface AgencyAnswer {
     record FileError(String file, String reason) implements AgencyAnswer {
         /** The code before the colon, or the whole reason if it has none. */
         public String code() {
-            int colon = reason.indexOf(':');
-            return colon < 0 ? reason : reason.substring(0, colon).strip();
+            return AgencyFileFormat.errorCode(reason);
         }
     }
 
@@ -76,24 +75,21 @@ public sealed interface AgencyAnswer {
     /** Reads a decrypted result CSV: UTF-8, the fixed header, a known status in every row. */
     static Result result(String file, byte[] csv) throws Malformed {
         String text = utf8(csv);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
         List<Row> rows = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(new StringReader(text),
-                CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get())) {
+        try (CSVParser parser = AgencyFileFormat.parse(new StringReader(text))) {
             boolean header = true;
             for (CSVRecord r : parser) {
                 if (header) {
                     header = false;
-                    if (!r.toList().equals(RESULT_HEADER)) {
-                        throw new Malformed(file + " line 1: the header must be " + String.join(",", RESULT_HEADER));
+                    String problem = AgencyFileFormat.headerProblem(r, RESULT_HEADER);
+                    if (problem != null) {
+                        throw new Malformed(file + " " + problem);
                     }
                     continue;
                 }
-                if (r.size() != RESULT_HEADER.size()) {
-                    throw new Malformed(file + " line " + r.getRecordNumber() + ": " + r.size() + " columns, "
-                            + RESULT_HEADER.size() + " expected");
+                String columns = AgencyFileFormat.columnsProblem(r, RESULT_HEADER);
+                if (columns != null) {
+                    throw new Malformed(file + " " + columns);
                 }
                 if (!STATUSES.contains(r.get(1))) {
                     throw new Malformed(file + " line " + r.getRecordNumber() + ": status is not one of "
@@ -104,7 +100,7 @@ public sealed interface AgencyAnswer {
             if (header) {
                 throw new Malformed(file + ": empty; line 1 must be the header");
             }
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
             throw new Malformed(file + ": not a CSV file (unbalanced quotes) after " + rows.size() + " rows");
         }
         return new Result(file, csv, List.copyOf(rows));

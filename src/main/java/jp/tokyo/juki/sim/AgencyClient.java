@@ -20,6 +20,7 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.security.Pem;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -216,8 +217,8 @@ public final class AgencyClient implements AutoCloseable {
                 throw new IOException(answer + " is waiting to be collected; collect it or use another name");
             }
         }
-        String part = "inbox/" + name + ".req.p7m.part";
-        String target = "inbox/" + name + ".req.p7m";
+        String target = "inbox/" + name + AgencyFileFormat.REQUEST;
+        String part = target + AgencyFileFormat.PART;
         try (OutputStream out = sftp.write(part)) {
             out.write(protectedFile);
         }
@@ -241,7 +242,7 @@ public final class AgencyClient implements AutoCloseable {
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new TimeoutException("no answer to inbox/" + name + ".req.p7m within " + timeout.toSeconds() + " s");
+                throw new TimeoutException("no answer to inbox/" + name + AgencyFileFormat.REQUEST + " within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(options.poll().toMillis());
         }
@@ -265,7 +266,7 @@ public final class AgencyClient implements AutoCloseable {
         long verified = System.nanoTime();
         AgencyAnswer answer;
         try {
-            answer = file.endsWith(".res.p7m") ? AgencyAnswer.result(shortName, opened.content())
+            answer = file.endsWith(AgencyFileFormat.RESULT) ? AgencyAnswer.result(shortName, opened.content())
                     : AgencyAnswer.fileError(shortName, opened.content());
         } catch (AgencyAnswer.Malformed e) {
             throw new UntrustedAnswer(e.getMessage() + "; left in outbox/");
@@ -293,11 +294,11 @@ public final class AgencyClient implements AutoCloseable {
     }
 
     private static String resultFile(String name) {
-        return "outbox/" + name + ".res.p7m";
+        return "outbox/" + name + AgencyFileFormat.RESULT;
     }
 
     private static String errorFile(String name) {
-        return "outbox/" + name + ".err.p7m";
+        return "outbox/" + name + AgencyFileFormat.ERROR;
     }
 
     /** Whether {@code name} may name a request file: 1-100 of A-Z a-z 0-9 . _ -, starting with a letter or digit. */

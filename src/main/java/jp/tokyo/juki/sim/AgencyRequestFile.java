@@ -14,10 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import jp.tokyo.juki.agency.RequestCsv;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.KanaNormalizer;
-import org.apache.commons.csv.CSVFormat;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
@@ -114,8 +113,8 @@ public final class AgencyRequestFile {
         List<Kind> kinds = kinds(rows, seed);
         SplittableRandom random = new SplittableRandom(seed);
         StringBuilder text = new StringBuilder(rows * 80);
-        try (CSVPrinter csv = new CSVPrinter(text, CSVFormat.RFC4180)) {
-            csv.printRecord(RequestCsv.HEADER);
+        try (CSVPrinter csv = AgencyFileFormat.print(text)) {
+            csv.printRecord(AgencyFileFormat.REQUEST_HEADER);
             int nextOutside = 0;
             int nextForeign = 0;
             for (int i = 0; i < rows; i++) {

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A request file's rows (PROTOCOL §4) and whether an agency may ask each (R-PROV, 番号法). */
 class RequestFileTest {
-    private static final String HEADER = String.join(",", RequestCsv.HEADER) + "\n";
+    private static final String HEADER = String.join(",", AgencyFileFormat.REQUEST_HEADER) + "\n";
     private static Agency suido;
     private static Agency shuzei;
 
@@ -43,7 +44,7 @@ class RequestFileTest {
     @Test
     void aFileThatBreaksTheFormatAsAWholeIsMalformedNamingTheLine() {
         assertThatThrownBy(() -> RequestCsv.parse("id,business\n".getBytes(StandardCharsets.UTF_8), 10))
-                .hasMessage("line 1: the header must be " + String.join(",", RequestCsv.HEADER));
+                .hasMessage("line 1: the header must be " + String.join(",", AgencyFileFormat.REQUEST_HEADER));
         assertThatThrownBy(() -> rows("r1,SUIDO-FEE\n")).hasMessage("line 2: 2 columns, 10 expected");
         assertThatThrownBy(() -> RequestCsv.parse(new byte[]{(byte) 0xff, (byte) 0xfe, 'a'}, 10)).hasMessage("not UTF-8");
         assertThatThrownBy(() -> RequestCsv.parse((HEADER + "a,,,,,,,,,\nb,,,,,,,,,\n").getBytes(StandardCharsets.UTF_8), 1))

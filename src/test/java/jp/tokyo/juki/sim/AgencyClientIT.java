@@ -19,6 +19,7 @@ import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
+import jp.tokyo.juki.wire.AgencyFileFormat;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * gateway's part on the folders: what arrives in inbox/, what is answered in outbox/.
  */
 class AgencyClientIT {
-    private static final String CSV = String.join(",", jp.tokyo.juki.agency.RequestCsv.HEADER)
+    private static final String CSV = String.join(",", AgencyFileFormat.REQUEST_HEADER)
             + "\r\nR1,SHUZEI-TAX,JUMINHYO_CODE,24727059608,,,,,,\r\n";
     private static final String RESULT = String.join(",", AgencyAnswer.RESULT_HEADER)
             + "\r\nR1,FOUND,24727059608,山田 太郎,ヤマダ タロウ,1980-04-01,1,東京都世田谷区,,,\r\n";
