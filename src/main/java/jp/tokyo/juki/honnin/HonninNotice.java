@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.HonninUpdate;
+import jp.tokyo.juki.record.RecordJson;
 
 /**
  * The body of a {@code HONNIN_NOTICE} to the national server: exactly the eight items of SPEC
@@ -20,16 +21,7 @@ final class HonninNotice {
         ObjectNode origin = body.putObject("origin");
         origin.put("sender", sender);
         origin.put("id", requestId);
-        body.put("juminhyoCode", r.juminhyoCode());
-        ObjectNode name = body.putObject("name");
-        name.put("kanji", r.name().kanji());
-        name.put("kana", r.name().kana());
-        body.put("birthDate", r.birthDate());
-        body.put("sex", r.sex());
-        ObjectNode address = body.putObject("address");
-        address.put("text", r.address().text());
-        address.put("municipalityCode", r.address().municipalityCode());
-        body.put("myNumber", r.myNumber());
+        RecordJson.putNotified(body, r);
         body.put("reason", update.reason().name());
         body.put("changeDate", update.changeDate().toString());
         return body;

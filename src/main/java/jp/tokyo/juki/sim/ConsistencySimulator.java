@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
+import jp.tokyo.juki.record.RecordJson;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.MessageType;
@@ -195,10 +196,10 @@ public final class ConsistencySimulator {
     private void writeRecord(JsonGenerator g, long i, int fate) throws IOException {
         if (options.store() == Store.HONNIN) {
             HonninRecord r = set.honnin(i);
-            ResidentSet.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
+            RecordJson.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
         } else {
             FuhyoRecord r = set.fuhyo(i);
-            ResidentSet.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
+            RecordJson.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
         }
     }
 

@@ -7,8 +7,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.CheckDigits;
-import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.record.FuhyoRecord;
+import jp.tokyo.juki.record.HonninRecord;
+import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.record.RecordJson;
 
 /**
  * The people a simulated national server knows besides those Tokyo notified it of: residents
@@ -82,49 +86,16 @@ final class NationalPopulation {
 
     /** A resident's record as the national server answers it (PROTOCOL §3.1). */
     static ObjectNode honninRecord(Person p) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("juminhyoCode", p.code());
-        ObjectNode name = r.putObject("name");
-        name.put("kanji", p.kanji());
-        name.put("kana", p.kana());
-        name.put("gaijiCount", 0);
-        name.put("gaijiChangeSeq", 0);
-        r.put("birthDate", p.birthDate());
-        r.put("sex", p.sex());
-        ObjectNode address = r.putObject("address");
-        address.put("text", p.address());
-        address.put("gaijiCount", 0);
-        address.put("gaijiChangeSeq", 0);
-        address.put("municipalityCode", p.addressMunicipality());
-        address.put("azaCode", p.aza());
-        r.put("myNumber", p.myNumber());
-        r.put("retentionFlag", "0");
-        r.put("gaijiFlag", "0");
-        return r;
+        return RecordJson.honnin(new HonninRecord(p.code(), new Name(p.kanji(), p.kana(), 0, 0), p.birthDate(), p.sex(),
+                new Address(p.address(), 0, 0, p.addressMunicipality(), p.aza()), p.myNumber(), "0", "0", null));
     }
 
     /** An annex's record as the fuhyo national server answers it (PROTOCOL §3.2). */
     static ObjectNode fuhyoRecord(Person p) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("juminhyoCode", p.code());
-        ObjectNode name = r.putObject("name");
-        name.put("kanji", p.kanji());
-        name.put("kana", p.kana());
-        name.put("gaijiCount", 0);
-        r.put("birthDate", p.birthDate());
-        r.put("sex", p.sex());
-        ObjectNode address = r.putObject("address");
-        address.put("municipalityCode", p.addressMunicipality());
-        address.put("text", p.address());
-        address.put("gaijiCount", 0);
-        ObjectNode last = r.putObject("lastAddress");
-        last.put("text", p.lastAddress());
-        last.put("gaijiCount", 0);
-        r.put("managingMunicipalityCode", p.managing());
-        r.put("status", p.abroad() ? "1" : "0");
-        r.put("gaijiFlag", "0");
-        r.put("noticeKind", "ENTRY");
-        return r;
+        return RecordJson.fuhyo(new FuhyoRecord(p.code(), new FuhyoRecord.Name(p.kanji(), p.kana(), 0), p.birthDate(),
+                p.sex(), new FuhyoRecord.Address(p.addressMunicipality(), p.address(), 0),
+                new FuhyoRecord.LastAddress(p.lastAddress(), 0), null, p.managing(), p.abroad() ? "1" : "0", "0", null,
+                "ENTRY"));
     }
 
 

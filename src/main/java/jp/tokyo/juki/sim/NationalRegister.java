@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import jp.tokyo.juki.record.Address;
+import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.Items;
 import jp.tokyo.juki.record.KanaNormalizer;
+import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.record.RecordJson;
 import jp.tokyo.juki.record.Violation;
-import jp.tokyo.juki.wire.Json;
 
 /**
  * Everyone a simulated national server can answer for: its generated population and the latest
@@ -136,27 +139,14 @@ final class NationalRegister {
      * 大字・字コード 000000, not retained).
      */
     private static ObjectNode honninRecord(JsonNode n) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("juminhyoCode", n.get("juminhyoCode").asText());
         String kanji = n.get("name").get("kanji").asText();
         String text = n.get("address").get("text").asText();
-        ObjectNode name = r.putObject("name");
-        name.put("kanji", kanji);
-        name.put("kana", n.get("name").get("kana").asText());
-        name.put("gaijiCount", Items.gaijiReferences(kanji));
-        name.put("gaijiChangeSeq", 0);
-        r.put("birthDate", n.get("birthDate").asText());
-        r.put("sex", n.get("sex").asText());
-        ObjectNode address = r.putObject("address");
-        address.put("text", text);
-        address.put("gaijiCount", Items.gaijiReferences(text));
-        address.put("gaijiChangeSeq", 0);
-        address.put("municipalityCode", n.get("address").get("municipalityCode").asText());
-        address.put("azaCode", "000000");
-        r.put("myNumber", n.get("myNumber").asText());
-        r.put("retentionFlag", "0");
-        r.put("gaijiFlag", Items.gaijiReferences(kanji) + Items.gaijiReferences(text) > 0 ? "1" : "0");
-        return r;
+        return RecordJson.honnin(new HonninRecord(n.get("juminhyoCode").asText(),
+                new Name(kanji, n.get("name").get("kana").asText(), Items.gaijiReferences(kanji), 0),
+                n.get("birthDate").asText(), n.get("sex").asText(),
+                new Address(text, Items.gaijiReferences(text), 0, n.get("address").get("municipalityCode").asText(), "000000"),
+                n.get("myNumber").asText(), "0",
+                Items.gaijiReferences(kanji) + Items.gaijiReferences(text) > 0 ? "1" : "0", null));
     }
 
     /** A §3.2 record from a FUHYO_NOTICE, which carries all of its members: the notice less origin, reason and date. */

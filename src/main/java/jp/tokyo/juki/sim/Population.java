@@ -5,8 +5,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.CheckDigits;
-import jp.tokyo.juki.wire.Json;
+import jp.tokyo.juki.record.FuhyoRecord;
+import jp.tokyo.juki.record.HonninRecord;
+import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.record.RecordJson;
 
 /**
  * The residents one CS connection looks after, and the changes that happen to them in the
@@ -121,26 +125,12 @@ final class Population {
 
     /** The annex record of a person (PROTOCOL §3.2), as the notice of the given kind carries it. */
     ObjectNode fuhyoRecord(Person p, String noticeKind) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("juminhyoCode", p.code);
-        ObjectNode name = r.putObject("name");
-        name.put("kanji", p.surname + " " + p.given);
-        name.put("kana", p.surnameKana + " " + p.givenKana);
-        name.put("gaijiCount", 0);
-        r.put("birthDate", p.birthDate);
-        r.put("sex", p.sex);
-        ObjectNode address = r.putObject("address");
-        address.put("municipalityCode", p.addressMunicipality == null ? municipality : p.addressMunicipality);
-        address.put("text", p.abroad ? "国外" : p.address);
-        address.put("gaijiCount", 0);
-        ObjectNode last = r.putObject("lastAddress");
-        last.put("text", p.lastAddress == null ? p.address : p.lastAddress);
-        last.put("gaijiCount", 0);
-        r.put("managingMunicipalityCode", municipality);
-        r.put("status", p.abroad ? "1" : "0");
-        r.put("gaijiFlag", "0");
-        r.put("noticeKind", noticeKind);
-        return r;
+        return RecordJson.fuhyo(new FuhyoRecord(p.code,
+                new FuhyoRecord.Name(p.surname + " " + p.given, p.surnameKana + " " + p.givenKana, 0), p.birthDate, p.sex,
+                new FuhyoRecord.Address(p.addressMunicipality == null ? municipality : p.addressMunicipality,
+                        p.abroad ? "国外" : p.address, 0),
+                new FuhyoRecord.LastAddress(p.lastAddress == null ? p.address : p.lastAddress, 0), null, municipality,
+                p.abroad ? "1" : "0", "0", null, noticeKind));
     }
 
     /** A resident that exists (for deliberately wrong messages), or a fresh person if none does. */
@@ -168,25 +158,9 @@ final class Population {
     }
 
     ObjectNode record(Person p) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("juminhyoCode", p.code);
-        ObjectNode name = r.putObject("name");
-        name.put("kanji", p.surname + " " + p.given);
-        name.put("kana", p.surnameKana + " " + p.givenKana);
-        name.put("gaijiCount", 0);
-        name.put("gaijiChangeSeq", 0);
-        r.put("birthDate", p.birthDate);
-        r.put("sex", p.sex);
-        ObjectNode address = r.putObject("address");
-        address.put("text", p.address);
-        address.put("gaijiCount", 0);
-        address.put("gaijiChangeSeq", 0);
-        address.put("municipalityCode", municipality);
-        address.put("azaCode", p.aza);
-        r.put("myNumber", p.myNumber);
-        r.put("retentionFlag", "0");
-        r.put("gaijiFlag", "0");
-        return r;
+        return RecordJson.honnin(new HonninRecord(p.code,
+                new Name(p.surname + " " + p.given, p.surnameKana + " " + p.givenKana, 0, 0), p.birthDate, p.sex,
+                new Address(p.address, 0, 0, municipality, p.aza), p.myNumber, "0", "0", null));
     }
 
     private String address() {

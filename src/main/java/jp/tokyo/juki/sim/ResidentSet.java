@@ -1,7 +1,5 @@
 package jp.tokyo.juki.sim;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -203,72 +201,5 @@ public final class ResidentSet {
     private String address(SplittableRandom r) {
         return "東京都" + municipalityName + Names.TOWNS[r.nextInt(Names.TOWNS.length)] + Names.wide(1 + r.nextInt(5)) + "丁目"
                 + Names.wide(1 + r.nextInt(30)) + "番" + Names.wide(1 + r.nextInt(20)) + "号";
-    }
-
-
-    /** Writes a honnin record as PROTOCOL §3.1 JSON. */
-    public static void write(JsonGenerator g, HonninRecord r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("juminhyoCode", r.juminhyoCode());
-        writeName(g, "name", r.name());
-        g.writeStringField("birthDate", r.birthDate());
-        g.writeStringField("sex", r.sex());
-        Address a = r.address();
-        g.writeObjectFieldStart("address");
-        g.writeStringField("text", a.text());
-        g.writeNumberField("gaijiCount", a.gaijiCount());
-        g.writeNumberField("gaijiChangeSeq", a.gaijiChangeSeq());
-        g.writeStringField("municipalityCode", a.municipalityCode());
-        g.writeStringField("azaCode", a.azaCode());
-        g.writeEndObject();
-        g.writeStringField("myNumber", r.myNumber());
-        g.writeStringField("retentionFlag", r.retentionFlag());
-        g.writeStringField("gaijiFlag", r.gaijiFlag());
-        if (r.formerSurname() != null) {
-            writeName(g, "formerSurname", r.formerSurname());
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeName(JsonGenerator g, String field, Name n) throws IOException {
-        g.writeObjectFieldStart(field);
-        g.writeStringField("kanji", n.kanji());
-        g.writeStringField("kana", n.kana());
-        g.writeNumberField("gaijiCount", n.gaijiCount());
-        g.writeNumberField("gaijiChangeSeq", n.gaijiChangeSeq());
-        g.writeEndObject();
-    }
-
-    /** Writes a fuhyo record as PROTOCOL §3.2 JSON. */
-    public static void write(JsonGenerator g, FuhyoRecord r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("juminhyoCode", r.juminhyoCode());
-        g.writeObjectFieldStart("name");
-        g.writeStringField("kanji", r.name().kanji());
-        g.writeStringField("kana", r.name().kana());
-        g.writeNumberField("gaijiCount", r.name().gaijiCount());
-        g.writeEndObject();
-        g.writeStringField("birthDate", r.birthDate());
-        g.writeStringField("sex", r.sex());
-        g.writeObjectFieldStart("address");
-        g.writeStringField("municipalityCode", r.address().municipalityCode());
-        g.writeStringField("text", r.address().text());
-        g.writeNumberField("gaijiCount", r.address().gaijiCount());
-        g.writeEndObject();
-        g.writeObjectFieldStart("lastAddress");
-        g.writeStringField("text", r.lastAddress().text());
-        g.writeNumberField("gaijiCount", r.lastAddress().gaijiCount());
-        g.writeEndObject();
-        if (r.formerJuminhyoCode() != null) {
-            g.writeStringField("formerJuminhyoCode", r.formerJuminhyoCode());
-        }
-        g.writeStringField("managingMunicipalityCode", r.managingMunicipalityCode());
-        g.writeStringField("status", r.status());
-        g.writeStringField("gaijiFlag", r.gaijiFlag());
-        if (r.gaijiPattern() != null) {
-            g.writeStringField("gaijiPattern", r.gaijiPattern());
-        }
-        g.writeStringField("noticeKind", r.noticeKind());
-        g.writeEndObject();
     }
 }
