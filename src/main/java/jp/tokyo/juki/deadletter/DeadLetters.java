@@ -48,8 +48,8 @@ public final class DeadLetters {
     private static final List<String> KNOWN = List.of(PREFIX + Broker.NATIONAL_HONNIN_QUEUE,
             PREFIX + Broker.NATIONAL_FUHYO_QUEUE, PREFIX + Broker.AUDIT_QUEUE);
     /** What a queue carries, as the list shows it. */
-    private static final Map<String, String> TYPES = Map.of(Broker.NATIONAL_HONNIN_QUEUE,
-            MessageType.HONNIN_NOTICE.name(), Broker.NATIONAL_FUHYO_QUEUE, MessageType.FUHYO_NOTICE.name(), Broker.AUDIT_QUEUE, "AUDIT_RECORDS");
+    private static final Map<String, String> TYPES = Map.of(Broker.NATIONAL_HONNIN_QUEUE, MessageType.HONNIN_NOTICE.name(),
+            Broker.NATIONAL_FUHYO_QUEUE, MessageType.FUHYO_NOTICE.name(), Broker.AUDIT_QUEUE, "AUDIT_RECORDS");
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern NACK = Pattern.compile("answered NACK (\\S+)");
     private static final String MANAGEMENT = "activemq.management";
