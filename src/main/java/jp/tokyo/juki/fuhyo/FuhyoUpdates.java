@@ -18,7 +18,10 @@ public final class FuhyoUpdates {
     private FuhyoUpdates() {
     }
 
-    /** @param dataSource connections of the fuhyo role (personKey: as for the honnin store) */
+    /**
+     * @param dataSource connections of the fuhyo role
+     * @param personKey  keyed hash of a 住民票コード: the outbox keeps each person's notices in order by it
+     */
     public static UpdateTransaction<FuhyoUpdate> transaction(DataSource dataSource, Function<String, String> personKey) {
         PersonUpdates.Rules<FuhyoUpdate, FuhyoRow> rules = new PersonUpdates.Rules<>(FuhyoUpdates::change,
                 FuhyoLogicChecks::check,
