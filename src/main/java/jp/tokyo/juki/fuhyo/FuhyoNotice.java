@@ -1,10 +1,10 @@
 package jp.tokyo.juki.fuhyo;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.RecordJson;
+import jp.tokyo.juki.store.NoticeBody;
+import jp.tokyo.juki.wire.Request;
 
 /**
  * The body of a {@code FUHYO_NOTICE} to the fuhyo national server (PROTOCOL §3.2): the origin,
@@ -15,16 +15,11 @@ final class FuhyoNotice {
     private FuhyoNotice() {
     }
 
-    static ObjectNode body(String sender, String requestId, FuhyoUpdate update) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
+    /** @param origin the CS update the notice comes from */
+    static String body(Request origin, FuhyoUpdate update) {
         FuhyoRecord r = update.record();
-        ObjectNode body = f.objectNode();
-        ObjectNode origin = body.putObject("origin");
-        origin.put("sender", sender);
-        origin.put("id", requestId);
-        RecordJson.putFuhyo(body, r);
-        body.put("reason", update.reason().name());
-        body.put("changeDate", update.changeDate().toString());
-        return body;
+        NoticeBody notice = NoticeBody.of(origin);
+        RecordJson.putFuhyo(notice.items(), r);
+        return notice.end(update.reason(), update.changeDate());
     }
 }

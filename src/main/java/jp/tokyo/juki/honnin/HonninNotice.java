@@ -1,10 +1,10 @@
 package jp.tokyo.juki.honnin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.record.RecordJson;
+import jp.tokyo.juki.store.NoticeBody;
+import jp.tokyo.juki.wire.Request;
 
 /**
  * The body of a {@code HONNIN_NOTICE} to the national server: exactly the eight items of SPEC
@@ -14,16 +14,11 @@ final class HonninNotice {
     private HonninNotice() {
     }
 
-    static ObjectNode body(String sender, String requestId, HonninUpdate update) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
+    /** @param origin the CS update the notice comes from */
+    static String body(Request origin, HonninUpdate update) {
         HonninRecord r = update.record();
-        ObjectNode body = f.objectNode();
-        ObjectNode origin = body.putObject("origin");
-        origin.put("sender", sender);
-        origin.put("id", requestId);
-        RecordJson.putNotified(body, r);
-        body.put("reason", update.reason().name());
-        body.put("changeDate", update.changeDate().toString());
-        return body;
+        NoticeBody notice = NoticeBody.of(origin);
+        RecordJson.putNotified(notice.items(), r);
+        return notice.end(update.reason(), update.changeDate());
     }
 }
