@@ -2,7 +2,9 @@ package jp.tokyo.juki.agency;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -12,15 +14,22 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import jp.tokyo.juki.audit.AuditEvent;
 import jp.tokyo.juki.audit.AuditSink;
 import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.observe.MemoryCheck;
 import jp.tokyo.juki.security.CmsFiles;
+import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.PeerTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +78,7 @@ public final class AgencyRequests {
     /** attempts of an authentic file (the same digest) whose CSV reader failed, not as malformed, before it is refused A120 */
     static final int READ_ATTEMPTS = 3;
     /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
     /** Why a file as a whole got an {@code .err.p7m} (the first characters of its text). */
     public enum FileRefusal {
@@ -117,9 +126,9 @@ public final class AgencyRequests {
     private final Clock clock;
     private final AgencyMemory memory;
     /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
-    private final Map<String, Map<String, Failures>> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, Failures>> failures = new ConcurrentHashMap<>();
     /** files that wait for their memory share, by agency (used under that agency's lock): logged once each */
-    private final Map<String, Set<String>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
@@ -163,9 +172,9 @@ public final class AgencyRequests {
                 return;
             }
             Instant now = clock.instant();
-            Map<String, Failures> failed = failures.computeIfAbsent(agencyId, id -> new java.util.HashMap<>());
+            Map<String, Failures> failed = failures.computeIfAbsent(agencyId, id -> new HashMap<>());
             failed.keySet().retainAll(files.stream().map(DropFolder.Entry::name).toList()); // forget files gone
-            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new java.util.HashSet<>());
+            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new HashSet<>());
             waits.retainAll(files.stream().map(DropFolder.Entry::name).toList());
             for (DropFolder.Entry file : files) {
                 String key = file.name();
@@ -200,7 +209,7 @@ public final class AgencyRequests {
                 } catch (OutOfMemoryError e) {
                     // the budget should make this impossible; if it happens all the same, it is counted, shown by
                     // health, and the file is refused after OUT_OF_MEMORY_ATTEMPTS attempts instead of looping
-                    jp.tokyo.juki.observe.MemoryCheck.outOfMemory("agency");
+                    MemoryCheck.outOfMemory("agency");
                     Failures next = Failures.after(f, now, Failures.Kind.OUT_OF_MEMORY, null);
                     failed.put(key, next);
                     LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
@@ -350,12 +359,12 @@ public final class AgencyRequests {
         long rowsMemory = share.bytes() - AgencyMemory.FIXED - (drop.streams() ? 0 : file.size());
         CmsFiles.Verified<List<RequestCsv.Row>> opened;
         try (InputStream in = drop.openRequest(file.name())) {
-            java.security.DigestInputStream read = new java.security.DigestInputStream(in, sha256());
+            DigestInputStream read = new DigestInputStream(in, sha256());
             try {
                 opened = CmsFiles.open(read, keys.gatewayKey(), keys.gatewayCertificate(),
                         content -> RequestCsv.parse(content, settings.maxRows(), rowsMemory));
             } finally {
-                read.transferTo(java.io.OutputStream.nullOutputStream()); // to its end, for the digest
+                read.transferTo(OutputStream.nullOutputStream()); // to its end, for the digest
             }
             if (!HexFormat.of().formatHex(read.getMessageDigest().digest()).equals(digest)) {
                 throw new IOException("the file changed while it was read");
@@ -367,7 +376,7 @@ public final class AgencyRequests {
         try {
             keys.signerCheck().apply(agency).check(new X509Certificate[]{opened.signer()});
         } catch (CertificateException e) {
-            String signer = jp.tokyo.juki.security.Identities.commonName(opened.signer());
+            String signer = Identities.commonName(opened.signer());
             // a valid certificate of someone else: say whose; otherwise what is wrong with it (CA, validity, revocation)
             refuse(agency, drop, r, stem, FileRefusal.A110, e.getMessage().startsWith("identity")
                     ? "signed by '" + signer + "', not by " + agency.identity() : e.getMessage(), null);
@@ -444,9 +453,9 @@ public final class AgencyRequests {
     }
 
     /** The file's audit record, committed with its answer and provision records (no person: the rows have theirs). */
-    private static jp.tokyo.juki.audit.AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
+    private static AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
                                                           String detail) {
-        return jp.tokyo.juki.audit.AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
+        return AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
                 code, detail, List.of());
     }
 

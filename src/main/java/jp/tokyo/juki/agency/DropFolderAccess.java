@@ -1,6 +1,7 @@
 package jp.tokyo.juki.agency;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.FileLock;
@@ -14,8 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Principal;
 import java.util.Collection;
@@ -238,7 +241,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     @Override
-    public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<java.nio.file.attribute.PosixFilePermission> perms,
+    public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<PosixFilePermission> perms,
                                    LinkOption... options) throws IOException {
         throw refused(subsystem.getServerSession(), "changing permissions");
     }
@@ -256,7 +259,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     @Override
-    public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<java.nio.file.attribute.AclEntry> acl,
+    public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<AclEntry> acl,
                                      LinkOption... options) throws IOException {
         throw refused(subsystem.getServerSession(), "changing the access control list");
     }
@@ -328,7 +331,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     static String who(ServerSession session) {
-        String ip = session != null && session.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        String ip = session != null && session.getClientAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "?";
         return "account " + account(session) + ", from " + ip;
     }

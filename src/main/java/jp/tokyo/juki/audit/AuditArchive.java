@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -32,11 +36,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import jp.tokyo.juki.security.CloseShield;
 import jp.tokyo.juki.security.CmsSignatures;
 import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.RevocationList;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 
@@ -77,7 +83,7 @@ public final class AuditArchive {
      * then renamed), and registers the export in {@code audit.export}. The range is verified first;
      * a broken chain is not exported.
      */
-    public static Manifest export(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
+    public static Manifest export(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
                                   X509Certificate certificate) throws SQLException, IOException, Refused {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -94,7 +100,7 @@ public final class AuditArchive {
         }
     }
 
-    private static Manifest exportIn(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
+    private static Manifest exportIn(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
                                      X509Certificate certificate) throws SQLException, IOException, Refused {
         // one export at a time: two would both continue the same previous one
         try (PreparedStatement lock = c.prepareStatement("LOCK TABLE audit.export IN EXCLUSIVE MODE")) {
@@ -114,7 +120,7 @@ public final class AuditArchive {
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM audit.checkpoint"
                 + (until == null ? "" : " WHERE at <= ?"))) {
             if (until != null) {
-                ps.setObject(1, OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                ps.setObject(1, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -191,7 +197,7 @@ public final class AuditArchive {
      * and is the one registered for that range; the chain left in the table then starts after the
      * archive's last record, anchored by its signed checkpoint. Returns the number removed.
      */
-    public static long trim(Connection c, Path file, jp.tokyo.juki.security.RevocationList ca) throws SQLException, IOException, Refused {
+    public static long trim(Connection c, Path file, RevocationList ca) throws SQLException, IOException, Refused {
         Manifest m = verify(file, ca, null);
         c.setAutoCommit(false);
         try {
@@ -249,7 +255,7 @@ public final class AuditArchive {
             ps.setLong(1, first);
             ps.setLong(2, last);
             try (ResultSet rs = ps.executeQuery()) {
-                java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 while (rs.next()) {
                     AuditEvent e = AuditChain.event(rs);
                     byte[] prev = rs.getBytes("prev_hash");
@@ -312,7 +318,7 @@ public final class AuditArchive {
      * passes through each signed hash and ends at one; with {@code previous}, that this archive
      * continues that one (its range, last hash and file digest).
      */
-    public static Manifest verify(Path file, jp.tokyo.juki.security.RevocationList ca, Path previous) throws IOException, Refused {
+    public static Manifest verify(Path file, RevocationList ca, Path previous) throws IOException, Refused {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             byte[] manifestBytes = entry(zip, "manifest.json");
             checkSignature(manifestBytes, entry(zip, "manifest.p7s"), ca);
@@ -373,7 +379,7 @@ public final class AuditArchive {
             }
             return new Manifest(first, last, m.path("records").asLong(), prevHash, lastHash, previousSha, previousLast,
                     Instant.parse(m.path("exportedAt").asText()));
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new Refused("not a ZIP archive: " + e.getMessage());
         }
     }
@@ -423,7 +429,7 @@ public final class AuditArchive {
         }
     }
 
-    private static void checkSignature(byte[] manifest, byte[] signature, jp.tokyo.juki.security.RevocationList ca) throws Refused {
+    private static void checkSignature(byte[] manifest, byte[] signature, RevocationList ca) throws Refused {
         String bad;
         try {
             Instant exported = Instant.parse(JSON.readTree(manifest).path("exportedAt").asText());

@@ -3,6 +3,7 @@ package jp.tokyo.juki.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One audited exchange. It carries no personal data: persons appear as keyed hashes and the
@@ -49,7 +50,7 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
                                 List<String> juminhyoCodes) {
         List<String> persons = juminhyoCodes.isEmpty() ? List.of()
                 : juminhyoCodes.stream().map(hasher::hash).map(p -> clean(p, PERSON)).toList();
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         // unique, not secret: a time-seeded random id is enough and avoids SecureRandom's lock
         return new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), clean(line, LINE),
                 clean(direction, DIRECTION), clean(peer, PEER), clean(type, TYPE), clean(messageId, MESSAGE_ID),

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Option;
 
@@ -53,7 +54,7 @@ final class RunningGatewayOptions {
             throw new IOException(pid + " has no port on line 4");
         }
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres",
-                jp.tokyo.juki.platform.DatabaseLogins.OWNER,
-                jp.tokyo.juki.platform.DatabaseLogins.of(cfg.dataDir()).password(jp.tokyo.juki.platform.DatabaseLogins.OWNER));
+                DatabaseLogins.OWNER,
+                DatabaseLogins.of(cfg.dataDir()).password(DatabaseLogins.OWNER));
     }
 }

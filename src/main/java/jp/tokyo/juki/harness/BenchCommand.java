@@ -8,14 +8,25 @@ import jp.tokyo.juki.platform.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.agency.AgencyDirectory;
+import jp.tokyo.juki.honnin.HonninBulkLoad;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
@@ -23,9 +34,12 @@ import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.sim.AgencyAnswer;
 import jp.tokyo.juki.sim.AgencyClient;
 import jp.tokyo.juki.sim.AgencyRequestFile;
+import jp.tokyo.juki.sim.ConsistencySimulator;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import jp.tokyo.juki.sim.ResidentSet;
+import jp.tokyo.juki.sim.Store;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,14 +81,14 @@ public final class BenchCommand {
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
         Path keystores;
         @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
-        java.util.Map<String, String> set = new java.util.HashMap<>();
+        Map<String, String> set = new HashMap<>();
 
         @Override
         public Integer call() throws Exception {
             List<String> stores = List.of((store.equals("BOTH") ? "HONNIN,FUHYO" : store).split(","));
             if (stores.isEmpty() || !stores.stream().allMatch(x -> x.equals("HONNIN") || x.equals("FUHYO"))
                     || stores.stream().distinct().count() != stores.size()) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new CommandLine.ParameterException(new CommandLine(this),
                         "--store must be HONNIN, FUHYO, BOTH or an order such as FUHYO,HONNIN");
             }
             Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
@@ -86,7 +100,7 @@ public final class BenchCommand {
                 case "on" -> List.of("true");
                 case "off" -> List.of("false");
                 case "both" -> List.of("false", "true");
-                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
                         "--audit-chain must be on, off or both");
             };
             boolean ok = true;
@@ -130,7 +144,7 @@ public final class BenchCommand {
                         String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
                         variant, gateway.pid());
                 long[] memStart = gateway.memoryMiB();
-                javax.net.ssl.SSLContext csTls =
+                SSLContext csTls =
                         keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
                 boolean ok = true;
                 // every store is warmed up before any is measured, so the first measured is not the coldest
@@ -162,7 +176,7 @@ public final class BenchCommand {
     }
 
         /** Reports when the audit table stops growing after the load: the audit's lag behind the traffic. */
-        private static void auditCaughtUp(GatewayProcess gateway) throws java.sql.SQLException {
+        private static void auditCaughtUp(GatewayProcess gateway) throws SQLException {
             long started = System.nanoTime();
             long last = -1;
             long count = gateway.queryLong("SELECT count(*) FROM audit.record");
@@ -175,7 +189,7 @@ public final class BenchCommand {
                     count, Math.max(0, (System.nanoTime() - started) / 1e9 - 1));
         }
 
-        private void warmUp(String store, javax.net.ssl.SSLContext csTls, int csPort, Municipalities tokyo,
+        private void warmUp(String store, SSLContext csTls, int csPort, Municipalities tokyo,
                             NationalSimulator receiver) throws Exception {
             if (warmup <= 0) {
                 return;
@@ -191,7 +205,7 @@ public final class BenchCommand {
         }
 
         /** The measured run of one store's updates; prints its RESULT lines. */
-        private CsSimulator.Result measure(String store, javax.net.ssl.SSLContext csTls, int csPort, Municipalities tokyo,
+        private CsSimulator.Result measure(String store, SSLContext csTls, int csPort, Municipalities tokyo,
                                            NationalSimulator receiver) throws Exception {
             int before = receiver.noticeCount();
             CsSimulator.Result r = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort, municipality,
@@ -222,7 +236,7 @@ public final class BenchCommand {
         @Option(names = "--records", defaultValue = "1000000", description = "Persons in the set (default: ${DEFAULT-VALUE}).")
         int records;
         @Option(names = "--store", defaultValue = "HONNIN", description = "Store checked: HONNIN (default).")
-        jp.tokyo.juki.sim.Store store;
+        Store store;
         @Option(names = "--drift", defaultValue = "0.01",
                 description = "Share of deliberate differences (default: ${DEFAULT-VALUE}).")
         double drift;
@@ -237,11 +251,11 @@ public final class BenchCommand {
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
         Path keystores;
         @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
-        java.util.Map<String, String> set = new java.util.HashMap<>();
+        Map<String, String> set = new HashMap<>();
 
         @Override
         public Integer call() throws Exception {
-            if (store != jp.tokyo.juki.sim.Store.HONNIN) {
+            if (store != Store.HONNIN) {
                 System.err.println("bench consistency: --store " + store + " cannot be seeded yet; use ./gateway sim cs "
                         + "--consistency --store " + store + " --load for a fuhyo check");
                 return 2;
@@ -252,7 +266,7 @@ public final class BenchCommand {
             Files.createDirectories(data);
             KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
             int csPort = Ports.free();
-            List<String> extra = new java.util.ArrayList<>(List.of("--keystores", keystores.toString()));
+            List<String> extra = new ArrayList<>(List.of("--keystores", keystores.toString()));
             set.forEach((k, v) -> {
                 extra.add("--set");
                 extra.add(k + "=" + v);
@@ -261,17 +275,17 @@ public final class BenchCommand {
             try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, Ports.free(), extra)) {
                 System.out.printf("bench consistency: %d persons of %s (%s), drift %.3f, gateway pid %d (-Xmx1g)%n",
                         records, municipality, tokyo.name(municipality), drift, gateway.pid());
-                jp.tokyo.juki.sim.ResidentSet residents = new jp.tokyo.juki.sim.ResidentSet(municipality,
+                ResidentSet residents = new ResidentSet(municipality,
                         tokyo.name(municipality), 1);
                 long t0 = System.nanoTime();
                 String url = "jdbc:postgresql://localhost:" + gateway.dbPort() + "/postgres";
                 long seeded;
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
-                    seeded = jp.tokyo.juki.honnin.HonninBulkLoad.load(c, java.util.stream.LongStream.range(0, records)
+                try (Connection c = DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
+                    seeded = HonninBulkLoad.load(c, LongStream.range(0, records)
                             .mapToObj(residents::honnin).iterator(), records, municipality);
                 }
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
-                     java.sql.Statement s = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
+                     Statement s = c.createStatement()) {
                     // settle the freshly loaded table as a long-lived store is: statistics, hint bits, visibility map
                     s.execute("VACUUM ANALYZE honnin.resident");
                 }
@@ -279,10 +293,10 @@ public final class BenchCommand {
                         + "wire: a million updates would take ~7 minutes); the check below runs end to end over mTLS%n",
                         seeded, (System.nanoTime() - t0) / 1e9);
                 long[] memStart = gateway.memoryMiB();
-                javax.net.ssl.SSLContext csTls =
+                SSLContext csTls =
                         keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
-                jp.tokyo.juki.sim.ConsistencySimulator.Outcome o = new jp.tokyo.juki.sim.ConsistencySimulator(csTls,
-                        new jp.tokyo.juki.sim.ConsistencySimulator.Options("localhost", csPort, municipality,
+                ConsistencySimulator.Outcome o = new ConsistencySimulator(csTls,
+                        new ConsistencySimulator.Options("localhost", csPort, municipality,
                                 tokyo.name(municipality), store, records, drift, false, 1, chunk, window, 1, true)).run();
                 long[] memEnd = gateway.memoryMiB();
                 gateway.stop(Duration.ofSeconds(40));
@@ -334,7 +348,7 @@ public final class BenchCommand {
         @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
         Path keystores;
         @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
-        java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+        Map<String, String> set = new LinkedHashMap<>();
 
         @Override
         public Integer call() throws Exception {
@@ -397,16 +411,16 @@ public final class BenchCommand {
         }
 
         /** Seeds the honnin store with the first {@code persons} of the set, not over the wire and not counted. */
-        private void seed(GatewayProcess gateway, ResidentSet residents) throws java.sql.SQLException {
+        private void seed(GatewayProcess gateway, ResidentSet residents) throws SQLException {
             long t0 = System.nanoTime();
             String url = "jdbc:postgresql://localhost:" + gateway.dbPort() + "/postgres";
             long seeded;
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
-                seeded = jp.tokyo.juki.honnin.HonninBulkLoad.load(c, java.util.stream.LongStream.range(0, persons)
+            try (Connection c = DriverManager.getConnection(url, "juki_honnin", gateway.dbPassword("juki_honnin"))) {
+                seeded = HonninBulkLoad.load(c, LongStream.range(0, persons)
                         .mapToObj(residents::honnin).iterator(), persons, municipality);
             }
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
-                 java.sql.Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url, "postgres", gateway.dbPassword("postgres"));
+                 Statement s = c.createStatement()) {
                 // settle the freshly loaded table as a long-lived store is: statistics, hint bits, visibility map
                 s.execute("VACUUM ANALYZE honnin.resident");
             }
@@ -428,7 +442,7 @@ public final class BenchCommand {
                 double uploaded = (System.nanoTime() - start) / 1e9;
                 AgencyAnswer answer = client.awaitAnswer(name, Duration.ofSeconds(timeoutSeconds));
                 return new Outcome(file, answer, null, uploaded, (System.nanoTime() - start) / 1e9);
-            } catch (IOException | java.util.concurrent.TimeoutException | AgencyClient.UntrustedAnswer e) {
+            } catch (IOException | TimeoutException | AgencyClient.UntrustedAnswer e) {
                 return new Outcome(file, null, e.getMessage(), 0, 0);
             }
         }
@@ -461,14 +475,14 @@ public final class BenchCommand {
 
             /** "expected→got" → rows, for the rows not answered as expected (and rows the file did not ask). */
             Map<String, Long> mismatches() {
-                Map<String, Long> wrong = new java.util.TreeMap<>();
+                Map<String, Long> wrong = new TreeMap<>();
                 for (int i = 0; i < file.rows(); i++) {
                     String got = answered.get(AgencyRequestFile.requestId(i));
                     if (!file.expected(i).equals(got)) {
                         wrong.merge(file.expected(i) + "→" + (got == null ? "no row" : got), 1L, Long::sum);
                     }
                 }
-                long unasked = answered.size() - java.util.stream.IntStream.range(0, file.rows())
+                long unasked = answered.size() - IntStream.range(0, file.rows())
                         .filter(i -> answered.containsKey(AgencyRequestFile.requestId(i))).count();
                 if (unasked > 0) {
                     wrong.put("rows for request ids the file does not have", unasked);
@@ -478,7 +492,7 @@ public final class BenchCommand {
 
             /** Rows of {@code kind} answered with the status that kind expects. */
             long asExpected(AgencyRequestFile.Kind kind) {
-                return java.util.stream.IntStream.range(0, file.rows()).filter(i -> file.kinds().get(i) == kind
+                return IntStream.range(0, file.rows()).filter(i -> file.kinds().get(i) == kind
                         && kind.expected().equals(answered.get(AgencyRequestFile.requestId(i)))).count();
             }
 
@@ -501,11 +515,11 @@ public final class BenchCommand {
                 lines.add("RESULT expected/got by status: " + file.expectedByStatus().entrySet().stream()
                         .filter(e -> e.getValue() > 0 || got.get(e.getKey()) > 0)
                         .map(e -> e.getKey() + " " + e.getValue() + "/" + got.get(e.getKey()))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
                 lines.add("RESULT rows answered as expected, by kind: " + file.byKind().entrySet().stream()
                         .map(e -> String.format("%s %d of %d (%s)", e.getKey(), asExpected(e.getKey()), e.getValue(),
                                 e.getKey().expected()))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
                 lines.add(String.format("RESULT refused rows (another agency's business): expected REFUSED %d, got REFUSED %d",
                         file.byKind().get(AgencyRequestFile.Kind.REFUSED), asExpected(AgencyRequestFile.Kind.REFUSED)));
                 Map<String, Long> wrong = mismatches();

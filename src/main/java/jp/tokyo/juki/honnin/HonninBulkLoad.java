@@ -12,6 +12,7 @@ import java.util.Iterator;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.KanaNormalizer;
 import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.store.CopyText;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -123,7 +124,7 @@ public final class HonninBulkLoad {
     }
 
     private static void field(StringBuilder sb, String value) {
-        jp.tokyo.juki.store.CopyText.append(sb, value);
+        CopyText.append(sb, value);
         sb.append('\t');
     }
 }

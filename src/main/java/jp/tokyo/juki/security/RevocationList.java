@@ -1,12 +1,16 @@
 package jp.tokyo.juki.security;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -320,7 +325,7 @@ public final class RevocationList {
         Properties p = new Properties();
         Path f = stateFile();
         if (Files.exists(f)) {
-            try (java.io.Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 p.load(r);
             }
         }
@@ -329,7 +334,7 @@ public final class RevocationList {
 
     private void writeState(Properties state) {
         try {
-            java.io.StringWriter w = new java.io.StringWriter();
+            StringWriter w = new StringWriter();
             state.store(w, "the highest CRL seen of each CA of ca.pem (by a hash of its subject and key); "
                     + "an older crl.pem is refused at start");
             KeyFiles.writePrivately(stateFile(), w.toString().getBytes(StandardCharsets.UTF_8));
@@ -342,11 +347,11 @@ public final class RevocationList {
     /** The key of a CA in the state file: SHA-256 of its subject and public key (hex, 32 characters). */
     static String stateKey(X509Certificate ca) {
         try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(ca.getSubjectX500Principal().getEncoded());
             d.update(ca.getPublicKey().getEncoded());
-            return "ca." + java.util.HexFormat.of().formatHex(d.digest(), 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return "ca." + HexFormat.of().formatHex(d.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

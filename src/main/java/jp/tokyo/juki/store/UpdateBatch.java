@@ -6,13 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +118,7 @@ public abstract class UpdateBatch<U> {
     }
 
     /** How long an update whose commit is in doubt waits for the store to say whether it was applied. */
-    private static final java.time.Duration IN_DOUBT_WAIT = java.time.Duration.ofSeconds(10);
+    private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(10);
 
     private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
     private static final String IN_DOUBT =
@@ -174,11 +177,11 @@ public abstract class UpdateBatch<U> {
 
     /** No connection could be had at all: nothing was tried. */
     private static boolean unreachable(Throwable e) {
-        return e instanceof java.sql.SQLTransientConnectionException;
+        return e instanceof SQLTransientConnectionException;
     }
 
     /** Waits until the store gives a connection again, or {@code wait} has passed. */
-    private boolean awaitStore(java.time.Duration wait) {
+    private boolean awaitStore(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             // a real round trip: the pool hands out a recently used connection without checking it
@@ -235,7 +238,7 @@ public abstract class UpdateBatch<U> {
         Changes<U> changes = begin(c, batch, now, LocalDate.now(JST));
         long[] seqs = nextSeqs(c, batch.size());
 
-        Map<RequestKey, Reply> acceptedNow = new java.util.LinkedHashMap<>();
+        Map<RequestKey, Reply> acceptedNow = new LinkedHashMap<>();
         List<Object[]> outbox = new ArrayList<>();
         List<Reply> replies = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {

@@ -3,8 +3,12 @@ package jp.tokyo.juki.agency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,10 +68,10 @@ class RequestFileTest {
         assertThatThrownBy(() -> rows("r0,,,,,,,,,\n" + huge)).hasMessage("line 3: longer than 65536 characters");
         // rows that would need more than the file's share of the memory budget: too large (A130)
         byte[] many = (HEADER + "r,,,,,,,,,\n".repeat(1000)).getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 100 * RequestCsv.ROW_OVERHEAD))
+        assertThatThrownBy(() -> RequestCsv.parse(new ByteArrayInputStream(many), 100_000, 100 * RequestCsv.ROW_OVERHEAD))
                 .isInstanceOfSatisfying(RequestCsv.Malformed.class, m -> assertThat(m.tooLarge()).isTrue())
                 .hasMessageStartingWith("more than 0 MiB of memory needed for its rows");
-        assertThat(RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 1000 * RequestCsv.rowCost(
+        assertThat(RequestCsv.parse(new ByteArrayInputStream(many), 100_000, 1000 * RequestCsv.rowCost(
                 new RequestCsv.Row(2, "r", null, null, null, null, null, null, null, null, null)))).hasSize(1000);
     }
 
@@ -115,7 +119,7 @@ class RequestFileTest {
 
     @Test
     void aFileThatKeepsFailingIsRefusedAfterAFewAttemptsNeverRetriedWithoutEnd() {
-        java.time.Instant t = java.time.Instant.parse("2026-12-06T00:00:00Z");
+        Instant t = Instant.parse("2026-12-06T00:00:00Z");
         String digest = "d1";
         // any other Error (a parser's StackOverflowError, say): A100 after ERROR_ATTEMPTS attempts
         AgencyRequests.Failures f = null;
@@ -147,10 +151,10 @@ class RequestFileTest {
 
         // an I/O failure (the folder, the database) is retried, with pauses of 2, 4, 8 ... s up to 10 minutes
         AgencyRequests.Failures io = null;
-        List<Long> pauses = new java.util.ArrayList<>();
+        List<Long> pauses = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             io = AgencyRequests.Failures.after(io, t, AgencyRequests.Failures.Kind.OTHER, null);
-            pauses.add(java.time.Duration.between(t, io.next()).toSeconds());
+            pauses.add(Duration.between(t, io.next()).toSeconds());
         }
         assertThat(io.giveUp(digest)).isNull();
         assertThat(pauses).containsExactly(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 600L, 600L, 600L);
