@@ -16,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * tool; a value cut to its column ends in "…". The record's own constructor keeps values as
  * they are, as read back from the table (their hashes cover them as stored).
  *
- * @param line      "cs" or "national" (later: "agency", "operator")
+ * @param line      the line it happened on: "cs", "national", "agency" (request files), "sftp" (the drop
+ *                  folders' server), "link" (R-LINK), "operator" (the CLI's audited commands), or "audit"
+ *                  (the writer's note of a record it had to set aside)
  * @param direction "in" (a peer's request to us) or "out" (our request to a peer)
  * @param peer      the peer's certificate identity, or what is known of it
  * @param persons   keyed hashes of the 住民票コード concerned

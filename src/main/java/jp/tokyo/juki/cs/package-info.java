@@ -1,6 +1,13 @@
 /**
- * The CS line (PROTOCOL §2): opening each frame's envelope, telling the sender from its
- * certificate, and answering what no flow serves. The flows themselves (honnin, later fuhyo
- * and consistency) are reached by content-based routing in {@code routes/cs-listener.camel.yaml}.
+ * The CS line (PROTOCOL §2), the steps of {@code routes/cs-listener.camel.yaml} around the
+ * flows: a frame decoder per connection for camel-netty, opening each frame's envelope and
+ * telling the sender from its certificate, answering {@code PING}, handing each exchange to the
+ * audit, the update step of each store (its items checked, then its group commit), which reply
+ * code answers which item rule, and replies kept in request order while requests run
+ * concurrently. The flows themselves (honnin and fuhyo updates, the consistency check) are
+ * reached by content-based routing in the route file.
+ *
+ * <p>It may import {@code wire}, {@code record}, {@code security}, {@code audit},
+ * {@code observe}, {@code platform} and {@code store}.
  */
 package jp.tokyo.juki.cs;
