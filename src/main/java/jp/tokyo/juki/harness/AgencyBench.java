@@ -1,8 +1,5 @@
 package jp.tokyo.juki.harness;
 
-import jp.tokyo.juki.assembly.DevIdentities;
-import jp.tokyo.juki.assembly.Gateway;
-import jp.tokyo.juki.platform.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import jp.tokyo.juki.agency.AgencyDirectory;
+import jp.tokyo.juki.assembly.DevIdentities;
+import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;

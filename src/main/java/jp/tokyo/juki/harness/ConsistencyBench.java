@@ -1,8 +1,5 @@
 package jp.tokyo.juki.harness;
 
-import jp.tokyo.juki.assembly.DevIdentities;
-import jp.tokyo.juki.assembly.Gateway;
-import jp.tokyo.juki.platform.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.assembly.DevIdentities;
+import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
