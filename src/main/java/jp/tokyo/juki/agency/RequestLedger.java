@@ -14,7 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import jp.tokyo.juki.audit.AuditChain;
 import jp.tokyo.juki.audit.AuditEvent;
-import jp.tokyo.juki.store.CopyText;
+import jp.tokyo.juki.platform.CopyText;
 import org.postgresql.PGConnection;
 
 /**

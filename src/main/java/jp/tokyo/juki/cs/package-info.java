@@ -3,9 +3,10 @@
  * flows: a frame decoder per connection for camel-netty, opening each frame's envelope and
  * telling the sender from its certificate, answering {@code PING}, handing each exchange to the
  * audit, the update step of each store (its items checked, then its group commit), which reply
- * code answers which item rule, and replies kept in request order while requests run
- * concurrently. The flows themselves (honnin and fuhyo updates, the consistency check) are
- * reached by content-based routing in the route file.
+ * code answers which item rule, replies kept in request order while requests run concurrently,
+ * and what the line's bounds and TLS handshake report (refusals audited, closings logged). The
+ * flows themselves (honnin and fuhyo updates, the consistency check) are reached by
+ * content-based routing in the route file.
  *
  * <p>It may import {@code wire}, {@code record}, {@code security}, {@code audit},
  * {@code observe}, {@code platform} and {@code store}.

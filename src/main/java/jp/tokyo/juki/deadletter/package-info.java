@@ -1,7 +1,9 @@
 /**
  * The broker's dead letters (R-REL-DLQ) for operators: listing and reading them without taking
- * anything, replaying one to its queue or discarding it (each in one JMS transaction), masking
- * personal data for an operator's eyes, and the audit records of those actions.
+ * anything, replaying one to its queue or discarding it (each in one JMS transaction), the
+ * operator's decisions on them with their rules (masked or revealed, refused when a later notice
+ * of the same person supersedes it) and the audit records of those actions, and the masking of
+ * personal data for an operator's eyes. The CLI's {@code ./gateway dlq} only parses and prints.
  *
  * <p>It may import {@code wire}, {@code audit} and {@code platform}.
  */
