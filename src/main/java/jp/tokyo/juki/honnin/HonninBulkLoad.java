@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Iterator;
+import jp.tokyo.juki.platform.CopyText;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.KanaNormalizer;
 import jp.tokyo.juki.record.Name;

@@ -3,7 +3,8 @@
  * Notices: the relay from each store's transactional outbox to its persistent queue
  * ({@code OutboxRelay}), how a store's notices look on the line and are audited
  * ({@code NationalNotices}), and their delivery a page at a time, pipelined, with back-off and
- * dead letters ({@code NationalDelivery}), called by {@code routes/national-*.camel.yaml}.
+ * dead letters ({@code NationalDelivery}), called by {@code routes/national-*.camel.yaml}; each
+ * store's line to its server ({@code StoreLine}: queue, identity, id prefix, relay lock, port).
  * Queries (R-NQ): {@code NationalQuery} over one shared connection per server
  * ({@code QueryLine}), its keys and their rules, and the reading of the records a server answers
  * with.

@@ -1,10 +1,10 @@
 /**
- * The store machinery both stores (honnin, fuhyo) share: the update transaction of a group of
- * checked notifications (idempotency, the 更新順番号 sequence, the transactional outbox of
- * national notices), group commit across connections, and a store's table of persons with its
- * history. Each store says how its rows map to columns and how an update changes them.
+ * What the two stores (honnin, fuhyo) share as code, not data: the update transaction with its
+ * idempotency, sequence and outbox ({@code UpdateTransaction}), the group commit, a person table
+ * with its history, the logical checks' verdict, the national notice's frame and the consistency
+ * check's view of a store. Each store brings its rows, rules and queries.
  *
- * <p>It may import {@code wire}, {@code record} and {@code platform}; never a store
- * ({@code honnin}, {@code fuhyo}) — they import it.
+ * <p>It may import {@code wire}, {@code record}, {@code platform} and {@code consistency} (the
+ * check a store takes part in); never a store ({@code honnin}, {@code fuhyo}) — they import it.
  */
 package jp.tokyo.juki.store;
