@@ -196,8 +196,8 @@ class ArchitectureTest {
     }
 
     /*
-     * The one allowed pair of arrows in both directions: cli registers the harness commands (bench, soak,
-     * demo) and sim prints with the harness's reports, and the harness drives operator commands as an
+     * The one allowed pair of arrows in both directions: cli registers the harness commands (bench, demo)
+     * and its 'sim cs' prints with the harness's reports, and the harness drives operator commands as an
      * operator would (the demo's approvals and queries) and starts cli.GatewayCli in a child process
      * (GatewayProcess). The harness → cli arrow is the one left out of the cycle check; every other
      * cycle between our top-level packages fails it.
