@@ -12,6 +12,7 @@ import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.store.GroupCommit;
 import jp.tokyo.juki.store.UpdateTransaction;
 import jp.tokyo.juki.record.Violation;
+import jp.tokyo.juki.wire.Refusals;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
