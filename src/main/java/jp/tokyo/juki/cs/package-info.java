@@ -8,7 +8,8 @@
  * flows themselves (honnin and fuhyo updates, the consistency check) are reached by
  * content-based routing in the route file.
  *
- * <p>It may import {@code wire}, {@code record}, {@code security}, {@code audit},
- * {@code observe}, {@code platform} and {@code store}.
+ * <p>It may use the foundation ({@code record}, {@code wire}, {@code security}, {@code platform}),
+ * {@code store} and the capabilities below it ({@code audit}, {@code observe}); nothing but the
+ * composition root uses it (docs/architecture.md).
  */
 package jp.tokyo.juki.cs;

@@ -5,6 +5,7 @@
  * of the same person supersedes it) and the audit records of those actions, and the masking of
  * personal data for an operator's eyes. The CLI's {@code ./gateway dlq} only parses and prints.
  *
- * <p>It may import {@code wire}, {@code audit} and {@code platform}.
+ * <p>It may use the foundation ({@code record}, {@code wire}, {@code security}, {@code platform})
+ * and {@code audit} (docs/architecture.md).
  */
 package jp.tokyo.juki.deadletter;

@@ -9,7 +9,8 @@
  * ({@code QueryLine}), its keys and their rules, and the reading of the records a server answers
  * with.
  *
- * <p>It may import {@code wire}, {@code record}, {@code security}, {@code audit} and
- * {@code platform}; no store: what a store has to send reaches it through the outbox tables.
+ * <p>It may use the foundation ({@code record}, {@code wire}, {@code security}, {@code platform})
+ * and the capabilities below it ({@code audit}); no store: what a store has to send reaches it
+ * through the outbox tables (docs/architecture.md).
  */
 package jp.tokyo.juki.national;

@@ -7,8 +7,8 @@
  * JMS helpers, how an operator tool reaches a running gateway's database and broker, free
  * loopback ports, and the names of the exchange properties route steps pass to each other.
  *
- * <p>It uses no capability package (it may import {@code record} and {@code wire} only): the
- * update transaction, group commit and person tables are in {@code store}, the SFTP drop-folder
- * server in {@code agency}, the assembly of the gateway in {@code assembly}.
+ * <p>It uses nothing of ours (docs/architecture.md): the update transaction, group commit and
+ * person tables are in {@code store}, the SFTP drop-folder server in {@code agency}, the assembly
+ * of the gateway in {@code assembly}.
  */
 package jp.tokyo.juki.platform;

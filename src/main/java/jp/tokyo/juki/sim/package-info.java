@@ -8,6 +8,6 @@
  *
  * <p>They use only {@code wire}, {@code record} and {@code security} (to load their own keys) —
  * never the gateway's stores, routes or services: a simulator that reaches inside the gateway
- * proves nothing.
+ * proves nothing. Only {@code cli} and {@code harness} start them.
  */
 package jp.tokyo.juki.sim;

@@ -4,7 +4,8 @@
  * with its history, the logical checks' verdict, the national notice's frame and the consistency
  * check's view of a store. Each store brings its rows, rules and queries.
  *
- * <p>It may import {@code wire}, {@code record}, {@code platform} and {@code consistency} (the
- * check a store takes part in); never a store ({@code honnin}, {@code fuhyo}) — they import it.
+ * <p>It may use the foundation ({@code record}, {@code wire}, {@code security}, {@code platform}),
+ * {@code consistency} (it plugs each store into the check) and {@code audit}; never a store
+ * ({@code honnin}, {@code fuhyo}) — they use it (docs/architecture.md).
  */
 package jp.tokyo.juki.store;
