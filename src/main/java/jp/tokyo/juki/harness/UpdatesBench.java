@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,15 @@ final class UpdatesBench implements Callable<Integer> {
     Path keystores;
     @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
     Map<String, String> set = new HashMap<>();
+    @Option(names = "--jar", paramLabel = "JAR",
+            description = "Run the gateway from this jar instead of this build: its class path is the jar's manifest, "
+                    + "its routes a routes/ folder beside the jar if there is one. Repeat to compare builds in one run "
+                    + "(e.g. --jar before/juki-gateway.jar --jar target/juki-gateway.jar): each is measured in turn, "
+                    + "--rounds times, and the ratio of each to the first is printed.")
+    List<Path> jars = new ArrayList<>();
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "How many times each build (--jar) is measured, alternating (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Override
     public Integer call() throws Exception {
@@ -75,42 +85,92 @@ final class UpdatesBench implements Callable<Integer> {
                     "--audit-chain must be on, off or both");
         };
         boolean ok = true;
-        Map<String, Map<String, Double>> byVariant = new LinkedHashMap<>();
-        for (String chained : variants) {
-            // national simulators of its own per gateway: they drop repeats by origin, and every run sends the same ids
-            try (NationalSimulator national = NationalSimulator.start(
-                    keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0, null);
-                 NationalSimulator fuhyoNational = NationalSimulator.startFuhyo(keys.sslContext(Identities.NATIONAL_FUHYO,
-                         Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, null)) {
-                List<String> args = new ArrayList<>(List.of("--keystores", keystores.toString(),
-                        "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()));
-                set.forEach((k, v) -> {
-                    args.add("--set");
-                    args.add(k + "=" + v);
-                });
-                args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
-                Map<String, Double> throughput = new LinkedHashMap<>();
-                ok &= runGateway(data.resolve(chained.equals("true") ? "gateway" : "gateway-unchained"), Ports.free(),
-                        national, fuhyoNational, args, stores, tokyo, keys, throughput,
-                        chained.equals("true") ? "audit hash chain on" : "audit hash chain OFF (comparison only)");
-                byVariant.put(chained, throughput);
+        List<Path> builds = jars.isEmpty() ? Collections.singletonList(null) : jars;
+        // throughput by build, then variant, then store: one value per round
+        Map<Path, Map<String, Map<String, List<Double>>>> measured = new LinkedHashMap<>();
+        for (int round = 1; round <= Math.max(1, rounds); round++) {
+            for (Path build : builds) {
+                for (String chained : variants) {
+                    Map<String, Double> throughput = new LinkedHashMap<>();
+                    ok &= runVariant(build, round, chained, stores, tokyo, keys, throughput);
+                    throughput.forEach((s, v) -> measured.computeIfAbsent(build, b -> new LinkedHashMap<>())
+                            .computeIfAbsent(chained, c -> new LinkedHashMap<>())
+                            .computeIfAbsent(s, x -> new ArrayList<>()).add(v));
+                }
             }
         }
-        if (byVariant.size() == 2) {
+        Map<String, Map<String, List<Double>>> first = measured.get(builds.get(0));
+        if (variants.size() == 2) {
             for (String s : stores) {
+                double with = median(first.get("true").get(s));
+                double without = median(first.get("false").get(s));
                 System.out.printf("RESULT %s with the audit hash chain / without: %.2f (%.0f / %.0f ACK/s, same run)%n",
-                        s, byVariant.get("true").get(s) / byVariant.get("false").get(s), byVariant.get("true").get(s),
-                        byVariant.get("false").get(s));
+                        s, with / without, with, without);
+            }
+        }
+        if (builds.size() > 1) {
+            for (Path build : builds.subList(1, builds.size())) {
+                for (String chained : variants) {
+                    for (String s : stores) {
+                        List<Double> b = measured.get(build).get(chained).get(s);
+                        List<Double> a = first.get(chained).get(s);
+                        System.out.printf("RESULT %s %s / %s: %.2f (median %.0f / %.0f ACK/s over %d round(s), "
+                                        + "alternating, same run; rounds %s / %s)%n", s, build, builds.get(0),
+                                median(b) / median(a), median(b), median(a), b.size(), rounded(b), rounded(a));
+                    }
+                }
             }
         }
         return ok ? 0 : 1;
     }
 
+    /** One gateway of one build and audit-chain variant, with national simulators of its own, measured for each store. */
+    private boolean runVariant(Path build, int round, String chained, List<String> stores, Municipalities tokyo,
+                               KeyMaterial keys, Map<String, Double> throughput) throws Exception {
+        // national simulators of its own per gateway: they drop repeats by origin, and every run sends the same ids
+        try (NationalSimulator national = NationalSimulator.start(
+                keys.sslContext(Identities.NATIONAL, Identities.exactly(Identities.GATEWAY), "national-sim"), 0, null);
+             NationalSimulator fuhyoNational = NationalSimulator.startFuhyo(keys.sslContext(Identities.NATIONAL_FUHYO,
+                     Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, null)) {
+            List<String> args = new ArrayList<>(List.of("--keystores", keystores.toString(),
+                    "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()));
+            String classPath = System.getProperty("java.class.path");
+            String name = chained.equals("true") ? "gateway" : "gateway-unchained";
+            String variant = chained.equals("true") ? "audit hash chain on" : "audit hash chain OFF (comparison only)";
+            if (build != null) {
+                classPath = build.toAbsolutePath().toString();
+                Path routes = build.toAbsolutePath().getParent().resolve("routes");
+                if (Files.isDirectory(routes)) {
+                    args.addAll(List.of("--set", "camel.main.routes-include-pattern=file:" + routes + "/*.camel.yaml"));
+                }
+                name = "build" + (jars.indexOf(build) + 1) + "-round" + round + "-" + name;
+                variant = build + ", round " + round + ", " + variant;
+            }
+            set.forEach((k, v) -> {
+                args.add("--set");
+                args.add(k + "=" + v);
+            });
+            args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
+            return runGateway(classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
+                    keys, throughput, variant);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String rounded(List<Double> values) {
+        return String.join(" ", values.stream().map(v -> String.format("%.0f", v)).toList());
+    }
+
     /** One gateway (child process) measured for each store; its throughput per store goes into {@code throughput}. */
-    private boolean runGateway(Path dir, int csPort, NationalSimulator national, NationalSimulator fuhyoNational,
+    private boolean runGateway(String classPath, Path dir, int csPort, NationalSimulator national, NationalSimulator fuhyoNational,
                                List<String> extra, List<String> stores, Municipalities tokyo, KeyMaterial keys,
                                Map<String, Double> throughput, String variant) throws Exception {
-        try (GatewayProcess gateway = GatewayProcess.start(dir, csPort, national.port(), extra)) {
+        try (GatewayProcess gateway = GatewayProcess.start(classPath, dir, csPort, national.port(), extra)) {
             System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, %s, gateway pid %d (-Xmx1g)%n",
                     String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
                     variant, gateway.pid());
