@@ -1,6 +1,5 @@
 package jp.tokyo.juki;
 
-import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependency;
 import static com.tngtech.archunit.core.domain.Dependency.Predicates.dependencyTarget;
 import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
@@ -15,7 +14,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -37,17 +35,6 @@ class ArchitectureTest {
     private static final JavaClasses GATEWAY = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("jp.tokyo.juki");
-
-    /*
-     * Known breaks, each being fixed on another branch of issue 11. Each is one named dependency,
-     * so everything else in the same rule is still checked. Delete the constant and
-     * its use when that branch is on main; the rule must then pass without it.
-     */
-
-    /** h11-contract moves the agency file format ({@code RequestCsv}) to {@code wire}. */
-    private static final DescribedPredicate<Dependency> UNTIL_CONTRACT_SIM_READS_AGENCY_REQUEST_CSV = dependency(
-            nameMatching("jp\\.tokyo\\.juki\\.sim\\.AgencyRequestFile(\\$.*)?"),
-            nameMatching("jp\\.tokyo\\.juki\\.agency\\.RequestCsv(\\$.*)?"));
 
     @Test
     void recordUsesNothingOfOurs() {
@@ -133,7 +120,7 @@ class ArchitectureTest {
     void simSpeaksOnlyTheProtocol() {
         classes().that().resideInAPackage(pkg("sim"))
                 .should(onlyHaveDependenciesWhere(dependencyTarget(notOurs().or(inOurPackages("sim", "wire", "record",
-                        "security")))).ignoreDependency(UNTIL_CONTRACT_SIM_READS_AGENCY_REQUEST_CSV))
+                        "security")))))
                 .because("a simulator that reaches inside the gateway proves nothing: it may use only wire, record and "
                         + "security (to load its keys) (DESIGN §2)")
                 .check(GATEWAY);
