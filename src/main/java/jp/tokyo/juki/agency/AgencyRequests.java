@@ -140,8 +140,8 @@ public final class AgencyRequests {
             }
             try {
                 for (RequestLedger.Request gone : ledger.withdrawn(agencyId, files.stream().map(DropFolder.Entry::name).toList())) {
-                    audit(agency, gone, AuditStatus.WITHDRAWN, null, "the file left inbox/ before it was answered; no longer "
-                            + "waits for a manager");
+                    audit.record(audited(agency, gone, AuditStatus.WITHDRAWN, null,
+                            "the file left inbox/ before it was answered; no longer waits for a manager"));
                 }
             } catch (SQLException e) {
                 LOG.warn("agency {}: requests waiting, the database is unavailable (SQLState {})", agencyId, e.getSQLState());
@@ -313,8 +313,8 @@ public final class AgencyRequests {
         List<RequestCsv.Row> rows = opened.value();
         if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {
             ledger.awaitApproval(r, rows.size());
-            audit(agency, r, AuditStatus.WAITING, "A200", rows.size() + " rows, more than " + settings.approvalRows()
-                    + ": waits for a manager's approval (./gateway approvals)");
+            audit.record(audited(agency, r, AuditStatus.WAITING, "A200", rows.size() + " rows, more than "
+                    + settings.approvalRows() + ": waits for a manager's approval (./gateway approvals)"));
             LOG.info("agency {}: request AR-{} ({} rows) waits for approval", agency.id(), r.id(), rows.size());
             return;
         }
@@ -326,7 +326,7 @@ public final class AgencyRequests {
         String counts = a.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         ledger.answered(r, answerName, "A000", rows.size(), a.provisions(),
-                audited(agency, r, AuditStatus.ANSWERED, "A000", rows.size() + " rows: " + counts));
+                AuditEvent.of(null, audited(agency, r, AuditStatus.ANSWERED, "A000", rows.size() + " rows: " + counts)));
         LOG.info("agency {}: request AR-{} answered, {} rows in {} ms: {} (memory share {} MiB)", agency.id(), r.id(),
                 rows.size(), (System.nanoTime() - t0) / 1_000_000, counts, share.bytes() >> 20);
         finish(agency, drop, r, stem + DropFolder.REQUEST, answerName);
@@ -338,7 +338,7 @@ public final class AgencyRequests {
         String answerName = stem + ".err.p7m";
         drop.writePart(answerName, protect(errText(why, reason), agency));
         ledger.answered(r, answerName, why.name(), rows, List.of(),
-                audited(agency, r, AuditStatus.REFUSED, why.name(), why.text() + ": " + reason));
+                AuditEvent.of(null, audited(agency, r, AuditStatus.REFUSED, why.name(), why.text() + ": " + reason)));
         // the gateway's own reasons hold no values; a manager's (A140) is free text and stays in the audit record only
         LOG.info("agency {}: request AR-{} refused {}: {}", agency.id(), r.id(), why.name(),
                 why == FileRefusal.A140 ? why.text() : reason);
@@ -374,17 +374,8 @@ public final class AgencyRequests {
         return CmsFiles.protect(content, keys.gatewayKey(), keys.gatewayCertificate(), keys.agencyCertificate().apply(agency));
     }
 
-    /** The file's audit record, committed with its answer and provision records (no person: the rows have theirs). */
-    private static AuditEvent audited(Agency agency, RequestLedger.Request r, AuditStatus status, String code,
-                                      String detail) {
-        return AuditEvent.of(null, request(agency, r, status, code, detail));
-    }
-
-    private void audit(Agency agency, RequestLedger.Request r, AuditStatus status, String code, String detail) {
-        audit.record(request(agency, r, status, code, detail));
-    }
-
-    private static AuditEvent.Draft request(Agency agency, RequestLedger.Request r, AuditStatus status, String code,
+    /** The file's audit record, tapped, or committed with its answer and provision records (no person: the rows have theirs). */
+    private static AuditEvent.Draft audited(Agency agency, RequestLedger.Request r, AuditStatus status, String code,
                                             String detail) {
         return AuditEvent.in(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_REQUEST).id("AR-" + r.id())
                 .status(status).code(code).detail(detail);
