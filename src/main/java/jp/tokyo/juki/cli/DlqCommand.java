@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import jp.tokyo.juki.deadletter.DeadLetterSettings;
 
 /**
  * {@code ./gateway dlq list|show|replay|discard}: an operator's view of and decision on the
@@ -227,7 +228,7 @@ public final class DlqCommand {
         int run(Connection db) throws Refused, JMSException {
             DeadLetter d = letter(id);
             if (reveal) {
-                List<String> admins = Arrays.stream(config.get("juki.operators.administrators", "").split(","))
+                List<String> admins = Arrays.stream(config.get(DeadLetterSettings.ADMINISTRATORS).split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList();
                 if (!admins.contains(operator)) {
                     throw new Refused(NOT_ADMINISTRATOR, operator + " is not an administrator "

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.audit.AuditEvent;
@@ -24,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import jp.tokyo.juki.platform.FileSettings;
 
 /** {@code ./gateway query national}: an operator's query to the national servers (R-NQ). */
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Queries to other servers.",
@@ -92,7 +92,7 @@ public final class QueryCommand {
             }
             PersonHasher hasher = PersonHasher.fromKeyFile(auditKey);
             KeyMaterial keys = new KeyMaterial(cfg.keystoresDir(), cfg.keystorePassword(),
-                    Duration.ofSeconds(cfg.getInt("juki.crl.check-seconds", 5)));
+                    cfg.get(FileSettings.CRL_CHECK));
             Connection db;
             try {
                 db = RunningGatewayOptions.connect(cfg);

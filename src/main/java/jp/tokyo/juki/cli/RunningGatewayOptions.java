@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Option;
+import jp.tokyo.juki.platform.DatabaseSettings;
+import jp.tokyo.juki.platform.FileSettings;
 
 /**
  * The options of an operator command that works on a running gateway's database
@@ -29,7 +31,7 @@ final class RunningGatewayOptions {
     GatewayConfig config() throws IOException {
         Map<String, String> overrides = new HashMap<>(set);
         if (data != null) {
-            overrides.put("juki.data.dir", data);
+            overrides.put(FileSettings.DATA_DIR.key(), data);
         }
         return GatewayConfig.load(config, overrides);
     }
@@ -40,9 +42,9 @@ final class RunningGatewayOptions {
      * password is in the data directory's pg-credentials.properties, readable by the gateway's OS user only).
      */
     static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
-        String url = cfg.get("juki.db.url", null);
+        String url = cfg.get(DatabaseSettings.URL);
         if (url != null) {
-            return DriverManager.getConnection(url, cfg.get("juki.db.user", "postgres"), cfg.get("juki.db.password", ""));
+            return DriverManager.getConnection(url, cfg.get(DatabaseSettings.USER), cfg.get(DatabaseSettings.PASSWORD));
         }
         Path pid = cfg.dataDir().resolve("pg").resolve("postmaster.pid");
         if (!Files.exists(pid)) {

@@ -58,8 +58,11 @@ class MyNumberLinkIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // 番号法's permission for the requester's two businesses: config/agencies.yaml is its one source
+        Path agencies = TestAgencies.withMyNumber(Files.createTempDirectory("juki-link-agencies"), REQUESTER,
+                ALLOWED, OTHER_ALLOWED);
         gw = RunningGateway.start(true, Map.of(
-                "juki.link.businesses", ALLOWED + ", " + OTHER_ALLOWED,
+                "juki.agencies", agencies.toString(),
                 "juki.link.purge-period-ms", "300",
                 "juki.link.report-period-ms", "300"));
         chiyoda = gw.connect(CHIYODA);

@@ -38,7 +38,9 @@ class NoPersonalDataInLogsIT {
         String code = Messages.newJuminhyoCode();
         String myNumber = Messages.newMyNumber();
         List<Reply> replies = new ArrayList<>();
-        try (RunningGateway gw = RunningGateway.start(false, Map.of("juki.link.businesses", "PII-TEST"));
+        Path agencies = TestAgencies.withMyNumber(Files.createTempDirectory("juki-pii-agencies"),
+                "pii-requester", "PII-TEST");
+        try (RunningGateway gw = RunningGateway.start(false, Map.of("juki.agencies", agencies.toString()));
              FrameClient cs = gw.connect(TestPki.CHIYODA)) {
             ObjectNode record = Messages.person(TestPki.CHIYODA, code, myNumber, NAME, KANA);
             List<Request> requests = new ArrayList<>();
