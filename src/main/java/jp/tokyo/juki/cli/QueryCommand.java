@@ -14,6 +14,7 @@ import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.national.QueryKey;
+import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import jp.tokyo.juki.platform.FileSettings;
 
 /** {@code ./gateway query national}: an operator's query to the national servers (R-NQ). */
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Queries to other servers.",

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import jp.tokyo.juki.platform.GatewayConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.platform.FileSettings;
+import jp.tokyo.juki.platform.GatewayConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./gateway run}: the gateway on the configured (by default embedded) database and broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
