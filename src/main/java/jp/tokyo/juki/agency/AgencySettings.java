@@ -3,6 +3,7 @@ package jp.tokyo.juki.agency;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Setting;
 
 /**
@@ -43,5 +44,21 @@ public final class AgencySettings {
             "the folder holding inbox/ and outbox/ there");
 
     private AgencySettings() {
+    }
+
+    /**
+     * The external drop folder of agency {@code id} ({@code juki.agency.<ID>.sftp.*}), or null when its
+     * host is not set (its folders are then the embedded server's). key and known-hosts are relative to
+     * the keystores directory.
+     */
+    public static SftpDropFolder.Settings externalDropFolder(GatewayConfig config, String id) {
+        String host = config.get(SFTP_HOST.named(id));
+        if (host == null) {
+            return null;
+        }
+        Path keystores = config.keystoresDir();
+        return new SftpDropFolder.Settings(host, config.get(SFTP_PORT.named(id)), config.require(SFTP_USER.named(id)),
+                keystores.resolve(config.get(SFTP_KEY.named(id))), keystores.resolve(config.require(SFTP_KNOWN_HOSTS.named(id))),
+                config.get(SFTP_TIMEOUT), config.get(SFTP_DIR.named(id)));
     }
 }

@@ -1,7 +1,6 @@
 package jp.tokyo.juki.assembly;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -10,11 +9,16 @@ import jp.tokyo.juki.audit.AuditCheckpoints;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
 import jp.tokyo.juki.honnin.HonninUpdateService;
 import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.fuhyo.FuhyoUpdateService;
+import jp.tokyo.juki.national.NationalSettings;
+import jp.tokyo.juki.platform.FileSettings;
+import jp.tokyo.juki.platform.Setting;
+import jp.tokyo.juki.store.StoreSettings;
 import jp.tokyo.juki.store.UpdateBatch;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.FuhyoUpdate;
@@ -74,10 +78,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Gateway assemble() throws Exception {
-        Municipalities tokyo = Municipalities.load(config.path("juki.municipalities", "config/municipalities.csv"));
+        Municipalities tokyo = Municipalities.load(config.get(FileSettings.MUNICIPALITIES));
         AgencyDirectory agencies = AgencyWiring.directory(config);
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
-                Duration.ofSeconds(config.getInt("juki.crl.check-seconds", 5)));
+                config.get(FileSettings.CRL_CHECK));
         PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
@@ -93,7 +97,7 @@ public final class Gateway implements AutoCloseable {
         });
 
         main = new Main();
-        main.setInitialProperties(config.asProperties());
+        config.applyTo(main);
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, auditTap, main, null);
         CsLineWiring.wire(assembly, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
@@ -115,27 +119,28 @@ public final class Gateway implements AutoCloseable {
         main.start();
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
         LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
-                config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
-                config.get("juki.national.port", "7543"));
+                config.get(CsLineSettings.PORT), config.get(NationalSettings.HOST), config.get(NationalSettings.PORT));
         return this;
     }
 
     /**
      * How one store reaches its national server: the schema whose outbox is relayed, the database
      * role its flows connect as, the queue,
-     * the notice type and envelope id prefix, the server's identity and configuration keys, and
+     * the notice type and envelope id prefix, the server's identity and its host and port settings, and
      * the advisory lock that makes one relay per outbox run across gateway nodes.
      */
     private record StoreLine(String name, String beanPrefix, String role, String queue, long relayLock,
-                             String noticeType, String idPrefix, String peer, String configPrefix, int defaultPort) {
+                             String noticeType, String idPrefix, String peer, Setting<String> host, Setting<Integer> port) {
     }
 
     private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", EmbeddedDatabase.HONNIN_ROLE,
             Broker.NATIONAL_HONNIN_QUEUE,
-            0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, "juki.national", 7543);
+            0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, NationalSettings.HOST,
+            NationalSettings.PORT);
     private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", EmbeddedDatabase.FUHYO_ROLE,
             Broker.NATIONAL_FUHYO_QUEUE,
-            0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
+            0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO,
+            NationalSettings.FUHYO_HOST, NationalSettings.FUHYO_PORT);
 
     /**
      * One store's flow: the CS route's update step ({@code <store>Updates}) in front of the
@@ -148,21 +153,16 @@ public final class Gateway implements AutoCloseable {
                                                              java.util.function.Function<U, List<String>> persons)
             throws java.io.IOException, java.security.GeneralSecurityException {
         // a connection's pipelined updates always go to the same writer, in the order they arrived
-        GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
-                config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), service::process));
+        GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.get(StoreSettings.WRITERS),
+                config.get(StoreSettings.MAX), observe.metrics().countingBatches(line.name(), service::process));
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor, auditLag::behind));
         OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
-                line.relayLock(), config.getInt("juki.relay.page", 500));
+                line.relayLock(), config.get(NationalSettings.RELAY_PAGE));
         relays.add(relay);
         observe.outbox(line.name(), relay::backlog);
         a.bind(line.name() + "OutboxRelay", relay);
         javax.net.ssl.SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
-        NationalDelivery.Settings settings = new NationalDelivery.Settings(
-                config.get(line.configPrefix() + ".host", "localhost"), config.getInt(line.configPrefix() + ".port",
-                line.defaultPort()), config.getMillis("juki.national.timeout-ms", 10_000),
-                config.getInt("juki.national.page", 200), config.getInt("juki.national.max-redeliveries", 20),
-                config.getMillis("juki.national.redelivery-delay-ms", 500),
-                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
+        NationalDelivery.Settings settings = NationalDelivery.Settings.from(config, line.host(), line.port());
         NationalDelivery delivery = new NationalDelivery(broker.connectionFactory(), line.queue(), () -> tls, settings,
                 new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
                         a.audit()), a.audit());

@@ -22,10 +22,11 @@ public final class ConfigCommand {
      * The beans the gateway binds for the route files ({@code ref:} and {@code #name}); ObserveIT
      * checks each is in a running gateway's registry.
      */
-    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard", "csLineErrors", "csConnections", "csOpen",
-            "csInOrder", "csPing", "csFailure", "csAuditTap", "csEncode", "honninUpdates", "fuhyoUpdates",
-            "honninOutboxRelay", "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency",
-            "consistencySessions", "myNumberHold", "agencyRequests");
+    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard",
+            "csLineErrors", "csConnections", "csTicket", "csOpen", "csInOrder", "csPing", "csFailure", "csAuditTap",
+            "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates", "honninOutboxRelay",
+            "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency", "consistencySessions",
+            "myNumberHold", "agencyRequests");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks application.properties (known keys, typed values, paths that must exist), "

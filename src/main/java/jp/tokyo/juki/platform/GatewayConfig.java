@@ -160,35 +160,6 @@ public final class GatewayConfig {
         return v == null ? def : v;
     }
 
-    // TEMPORARY (until the assembly reads its settings records): string-key reads
-    public String require(String key) {
-        String v = get(key, null);
-        if (v == null) {
-            throw new IllegalArgumentException("configuration: " + key + " must be set");
-        }
-        return v;
-    }
-
-    public int getInt(String key, int def) {
-        String v = get(key, null);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration: " + key + " must be a whole number");
-        }
-    }
-
-    public java.time.Duration getMillis(String key, long defMillis) {
-        return java.time.Duration.ofMillis(getInt(key, (int) defMillis));
-    }
-
-    public Path path(String key, String def) {
-        return Path.of(get(key, def));
-    }
-
     /**
      * The resolved properties for camel-main: every key of the file and the overrides, with the
      * environment and {@code {{env:…}}} applied.
