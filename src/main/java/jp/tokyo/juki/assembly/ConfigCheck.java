@@ -84,13 +84,9 @@ public final class ConfigCheck {
 
     /**
      * Checks the properties file and what it names; relative paths are taken from {@code base}
-     * (the directory the gateway runs in). {@code overrides} are --set values, checked alike.
+     * (the directory the gateway runs in). {@code overrides} are --set values and {@code environment}
+     * the process's ({@code JUKI_*} variables of known keys, {@code {{env:…}}}), checked alike.
      */
-    public ConfigCheck run(Path properties, Path base, Map<String, String> overrides) throws IOException {
-        return run(properties, base, overrides, System.getenv());
-    }
-
-    /** As {@link #run(Path, Path, Map)} with the environment given: {@code JUKI_*} variables of known keys are checked too. */
     public ConfigCheck run(Path properties, Path base, Map<String, String> overrides, Map<String, String> environment)
             throws IOException {
         env = Map.copyOf(environment);

@@ -167,7 +167,7 @@ class ConfigCheckTest {
     }
 
     private List<String> problems() throws IOException {
-        return new ConfigCheck(ConfigCommand.ROUTE_BEANS).run(base.resolve("config/application.properties"), base, Map.of())
+        return new ConfigCheck(ConfigCommand.ROUTE_BEANS).run(base.resolve("config/application.properties"), base, Map.of(), Map.of())
                 .problems().stream().map(Object::toString).toList();
     }
 

@@ -82,6 +82,25 @@ class SettingsCatalogueTest {
                 .allSatisfy(s -> assertThat(p).doesNotContainKey(s.key())).isNotEmpty();
     }
 
+    private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\{\\{(juki\\.[a-z0-9.-]+):([^}]*)}}");
+
+    @Test
+    void aRouteFilesPlaceholderDefaultIsTheDeclaredDefault() throws IOException {
+        List<String> wrong = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Matcher m = PLACEHOLDER_DEFAULT.matcher(Files.readString(f, StandardCharsets.UTF_8));
+                while (m.find()) {
+                    Setting<?> s = keys.find(m.group(1));
+                    if (s == null || !m.group(2).equals(s.defaultValue())) {
+                        wrong.add(f + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
     /** A read of a GatewayConfig ({@code config}, {@code cfg}, {@code a.config()} …) by a literal key. */
     private static final Pattern READ = Pattern.compile(
             "\\b(?:config|cfg|conf|c)(?:\\(\\))?\\.(?:get|getInt|getMillis|path|require)\\(\"juki\\.");

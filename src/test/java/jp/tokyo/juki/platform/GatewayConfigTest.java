@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,5 +129,19 @@ class GatewayConfigTest {
         GatewayConfig c = load("", Map.of(), Map.of());
         assertThat(c.get(user)).isEqualTo("juki_link");
         assertThat(load("", Map.of(), Map.of("JUKI_DB_JUKI_LINK_USER", "other")).get(user)).isEqualTo("other");
+    }
+
+    @Test
+    void inRouteFilesTooSetWinsOverAnEnvironmentVariableNamedLikeTheKey() throws Exception {
+        // HOME is set in any test environment; Camel would otherwise answer {{home}} with it
+        GatewayConfig c = load("", Map.of("home", "from-set"), Map.of());
+        Main main = new Main();
+        c.applyTo(main);
+        main.start();
+        try {
+            assertThat(main.getCamelContext().resolvePropertyPlaceholders("{{home}}")).isEqualTo("from-set");
+        } finally {
+            main.stop();
+        }
     }
 }
