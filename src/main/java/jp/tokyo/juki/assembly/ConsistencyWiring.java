@@ -5,8 +5,8 @@ import jp.tokyo.juki.consistency.ConsistencyRequests;
 import jp.tokyo.juki.consistency.Sessions;
 import jp.tokyo.juki.consistency.Settings;
 import jp.tokyo.juki.cs.CsLineSettings;
-import jp.tokyo.juki.fuhyo.FuhyoConsistencySource;
-import jp.tokyo.juki.honnin.HonninConsistencySource;
+import jp.tokyo.juki.fuhyo.FuhyoConsistency;
+import jp.tokyo.juki.honnin.HonninConsistency;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
@@ -25,9 +25,9 @@ final class ConsistencyWiring {
         GatewayConfig c = a.config();
         Settings settings = Settings.from(c, c.get(CsLineSettings.FRAME_MAX));
         Sessions sessions = new Sessions(List.of(
-                new Sessions.Store<>(new HonninConsistencySource(new HonninUpdateReader(a.tokyo())),
+                new Sessions.Store<>(HonninConsistency.source(new HonninUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.HONNIN_ROLE)),
-                new Sessions.Store<>(new FuhyoConsistencySource(new FuhyoUpdateReader(a.tokyo())),
+                new Sessions.Store<>(FuhyoConsistency.source(new FuhyoUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.FUHYO_ROLE))),
                 settings, a.audit(), c.get(Settings.THREADS));
         a.bind("consistency", new ConsistencyRequests(sessions));

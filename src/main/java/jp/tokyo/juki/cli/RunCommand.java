@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import jp.tokyo.juki.cs.CsLineSettings;
-import jp.tokyo.juki.national.NationalSettings;
-import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,11 +31,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new HashMap<>(set);
-        put(overrides, FileSettings.DATA_DIR.key(), data);
-        put(overrides, CsLineSettings.PORT.key(), port);
-        put(overrides, NationalSettings.HOST.key(), nationalHost);
-        put(overrides, NationalSettings.PORT.key(), nationalPort);
-        put(overrides, FileSettings.KEYSTORES_DIR.key(), keystores);
+        put(overrides, "juki.data.dir", data);
+        put(overrides, "juki.cs.port", port);
+        put(overrides, "juki.national.host", nationalHost);
+        put(overrides, "juki.national.port", nationalPort);
+        put(overrides, "juki.keystores.dir", keystores);
         Gateway gateway = new Gateway(GatewayConfig.load(config, overrides)).start();
         gateway.runUntilStopped();
         return 0;
