@@ -197,9 +197,11 @@ class CsLineIT {
     void moveInForACurrentResidentIsRefusedWithE140() throws Exception {
         ObjectNode record = person(CHIYODA);
         assertThat(send(update(CHIYODA, "MOVE_IN", record)).status()).isEqualTo(Status.ACK);
-        Reply again = send(update(CHIYODA, "BIRTH", record));
+        // the same 転入 again, as a new request (another id): the person already lives here
+        Reply again = send(update(CHIYODA, "MOVE_IN", record));
         assertThat(again.code().name()).isEqualTo("E140");
-        assertThat(again.detail()).contains("R-VAL-LOGIC");
+        assertThat(again.detail()).contains("R-VAL-LOGIC").contains("already a current resident");
+        assertThat(residents(record.get("juminhyoCode").asText())).isEqualTo(1);
     }
 
     @Test
