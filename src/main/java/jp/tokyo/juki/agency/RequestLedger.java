@@ -235,7 +235,7 @@ public final class RequestLedger {
     }
 
     private static StringBuilder field(StringBuilder b, String v) {
-        return jp.tokyo.juki.store.CopyText.append(b, v);
+        return jp.tokyo.juki.platform.CopyText.append(b, v);
     }
 
     /** For the operator tools and tests: the record of one request. */

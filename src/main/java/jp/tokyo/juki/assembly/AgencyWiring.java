@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import jp.tokyo.juki.agency.Agency;
+import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.AgencyRequests;
 import jp.tokyo.juki.agency.DropFolder;
 import jp.tokyo.juki.agency.LocalDropFolder;
@@ -37,6 +38,26 @@ final class AgencyWiring {
     static final String TEMPLATE = "agency-requests";
 
     private AgencyWiring() {
+    }
+
+    /**
+     * Who may ask for what ({@code juki.agencies}, default {@code config/agencies.yaml}): read and
+     * validated before anything starts; an invalid file stops the start with every mistake and
+     * its line. Without the file no agency is served.
+     */
+    static AgencyDirectory directory(GatewayConfig config) throws IOException {
+        Path file = config.path("juki.agencies", "config/agencies.yaml");
+        if (!Files.exists(file)) {
+            LOG.warn("no agency list at {}: no agency will be served", file);
+            return AgencyDirectory.empty();
+        }
+        try {
+            AgencyDirectory directory = AgencyDirectory.load(file);
+            LOG.info("{} agencies configured ({})", directory.agencies().size(), file);
+            return directory;
+        } catch (AgencyDirectory.Invalid e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage());
+        }
     }
 
     /**

@@ -1,75 +1,63 @@
 package jp.tokyo.juki.assembly;
 
-import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
-import java.util.List;
-import jp.tokyo.juki.audit.AuditTap;
-import jp.tokyo.juki.observe.AggregatedLog;
-import jp.tokyo.juki.observe.CsLineErrors;
-import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.security.Identities;
+import java.util.Set;
+import java.util.function.Supplier;
 import jp.tokyo.juki.cs.CamelFrameDecoderFactory;
+import jp.tokyo.juki.cs.CsLineEvents;
+import jp.tokyo.juki.cs.CsRequests;
+import jp.tokyo.juki.cs.ReplyOrder;
+import jp.tokyo.juki.observe.CsLineErrors;
+import jp.tokyo.juki.security.CamelTls;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.wire.DecodeBudget;
 import jp.tokyo.juki.wire.FrameDecoder;
-import jp.tokyo.juki.wire.LineEvents;
+import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.LineGuard;
-import org.apache.camel.main.Main;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.Processor;
 
 /**
- * The bounds of the CS line a hostile or broken peer runs into (issue 15), bound for
- * routes/cs-listener.camel.yaml: the frame decoder with its frame timeout and the decode budget
- * shared by all connections ({@code #csFrameDecoder}), back-pressure and the idle timeout
- * ({@code #csLineGuard}), and the consumer's exception handler ({@code #csLineErrors}). A
- * connection the gateway closes as a refusal is audited like every other refusal (type
- * {@code CONNECTION}); every closing is logged, one line per reason and interval with a count.
+ * The CS line's beans for routes/cs-listener.camel.yaml, one per route step: the TLS context
+ * whose refused handshakes are audited ({@code #csTls}), the frame codec with its frame timeout
+ * and the decode budget shared by all connections ({@code #csFrameDecoder}, {@code #frameEncoder}),
+ * back-pressure and the idle timeout ({@code #csLineGuard}), the consumer's exception handler
+ * ({@code #csLineErrors}), and the steps of the route itself: {@code csTicket}, {@code csOpen},
+ * {@code csPing}, {@code csFailure}, {@code csAuditTap}, {@code csEncode}, {@code csWrap},
+ * {@code csInOrder}. The store and consistency flows the route dispatches to are bound by their own
+ * wiring.
  */
-final class CsLineWiring implements LineEvents {
-    private static final Logger LOG = LoggerFactory.getLogger(CsLineWiring.class);
-
-    private final AuditTap audit;
-    private final AggregatedLog closings = new AggregatedLog(LOG, Duration.ofSeconds(10));
-
-    private CsLineWiring(AuditTap audit) {
-        this.audit = audit;
+final class CsLineWiring {
+    private CsLineWiring() {
     }
 
-    static void wire(Main main, GatewayConfig config, AuditTap audit) {
-        CsLineWiring events = new CsLineWiring(audit);
-        int maxFrame = config.getInt("juki.frame.max", FrameDecoder.DEFAULT_MAX);
-        DecodeBudget budget = new DecodeBudget(config.getInt("juki.cs.max-pending-decode-bytes", 64 << 20));
-        main.bind("csFrameDecoder", new CamelFrameDecoderFactory(new FrameDecoder.Limits(maxFrame,
-                Duration.ofSeconds(config.getInt("juki.cs.frame-timeout-seconds", 10)), budget, events)));
-        main.bind("csLineGuard", new LineGuard.Factory(new LineGuard.Settings(
-                Duration.ofSeconds(config.getInt("juki.cs.idle-timeout-seconds", 120)),
-                config.getInt("juki.cs.max-unanswered-requests", 256),
-                config.getInt("juki.cs.max-unanswered-bytes", 4 << 20),
-                config.getInt("juki.cs.max-unwritten-reply-bytes", 1 << 20), events)));
-        main.bind("csLineErrors", new CsLineErrors(Duration.ofSeconds(10)));
-    }
+    /** @param auditBehind why the audit is behind, or null ({@code AuditLag#behind}) */
+    static void wire(Assembly a, Set<String> types, Supplier<String> auditBehind)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        CsLineEvents events = new CsLineEvents(a.audit());
+        PeerTrustManager csTrust = a.keys().trustManager(Identities.csLine(), "cs", events::handshakeRefused);
+        a.bind("csTls", CamelTls.server(a.keys(), Identities.GATEWAY, csTrust));
+        a.bind("frameEncoder", new FrameEncoder());
+        int maxFrame = a.config().getInt("juki.frame.max", FrameDecoder.DEFAULT_MAX);
+        DecodeBudget budget = new DecodeBudget(a.config().getInt("juki.cs.max-pending-decode-bytes", 64 << 20));
+        a.bind("csFrameDecoder", new CamelFrameDecoderFactory(new FrameDecoder.Limits(maxFrame,
+                Duration.ofSeconds(a.config().getInt("juki.cs.frame-timeout-seconds", 10)), budget, events)));
+        a.bind("csLineGuard", new LineGuard.Factory(new LineGuard.Settings(
+                Duration.ofSeconds(a.config().getInt("juki.cs.idle-timeout-seconds", 120)),
+                a.config().getInt("juki.cs.max-unanswered-requests", 256),
+                a.config().getInt("juki.cs.max-unanswered-bytes", 4 << 20),
+                a.config().getInt("juki.cs.max-unwritten-reply-bytes", 1 << 20), events)));
+        a.bind("csLineErrors", new CsLineErrors(Duration.ofSeconds(10)));
 
-    @Override
-    public void closing(Channel channel, String code, String reason) {
-        String peer = peerOf(channel);
-        if (code != null) {
-            // an event loop (frame decoder, line guard): it must not wait for a full audit tap
-            audit.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null, "REFUSED", code, reason, List.of());
-        }
-        closings.first(reason, "CS connections closed: " + reason, "CS connection " + channel.id().asShortText()
-                + " (" + peer + ") closed: " + reason + (code != null ? " (" + code + ")" : ""), null);
-    }
-
-    @Override
-    public void paused(Channel channel, String reason) {
-        closings.first("paused", "CS connections paused", "CS connection " + channel.id().asShortText() + " ("
-                + peerOf(channel) + "): reading paused, " + reason, null);
-    }
-
-    private static String peerOf(Channel channel) {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        String peer = ssl == null ? null : Identities.peerOf(ssl.engine().getSession());
-        return peer == null ? "unknown peer" : peer;
+        CsRequests cs = new CsRequests(a.tokyo(), types, a.audit(), csTrust::stillTrusted, auditBehind);
+        ReplyOrder replyOrder = new ReplyOrder();
+        a.bind("csTicket", (Processor) replyOrder::enter);
+        a.bind("csOpen", (Processor) cs::open);
+        a.bind("csPing", (Processor) cs::ping);
+        a.bind("csFailure", (Processor) cs::failure);
+        a.bind("csAuditTap", (Processor) cs::tap);
+        a.bind("csEncode", (Processor) cs::encode);
+        a.bind("csWrap", (Processor) replyOrder::wrap);
+        a.bind("csInOrder", replyOrder);
     }
 }

@@ -34,7 +34,6 @@ import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.wire.FrameEncoder;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,25 +75,17 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway assemble() throws Exception {
         Municipalities tokyo = Municipalities.load(config.path("juki.municipalities", "config/municipalities.csv"));
-        AgencyDirectory agencies = agencies();
+        AgencyDirectory agencies = AgencyWiring.directory(config);
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
                 Duration.ofSeconds(config.getInt("juki.crl.check-seconds", 5)));
         PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
 
-        AuditTap auditTap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
-        boolean chained = !"false".equalsIgnoreCase(config.get("juki.audit.hash-chain", "true"));
-        if (!chained) {
-            LOG.warn("juki.audit.hash-chain=false: audit records are written without the hash chain and cannot be "
-                    + "verified until a start with the chain on puts them into it; for measuring the chain's cost only");
-        } else {
-            AuditWiring.chainLeftovers(database);
-        }
-        auditWriter = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
-        auditLag = new jp.tokyo.juki.audit.AuditLag(auditTap, auditWriter,
-                Duration.ofSeconds(config.getInt("juki.audit.max-lag-seconds", 60)), java.time.Clock.systemUTC());
-        AuditCheckpoints checkpoints = AuditWiring.checkpoints(config, keys, database);
+        AuditWiring.Parts audit = AuditWiring.wire(config, keys, hasher, database, broker);
+        AuditTap auditTap = audit.tap();
+        auditWriter = audit.writer();
+        auditLag = audit.lag();
         replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");
             t.setDaemon(true);
@@ -104,32 +95,9 @@ public final class Gateway implements AutoCloseable {
         main = new Main();
         main.setInitialProperties(config.asProperties());
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
-        // refused handshakes are audited like every other refusal
-        PeerTrustManager csTrust = keys.trustManager(Identities.csLine(), "cs", (peer, why) ->
-                auditTap.recordWithoutWaiting("cs", "in", peer, "TLS_HANDSHAKE", null, null, "REFUSED", "TLS", why, List.of()));
-        main.bind("csTls", CamelTls.server(keys, Identities.GATEWAY, csTrust));
-        main.bind("frameEncoder", new FrameEncoder());
-        // csFrameDecoder, csLineGuard, csLineErrors: the line's bounds against hostile peers
-        CsLineWiring.wire(main, config, auditTap);
-        CsRequests cs = new CsRequests(tokyo, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
-                "CONSISTENCY_END", "PING"), auditTap, csTrust::stillTrusted, auditLag::behind);
-        ReplyOrder replyOrder = new ReplyOrder();
-        main.bind("csOpen", (Processor) exchange -> {
-            replyOrder.enter(exchange);
-            cs.open(exchange);
-        });
-        main.bind("csInOrder", replyOrder);
-        main.bind("csPing", (Processor) cs::ping);
-        main.bind("csFailure", (Processor) cs::failure);
-        main.bind("csAuditTap", (Processor) exchange -> {
-            cs.tap(exchange);
-            observe.csReply(exchange);
-        });
-        main.bind("csEncode", (Processor) exchange -> {
-            cs.encode(exchange);
-            replyOrder.wrap(exchange);
-        });
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, auditTap, main, null);
+        CsLineWiring.wire(assembly, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
+                "CONSISTENCY_END", "PING"), auditLag::behind);
         wired = assembly.onClose();
         GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, new HonninUpdateService(
                 database.forRole(HONNIN.role()), hasher::hash), new HonninUpdateReader(tokyo)::read, HonninUpdate::persons);
@@ -141,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
         observe.wire(assembly, auditTap, auditWriter, auditLag);
         // started before the routes and stopped after them, so in-flight work drains
-        services = List.of(checkpoints, auditWriter, auditTap, honninCommit, fuhyoCommit);
+        services = List.of(audit.checkpoints(), auditWriter, auditTap, honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(org.apache.camel.support.service.ServiceSupport::start);
         main.start();
@@ -150,26 +118,6 @@ public final class Gateway implements AutoCloseable {
                 config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
                 config.get("juki.national.port", "7543"));
         return this;
-    }
-
-    /**
-     * Who may ask for what ({@code juki.agencies}, default {@code config/agencies.yaml}): read and
-     * validated before anything starts; an invalid file stops the start with every mistake and
-     * its line. Without the file no agency is served.
-     */
-    private AgencyDirectory agencies() throws java.io.IOException {
-        Path file = config.path("juki.agencies", "config/agencies.yaml");
-        if (!java.nio.file.Files.exists(file)) {
-            LOG.warn("no agency list at {}: no agency will be served", file);
-            return AgencyDirectory.empty();
-        }
-        try {
-            AgencyDirectory directory = AgencyDirectory.load(file);
-            LOG.info("{} agencies configured ({})", directory.agencies().size(), file);
-            return directory;
-        } catch (AgencyDirectory.Invalid e) {
-            throw new IllegalArgumentException("configuration: " + e.getMessage());
-        }
     }
 
     /**
@@ -221,13 +169,8 @@ public final class Gateway implements AutoCloseable {
         deliveries.add(delivery);
         observe.national(new jp.tokyo.juki.observe.ObserveSampler.NationalServer(line.name(), settings.host(),
                 settings.port(), tls));
-        java.util.function.IntSupplier deliverPage = observe.metrics().timedPages(line.name(), delivery::deliverPage);
-        a.bind("national" + line.beanPrefix() + "Delivery", (Processor) exchange -> {
-            // a few full pages per tick, then give the route a chance to stop
-            for (int i = 0; i < 10 && deliverPage.getAsInt() == settings.page(); i++) {
-                // next page
-            }
-        });
+        a.bind("national" + line.beanPrefix() + "Delivery",
+                NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));
         return commit;
     }
 

@@ -14,14 +14,12 @@ import java.util.concurrent.Executors;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.observe.CsConnections;
+import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayHealth;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.observe.ObserveSampler;
 import jp.tokyo.juki.observe.QueueDepths;
-import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.security.Identities;
-import jp.tokyo.juki.wire.Reply;
-import org.apache.camel.Exchange;
 
 /**
  * Wires what operators see of the gateway onto camel-main's management port
@@ -48,18 +46,11 @@ final class ObservabilityWiring {
         nationals.add(server);
     }
 
-    /** Counts one answered CS request: the municipality from the certificate, the type, the reply's status and code. */
-    void csReply(Exchange exchange) {
-        String type = exchange.getProperty(ExchangeKeys.TYPE, String.class);
-        Reply reply = exchange.getIn().getBody(Reply.class);
-        metrics.csReply(Identities.municipalityOf(exchange.getProperty(ExchangeKeys.PEER, String.class)), type,
-                reply == null ? "none" : reply.status().name(), reply == null ? "none" : reply.code().name());
-    }
-
     /** Binds the registry, the connection counter and the health checks; starts the sampler. */
     void wire(Assembly a, AuditTap auditTap, AuditWriter auditWriter, jp.tokyo.juki.audit.AuditLag auditLag)
             throws Exception {
         a.bind("metricsRegistry", metrics.registry());
+        a.bind("csReplyCounter", new CsReplyCounter(metrics));
         a.bind("csConnections", new CsConnections(metrics, a.config().getInt("juki.cs.max-connections-per-peer", 16),
                 (peer, code, detail) -> auditTap.recordWithoutWaiting("cs", "in", peer, "CONNECTION", null, null,
                         "REFUSED", code, detail, List.of())));

@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import jp.tokyo.juki.store.CopyText;
+import jp.tokyo.juki.platform.CopyText;
 import org.postgresql.PGConnection;
 
 /**

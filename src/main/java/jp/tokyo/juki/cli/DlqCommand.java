@@ -1,23 +1,21 @@
 package jp.tokyo.juki.cli;
 
-import jp.tokyo.juki.deadletter.DlqAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import jakarta.jms.JMSException;
 import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.deadletter.DeadLetterDesk;
+import jp.tokyo.juki.deadletter.DeadLetterDesk.Refused;
+import jp.tokyo.juki.deadletter.DlqAudit;
 import jp.tokyo.juki.platform.BrokerAccess;
 import jp.tokyo.juki.deadletter.DeadLetters;
 import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
@@ -46,29 +44,7 @@ public final class DlqCommand {
     static final int REFUSED = 1;
     static final int UNAVAILABLE = 3;
 
-    static final String OK = "D200";
-    static final String INVALID = "D400";
-    static final String NOT_ADMINISTRATOR = "D403";
-    static final String NO_SUCH = "D404";
-    static final String SUPERSEDED = "D409";
-    static final String BROKER_FAILED = "D503";
-
-    private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
-    private static final Pattern QUEUE = Pattern.compile("DLQ\\.[A-Za-z0-9._-]{1,200}");
-
-    /** A request the command refuses: a code and a reason (no personal data), audited, nothing done. */
-    static final class Refused extends Exception {
-        final String code;
-        final DeadLetter letter;
-
-        Refused(String code, String reason, DeadLetter letter) {
-            super(reason, null, false, false);
-            this.code = code;
-            this.letter = letter;
-        }
-    }
-
-    /** What every dlq action shares: the running gateway, the operator, the audit, the broker. */
+    /** What every dlq action shares: the running gateway, the operator, the audit, the desk on the broker. */
     abstract static class Action implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -78,21 +54,19 @@ public final class DlqCommand {
                 description = "Who acts (1-64 of A-Z a-z 0-9 . _ @ -); kept in the audit record.")
         String operator;
 
-        GatewayConfig config;
-        DlqAudit audit;
-        DeadLetters deadLetters;
+        DeadLetterDesk desk;
         PrintWriter out;
         PrintWriter err;
 
         /** The audit record type of this action, e.g. DLQ_LIST. */
         abstract String type();
 
-        /** Does the action; audits before each effect. */
-        abstract int run(Connection db) throws Refused, JMSException, SQLException;
+        /** Does the action through the desk, which audits before each effect. */
+        abstract int run() throws Refused, JMSException, SQLException;
 
         @Override
         public Integer call() throws Exception {
-            config = gateway.config();
+            GatewayConfig config = gateway.config();
             out = spec.commandLine().getOut();
             err = spec.commandLine().getErr();
             Path auditKey = config.keystoresDir().resolve("audit-hmac.key");
@@ -109,10 +83,10 @@ public final class DlqCommand {
                 err.println("nothing done: no running gateway database to audit in (" + e.getMessage() + ")");
                 return UNAVAILABLE;
             }
-            boolean wellFormed = operator != null && OPERATOR.matcher(operator).matches();
-            audit = new DlqAudit(db, hasher, wellFormed ? operator : null);
+            boolean wellFormed = DeadLetterDesk.wellFormedOperator(operator);
+            DlqAudit audit = new DlqAudit(db, hasher, wellFormed ? operator : null);
             try (db) {
-                return refusedOrRun(db, wellFormed);
+                return refusedOrRun(config, db, audit, wellFormed);
             } catch (DlqAudit.NotAudited e) {
                 err.println("the audit record could not be written (SQLState " + e.getMessage() + "); nothing more was done");
                 return UNAVAILABLE;
@@ -120,63 +94,36 @@ public final class DlqCommand {
         }
 
         /** Runs the action on the broker; a refusal is printed and audited (on the still open connection). */
-        private int refusedOrRun(Connection db, boolean wellFormed) throws SQLException {
+        private int refusedOrRun(GatewayConfig config, Connection db, DlqAudit audit, boolean wellFormed) throws SQLException {
             try {
                 if (!wellFormed) {
-                    throw new Refused(INVALID, "--operator: 1-64 of A-Z a-z 0-9 . _ @ -", null);
+                    throw DeadLetterDesk.malformedOperator();
                 }
                 BrokerAccess access;
                 try {
                     access = BrokerAccess.of(config);
                 } catch (IOException e) {
-                    audit.record(type(), null, DlqAudit.FAILED, BROKER_FAILED, "no broker: " + e.getClass().getSimpleName());
+                    DeadLetterDesk.brokerFailed(audit, type(), "no broker: " + e.getClass().getSimpleName());
                     err.println("nothing done: no running gateway broker (" + e.getMessage() + ")");
                     return UNAVAILABLE;
                 }
                 try (ActiveMQConnectionFactory cf = access.connectionFactory()) {
-                    deadLetters = new DeadLetters(cf);
-                    return run(db);
+                    List<String> admins = Arrays.stream(config.get("juki.operators.administrators", "").split(","))
+                            .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                    desk = new DeadLetterDesk(new DeadLetters(cf), audit, db, admins, operator);
+                    return run();
                 } catch (JMSException e) {
-                    audit.record(type(), null, DlqAudit.FAILED, BROKER_FAILED, "broker: " + e.getClass().getSimpleName());
+                    DeadLetterDesk.brokerFailed(audit, type(), "broker: " + e.getClass().getSimpleName());
                     err.println("broker unavailable at " + access.url() + " (" + e.getClass().getSimpleName() + "): "
                             + "what is not reported done was not done");
                     return UNAVAILABLE;
                 }
             } catch (Refused r) {
-                err.println("REFUSED " + r.code + ": " + r.getMessage());
+                err.println("REFUSED " + r.code() + ": " + r.getMessage());
                 err.flush();
-                audit.record(type(), r.letter, DlqAudit.REFUSED, r.code, r.getMessage());
+                audit.record(type(), r.letter(), DlqAudit.REFUSED, r.code(), r.getMessage());
                 return REFUSED;
             }
-        }
-
-        /** The dead letter named on the command line, or a refusal. */
-        DeadLetter letter(String id) throws Refused, JMSException {
-            if (!DeadLetters.isId(id)) {
-                throw new Refused(INVALID, "ID must be a dead letter's id as listed (a UUID)", null);
-            }
-            Optional<DeadLetter> d = deadLetters.find(id);
-            if (d.isEmpty()) {
-                throw new Refused(NO_SUCH, "no dead letter " + id + " (./gateway dlq list)", null);
-            }
-            return d.get();
-        }
-
-        static String checkedQueue(String queue) throws Refused {
-            if (queue != null && !QUEUE.matcher(queue).matches()) {
-                throw new Refused(INVALID, "--queue: a dead-letter queue, DLQ.<queue>", null);
-            }
-            return queue;
-        }
-
-        static String checkedReason(String reason, String what) throws Refused {
-            if (reason == null || reason.isBlank()) {
-                throw new Refused(INVALID, what + " needs --reason", null);
-            }
-            if (reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
-                throw new Refused(INVALID, "--reason: one line of at most 200 characters", null);
-            }
-            return reason.strip();
         }
     }
 
@@ -192,10 +139,8 @@ public final class DlqCommand {
         }
 
         @Override
-        int run(Connection db) throws Refused, JMSException {
-            checkedQueue(queue);
-            audit.record(type(), queue == null ? "DLQ.*" : queue, null, DlqAudit.ALLOWED, OK, "list", List.of());
-            List<DeadLetter> letters = deadLetters.list(queue);
+        int run() throws Refused, JMSException {
+            List<DeadLetter> letters = desk.list(type(), queue);
             Instant now = Instant.now();
             out.printf("%d dead letter(s)%s%n", letters.size(), queue == null ? "" : " in " + queue);
             for (DeadLetter d : letters) {
@@ -224,20 +169,8 @@ public final class DlqCommand {
         }
 
         @Override
-        int run(Connection db) throws Refused, JMSException {
-            DeadLetter d = letter(id);
-            if (reveal) {
-                List<String> admins = Arrays.stream(config.get("juki.operators.administrators", "").split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                if (!admins.contains(operator)) {
-                    throw new Refused(NOT_ADMINISTRATOR, operator + " is not an administrator "
-                            + "(juki.operators.administrators): personal items stay masked", d);
-                }
-                String why = checkedReason(reason, "--reveal");
-                audit.record(type(), d, DlqAudit.ALLOWED, "D210", "revealed: " + why);
-            } else {
-                audit.record(type(), d, DlqAudit.ALLOWED, OK, "masked");
-            }
+        int run() throws Refused, JMSException {
+            DeadLetter d = desk.show(type(), id, reveal, reason);
             out.printf("dead letter %s%n", d.id());
             out.printf("  queue        %s%n", d.queue());
             out.printf("  type         %s%n", d.type());
@@ -281,24 +214,23 @@ public final class DlqCommand {
         }
 
         @Override
-        int run(Connection db) throws Refused, JMSException, SQLException {
+        int run() throws Refused, JMSException, SQLException {
             if (!which.all) {
                 if (queue != null) {
-                    throw new Refused(INVALID, "--queue goes with --all", null);
+                    throw DeadLetterDesk.invalid("--queue goes with --all");
                 }
-                return replay(db, letter(which.id));
+                return replay(desk.letter(which.id));
             }
-            checkedQueue(queue);
-            List<DeadLetter> letters = deadLetters.list(queue);
+            List<DeadLetter> letters = desk.all(queue);
             int refused = 0;
             for (DeadLetter d : letters) {
                 try {
-                    if (replay(db, d) != DONE) {
+                    if (replay(d) != DONE) {
                         refused++;
                     }
                 } catch (Refused r) {
-                    audit.record(type(), r.letter, DlqAudit.REFUSED, r.code, r.getMessage());
-                    err.println("REFUSED " + r.code + ": " + r.getMessage());
+                    desk.refused(type(), r);
+                    err.println("REFUSED " + r.code() + ": " + r.getMessage());
                     refused++;
                 }
             }
@@ -308,54 +240,14 @@ public final class DlqCommand {
             return refused == 0 ? DONE : REFUSED;
         }
 
-        private int replay(Connection db, DeadLetter d) throws Refused, JMSException, SQLException {
-            if (!evenIfSuperseded) {
-                String later = supersededBy(db, d);
-                if (later != null) {
-                    throw new Refused(SUPERSEDED, d.id() + ": " + later + " (discard it, or --even-if-superseded)", d);
-                }
-            }
-            audit.record(type(), d, DlqAudit.ALLOWED, OK, "to " + d.original());
-            if (!deadLetters.replay(d, operator)) {
-                audit.record(type(), d, DlqAudit.FAILED, NO_SUCH, "gone before it was moved");
+        private int replay(DeadLetter d) throws Refused, JMSException, SQLException {
+            if (!desk.replay(type(), d, evenIfSuperseded)) {
                 err.printf("%s was gone before it could be moved (replayed or discarded meanwhile)%n", d.id());
                 return REFUSED;
             }
             out.printf("%s replayed to %s%n", d.id(), d.original());
             out.flush();
             return DONE;
-        }
-
-        /**
-         * Why a replay would put the person's data back in an older state, or null: a later
-         * notice of the same person was delivered (the audit record has its ACK) or waits in the
-         * queue, ahead of where the replay would go.
-         */
-        private String supersededBy(Connection db, DeadLetter d) throws JMSException, SQLException {
-            if (d.personKey() == null || d.outboxId() < 0) {
-                return null;
-            }
-            int waiting = deadLetters.laterOfSamePerson(d);
-            if (waiting > 0) {
-                return waiting + " later notice(s) of the same person wait in " + d.original();
-            }
-            db.setAutoCommit(true);
-            try (PreparedStatement ps = db.prepareStatement("SELECT msg_id FROM audit.record WHERE persons @> ARRAY[?]::text[] "
-                    + "AND line = 'national' AND direction = 'out' AND msg_type = ? AND status IN ('ACK', 'DUPLICATE')")) {
-                ps.setString(1, d.personKey());
-                ps.setString(2, d.type());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String msgId = rs.getString(1);
-                        int dash = msgId == null ? -1 : msgId.lastIndexOf('-');
-                        if (dash > 0 && msgId.substring(dash + 1).matches("\\d{1,18}")
-                                && Long.parseLong(msgId.substring(dash + 1)) > d.outboxId()) {
-                            return "a later notice of the same person (" + msgId + ") was delivered";
-                        }
-                    }
-                }
-            }
-            return null;
         }
     }
 
@@ -372,16 +264,12 @@ public final class DlqCommand {
         }
 
         @Override
-        int run(Connection db) throws Refused, JMSException {
-            String why = checkedReason(reason, "discard");
-            DeadLetter d = letter(id);
-            audit.record(type(), d, DlqAudit.ALLOWED, OK, "discarded: " + why);
-            if (!deadLetters.discard(d)) {
-                audit.record(type(), d, DlqAudit.FAILED, NO_SUCH, "gone before it was removed");
-                err.printf("%s was gone before it could be removed (replayed or discarded meanwhile)%n", d.id());
+        int run() throws Refused, JMSException {
+            if (!desk.discard(type(), id, reason)) {
+                err.printf("%s was gone before it could be removed (replayed or discarded meanwhile)%n", id);
                 return REFUSED;
             }
-            out.printf("%s discarded%n", d.id());
+            out.printf("%s discarded%n", id);
             out.flush();
             return DONE;
         }

@@ -1,15 +1,12 @@
 package jp.tokyo.juki.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import jp.tokyo.juki.platform.DatabaseAccess;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Option;
 
@@ -34,26 +31,8 @@ final class RunningGatewayOptions {
         return GatewayConfig.load(config, overrides);
     }
 
-    /**
-     * The owner's connection: {@code juki.db.url} when set, otherwise the embedded PostgreSQL of
-     * the gateway running on this data directory (its port is line 4 of postmaster.pid; the owner's
-     * password is in the data directory's pg-credentials.properties, readable by the gateway's OS user only).
-     */
+    /** The owner's connection to the running gateway's database ({@link DatabaseAccess#connect}). */
     static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
-        String url = cfg.get("juki.db.url", null);
-        if (url != null) {
-            return DriverManager.getConnection(url, cfg.get("juki.db.user", "postgres"), cfg.get("juki.db.password", ""));
-        }
-        Path pid = cfg.dataDir().resolve("pg").resolve("postmaster.pid");
-        if (!Files.exists(pid)) {
-            throw new IOException(pid + " not found (is the gateway running with this data directory?)");
-        }
-        List<String> lines = Files.readAllLines(pid, StandardCharsets.UTF_8);
-        if (lines.size() < 4 || !lines.get(3).strip().matches("\\d{1,5}")) {
-            throw new IOException(pid + " has no port on line 4");
-        }
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres",
-                jp.tokyo.juki.platform.DatabaseLogins.OWNER,
-                jp.tokyo.juki.platform.DatabaseLogins.of(cfg.dataDir()).password(jp.tokyo.juki.platform.DatabaseLogins.OWNER));
+        return DatabaseAccess.connect(cfg);
     }
 }

@@ -123,7 +123,7 @@ public final class HonninBulkLoad {
     }
 
     private static void field(StringBuilder sb, String value) {
-        jp.tokyo.juki.store.CopyText.append(sb, value);
+        jp.tokyo.juki.platform.CopyText.append(sb, value);
         sb.append('\t');
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.audit.AuditTap;
@@ -25,6 +26,7 @@ import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +75,21 @@ public final class NationalDelivery {
         this.settings = settings;
         this.notices = notices;
         this.audit = audit;
+    }
+
+    /**
+     * The step of the route {@code national-<store>-delivery} on each timer tick: up to ten pages
+     * while they come back full, then the route gets a chance to stop.
+     *
+     * @param deliverPage {@link #deliverPage}, possibly timed by the metrics
+     * @param pageSize    the page size of {@link Settings#page}: a page this full means more may wait
+     */
+    public static Processor tick(IntSupplier deliverPage, int pageSize) {
+        return exchange -> {
+            for (int i = 0; i < 10 && deliverPage.getAsInt() == pageSize; i++) {
+                // next page
+            }
+        };
     }
 
     /** Delivers at most one page; returns how many notices the national server took. */

@@ -1,6 +1,5 @@
 package jp.tokyo.juki.platform;
 
-import jp.tokyo.juki.agency.DropFolderServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

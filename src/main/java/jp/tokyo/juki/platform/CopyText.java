@@ -1,4 +1,4 @@
-package jp.tokyo.juki.store;
+package jp.tokyo.juki.platform;
 
 /**
  * PostgreSQL {@code COPY … FROM STDIN} in text format: each value escaped so that nothing it
