@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code CsLineIT}).
  */
 class CsListenerRouteTest extends RouteFileTestSupport {
-    /** the steps after the flow: every request, reply and refusal is audited, encoded and answered in order */
-    private static final List<String> AFTER = List.of("csAuditTap", "csEncode", "csInOrder");
+    /** the steps before the flow: a place in the connection's reply order, then the envelope */
+    private static final List<String> BEFORE = List.of("csTicket", "csOpen");
+    /** the steps after the flow: every request, reply and refusal is audited, counted, encoded and answered in order */
+    private static final List<String> AFTER = List.of("csAuditTap", "csReplyCounter", "csEncode", "csWrap", "csInOrder");
 
     @Override
     void beforeStart() {
@@ -35,7 +37,7 @@ class CsListenerRouteTest extends RouteFileTestSupport {
     }
 
     private static List<String> steps(String... flow) {
-        List<String> steps = new ArrayList<>(List.of("csOpen"));
+        List<String> steps = new ArrayList<>(BEFORE);
         steps.addAll(List.of(flow));
         steps.addAll(AFTER);
         return steps;

@@ -96,8 +96,9 @@ class RouteWiringTest extends RouteFileTestSupport {
     @Test
     void eachProcessStepIsAProcessorInTheGateway() {
         Map<String, String> refs = processRefs();
-        assertThat(refs).containsKeys("csOpen", "honninUpdates", "fuhyoUpdates", "consistency", "csPing", "csFailure",
-                "csAuditTap", "csEncode", "csInOrder", "nationalHonninDelivery", "nationalFuhyoDelivery");
+        assertThat(refs).containsKeys("csTicket", "csOpen", "honninUpdates", "fuhyoUpdates", "consistency", "csPing",
+                "csFailure", "csAuditTap", "csReplyCounter", "csEncode", "csWrap", "csInOrder", "nationalHonninDelivery",
+                "nationalFuhyoDelivery");
         refs.forEach((name, route) -> assertThat(Processor.class).as(name + " in " + route)
                 .isAssignableFrom(StandIns.KINDS.get(name)));
     }

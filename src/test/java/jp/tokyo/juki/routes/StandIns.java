@@ -18,6 +18,7 @@ import jp.tokyo.juki.link.HoldWatch;
 import jp.tokyo.juki.national.OutboxRelay;
 import jp.tokyo.juki.observe.CsConnections;
 import jp.tokyo.juki.observe.CsLineErrors;
+import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.wire.DecodeBudget;
@@ -51,6 +52,7 @@ final class StandIns {
             Map.entry("csConnections", CsConnections.class),
             Map.entry("csLineErrors", CsLineErrors.class),
             // cs-listener's steps (the gateway binds lambdas for the plain Processors)
+            Map.entry("csTicket", Processor.class),
             Map.entry("csOpen", Processor.class),
             Map.entry("honninUpdates", UpdateRequests.class),
             Map.entry("fuhyoUpdates", UpdateRequests.class),
@@ -58,7 +60,9 @@ final class StandIns {
             Map.entry("csPing", Processor.class),
             Map.entry("csFailure", Processor.class),
             Map.entry("csAuditTap", Processor.class),
+            Map.entry("csReplyCounter", CsReplyCounter.class),
             Map.entry("csEncode", Processor.class),
+            Map.entry("csWrap", Processor.class),
             Map.entry("csInOrder", ReplyOrder.class),
             // the timers' beans
             Map.entry("honninOutboxRelay", OutboxRelay.class),
