@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The CS route of {@code routes/cs-listener.camel.yaml} as operators deploy it, with stand-in steps:
  * a route test of the YAML (dispatch by message type, the catch path, the steps every request
- * passes), in a second and without a database, broker or TLS. The stand-ins are small recording
+ * passes), in seconds and without a database, broker or TLS. The stand-ins are small recording
  * processors ({@link StandIns.Recorder}): csOpen's takes the message type from the body, the others
  * only note that they ran. What each real step does is tested with its class and end to end
  * ({@code CsLineIT}).
