@@ -5,8 +5,8 @@ import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencyRequests;
 import jp.tokyo.juki.consistency.Sessions;
 import jp.tokyo.juki.consistency.Settings;
-import jp.tokyo.juki.fuhyo.FuhyoConsistencySource;
-import jp.tokyo.juki.honnin.HonninConsistencySource;
+import jp.tokyo.juki.fuhyo.FuhyoConsistency;
+import jp.tokyo.juki.honnin.HonninConsistency;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
@@ -31,9 +31,9 @@ final class ConsistencyWiring {
                 c.getInt("juki.consistency.part-bytes", 0), c.get("juki.consistency.work-mem", "64MB"),
                 c.get("juki.consistency.temp-buffers", "32MB"));
         Sessions sessions = new Sessions(List.of(
-                new Sessions.Store<>(new HonninConsistencySource(new HonninUpdateReader(a.tokyo())),
+                new Sessions.Store<>(HonninConsistency.source(new HonninUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.HONNIN_ROLE)),
-                new Sessions.Store<>(new FuhyoConsistencySource(new FuhyoUpdateReader(a.tokyo())),
+                new Sessions.Store<>(FuhyoConsistency.source(new FuhyoUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.FUHYO_ROLE))),
                 settings, a.audit(), c.getInt("juki.consistency.threads", 2));
         a.bind("consistency", new ConsistencyRequests(sessions));

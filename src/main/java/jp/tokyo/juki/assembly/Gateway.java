@@ -1,5 +1,8 @@
 package jp.tokyo.juki.assembly;
 
+import static jp.tokyo.juki.national.StoreLine.FUHYO;
+import static jp.tokyo.juki.national.StoreLine.HONNIN;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,16 +15,17 @@ import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
-import jp.tokyo.juki.honnin.HonninUpdateService;
+import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.cs.UpdateRequests;
-import jp.tokyo.juki.fuhyo.FuhyoUpdateService;
-import jp.tokyo.juki.store.UpdateBatch;
+import jp.tokyo.juki.fuhyo.FuhyoUpdates;
+import jp.tokyo.juki.store.UpdateTransaction;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
 import jp.tokyo.juki.national.OutboxRelay;
+import jp.tokyo.juki.national.StoreLine;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
@@ -99,9 +103,9 @@ public final class Gateway implements AutoCloseable {
         CsLineWiring.wire(assembly, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
                 "CONSISTENCY_END", "PING"), auditLag::behind);
         wired = assembly.onClose();
-        GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, new HonninUpdateService(
+        GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, HonninUpdates.transaction(
                 database.forRole(HONNIN.role()), hasher::hash), new HonninUpdateReader(tokyo)::read, HonninUpdate::persons);
-        GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, new FuhyoUpdateService(
+        GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, FuhyoUpdates.transaction(
                 database.forRole(FUHYO.role()), hasher::hash), new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons);
         ConsistencyWiring.wire(assembly);
         jp.tokyo.juki.national.NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
@@ -121,34 +125,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * How one store reaches its national server: the schema whose outbox is relayed, the database
-     * role its flows connect as, the queue,
-     * the notice type and envelope id prefix, the server's identity and configuration keys, and
-     * the advisory lock that makes one relay per outbox run across gateway nodes.
-     */
-    private record StoreLine(String name, String beanPrefix, String role, String queue, long relayLock,
-                             String noticeType, String idPrefix, String peer, String configPrefix, int defaultPort) {
-    }
-
-    private static final StoreLine HONNIN = new StoreLine("honnin", "Honnin", EmbeddedDatabase.HONNIN_ROLE,
-            Broker.NATIONAL_HONNIN_QUEUE,
-            0x4a554b4901L, "HONNIN_NOTICE", "HN", Identities.NATIONAL, "juki.national", 7543);
-    private static final StoreLine FUHYO = new StoreLine("fuhyo", "Fuhyo", EmbeddedDatabase.FUHYO_ROLE,
-            Broker.NATIONAL_FUHYO_QUEUE,
-            0x4a554b4902L, "FUHYO_NOTICE", "FN", Identities.NATIONAL_FUHYO, "juki.national-fuhyo", 7544);
-
-    /**
      * One store's flow: the CS route's update step ({@code <store>Updates}) in front of the
      * store's group commit, the outbox relay ({@code <store>OutboxRelay}) and the delivery to its
      * national server ({@code national<Store>Delivery}). Both stores share the national page,
      * timeout and retry settings ({@code juki.national.*}); host and port are per server.
      */
-    private <U> GroupCommit<UpdateBatch.Command<U>> wireStore(Assembly a, StoreLine line, UpdateBatch<U> service,
+    private <U> GroupCommit<UpdateTransaction.Command<U>> wireStore(Assembly a, StoreLine line, UpdateTransaction<U> service,
                                                              UpdateRequests.BodyReader<U> reader,
                                                              java.util.function.Function<U, List<String>> persons)
             throws java.io.IOException, java.security.GeneralSecurityException {
         // a connection's pipelined updates always go to the same writer, in the order they arrived
-        GroupCommit<UpdateBatch.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
+        GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
                 config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), service::process));
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor, auditLag::behind));
         OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),

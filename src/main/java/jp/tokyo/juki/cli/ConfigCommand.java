@@ -22,9 +22,8 @@ public final class ConfigCommand {
      * The beans the gateway binds for the route files ({@code ref:} and {@code #name}); ObserveIT
      * checks each is in a running gateway's registry.
      */
-    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard", "csLineErrors", "csConnections", "csTicket",
-            "csOpen", "csInOrder", "csPing", "csFailure", "csAuditTap", "csReplyCounter", "csEncode", "csWrap",
-            "honninUpdates", "fuhyoUpdates",
+    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard", "csLineErrors", "csConnections", "csTicket", "csOpen",
+            "csInOrder", "csPing", "csFailure", "csAuditTap", "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates",
             "honninOutboxRelay", "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency",
             "consistencySessions", "myNumberHold", "agencyRequests");
 

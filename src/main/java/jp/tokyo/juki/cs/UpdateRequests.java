@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.store.GroupCommit;
-import jp.tokyo.juki.store.UpdateBatch;
+import jp.tokyo.juki.store.UpdateTransaction;
 import jp.tokyo.juki.record.Violation;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
@@ -38,7 +38,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
     public static final String AUDIT_BEHIND = "audit record behind; nothing was applied";
     private final BodyReader<U> reader;
     private final Function<U, List<String>> persons;
-    private final GroupCommit<UpdateBatch.Command<U>> groupCommit;
+    private final GroupCommit<UpdateTransaction.Command<U>> groupCommit;
     private final Executor replies;
     private final java.util.function.Supplier<String> auditBehind;
 
@@ -47,7 +47,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
      * @param replies where the route continues after the commit (not on the committing thread)
      */
     public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
-                          GroupCommit<UpdateBatch.Command<U>> groupCommit, Executor replies) {
+                          GroupCommit<UpdateTransaction.Command<U>> groupCommit, Executor replies) {
         this(reader, persons, groupCommit, replies, () -> null);
     }
 
@@ -56,7 +56,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
      *                    update is then answered E503, nothing applied (R-AUD-MSG)
      */
     public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
-                          GroupCommit<UpdateBatch.Command<U>> groupCommit, Executor replies,
+                          GroupCommit<UpdateTransaction.Command<U>> groupCommit, Executor replies,
                           java.util.function.Supplier<String> auditBehind) {
         this.auditBehind = auditBehind;
         this.reader = reader;
@@ -82,7 +82,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
         }
         U update;
         try {
-            update = reader.read(request.body(), request.sender(), LocalDate.now(UpdateBatch.JST));
+            update = reader.read(request.body(), request.sender(), LocalDate.now(UpdateTransaction.JST));
         } catch (Violation v) {
             exchange.getIn().setBody(Reply.nack(request.id(), Refusals.codeOf(v), v.detail()));
             callback.done(true);
@@ -91,7 +91,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
         exchange.setProperty(ExchangeKeys.PERSONS, persons.apply(update));
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         try {
-            groupCommit.submit(new UpdateBatch.Command<>(request, update, reply), connectionOf(exchange));
+            groupCommit.submit(new UpdateTransaction.Command<>(request, update, reply), connectionOf(exchange));
         } catch (IllegalStateException e) {
             exchange.getIn().setBody(Reply.nack(request.id(), ReplyCode.E503, "gateway is stopping; nothing was applied"));
             callback.done(true);

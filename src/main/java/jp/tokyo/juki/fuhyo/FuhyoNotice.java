@@ -1,9 +1,10 @@
 package jp.tokyo.juki.fuhyo;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.FuhyoUpdate;
+import jp.tokyo.juki.store.NoticeBody;
+import jp.tokyo.juki.wire.Request;
 
 /**
  * The body of a {@code FUHYO_NOTICE} to the fuhyo national server (PROTOCOL §3.2): the origin,
@@ -14,27 +15,15 @@ final class FuhyoNotice {
     private FuhyoNotice() {
     }
 
-    static ObjectNode body(String sender, String requestId, FuhyoUpdate update) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
+    /** @param origin the CS update the notice comes from */
+    static String body(Request origin, FuhyoUpdate update) {
         FuhyoRecord r = update.record();
-        ObjectNode body = f.objectNode();
-        ObjectNode origin = body.putObject("origin");
-        origin.put("sender", sender);
-        origin.put("id", requestId);
-        body.put("juminhyoCode", r.juminhyoCode());
-        ObjectNode name = body.putObject("name");
-        name.put("kanji", r.name().kanji());
-        name.put("kana", r.name().kana());
-        name.put("gaijiCount", r.name().gaijiCount());
-        body.put("birthDate", r.birthDate());
-        body.put("sex", r.sex());
-        ObjectNode address = body.putObject("address");
-        address.put("municipalityCode", r.address().municipalityCode());
-        address.put("text", r.address().text());
-        address.put("gaijiCount", r.address().gaijiCount());
-        ObjectNode last = body.putObject("lastAddress");
-        last.put("text", r.lastAddress().text());
-        last.put("gaijiCount", r.lastAddress().gaijiCount());
+        NoticeBody notice = NoticeBody.of(origin, r.juminhyoCode())
+                .person(r.name().kanji(), r.name().kana(), r.name().gaijiCount(), r.birthDate(), r.sex());
+        ObjectNode body = notice.items();
+        body.putObject("address").put("municipalityCode", r.address().municipalityCode())
+                .put("text", r.address().text()).put("gaijiCount", r.address().gaijiCount());
+        body.putObject("lastAddress").put("text", r.lastAddress().text()).put("gaijiCount", r.lastAddress().gaijiCount());
         if (r.formerJuminhyoCode() != null) {
             body.put("formerJuminhyoCode", r.formerJuminhyoCode());
         }
@@ -45,8 +34,6 @@ final class FuhyoNotice {
             body.put("gaijiPattern", r.gaijiPattern());
         }
         body.put("noticeKind", r.noticeKind());
-        body.put("reason", update.reason().name());
-        body.put("changeDate", update.changeDate().toString());
-        return body;
+        return notice.end(update.reason(), update.changeDate());
     }
 }

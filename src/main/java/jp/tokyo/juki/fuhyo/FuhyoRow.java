@@ -1,23 +1,21 @@
 package jp.tokyo.juki.fuhyo;
 
-import java.time.Instant;
-import java.time.LocalDate;
 import jp.tokyo.juki.record.FuhyoRecord;
+import jp.tokyo.juki.store.Stamp;
 
 /**
- * One version of a person in the fuhyo store: the notified record plus the items the gateway
- * sets itself (清音化 kana, timestamps, delete flag, 更新順番号, operator and terminal).
+ * One version of a person in the fuhyo store: the notified record, its 清音化 kana, and what the
+ * gateway records with it (timestamps, delete flag, 更新順番号, operator and terminal).
  */
-record FuhyoRow(FuhyoRecord record, String reason, LocalDate changeDate, String kanaNormalized,
-                String operatorId, String terminalId, Instant updatedAt, LocalDate notifiedDate,
-                boolean deleted, long updateSeq, String originSender, String originId) {
+record FuhyoRow(FuhyoRecord record, String kanaNormalized, Stamp stamp) {
 
-    String juminhyoCode() {
-        return record.juminhyoCode();
+    /** Deleted: no longer on an annex. */
+    boolean deleted() {
+        return stamp.deleted();
     }
 
     /** On the annex now (not deleted) and managed by the given municipality. */
     boolean isManagedBy(String municipalityCode) {
-        return !deleted && record.managingMunicipalityCode().equals(municipalityCode);
+        return !deleted() && record.managingMunicipalityCode().equals(municipalityCode);
     }
 }

@@ -1,12 +1,13 @@
 package jp.tokyo.juki.fuhyo;
 
-import jp.tokyo.juki.store.PersonTable;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import jp.tokyo.juki.record.FuhyoRecord;
+import jp.tokyo.juki.store.PersonTable;
+import jp.tokyo.juki.store.Stamp;
 
 /** How a fuhyo row maps to the columns of {@code fuhyo.person} (and its history). */
 final class FuhyoStore {
@@ -18,7 +19,7 @@ final class FuhyoStore {
 
     /** The store's person table and its history. */
     static final PersonTable<FuhyoRow> TABLE = new PersonTable<>("fuhyo.person", COLUMNS, FuhyoStore::read, FuhyoStore::bind,
-            FuhyoRow::juminhyoCode);
+            row -> row.record().juminhyoCode());
 
     /** One row of {@code fuhyo.person} (or its history) as selected with {@link #COLUMNS}. */
     static FuhyoRow read(ResultSet rs) throws SQLException {
@@ -30,15 +31,12 @@ final class FuhyoStore {
                 new FuhyoRecord.LastAddress(rs.getString("last_address_text"), rs.getInt("last_address_gaiji_count")),
                 rs.getString("former_juminhyo_code"), rs.getString("managing_municipality_code"), rs.getString("status"),
                 rs.getString("gaiji_flag"), rs.getString("gaiji_pattern"), rs.getString("notice_kind"));
-        return new FuhyoRow(record, rs.getString("reason"), rs.getDate("change_date").toLocalDate(),
-                rs.getString("kana_normalized"), rs.getString("operator_id"), rs.getString("terminal_id"),
-                rs.getTimestamp("updated_at").toInstant(), rs.getDate("notified_date").toLocalDate(),
-                rs.getBoolean("deleted"), rs.getLong("update_seq"), rs.getString("origin_sender"),
-                rs.getString("origin_id"));
+        return new FuhyoRow(record, rs.getString("kana_normalized"), Stamp.read(rs));
     }
 
     static void bind(PreparedStatement ps, FuhyoRow row) throws SQLException {
         FuhyoRecord r = row.record();
+        Stamp s = row.stamp();
         int i = 1;
         ps.setString(i++, r.juminhyoCode());
         ps.setString(i++, r.name().kanji());
@@ -51,22 +49,22 @@ final class FuhyoStore {
         ps.setInt(i++, r.address().gaijiCount());
         ps.setString(i++, r.lastAddress().text());
         ps.setInt(i++, r.lastAddress().gaijiCount());
-        ps.setDate(i++, Date.valueOf(row.changeDate()));
+        ps.setDate(i++, Date.valueOf(s.changeDate()));
         ps.setString(i++, r.formerJuminhyoCode());
         ps.setString(i++, r.managingMunicipalityCode());
         ps.setString(i++, r.status());
         ps.setString(i++, r.gaijiFlag());
         ps.setString(i++, r.gaijiPattern());
         ps.setString(i++, r.noticeKind());
-        ps.setString(i++, row.reason());
+        ps.setString(i++, s.reason());
         ps.setString(i++, row.kanaNormalized());
-        ps.setString(i++, row.operatorId());
-        ps.setString(i++, row.terminalId());
-        ps.setTimestamp(i++, Timestamp.from(row.updatedAt()));
-        ps.setDate(i++, Date.valueOf(row.notifiedDate()));
-        ps.setBoolean(i++, row.deleted());
-        ps.setLong(i++, row.updateSeq());
-        ps.setString(i++, row.originSender());
-        ps.setString(i, row.originId());
+        ps.setString(i++, s.operatorId());
+        ps.setString(i++, s.terminalId());
+        ps.setTimestamp(i++, Timestamp.from(s.updatedAt()));
+        ps.setDate(i++, Date.valueOf(s.notifiedDate()));
+        ps.setBoolean(i++, s.deleted());
+        ps.setLong(i++, s.updateSeq());
+        ps.setString(i++, s.originSender());
+        ps.setString(i, s.originId());
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Iterator;
+import jp.tokyo.juki.platform.CopyText;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.KanaNormalizer;
 import jp.tokyo.juki.record.Name;
@@ -123,7 +124,7 @@ public final class HonninBulkLoad {
     }
 
     private static void field(StringBuilder sb, String value) {
-        jp.tokyo.juki.platform.CopyText.append(sb, value);
+        CopyText.append(sb, value);
         sb.append('\t');
     }
 }

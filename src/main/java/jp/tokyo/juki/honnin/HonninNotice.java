@@ -1,9 +1,10 @@
 package jp.tokyo.juki.honnin;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.HonninUpdate;
+import jp.tokyo.juki.store.NoticeBody;
+import jp.tokyo.juki.wire.Request;
 
 /**
  * The body of a {@code HONNIN_NOTICE} to the national server: exactly the eight items of SPEC
@@ -13,25 +14,15 @@ final class HonninNotice {
     private HonninNotice() {
     }
 
-    static ObjectNode body(String sender, String requestId, HonninUpdate update) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
+    /** @param origin the CS update the notice comes from */
+    static String body(Request origin, HonninUpdate update) {
         HonninRecord r = update.record();
-        ObjectNode body = f.objectNode();
-        ObjectNode origin = body.putObject("origin");
-        origin.put("sender", sender);
-        origin.put("id", requestId);
-        body.put("juminhyoCode", r.juminhyoCode());
-        ObjectNode name = body.putObject("name");
-        name.put("kanji", r.name().kanji());
-        name.put("kana", r.name().kana());
-        body.put("birthDate", r.birthDate());
-        body.put("sex", r.sex());
-        ObjectNode address = body.putObject("address");
+        NoticeBody notice = NoticeBody.of(origin, r.juminhyoCode())
+                .person(r.name().kanji(), r.name().kana(), r.birthDate(), r.sex());
+        ObjectNode address = notice.items().putObject("address");
         address.put("text", r.address().text());
         address.put("municipalityCode", r.address().municipalityCode());
-        body.put("myNumber", r.myNumber());
-        body.put("reason", update.reason().name());
-        body.put("changeDate", update.changeDate().toString());
-        return body;
+        notice.items().put("myNumber", r.myNumber());
+        return notice.end(update.reason(), update.changeDate());
     }
 }

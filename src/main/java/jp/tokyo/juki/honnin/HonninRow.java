@@ -1,23 +1,21 @@
 package jp.tokyo.juki.honnin;
 
-import java.time.Instant;
-import java.time.LocalDate;
 import jp.tokyo.juki.record.HonninRecord;
+import jp.tokyo.juki.store.Stamp;
 
 /**
- * One version of a person in the honnin store: the notified record plus the items the gateway
- * sets itself (清音化 kana, timestamps, delete flag, 更新順番号, operator and terminal).
+ * One version of a person in the honnin store: the notified record, its 清音化 kana, and what the
+ * gateway records with it (timestamps, delete flag, 更新順番号, operator and terminal).
  */
-record HonninRow(HonninRecord record, String reason, LocalDate changeDate, String kanaNormalized,
-                 String operatorId, String terminalId, Instant updatedAt, LocalDate notifiedDate,
-                 boolean deleted, long updateSeq, String originSender, String originId) {
+record HonninRow(HonninRecord record, String kanaNormalized, Stamp stamp) {
 
-    String juminhyoCode() {
-        return record.juminhyoCode();
+    /** Deleted: no longer a resident (転出, 死亡, …). */
+    boolean deleted() {
+        return stamp.deleted();
     }
 
     /** Lives in the store now (not deleted) in the given municipality. */
     boolean isResidentOf(String municipalityCode) {
-        return !deleted && record.address().municipalityCode().equals(municipalityCode);
+        return !deleted() && record.address().municipalityCode().equals(municipalityCode);
     }
 }

@@ -1,6 +1,5 @@
 package jp.tokyo.juki.honnin;
 
-import jp.tokyo.juki.store.PersonTable;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +9,8 @@ import java.sql.Types;
 import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.store.PersonTable;
+import jp.tokyo.juki.store.Stamp;
 
 /** How a honnin row maps to the columns of {@code honnin.resident} (and its history). */
 final class HonninStore {
@@ -26,16 +27,12 @@ final class HonninStore {
 
     /** The store's person table and its history. */
     static final PersonTable<HonninRow> TABLE = new PersonTable<>("honnin.resident", COLUMNS, HonninStore::read, HonninStore::bind,
-            HonninRow::juminhyoCode);
+            row -> row.record().juminhyoCode());
 
     /** One row of {@code honnin.resident} (or its history) as selected with {@link #COLUMNS}. */
     static HonninRow read(ResultSet rs) throws SQLException {
         HonninRecord record = readRecord(rs);
-        return new HonninRow(record, rs.getString("reason"), rs.getDate("change_date").toLocalDate(),
-                rs.getString("kana_normalized"), rs.getString("operator_id"), rs.getString("terminal_id"),
-                rs.getTimestamp("updated_at").toInstant(), rs.getDate("notified_date").toLocalDate(),
-                rs.getBoolean("deleted"), rs.getLong("update_seq"), rs.getString("origin_sender"),
-                rs.getString("origin_id"));
+        return new HonninRow(record, rs.getString("kana_normalized"), Stamp.read(rs));
     }
 
     /** The notified record of a row selected with {@link #COLUMNS} or {@link #RECORD_COLUMNS}. */
@@ -54,6 +51,7 @@ final class HonninStore {
 
     static void bind(PreparedStatement ps, HonninRow row) throws SQLException {
         HonninRecord r = row.record();
+        Stamp s = row.stamp();
         int i = 1;
         ps.setString(i++, r.juminhyoCode());
         ps.setString(i++, r.name().kanji());
@@ -64,19 +62,19 @@ final class HonninStore {
         ps.setString(i++, r.address().text());
         ps.setInt(i++, r.address().gaijiCount());
         ps.setString(i++, r.myNumber());
-        ps.setString(i++, row.reason());
-        ps.setDate(i++, Date.valueOf(row.changeDate()));
+        ps.setString(i++, s.reason());
+        ps.setDate(i++, Date.valueOf(s.changeDate()));
         ps.setString(i++, r.retentionFlag());
         ps.setString(i++, row.kanaNormalized());
         ps.setString(i++, r.address().municipalityCode());
         ps.setString(i++, r.address().azaCode());
-        ps.setString(i++, row.operatorId());
-        ps.setString(i++, row.terminalId());
-        ps.setTimestamp(i++, Timestamp.from(row.updatedAt()));
-        ps.setDate(i++, Date.valueOf(row.notifiedDate()));
+        ps.setString(i++, s.operatorId());
+        ps.setString(i++, s.terminalId());
+        ps.setTimestamp(i++, Timestamp.from(s.updatedAt()));
+        ps.setDate(i++, Date.valueOf(s.notifiedDate()));
         ps.setString(i++, r.gaijiFlag());
-        ps.setBoolean(i++, row.deleted());
-        ps.setLong(i++, row.updateSeq());
+        ps.setBoolean(i++, s.deleted());
+        ps.setLong(i++, s.updateSeq());
         ps.setInt(i++, r.name().gaijiChangeSeq());
         ps.setInt(i++, r.address().gaijiChangeSeq());
         Name former = r.formerSurname();
@@ -91,7 +89,7 @@ final class HonninStore {
             ps.setString(i++, former.kana());
             ps.setInt(i++, former.gaijiChangeSeq());
         }
-        ps.setString(i++, row.originSender());
-        ps.setString(i, row.originId());
+        ps.setString(i++, s.originSender());
+        ps.setString(i, s.originId());
     }
 }

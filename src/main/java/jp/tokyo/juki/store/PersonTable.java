@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A store's table of persons — one current row per 住民票コード, deleted persons kept with their
@@ -41,7 +42,7 @@ public final class PersonTable<R> {
     private final int columnCount;
     private final Reader<R> reader;
     private final Binder<R> binder;
-    private final java.util.function.Function<R, String> codeOf;
+    private final Function<R, String> codeOf;
     private final String upsert;
 
     /**
@@ -49,7 +50,7 @@ public final class PersonTable<R> {
      * @param columns the columns the reader reads and the binder binds, {@code juminhyo_code} first
      */
     public PersonTable(String table, String columns, Reader<R> reader, Binder<R> binder,
-                       java.util.function.Function<R, String> codeOf) {
+                       Function<R, String> codeOf) {
         this.table = table;
         this.columns = columns;
         this.columnCount = columns.split(",").length;

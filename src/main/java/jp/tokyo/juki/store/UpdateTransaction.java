@@ -6,13 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +32,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a group of checked update notifications of one store in one transaction — the part
- * both stores share: idempotency by (sender, id), the 更新順番号 sequence, the transactional
- * outbox of national notices, the accepted requests, and the failure rule. The store says how
- * one update changes its rows ({@link #begin}). A refusal answers only its own request; if
- * the transaction itself fails, each request is retried alone so one bad apple cannot spoil
- * the group, and what still fails is answered {@code E503} with nothing applied.
+ * The update transaction of one store: a group of checked update notifications applied in one
+ * transaction, with what both stores share — idempotency by (sender, id), the 更新順番号
+ * sequence, the transactional outbox of national notices, the accepted requests, and the
+ * failure rule. How one update changes the store's rows is the store's part ({@link Begin};
+ * {@link PersonUpdates} for a person table and its logical checks). A refusal answers only its
+ * own request; if the transaction itself fails, each request is retried alone so one bad apple
+ * cannot spoil the group, and what still fails is answered {@code E503} with nothing applied.
  *
  * <p>Each store's schema has the same four tables for this: {@code accepted_request},
  * {@code national_outbox}, the sequence {@code update_seq}, and its own person table.
  *
  * @param <U> the store's update (a checked request body)
  */
-public abstract class UpdateBatch<U> {
-    private static final Logger LOG = LoggerFactory.getLogger(UpdateBatch.class);
+public final class UpdateTransaction<U> {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateTransaction.class);
     public static final ZoneId JST = ZoneId.of("Asia/Tokyo");
 
     /** One request waiting for its group's commit. */
@@ -50,14 +54,22 @@ public abstract class UpdateBatch<U> {
     }
 
     /** What one update did: refused by a logical check (E140), or applied with its national notice. */
-    public record Outcome(String refusal, String noticePerson, String notice) {
-        public static Outcome refused(String rule) {
-            return new Outcome(rule, null, null);
+    public sealed interface Outcome {
+        static Outcome refused(String rule) {
+            return new Refused(rule);
         }
 
         /** @param person the 住民票コード the notice is about (its notices keep their order) */
-        public static Outcome applied(String person, String notice) {
-            return new Outcome(null, person, notice);
+        static Outcome applied(String person, String notice) {
+            return new Applied(person, notice);
+        }
+
+        /** @param rule the E140 detail */
+        record Refused(String rule) implements Outcome {
+        }
+
+        /** @param notice the body of the national notice, for the outbox */
+        record Applied(String person, String notice) implements Outcome {
         }
     }
 
@@ -70,6 +82,13 @@ public abstract class UpdateBatch<U> {
         void write(Connection c) throws SQLException;
     }
 
+    /** How the store begins its side of a transaction. */
+    @FunctionalInterface
+    public interface Begin<U> {
+        /** Locks the rows the batch touches and returns the state the updates are applied to. */
+        Changes<U> begin(Connection c, List<Command<U>> batch, Instant now, LocalDate today) throws SQLException;
+    }
+
     private record RequestKey(String sender, String id) {
     }
 
@@ -79,22 +98,23 @@ public abstract class UpdateBatch<U> {
     private final DataSource dataSource;
     private final String schema;
     private final Function<String, String> personKey;
+    private final Begin<U> store;
 
     /**
-     * @param schema    the store's schema ({@code honnin}, {@code fuhyo})
-     * @param personKey keyed hash of a 住民票コード, to group a person's notices without naming them
+     * @param dataSource connections of the store's role
+     * @param schema     the store's schema ({@code honnin}, {@code fuhyo})
+     * @param personKey  keyed hash of a 住民票コード, to group a person's notices without naming them
+     * @param store      how the store's rows change
      */
-    protected UpdateBatch(DataSource dataSource, String schema, Function<String, String> personKey) {
+    public UpdateTransaction(DataSource dataSource, String schema, Function<String, String> personKey, Begin<U> store) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.personKey = personKey;
+        this.store = store;
     }
 
-    /** Locks the rows the batch touches and returns the state the updates are applied to. */
-    protected abstract Changes<U> begin(Connection c, List<Command<U>> batch, Instant now, LocalDate today)
-            throws SQLException;
-
-    public final void process(List<Command<U>> batch) {
+    /** Applies the group and answers each of its requests (the group commit's batch processor). */
+    public void process(List<Command<U>> batch) {
         try {
             List<Reply> replies = applyInOneTransaction(batch);
             for (int i = 0; i < batch.size(); i++) {
@@ -115,7 +135,7 @@ public abstract class UpdateBatch<U> {
     }
 
     /** How long an update whose commit is in doubt waits for the store to say whether it was applied. */
-    private static final java.time.Duration IN_DOUBT_WAIT = java.time.Duration.ofSeconds(10);
+    private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(10);
 
     private static final String NOTHING_APPLIED = "store unavailable; nothing was applied";
     private static final String IN_DOUBT =
@@ -174,11 +194,11 @@ public abstract class UpdateBatch<U> {
 
     /** No connection could be had at all: nothing was tried. */
     private static boolean unreachable(Throwable e) {
-        return e instanceof java.sql.SQLTransientConnectionException;
+        return e instanceof SQLTransientConnectionException;
     }
 
     /** Waits until the store gives a connection again, or {@code wait} has passed. */
-    private boolean awaitStore(java.time.Duration wait) {
+    private boolean awaitStore(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             // a real round trip: the pool hands out a recently used connection without checking it
@@ -232,10 +252,10 @@ public abstract class UpdateBatch<U> {
         Set<RequestKey> keys = new LinkedHashSet<>();
         batch.forEach(cmd -> keys.add(new RequestKey(cmd.request().sender(), cmd.request().id())));
         Map<RequestKey, AcceptedReply> acceptedBefore = findAccepted(c, keys);
-        Changes<U> changes = begin(c, batch, now, LocalDate.now(JST));
+        Changes<U> changes = store.begin(c, batch, now, LocalDate.now(JST));
         long[] seqs = nextSeqs(c, batch.size());
 
-        Map<RequestKey, Reply> acceptedNow = new java.util.LinkedHashMap<>();
+        Map<RequestKey, Reply> acceptedNow = new LinkedHashMap<>();
         List<Object[]> outbox = new ArrayList<>();
         List<Reply> replies = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -252,11 +272,12 @@ public abstract class UpdateBatch<U> {
                 continue;
             }
             Outcome outcome = changes.apply(cmd, seqs[i]);
-            if (outcome.refusal() != null) {
-                replies.add(Reply.nack(req.id(), ReplyCode.E140, outcome.refusal()));
+            if (outcome instanceof Outcome.Refused refused) {
+                replies.add(Reply.nack(req.id(), ReplyCode.E140, refused.rule()));
                 continue;
             }
-            outbox.add(new Object[]{personKey.apply(outcome.noticePerson()), req.sender(), req.id(), outcome.notice()});
+            Outcome.Applied applied = (Outcome.Applied) outcome;
+            outbox.add(new Object[]{personKey.apply(applied.person()), req.sender(), req.id(), applied.notice()});
             Reply ack = Reply.ack(req.id(), "applied", Json.MAPPER.createObjectNode());
             acceptedNow.put(key, ack);
             replies.add(ack);

@@ -1,14 +1,11 @@
 package jp.tokyo.juki.fuhyo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencySource;
 import jp.tokyo.juki.consistency.ItemDigest;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
-import jp.tokyo.juki.record.Violation;
+import jp.tokyo.juki.store.StoreConsistency;
 
 /**
  * The fuhyo store in the consistency check (附票本人確認情報の整合): a CS record is read with the
@@ -17,39 +14,21 @@ import jp.tokyo.juki.record.Violation;
  * side is {@code fuhyo.person}'s current persons whose 附票管理市町村 is the sender, in code
  * order along the index {@code (managing_municipality_code, juminhyo_code)}.
  */
-public final class FuhyoConsistencySource implements ConsistencySource<FuhyoRecord> {
+public final class FuhyoConsistency {
     private static final List<String> ITEMS = List.of("name", "birthDate", "sex", "address", "lastAddress",
             "formerJuminhyoCode", "managingMunicipalityCode", "status", "gaijiFlag", "gaijiPattern");
-    private static final int FETCH = 2000;
 
-    private final FuhyoUpdateReader reader;
-
-    public FuhyoConsistencySource(FuhyoUpdateReader reader) {
-        this.reader = reader;
+    private FuhyoConsistency() {
     }
 
-    @Override
-    public String store() {
-        return "FUHYO";
+    /** The fuhyo store's source for the consistency check, reading CS records with {@code reader}. */
+    public static ConsistencySource<FuhyoRecord> source(FuhyoUpdateReader reader) {
+        return new StoreConsistency<>("FUHYO", ITEMS, reader::readRecord, FuhyoRecord::juminhyoCode,
+                FuhyoConsistency::digest, new StoreConsistency.Table<>("fuhyo.person", FuhyoStore.COLUMNS,
+                "managing_municipality_code", rs -> FuhyoStore.read(rs).record()));
     }
 
-    @Override
-    public List<String> items() {
-        return ITEMS;
-    }
-
-    @Override
-    public FuhyoRecord read(JsonNode record, String sender, String path) throws Violation {
-        return reader.readRecord(record, sender, path);
-    }
-
-    @Override
-    public String juminhyoCode(FuhyoRecord record) {
-        return record.juminhyoCode();
-    }
-
-    @Override
-    public void digest(FuhyoRecord r, ItemDigest d, long[] out) {
+    private static void digest(FuhyoRecord r, ItemDigest d, long[] out) {
         out[0] = d.add(r.name().kanji()).add(r.name().kana()).add(r.name().gaijiCount()).end();
         out[1] = d.add(r.birthDate()).end();
         out[2] = d.add(r.sex()).end();
@@ -61,11 +40,5 @@ public final class FuhyoConsistencySource implements ConsistencySource<FuhyoReco
         out[8] = d.add(r.gaijiFlag()).end();
         // an absent and an empty 外字パターン both say "no pattern"
         out[9] = d.add(r.gaijiPattern() == null ? "" : r.gaijiPattern()).end();
-    }
-
-    @Override
-    public Cursor<FuhyoRecord> current(Connection c, String municipality) throws SQLException {
-        return Cursor.of(c, "SELECT " + FuhyoStore.COLUMNS + " FROM fuhyo.person "
-                + "WHERE managing_municipality_code = ? AND NOT deleted ORDER BY juminhyo_code", municipality, FETCH, rs -> FuhyoStore.read(rs).record());
     }
 }

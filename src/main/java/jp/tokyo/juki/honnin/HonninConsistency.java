@@ -1,8 +1,5 @@
 package jp.tokyo.juki.honnin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencySource;
 import jp.tokyo.juki.consistency.ItemDigest;
@@ -10,7 +7,7 @@ import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.HonninUpdateReader;
 import jp.tokyo.juki.record.Name;
-import jp.tokyo.juki.record.Violation;
+import jp.tokyo.juki.store.StoreConsistency;
 
 /**
  * The honnin store in the consistency check (本人確認情報の整合): a CS record is read with the
@@ -18,39 +15,22 @@ import jp.tokyo.juki.record.Violation;
  * the store side is {@code honnin.resident}'s current persons of the municipality, in code
  * order along the index {@code (municipality_code, juminhyo_code)}.
  */
-public final class HonninConsistencySource implements ConsistencySource<HonninRecord> {
+public final class HonninConsistency {
     private static final List<String> ITEMS = List.of("name", "birthDate", "sex", "address", "myNumber",
             "retentionFlag", "gaijiFlag", "formerSurname");
-    private static final int FETCH = 2000;
 
-    private final HonninUpdateReader reader;
-
-    public HonninConsistencySource(HonninUpdateReader reader) {
-        this.reader = reader;
+    private HonninConsistency() {
     }
 
-    @Override
-    public String store() {
-        return "HONNIN";
+    /** The honnin store's source for the consistency check, reading CS records with {@code reader}. */
+    public static ConsistencySource<HonninRecord> source(HonninUpdateReader reader) {
+        // the record's columns only, mapped by the store's own readRecord: what is compared is what the store holds
+        return new StoreConsistency<>("HONNIN", ITEMS, reader::readRecord, HonninRecord::juminhyoCode,
+                HonninConsistency::digest, new StoreConsistency.Table<>("honnin.resident", HonninStore.RECORD_COLUMNS,
+                "municipality_code", HonninStore::readRecord));
     }
 
-    @Override
-    public List<String> items() {
-        return ITEMS;
-    }
-
-    @Override
-    public HonninRecord read(JsonNode record, String sender, String path) throws Violation {
-        return reader.readRecord(record, sender, path);
-    }
-
-    @Override
-    public String juminhyoCode(HonninRecord record) {
-        return record.juminhyoCode();
-    }
-
-    @Override
-    public void digest(HonninRecord r, ItemDigest d, long[] out) {
+    private static void digest(HonninRecord r, ItemDigest d, long[] out) {
         out[0] = name(d, r.name());
         out[1] = d.add(r.birthDate()).end();
         out[2] = d.add(r.sex()).end();
@@ -64,12 +44,5 @@ public final class HonninConsistencySource implements ConsistencySource<HonninRe
 
     private static long name(ItemDigest d, Name n) {
         return d.add(n.kanji()).add(n.kana()).add(n.gaijiCount()).add(n.gaijiChangeSeq()).end();
-    }
-
-    @Override
-    public Cursor<HonninRecord> current(Connection c, String municipality) throws SQLException {
-        // the record's columns only, mapped by the store's own readRecord: what is compared is what the store holds
-        return Cursor.of(c, "SELECT " + HonninStore.RECORD_COLUMNS + " FROM honnin.resident "
-                + "WHERE municipality_code = ? AND NOT deleted ORDER BY juminhyo_code", municipality, FETCH, HonninStore::readRecord);
     }
 }
