@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -275,7 +276,7 @@ public final class AgencyDirectory {
                 }
             }
             problem(node, what + ": " + t + " is not one of " + String.join(", ",
-                    java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
+                    Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
             return null;
         }
 

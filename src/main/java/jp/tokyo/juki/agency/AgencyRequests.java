@@ -2,9 +2,9 @@ package jp.tokyo.juki.agency;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.DigestInputStream;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -12,15 +12,22 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import jp.tokyo.juki.audit.AuditEvent;
 import jp.tokyo.juki.audit.AuditSink;
 import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.observe.MemoryCheck;
 import jp.tokyo.juki.security.CmsFiles;
+import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.PeerTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +51,14 @@ import org.slf4j.LoggerFactory;
  * their answers written the same way; what a file's rows may cost is reserved first from the
  * budget all agencies share ({@link AgencyMemory}), so a file waits its turn rather than
  * exhausting the heap beside the others. A file whose processing ran out of memory all the
- * same is refused {@code A130} after {@value #OUT_OF_MEMORY_ATTEMPTS} attempts, never tried at
+ * same is refused {@code A130} after {@value FileFailures#OUT_OF_MEMORY_ATTEMPTS} attempts, never tried at
  * every poll. A file that waits for its share ends its agency's poll (the later files wait behind
  * it, first come, first served) and is logged once, not at every poll.
  *
  * <p>No file is retried without end (issue 15 review): one that failed with any other
- * {@link Error} is refused {@code A100} after {@value #ERROR_ATTEMPTS} attempts, an authentic
+ * {@link Error} is refused {@code A100} after {@value FileFailures#ERROR_ATTEMPTS} attempts, an authentic
  * one whose CSV could not be read otherwise than as malformed {@code A120} after
- * {@value #READ_ATTEMPTS} attempts of the same content; each failure is one log line, with
+ * {@value FileFailures#READ_ATTEMPTS} attempts of the same content; each failure is one log line, with
  * growing pauses between attempts.
  *
  * <p>R-RET: an answer the agency removed from {@code outbox/} has been collected; one left longer
@@ -62,34 +69,8 @@ public final class AgencyRequests {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyRequests.class);
     private static final String LINE = "agency";
     private static final String TYPE = "AGENCY_REQUEST";
-    /** attempts of a file that ran out of memory before it is refused A130 */
-    static final int OUT_OF_MEMORY_ATTEMPTS = 2;
-    /** attempts of a file that failed with any other {@link Error} before it is refused A100 */
-    static final int ERROR_ATTEMPTS = 3;
-    /** attempts of an authentic file (the same digest) whose CSV reader failed, not as malformed, before it is refused A120 */
-    static final int READ_ATTEMPTS = 3;
     /** what may precede {@code .req.p7m}: it names the ledger row, the answer and the listing a manager reads */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
-
-    /** Why a file as a whole got an {@code .err.p7m} (the first characters of its text). */
-    public enum FileRefusal {
-        A100("the file cannot be opened"),
-        A110("the file is not signed by this agency's valid certificate"),
-        A120("the request CSV cannot be read"),
-        A130("the file is too large"),
-        A140("rejected by a manager"),
-        A150("the file name is not usable");
-
-        private final String text;
-
-        FileRefusal(String text) {
-            this.text = text;
-        }
-
-        public String text() {
-            return text;
-        }
-    }
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,171}");
 
     /**
      * @param maxFileBytes   larger request files are refused unread (A130)
@@ -116,10 +97,11 @@ public final class AgencyRequests {
     private final AuditSink audit;
     private final Clock clock;
     private final AgencyMemory memory;
+    private final OutboxSweep outbox;
     /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
-    private final Map<String, Map<String, Failures>> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, FileFailures>> failures = new ConcurrentHashMap<>();
     /** files that wait for their memory share, by agency (used under that agency's lock): logged once each */
-    private final Map<String, Set<String>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
@@ -134,6 +116,7 @@ public final class AgencyRequests {
         this.audit = audit;
         this.clock = clock;
         this.memory = memory;
+        this.outbox = new OutboxSweep(this.agencies, this.drops, ledger, link, settings.answerRetention(), audit, clock);
     }
 
     /** The agencies that have a drop folder: one route each. */
@@ -163,13 +146,13 @@ public final class AgencyRequests {
                 return;
             }
             Instant now = clock.instant();
-            Map<String, Failures> failed = failures.computeIfAbsent(agencyId, id -> new java.util.HashMap<>());
+            Map<String, FileFailures> failed = failures.computeIfAbsent(agencyId, id -> new HashMap<>());
             failed.keySet().retainAll(files.stream().map(DropFolder.Entry::name).toList()); // forget files gone
-            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new java.util.HashSet<>());
+            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new HashSet<>());
             waits.retainAll(files.stream().map(DropFolder.Entry::name).toList());
             for (DropFolder.Entry file : files) {
                 String key = file.name();
-                Failures f = failed.get(key);
+                FileFailures f = failed.get(key);
                 if (f != null && now.isBefore(f.next())) {
                     continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
                 }
@@ -184,103 +167,49 @@ public final class AgencyRequests {
                     LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
                             e.getSQLState());
                     return;
-                } catch (Unreadable e) {
+                } catch (FileFailures.Unreadable e) {
                     // an authentic file whose reader failed otherwise than as malformed: refused A120 after
                     // READ_ATTEMPTS attempts of the same content, never retried without end
-                    Failures next = Failures.after(f, now, Failures.Kind.UNREADABLE, e.digest);
+                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.UNREADABLE, e.digest);
                     failed.put(key, next);
                     LOG.warn("agency {}: a request could not be read ({}; {} of {} attempts); tried again after {} s",
-                            agencyId, e.getCause().getClass().getSimpleName(), next.unreadable(), READ_ATTEMPTS,
+                            agencyId, e.getCause().getClass().getSimpleName(), next.unreadable(), FileFailures.READ_ATTEMPTS,
                             Duration.between(now, next.next()).toSeconds());
                 } catch (IOException | RuntimeException e) {
-                    Failures next = Failures.after(f, now, Failures.Kind.OTHER, null);
+                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.OTHER, null);
                     failed.put(key, next);
                     LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
                             e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
                 } catch (OutOfMemoryError e) {
                     // the budget should make this impossible; if it happens all the same, it is counted, shown by
                     // health, and the file is refused after OUT_OF_MEMORY_ATTEMPTS attempts instead of looping
-                    jp.tokyo.juki.observe.MemoryCheck.outOfMemory("agency");
-                    Failures next = Failures.after(f, now, Failures.Kind.OUT_OF_MEMORY, null);
+                    MemoryCheck.outOfMemory("agency");
+                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.OUT_OF_MEMORY, null);
                     failed.put(key, next);
                     LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
-                            agencyId, next.outOfMemory(), OUT_OF_MEMORY_ATTEMPTS,
+                            agencyId, next.outOfMemory(), FileFailures.OUT_OF_MEMORY_ATTEMPTS,
                             Duration.between(now, next.next()).toSeconds());
                 } catch (Error e) {
                     // the last resort (a StackOverflowError of a parser, say): without it the error left the poll,
                     // the file was retried every poll with a stack trace each time and the agency's later files
                     // were never answered. One line, no stack trace; refused A100 after ERROR_ATTEMPTS attempts
-                    Failures next = Failures.after(f, now, Failures.Kind.ERROR, null);
+                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.ERROR, null);
                     failed.put(key, next);
                     LOG.error("agency {}: a request failed with {} ({} of {} attempts); tried again after {} s",
-                            agencyId, e.getClass().getSimpleName(), next.errors(), ERROR_ATTEMPTS,
+                            agencyId, e.getClass().getSimpleName(), next.errors(), FileFailures.ERROR_ATTEMPTS,
                             Duration.between(now, next.next()).toSeconds());
                 }
             }
         }
     }
 
-    /**
-     * How often a file failed — of that, out of memory, with another {@link Error}, unreadable
-     * with the content of {@code digest} — and when it may be tried again: 2, 4, 8 … s, at most
-     * 10 minutes apart.
-     */
-    record Failures(int count, int outOfMemory, int errors, int unreadable, String digest, Instant next) {
-        enum Kind { OTHER, OUT_OF_MEMORY, ERROR, UNREADABLE }
-
-        static Failures after(Failures before, Instant now, Kind kind, String digest) {
-            int count = before == null ? 1 : before.count() + 1;
-            int oom = (before == null ? 0 : before.outOfMemory()) + (kind == Kind.OUT_OF_MEMORY ? 1 : 0);
-            int errors = (before == null ? 0 : before.errors()) + (kind == Kind.ERROR ? 1 : 0);
-            int unreadable = before == null ? 0 : before.unreadable();
-            String unreadableDigest = before == null ? null : before.digest();
-            if (kind == Kind.UNREADABLE) {
-                // counted for the same content only: a file replaced under the same name starts again
-                unreadable = digest.equals(unreadableDigest) ? unreadable + 1 : 1;
-                unreadableDigest = digest;
-            }
-            return new Failures(count, oom, errors, unreadable, unreadableDigest,
-                    now.plusSeconds(Math.min(600, 1L << Math.min(count, 10))));
-        }
-
-        /** Whether the file (its content {@code digest}) has failed often enough to be refused, and how; else null. */
-        Refusal giveUp(String digest) {
-            if (outOfMemory >= OUT_OF_MEMORY_ATTEMPTS) {
-                return new Refusal(FileRefusal.A130, "it could not be answered within the gateway's memory ("
-                        + OUT_OF_MEMORY_ATTEMPTS + " attempts ran out of memory)");
-            }
-            if (errors >= ERROR_ATTEMPTS) {
-                return new Refusal(FileRefusal.A100, "it could not be opened (" + ERROR_ATTEMPTS
-                        + " attempts failed with an internal error)");
-            }
-            if (unreadable >= READ_ATTEMPTS && digest.equals(this.digest)) {
-                return new Refusal(FileRefusal.A120, "it could not be read (" + READ_ATTEMPTS + " attempts failed)");
-            }
-            return null;
-        }
-    }
-
-    /** A refusal of a whole file. */
-    record Refusal(FileRefusal why, String reason) {
-    }
-
-    /** An authentic file whose CSV reader failed otherwise than as {@link RequestCsv.Malformed}. */
-    static final class Unreadable extends IOException {
-        final String digest;
-
-        Unreadable(String digest, Exception cause) {
-            super("the request could not be read", cause);
-            this.digest = digest;
-        }
-    }
-
     /** @return false when the file waits for its share of the memory budget (the agency's poll ends there) */
-    private boolean handle(Agency agency, DropFolder drop, DropFolder.Entry file, Failures failed, Set<String> waits)
+    private boolean handle(Agency agency, DropFolder drop, DropFolder.Entry file, FileFailures failed, Set<String> waits)
             throws SQLException, IOException {
         String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
         if (!NAME.matcher(stem).matches()) {
             // its own name might be anything (control characters, another file's answer name): the answer gets ours
-            refuseUnrecorded(agency, drop, file, "unusable-name-" + sha256(file.name().getBytes(StandardCharsets.UTF_8))
+            refuseUnrecorded(agency, drop, file, "unusable-name-" + RequestDigest.of(file.name().getBytes(StandardCharsets.UTF_8))
                     .substring(0, 16));
             return true;
         }
@@ -316,11 +245,11 @@ public final class AgencyRequests {
     }
 
     /** @param share the file's share of the memory budget; null for a file refused unread */
-    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, Failures failed,
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, FileFailures failed,
                         AgencyMemory.Share share) throws SQLException, IOException {
         boolean tooLarge = share == null;
-        String digest = tooLarge ? sha256(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
-                : digest(drop, file.name());
+        String digest = tooLarge ? RequestDigest.of(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
+                : RequestDigest.of(drop, file.name());
         RequestLedger.Request r = ledger.receive(agency.id(), file.name(), digest);
         switch (r.state()) {
             case ANSWERED -> finish(agency, drop, r, file.name(), r.answerFile()); // after a crash: publish, remove
@@ -330,7 +259,7 @@ public final class AgencyRequests {
             case REJECTED -> refuse(agency, drop, r, stem, FileRefusal.A140,
                     "by " + r.decidedBy() + (r.decisionReason() == null ? "" : ": " + r.decisionReason()), r.rows());
             case RECEIVED, APPROVED -> {
-                Refusal giveUp = failed == null ? null : failed.giveUp(digest);
+                FileFailures.Refusal giveUp = failed == null ? null : failed.giveUp(digest);
                 if (tooLarge) {
                     refuse(agency, drop, r, stem, FileRefusal.A130, file.size() + " bytes, at most "
                             + settings.maxFileBytes(), null);
@@ -350,12 +279,12 @@ public final class AgencyRequests {
         long rowsMemory = share.bytes() - AgencyMemory.FIXED - (drop.streams() ? 0 : file.size());
         CmsFiles.Verified<List<RequestCsv.Row>> opened;
         try (InputStream in = drop.openRequest(file.name())) {
-            java.security.DigestInputStream read = new java.security.DigestInputStream(in, sha256());
+            DigestInputStream read = new DigestInputStream(in, RequestDigest.sha256());
             try {
                 opened = CmsFiles.open(read, keys.gatewayKey(), keys.gatewayCertificate(),
                         content -> RequestCsv.parse(content, settings.maxRows(), rowsMemory));
             } finally {
-                read.transferTo(java.io.OutputStream.nullOutputStream()); // to its end, for the digest
+                read.transferTo(OutputStream.nullOutputStream()); // to its end, for the digest
             }
             if (!HexFormat.of().formatHex(read.getMessageDigest().digest()).equals(digest)) {
                 throw new IOException("the file changed while it was read");
@@ -367,7 +296,7 @@ public final class AgencyRequests {
         try {
             keys.signerCheck().apply(agency).check(new X509Certificate[]{opened.signer()});
         } catch (CertificateException e) {
-            String signer = jp.tokyo.juki.security.Identities.commonName(opened.signer());
+            String signer = Identities.commonName(opened.signer());
             // a valid certificate of someone else: say whose; otherwise what is wrong with it (CA, validity, revocation)
             refuse(agency, drop, r, stem, FileRefusal.A110, e.getMessage().startsWith("identity")
                     ? "signed by '" + signer + "', not by " + agency.identity() : e.getMessage(), null);
@@ -377,7 +306,7 @@ public final class AgencyRequests {
             refuse(agency, drop, r, stem, e.tooLarge() ? FileRefusal.A130 : FileRefusal.A120, e.getMessage(), null);
             return;
         } else if (opened.readFailure() != null) {
-            throw new Unreadable(digest, opened.readFailure());
+            throw new FileFailures.Unreadable(digest, opened.readFailure());
         }
         List<RequestCsv.Row> rows = opened.value();
         if (rows.size() > settings.approvalRows() && r.state() != RequestLedger.State.APPROVED) {
@@ -444,9 +373,9 @@ public final class AgencyRequests {
     }
 
     /** The file's audit record, committed with its answer and provision records (no person: the rows have theirs). */
-    private static jp.tokyo.juki.audit.AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
+    private static AuditEvent audited(Agency agency, RequestLedger.Request r, String status, String code,
                                                           String detail) {
-        return jp.tokyo.juki.audit.AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
+        return AuditEvent.of(null, LINE, "in", agency.identity(), TYPE, "AR-" + r.id(), null, status,
                 code, detail, List.of());
     }
 
@@ -455,78 +384,15 @@ public final class AgencyRequests {
     }
 
     /**
-     * R-RET for one agency's outbox: answers the agency removed are collected, answers older than
-     * the retention period are erased; either ends their R-LINK delivery.
+     * R-RET for one agency's outbox ({@link OutboxSweep}): answers the agency removed are collected,
+     * answers older than the retention period are erased; either ends their R-LINK delivery.
      */
     public void sweep(String agencyId) {
-        Agency agency = agencies.get(agencyId);
-        DropFolder drop = drops.get(agencyId);
-        synchronized (drop) {
-            try {
-                Instant oldest = clock.instant().minus(settings.answerRetention());
-                Map<String, DropFolder.Entry> present = drop.answers().stream()
-                        .collect(Collectors.toMap(DropFolder.Entry::name, e -> e));
-                for (DropFolder.Entry e : present.values()) {
-                    if (e.modified().isBefore(oldest)) {
-                        drop.eraseAnswer(e.name());
-                        ended(agency, ledger.erased(agencyId, e.name()), "ERASED");
-                    }
-                }
-                for (DropFolder.Entry part : drop.parts()) {
-                    // a poll publishes a committed .part within a second; one this old lost its request (R-RET)
-                    if (part.modified().isBefore(oldest)) {
-                        drop.eraseAnswer(part.name());
-                        audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", null, null, "ERASED", null,
-                                "an unpublished answer (.part) older than the retention period erased", List.of());
-                    }
-                }
-                for (String answer : ledger.openAnswers(agencyId)) {
-                    if (!present.containsKey(answer)) {
-                        ended(agency, ledger.collected(agencyId, answer), "COLLECTED");
-                    }
-                }
-            } catch (SQLException | IOException | RuntimeException e) {
-                LOG.warn("agency {}: outbox sweep failed ({}); next sweep repeats it", agencyId, e.getClass().getSimpleName());
-            }
-        }
+        outbox.sweep(agencyId);
     }
 
     /** {@link #sweep} for every agency with a drop folder. */
     public void sweepAll() {
         drops.keySet().forEach(this::sweep);
-    }
-
-    private void ended(Agency agency, List<RequestLedger.Request> requests, String status) {
-        for (RequestLedger.Request r : requests) {
-            int erased = link == null ? 0 : link.confirmDelivered(r.deliveryId());
-            audit.record(LINE, "out", agency.identity(), "AGENCY_ANSWER", "AR-" + r.id(), null, status, null,
-                    "answer " + (status.equals("ERASED") ? "not collected within " + settings.answerRetention().toHours()
-                            + " h, erased" : "collected") + (erased > 0 ? "; " + erased + " held My Numbers erased" : ""),
-                    List.of());
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The SHA-256 of a request, read as a stream. */
-    private static String digest(DropFolder drop, String name) throws IOException {
-        MessageDigest md = sha256();
-        try (InputStream in = drop.openRequest(name)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -1,32 +1,28 @@
 package jp.tokyo.juki.agency;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Principal;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.server.session.ServerSession;
-import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
@@ -61,32 +57,12 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
 
     static final String PART = ".part";
 
-    private final long quotaBytes;
-    private final int maxInboxFiles;
     private final AuditDigest audit;
-    private final Map<String, Object> accountLocks = new ConcurrentHashMap<>();
-    /** per account: its uploads open for writing (each with the file's inode, fileKey) */
-    private final Map<String, Set<QuotaChannel>> writing = new ConcurrentHashMap<>();
+    private final InboxQuota quota;
 
     DropFolderAccess(long quotaBytes, int maxInboxFiles, AuditDigest audit) {
-        this.quotaBytes = quotaBytes;
-        this.maxInboxFiles = maxInboxFiles;
         this.audit = audit;
-    }
-
-    private Object lock(ServerSession session) {
-        return accountLocks.computeIfAbsent(String.valueOf(account(session)), a -> new Object());
-    }
-
-    private Set<QuotaChannel> writing(ServerSession session) {
-        return writing.computeIfAbsent(String.valueOf(account(session)), a -> ConcurrentHashMap.newKeySet());
-    }
-
-    /** the account's uploads still open (one closed by any path other than a CLOSE request is forgotten here) */
-    private Set<QuotaChannel> open(ServerSession session) {
-        Set<QuotaChannel> all = writing(session);
-        all.removeIf(q -> !q.delegate.isOpen());
-        return all;
+        this.quota = new InboxQuota(quotaBytes, maxInboxFiles, audit);
     }
 
     // ---- what may be written where
@@ -112,32 +88,12 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
             throw refused(subsystem.getServerSession(), "writing outside inbox/");
         }
         ServerSession session = subsystem.getServerSession();
-        synchronized (lock(session)) {
-            // under the account's lock: two sessions of one agency cannot both squeeze past the entry limit
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                long entries = entries(file.getParent());
-                if (entries >= maxInboxFiles) {
-                    audit.record("S120 " + account(session) + " entries", account(session), "SFTP_QUOTA", "REFUSED", "S120",
-                            "a new file refused: inbox/ holds " + entries + " entries, at most " + maxInboxFiles
-                                    + " allowed (" + who(session) + ")",
-                            "new file(s) refused: inbox/ full (at most " + maxInboxFiles + " entries; account "
-                                    + account(session) + ")");
-                    throw new OverQuota(subsystem.getVersion() >= SftpConstants.SFTP_V5 ? SftpConstants.SSH_FX_QUOTA_EXCEEDED
-                            : SftpConstants.SSH_FX_FAILURE, "inbox/ holds at most " + maxInboxFiles + " files");
-                }
-            }
+        synchronized (quota.lock(session)) {
+            quota.admitNewFile(session, file, subsystem.getVersion());
             // the mode the agency asked for is ignored: 0600 for every file it creates
             SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle, options,
                     FILE_MODE);
-            QuotaChannel q;
-            try {
-                q = new QuotaChannel(channel, file, fileKey(file), session, subsystem.getVersion());
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-            writing(session).add(q);
-            return q;
+            return quota.track(channel, file, session, subsystem.getVersion());
         }
     }
 
@@ -163,9 +119,9 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
         if (!in(oldPath, INBOX) || !in(newPath, INBOX) || Files.isDirectory(oldPath, LinkOption.NOFOLLOW_LINKS)) {
             throw refused(session, "renaming outside inbox/");
         }
-        synchronized (lock(session)) {
+        synchronized (quota.lock(session)) {
             // a file open for writing keeps its name until closed: else its bytes would leave inbox/ (and the quota)
-            if (beingWritten(session, oldPath) || beingWritten(session, newPath)) {
+            if (quota.beingWritten(session, oldPath) || quota.beingWritten(session, newPath)) {
                 throw refused(session, "renaming a file open for writing");
             }
             SftpFileSystemAccessor.super.renameFile(subsystem, oldPath, newPath, opts);
@@ -181,46 +137,14 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
         if (in(path, OUTBOX) && path.getFileName().toString().endsWith(PART)) {
             throw refused(session, "removing an answer not yet published (outbox/*.part)");
         }
-        synchronized (lock(session)) {
-            if (beingWritten(session, path)) {
+        synchronized (quota.lock(session)) {
+            if (quota.beingWritten(session, path)) {
                 throw refused(session, "removing a file open for writing");
             }
             SftpFileSystemAccessor.super.removeFile(subsystem, path, isDirectory);
         }
     }
 
-    /** whether the file at {@code path} (not a link followed) is one the account holds open for writing */
-    private boolean beingWritten(ServerSession session, Path path) throws IOException {
-        Object key;
-        try {
-            key = fileKey(path);
-        } catch (NoSuchFileException gone) {
-            return false;
-        }
-        for (QuotaChannel q : open(session)) {
-            if (q.key.equals(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** the file's identity (device and inode on Linux), the same whatever name it has or whether it has one */
-    private static Object fileKey(Path path) throws IOException {
-        Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        return key != null ? key : path.toAbsolutePath().normalize().toString();
-    }
-
-    /** the entries in {@code folder} now */
-    private static long entries(Path folder) throws IOException {
-        long n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
-            for (Path ignored : files) {
-                n++;
-            }
-        }
-        return n;
-    }
 
     // ---- attributes: times only
 
@@ -238,7 +162,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     @Override
-    public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<java.nio.file.attribute.PosixFilePermission> perms,
+    public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<PosixFilePermission> perms,
                                    LinkOption... options) throws IOException {
         throw refused(subsystem.getServerSession(), "changing permissions");
     }
@@ -256,7 +180,7 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     @Override
-    public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<java.nio.file.attribute.AclEntry> acl,
+    public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<AclEntry> acl,
                                      LinkOption... options) throws IOException {
         throw refused(subsystem.getServerSession(), "changing the access control list");
     }
@@ -278,14 +202,12 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     @Override
     public void closeFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle, Channel channel,
                           Set<? extends OpenOption> options) throws IOException {
-        if (channel instanceof QuotaChannel q) {
-            q.closed();
-        }
+        InboxQuota.closed(channel);
         SftpFileSystemAccessor.super.closeFile(subsystem, fileHandle, file, handle, unwrap(channel), options);
     }
 
     private static Channel unwrap(Channel channel) {
-        return channel instanceof QuotaChannel q ? q.delegate : channel;
+        return InboxQuota.unwrap(channel);
     }
 
     /** whether {@code path} is a file directly in the account's {@code folder} (paths here are the account's own) */
@@ -328,148 +250,9 @@ final class DropFolderAccess implements SftpFileSystemAccessor, SftpEventListene
     }
 
     static String who(ServerSession session) {
-        String ip = session != null && session.getClientAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        String ip = session != null && session.getClientAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "?";
         return "account " + account(session) + ", from " + ip;
     }
 
-    /**
-     * the bytes of the regular files in {@code inbox} now, and of the files the account holds open
-     * for writing that are not among them (removed or replaced while open: their bytes are still on
-     * the disk until the handle is closed); each file once (by its fileKey)
-     */
-    private long usage(Path inbox, ServerSession session) throws IOException {
-        long total = 0;
-        Set<Object> counted = new HashSet<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(inbox)) {
-            for (Path f : files) {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (a.isRegularFile() && counted.add(a.fileKey() != null ? a.fileKey() : f.toAbsolutePath().normalize().toString())) {
-                        total += a.size();
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed meanwhile
-                }
-            }
-        }
-        for (QuotaChannel q : open(session)) {
-            if (counted.add(q.key)) {
-                try {
-                    total += q.delegate.size();
-                } catch (IOException closed) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return total;
-    }
-
-    /** An upload into {@code inbox/}: each write that would grow the folder past the quota is refused. */
-    private final class QuotaChannel implements SeekableByteChannel {
-        final SeekableByteChannel delegate;
-        private final Path file;
-        /** the file's identity when opened: what it is whatever becomes of its name */
-        final Object key;
-        private final ServerSession session;
-        private final int version;
-        private volatile boolean overQuota;
-
-        QuotaChannel(SeekableByteChannel delegate, Path file, Object key, ServerSession session, int version) {
-            this.delegate = delegate;
-            this.file = file;
-            this.key = key;
-            this.session = session;
-            this.version = version;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (overQuota) {
-                throw quotaError();
-            }
-            synchronized (lock(session)) {
-                // check and write under the account's lock: two uploads of one agency cannot both squeeze in
-                if (overQuota) {
-                    throw quotaError();
-                }
-                long grows = delegate.position() + src.remaining() - delegate.size();
-                if (grows > 0) {
-                    long used = usage(file.getParent(), session);
-                    if (used + grows > quotaBytes) {
-                        // every handle on this file fails from now on; the name is removed only while it is still
-                        // this file (a file renamed over it, e.g. a complete request, stays)
-                        for (QuotaChannel q : writing(session)) {
-                            if (q.key.equals(key)) {
-                                q.overQuota = true;
-                            }
-                        }
-                        overQuota = true;
-                        try {
-                            if (key.equals(fileKey(file))) {
-                                Files.deleteIfExists(file);
-                            }
-                        } catch (NoSuchFileException gone) {
-                            // removed or renamed meanwhile
-                        }
-                        audit.record("S120 " + account(session) + " quota", account(session), "SFTP_QUOTA", "REFUSED", "S120",
-                                "an upload past the inbox quota of " + quotaBytes + " bytes refused (" + used
-                                        + " bytes in inbox/ and open uploads); the partial file removed (" + who(session) + ")",
-                                "write(s) past the inbox quota of " + quotaBytes + " bytes refused (account " + account(session) + ")");
-                        throw quotaError();
-                    }
-                }
-                return delegate.write(src);
-            }
-        }
-
-        private SftpException quotaError() {
-            // SFTP v3 (OpenSSH) has no quota status: a failure with the reason as its message
-            return new OverQuota(version >= SftpConstants.SFTP_V5 ? SftpConstants.SSH_FX_QUOTA_EXCEEDED
-                    : SftpConstants.SSH_FX_FAILURE, "inbox quota of " + quotaBytes + " bytes exceeded; the file was removed");
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return delegate.position();
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) throws IOException {
-            delegate.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) throws IOException {
-            delegate.truncate(size); // never grows a file
-            return this;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return delegate.isOpen();
-        }
-
-        /** the handle was closed: its file no longer counts as open for writing */
-        void closed() {
-            writing(session).remove(this);
-        }
-
-        @Override
-        public void close() throws IOException {
-            closed();
-            delegate.close();
-        }
-    }
 }

@@ -1,6 +1,11 @@
 package jp.tokyo.juki.agency;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -13,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The drop folder of an account of the embedded SFTP server: {@code <home>/inbox} and
@@ -46,7 +52,7 @@ public final class LocalDropFolder implements DropFolder {
     }
 
     @Override
-    public java.io.InputStream openRequest(String name) throws IOException {
+    public InputStream openRequest(String name) throws IOException {
         return Files.newInputStream(inbox.resolve(checked(name)));
     }
 
@@ -62,7 +68,7 @@ public final class LocalDropFolder implements DropFolder {
         Path part = outbox.resolve(checked(answerName) + PART);
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+            ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 ch.write(buffer);
             }
@@ -76,7 +82,7 @@ public final class LocalDropFolder implements DropFolder {
         boolean written = false;
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch),
                     64 * 1024);
             content.write(out);
             out.flush();
@@ -129,7 +135,7 @@ public final class LocalDropFolder implements DropFolder {
         Files.deleteIfExists(outbox.resolve(checked(answerName)));
     }
 
-    private static List<Entry> list(Path dir, java.util.function.Predicate<String> wanted) throws IOException {
+    private static List<Entry> list(Path dir, Predicate<String> wanted) throws IOException {
         List<Entry> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {

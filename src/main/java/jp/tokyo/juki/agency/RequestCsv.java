@@ -1,11 +1,13 @@
 package jp.tokyo.juki.agency;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -120,8 +122,8 @@ public final class RequestCsv {
             if (header) {
                 throw new Malformed("empty file; line 1 must be the header");
             }
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             for (Throwable c = cause; c != null; c = c.getCause()) {
                 if (c instanceof CharacterCodingException) {
                     throw new Malformed("not UTF-8");
@@ -178,7 +180,7 @@ public final class RequestCsv {
     }
 
     /** Refuses to read on once more than a row's worth (and the parser's read-ahead) passed since the last record. */
-    private static final class Counting extends java.io.FilterReader {
+    private static final class Counting extends FilterReader {
         private static final long SLACK = 64 * 1024; // Commons CSV reads ahead in buffers of a few KiB
         private long read;
         private long atRecord;

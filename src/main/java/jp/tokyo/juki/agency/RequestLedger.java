@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import jp.tokyo.juki.audit.AuditChain;
+import jp.tokyo.juki.audit.AuditEvent;
+import jp.tokyo.juki.platform.CopyText;
 import org.postgresql.PGConnection;
 
 /**
@@ -97,7 +100,7 @@ public final class RequestLedger {
      * the chain's lock is held only for that one record.
      */
     public void answered(Request r, String answerFile, String code, Integer rows, List<Provision> provisions,
-                         jp.tokyo.juki.audit.AuditEvent audited) throws SQLException, IOException {
+                         AuditEvent audited) throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE agency.request SET state = 'ANSWERED', answer_file = ?, "
@@ -108,7 +111,7 @@ public final class RequestLedger {
                 ps.setLong(4, r.id());
                 ps.executeUpdate();
                 copyProvisions(c, r.id(), provisions);
-                jp.tokyo.juki.audit.AuditChain.append(c, List.of(audited));
+                AuditChain.append(c, List.of(audited));
                 c.commit();
             } catch (SQLException | IOException e) {
                 c.rollback();
@@ -235,7 +238,7 @@ public final class RequestLedger {
     }
 
     private static StringBuilder field(StringBuilder b, String v) {
-        return jp.tokyo.juki.platform.CopyText.append(b, v);
+        return CopyText.append(b, v);
     }
 
     /** For the operator tools and tests: the record of one request. */

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.sshd.client.SshClient;
@@ -331,7 +332,7 @@ public final class SftpDropFolder implements DropFolder {
         return base + folder + "/" + checked(name);
     }
 
-    private List<Entry> list(SftpClient c, String folder, java.util.function.Predicate<String> wanted) throws IOException {
+    private List<Entry> list(SftpClient c, String folder, Predicate<String> wanted) throws IOException {
         List<Entry> out = new ArrayList<>();
         try (SftpClient.CloseableHandle dir = c.openDir(base + folder)) {
             for (SftpClient.DirEntry e : c.listDir(dir)) {

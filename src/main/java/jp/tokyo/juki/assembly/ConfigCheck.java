@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.agency.AgencyDirectory;
@@ -344,7 +345,7 @@ public final class ConfigCheck {
     private void bean(Path file, Node where, String name) {
         if (!beans.contains(name)) {
             problems.add(at(file, where, "no bean named " + name + " (the gateway binds: " + String.join(", ",
-                    new java.util.TreeSet<>(beans)) + ")"));
+                    new TreeSet<>(beans)) + ")"));
         }
     }
 

@@ -3,48 +3,46 @@ package jp.tokyo.juki.assembly;
 import static jp.tokyo.juki.national.StoreLine.FUHYO;
 import static jp.tokyo.juki.national.StoreLine.HONNIN;
 
-import java.nio.file.Path;
+import jakarta.jms.ConnectionFactory;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import jp.tokyo.juki.agency.AgencyDirectory;
-import jp.tokyo.juki.audit.AuditCheckpoints;
-import jp.tokyo.juki.audit.AuditTap;
-import jp.tokyo.juki.audit.AuditWriter;
+import jp.tokyo.juki.agency.AgencyRequests;
 import jp.tokyo.juki.audit.PersonHasher;
-import jp.tokyo.juki.cs.CsRequests;
-import jp.tokyo.juki.cs.ReplyOrder;
-import jp.tokyo.juki.honnin.HonninUpdates;
-import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.fuhyo.FuhyoUpdates;
-import jp.tokyo.juki.store.UpdateTransaction;
-import jp.tokyo.juki.record.FuhyoUpdateReader;
-import jp.tokyo.juki.record.FuhyoUpdate;
-import jp.tokyo.juki.record.HonninUpdate;
-import jp.tokyo.juki.national.NationalDelivery;
-import jp.tokyo.juki.national.NationalNotices;
-import jp.tokyo.juki.national.OutboxRelay;
-import jp.tokyo.juki.national.StoreLine;
+import jp.tokyo.juki.honnin.HonninUpdates;
+import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.store.GroupCommit;
+import jp.tokyo.juki.record.FuhyoUpdate;
+import jp.tokyo.juki.record.FuhyoUpdateReader;
+import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.record.HonninUpdateReader;
 import jp.tokyo.juki.record.Municipalities;
-import jp.tokyo.juki.security.CamelTls;
-import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
-import jp.tokyo.juki.security.PeerTrustManager;
-import jp.tokyo.juki.wire.FrameEncoder;
-import org.apache.camel.CamelContext;
+import jp.tokyo.juki.store.GroupCommit;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.InflightRepository;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * Assembles one gateway: database, broker, keys, the beans the route files call, and camel-main
- * loading {@code routes/*.camel.yaml}. Wiring only; every rule lives in the beans.
+ * The composition root: assembles one gateway from the platform (database, broker, keys) and each
+ * capability's wiring, which binds that capability's beans under the names the route files
+ * ({@code routes/*.camel.yaml}) call; then camel-main loads the routes. Wiring and lifecycle
+ * only; every rule lives in the capabilities' beans.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -53,15 +51,10 @@ public final class Gateway implements AutoCloseable {
     private EmbeddedDatabase database;
     private Broker broker;
     private Main main;
-    private AuditWriter auditWriter;
-    private final List<OutboxRelay> relays = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<NationalDelivery> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private List<org.apache.camel.support.service.ServiceSupport> services = List.of();
+    private List<ServiceSupport> services = List.of();
     private List<GroupCommit<?>> commits = List.of();
     private List<AutoCloseable> wired = List.of();
-    private java.util.concurrent.ExecutorService replyExecutor;
-    private final ObservabilityWiring observe = new ObservabilityWiring();
-    private jp.tokyo.juki.audit.AuditLag auditLag;
+    private ExecutorService replyExecutor;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -85,12 +78,8 @@ public final class Gateway implements AutoCloseable {
         PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
-
         AuditWiring.Parts audit = AuditWiring.wire(config, keys, hasher, database, broker);
-        AuditTap auditTap = audit.tap();
-        auditWriter = audit.writer();
-        auditLag = audit.lag();
-        replyExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        replyExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cs-reply");
             t.setDaemon(true);
             return t;
@@ -99,66 +88,32 @@ public final class Gateway implements AutoCloseable {
         main = new Main();
         main.setInitialProperties(config.asProperties());
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
-        Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, auditTap, main, null);
-        CsLineWiring.wire(assembly, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
-                "CONSISTENCY_END", "PING"), auditLag::behind);
+        Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, audit.tap(), main, null);
         wired = assembly.onClose();
-        GroupCommit<?> honninCommit = wireStore(assembly, HONNIN, HonninUpdates.transaction(
-                database.forRole(HONNIN.role()), hasher::hash), new HonninUpdateReader(tokyo)::read, HonninUpdate::persons);
-        GroupCommit<?> fuhyoCommit = wireStore(assembly, FUHYO, FuhyoUpdates.transaction(
-                database.forRole(FUHYO.role()), hasher::hash), new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons);
+        ObservabilityWiring observe = new ObservabilityWiring();
+        CsLineWiring.wire(assembly, Set.of("HONNIN_UPDATE", "FUHYO_UPDATE", "CONSISTENCY_BEGIN", "CONSISTENCY_RECORDS",
+                "CONSISTENCY_END", "PING"), audit.lag()::behind);
+        GroupCommit<?> honninCommit = StoreWiring.wire(assembly, observe, HONNIN,
+                HonninUpdates.transaction(database.forRole(HONNIN.role()), hasher::hash),
+                new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind);
+        GroupCommit<?> fuhyoCommit = StoreWiring.wire(assembly, observe, FUHYO,
+                FuhyoUpdates.transaction(database.forRole(FUHYO.role()), hasher::hash),
+                new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
         ConsistencyWiring.wire(assembly);
-        jp.tokyo.juki.national.NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
-        jp.tokyo.juki.link.MyNumberLink link = LinkWiring.wire(assembly);
-        jp.tokyo.juki.agency.AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
-        observe.wire(assembly, auditTap, auditWriter, auditLag);
+        NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
+        MyNumberLink link = LinkWiring.wire(assembly);
+        AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
+        observe.wire(assembly, audit.tap(), audit.writer(), audit.lag());
         // started before the routes and stopped after them, so in-flight work drains
-        services = List.of(audit.checkpoints(), auditWriter, auditTap, honninCommit, fuhyoCommit);
+        services = List.of(audit.checkpoints(), audit.writer(), audit.tap(), honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
-        services.forEach(org.apache.camel.support.service.ServiceSupport::start);
+        services.forEach(ServiceSupport::start);
         main.start();
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
         LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
                 config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
                 config.get("juki.national.port", "7543"));
         return this;
-    }
-
-    /**
-     * One store's flow: the CS route's update step ({@code <store>Updates}) in front of the
-     * store's group commit, the outbox relay ({@code <store>OutboxRelay}) and the delivery to its
-     * national server ({@code national<Store>Delivery}). Both stores share the national page,
-     * timeout and retry settings ({@code juki.national.*}); host and port are per server.
-     */
-    private <U> GroupCommit<UpdateTransaction.Command<U>> wireStore(Assembly a, StoreLine line, UpdateTransaction<U> service,
-                                                             UpdateRequests.BodyReader<U> reader,
-                                                             java.util.function.Function<U, List<String>> persons)
-            throws java.io.IOException, java.security.GeneralSecurityException {
-        // a connection's pipelined updates always go to the same writer, in the order they arrived
-        GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
-                config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), service::process));
-        a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replyExecutor, auditLag::behind));
-        OutboxRelay relay = new OutboxRelay(database.forRole(line.role()), broker.connectionFactory(), line.name() + ".national_outbox", line.queue(),
-                line.relayLock(), config.getInt("juki.relay.page", 500));
-        relays.add(relay);
-        observe.outbox(line.name(), relay::backlog);
-        a.bind(line.name() + "OutboxRelay", relay);
-        javax.net.ssl.SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
-        NationalDelivery.Settings settings = new NationalDelivery.Settings(
-                config.get(line.configPrefix() + ".host", "localhost"), config.getInt(line.configPrefix() + ".port",
-                line.defaultPort()), config.getMillis("juki.national.timeout-ms", 10_000),
-                config.getInt("juki.national.page", 200), config.getInt("juki.national.max-redeliveries", 20),
-                config.getMillis("juki.national.redelivery-delay-ms", 500),
-                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
-        NationalDelivery delivery = new NationalDelivery(broker.connectionFactory(), line.queue(), () -> tls, settings,
-                new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
-                        a.audit()), a.audit());
-        deliveries.add(delivery);
-        observe.national(new jp.tokyo.juki.observe.ObserveSampler.NationalServer(line.name(), settings.host(),
-                settings.port(), tls));
-        a.bind("national" + line.beanPrefix() + "Delivery",
-                NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));
-        return commit;
     }
 
     /**
@@ -171,12 +126,12 @@ public final class Gateway implements AutoCloseable {
      */
     public void runUntilStopped() throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        sun.misc.SignalHandler handler = signal -> {
+        SignalHandler handler = signal -> {
             LOG.info("juki-gateway stopping (SIG{})", signal.getName());
             stop.countDown();
         };
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        Signal.handle(new Signal("TERM"), handler);
+        Signal.handle(new Signal("INT"), handler);
         stop.await();
         close();
     }
@@ -195,7 +150,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The broker's plain connection factory (operator tools, tests). */
-    public jakarta.jms.ConnectionFactory brokerConnectionFactory() {
+    public ConnectionFactory brokerConnectionFactory() {
         return broker.connectionFactory();
     }
 
@@ -225,8 +180,6 @@ public final class Gateway implements AutoCloseable {
         if (replyExecutor != null) {
             replyExecutor.shutdown();
         }
-        relays.forEach(OutboxRelay::close);
-        deliveries.forEach(NationalDelivery::close);
         try {
             if (broker != null) {
                 broker.close();
@@ -250,11 +203,11 @@ public final class Gateway implements AutoCloseable {
      * their CS never got the ACK (found by StopUnderLoadIT).
      */
     private void finishUpdatesInFlight() {
-        commits.forEach(org.apache.camel.support.service.ServiceSupport::stop);
+        commits.forEach(ServiceSupport::stop);
         if (main == null || main.getCamelContext() == null) {
             return;
         }
-        org.apache.camel.spi.InflightRepository inflight = main.getCamelContext().getInflightRepository();
+        InflightRepository inflight = main.getCamelContext().getInflightRepository();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (inflight.size("cs-listener") > 0 && System.nanoTime() < deadline) {
             try {
@@ -269,8 +222,8 @@ public final class Gateway implements AutoCloseable {
     /** Sum of the peak usage of the heap pools since start. */
     static long peakHeapMiB() {
         long bytes = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
                 bytes += pool.getPeakUsage().getUsed();
             }
         }

@@ -1,14 +1,14 @@
 package jp.tokyo.juki.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,20 +25,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.UUID;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import jp.tokyo.juki.security.CloseShield;
 import jp.tokyo.juki.security.CmsSignatures;
-import jp.tokyo.juki.security.Identities;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
+import jp.tokyo.juki.security.RevocationList;
 
 /**
  * An export of the audit chain ({@code ./gateway audit export}): a ZIP holding
@@ -77,7 +72,7 @@ public final class AuditArchive {
      * then renamed), and registers the export in {@code audit.export}. The range is verified first;
      * a broken chain is not exported.
      */
-    public static Manifest export(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
+    public static Manifest export(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
                                   X509Certificate certificate) throws SQLException, IOException, Refused {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -94,7 +89,7 @@ public final class AuditArchive {
         }
     }
 
-    private static Manifest exportIn(Connection c, jp.tokyo.juki.security.RevocationList ca, Path file, Instant until, PrivateKey key,
+    private static Manifest exportIn(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
                                      X509Certificate certificate) throws SQLException, IOException, Refused {
         // one export at a time: two would both continue the same previous one
         try (PreparedStatement lock = c.prepareStatement("LOCK TABLE audit.export IN EXCLUSIVE MODE")) {
@@ -114,7 +109,7 @@ public final class AuditArchive {
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM audit.checkpoint"
                 + (until == null ? "" : " WHERE at <= ?"))) {
             if (until != null) {
-                ps.setObject(1, OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                ps.setObject(1, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -191,7 +186,7 @@ public final class AuditArchive {
      * and is the one registered for that range; the chain left in the table then starts after the
      * archive's last record, anchored by its signed checkpoint. Returns the number removed.
      */
-    public static long trim(Connection c, Path file, jp.tokyo.juki.security.RevocationList ca) throws SQLException, IOException, Refused {
+    public static long trim(Connection c, Path file, RevocationList ca) throws SQLException, IOException, Refused {
         Manifest m = verify(file, ca, null);
         c.setAutoCommit(false);
         try {
@@ -249,7 +244,7 @@ public final class AuditArchive {
             ps.setLong(1, first);
             ps.setLong(2, last);
             try (ResultSet rs = ps.executeQuery()) {
-                java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 while (rs.next()) {
                     AuditEvent e = AuditChain.event(rs);
                     byte[] prev = rs.getBytes("prev_hash");
@@ -310,164 +305,10 @@ public final class AuditArchive {
      * {@code ca}), both files' digests, every record's hash and link from the manifest's first
      * predecessor hash to its last hash, the places, every checkpoint's signature and that the chain
      * passes through each signed hash and ends at one; with {@code previous}, that this archive
-     * continues that one (its range, last hash and file digest).
+     * continues that one (its range, last hash and file digest). See {@link AuditArchiveVerifier}.
      */
-    public static Manifest verify(Path file, jp.tokyo.juki.security.RevocationList ca, Path previous) throws IOException, Refused {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            byte[] manifestBytes = entry(zip, "manifest.json");
-            checkSignature(manifestBytes, entry(zip, "manifest.p7s"), ca);
-            JsonNode m = JSON.readTree(manifestBytes);
-            if (!FORMAT.equals(m.path("format").asText())) {
-                throw new Refused("not a " + FORMAT + " archive");
-            }
-            long first = m.path("firstSeq").asLong();
-            long last = m.path("lastSeq").asLong();
-            byte[] prevHash = HEX.parseHex(m.path("prevHash").asText());
-            byte[] lastHash = HEX.parseHex(m.path("lastHash").asText());
-            if (!HEX.formatHex(digest(zip, "records.jsonl")).equals(m.path("recordsSha256").asText())) {
-                throw new Refused("records.jsonl is not the file the signed manifest describes");
-            }
-            if (!HEX.formatHex(digest(zip, "checkpoints.jsonl")).equals(m.path("checkpointsSha256").asText())) {
-                throw new Refused("checkpoints.jsonl is not the file the signed manifest describes");
-            }
-            List<JsonNode> checkpoints = new ArrayList<>();
-            try (BufferedReader r = reader(zip, "checkpoints.jsonl")) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    JsonNode cp = JSON.readTree(line);
-                    String bad = new AuditCheckpoint(cp.path("seq").asLong(), HEX.parseHex(cp.path("hash").asText()),
-                            Instant.parse(cp.path("at").asText()), Base64.getDecoder().decode(cp.path("signature").asText()))
-                            .problem(ca);
-                    if (bad != null) {
-                        throw new Refused("checkpoint at seq " + cp.path("seq").asLong() + " cannot be trusted: " + bad);
-                    }
-                    if (!checkpoints.isEmpty() && Instant.parse(cp.path("at").asText())
-                            .isBefore(Instant.parse(checkpoints.get(checkpoints.size() - 1).path("at").asText()))) {
-                        throw new Refused("checkpoint at seq " + cp.path("seq").asLong() + " is dated before the previous one");
-                    }
-                    checkpoints.add(cp);
-                }
-            }
-            if (checkpoints.isEmpty() || checkpoints.get(checkpoints.size() - 1).path("seq").asLong() != last
-                    || !Arrays.equals(HEX.parseHex(checkpoints.get(checkpoints.size() - 1).path("hash").asText()), lastHash)) {
-                throw new Refused("the archive does not end at a signed checkpoint of its last record (seq " + last + ")");
-            }
-            if (first > 1 && (checkpoints.get(0).path("seq").asLong() != first - 1
-                    || !Arrays.equals(HEX.parseHex(checkpoints.get(0).path("hash").asText()), prevHash))) {
-                throw new Refused("the archive's start (after seq " + (first - 1) + ") is not anchored by a signed checkpoint");
-            }
-            if (first == 1 && !Arrays.equals(prevHash, AuditChain.GENESIS)) {
-                throw new Refused("the archive starts the chain but its first predecessor hash is not the genesis hash");
-            }
-            walkRecords(zip, first, last, prevHash, lastHash, checkpoints);
-            String previousSha = m.path("previous").isObject() ? m.path("previous").path("sha256").asText() : null;
-            Long previousLast = m.path("previous").isObject() ? m.path("previous").path("lastSeq").asLong() : null;
-            if (previous != null) {
-                Manifest before = verify(previous, ca, null);
-                if (previousSha == null || !previousSha.equals(HEX.formatHex(sha256(previous)))) {
-                    throw new Refused(previous.getFileName() + " is not the archive this one continues (SHA-256 differs)");
-                }
-                if (before.lastSeq() + 1 != first || !Arrays.equals(before.lastHash(), prevHash)) {
-                    throw new Refused("this archive does not continue " + previous.getFileName() + " (seq "
-                            + before.lastSeq() + " then " + first + ")");
-                }
-            }
-            return new Manifest(first, last, m.path("records").asLong(), prevHash, lastHash, previousSha, previousLast,
-                    Instant.parse(m.path("exportedAt").asText()));
-        } catch (java.util.zip.ZipException e) {
-            throw new Refused("not a ZIP archive: " + e.getMessage());
-        }
-    }
-
-    private static void walkRecords(ZipFile zip, long first, long last, byte[] prevHash, byte[] lastHash,
-                                    List<JsonNode> checkpoints) throws IOException, Refused {
-        MessageDigest sha256 = AuditChain.sha256();
-        long expected = first;
-        byte[] prev = prevHash;
-        int nextCheckpoint = 0;
-        try (BufferedReader r = reader(zip, "records.jsonl")) {
-            for (String line; (line = r.readLine()) != null; ) {
-                JsonNode n = JSON.readTree(line);
-                long seq = n.path("seq").asLong();
-                if (seq != expected) {
-                    throw new Refused("record seq " + expected + " is missing from the archive (next is seq " + seq + ")");
-                }
-                List<String> persons = new ArrayList<>();
-                n.path("persons").forEach(p -> persons.add(p.asText()));
-                AuditEvent e = new AuditEvent(UUID.fromString(n.path("eventId").asText()), Instant.parse(n.path("at").asText()),
-                        text(n, "line"), text(n, "direction"), text(n, "peer"), text(n, "type"), text(n, "messageId"),
-                        text(n, "sender"), text(n, "status"), text(n, "code"), text(n, "detail"), persons);
-                byte[] storedPrev = HEX.parseHex(n.path("prevHash").asText());
-                byte[] hash = HEX.parseHex(n.path("hash").asText());
-                if (!Arrays.equals(AuditChain.link(sha256, storedPrev, e), hash)) {
-                    throw new Refused("record seq " + seq + " (event " + e.eventId() + ") was changed: its content no longer matches its hash");
-                }
-                if (!Arrays.equals(storedPrev, prev)) {
-                    throw new Refused("record seq " + seq + " does not link to seq " + (seq - 1));
-                }
-                while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).path("seq").asLong() < seq) {
-                    nextCheckpoint++;
-                }
-                if (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).path("seq").asLong() == seq
-                        && !Arrays.equals(HEX.parseHex(checkpoints.get(nextCheckpoint).path("hash").asText()), hash)) {
-                    throw new Refused("record seq " + seq + " does not have the hash signed at its checkpoint");
-                }
-                prev = hash;
-                expected++;
-            }
-        }
-        if (expected != last + 1) {
-            throw new Refused("records seq " + expected + " to " + last + " are missing from the archive");
-        }
-        if (!Arrays.equals(prev, lastHash)) {
-            throw new Refused("the last record's hash is not the manifest's");
-        }
-    }
-
-    private static void checkSignature(byte[] manifest, byte[] signature, jp.tokyo.juki.security.RevocationList ca) throws Refused {
-        String bad;
-        try {
-            Instant exported = Instant.parse(JSON.readTree(manifest).path("exportedAt").asText());
-            bad = CmsSignatures.problem(new CMSSignedData(new CMSProcessableByteArray(manifest), signature), ca,
-                    Identities.GATEWAY, exported);
-        } catch (Exception e) {
-            bad = "the signature cannot be read (" + e.getClass().getSimpleName() + ")";
-        }
-        if (bad != null) {
-            throw new Refused("the manifest cannot be trusted (changed, or not the gateway's): " + bad);
-        }
-    }
-
-    private static byte[] entry(ZipFile zip, String name) throws IOException, Refused {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new Refused("the archive has no " + name);
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static byte[] digest(ZipFile zip, String name) throws IOException, Refused {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new Refused("the archive has no " + name);
-        }
-        MessageDigest d = AuditChain.sha256();
-        try (InputStream in = zip.getInputStream(e)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-        }
-        return d.digest();
-    }
-
-    private static BufferedReader reader(ZipFile zip, String name) throws IOException, Refused {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new Refused("the archive has no " + name);
-        }
-        return new BufferedReader(new InputStreamReader(zip.getInputStream(e), StandardCharsets.UTF_8), 1 << 16);
+    public static Manifest verify(Path file, RevocationList ca, Path previous) throws IOException, Refused {
+        return AuditArchiveVerifier.verify(file, ca, previous);
     }
 
     public static byte[] sha256(Path file) throws IOException {
@@ -479,10 +320,5 @@ public final class AuditArchive {
             }
         }
         return d.digest();
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 }

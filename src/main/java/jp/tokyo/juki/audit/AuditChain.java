@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -253,9 +255,9 @@ public final class AuditChain {
 
     /** Reads one stored record back as the event it was made from (for verification and export). */
     static AuditEvent event(ResultSet rs) throws SQLException {
-        java.sql.Array persons = rs.getArray("persons");
+        Array persons = rs.getArray("persons");
         String[] p = persons == null ? new String[0] : (String[]) persons.getArray();
-        Instant at = rs.getObject("at", java.time.OffsetDateTime.class).toInstant();
+        Instant at = rs.getObject("at", OffsetDateTime.class).toInstant();
         return new AuditEvent(rs.getObject("event_id", UUID.class), at, rs.getString("line"),
                 rs.getString("direction"), rs.getString("peer"), rs.getString("msg_type"), rs.getString("msg_id"),
                 rs.getString("sender"), rs.getString("status"), rs.getString("code"), rs.getString("detail"), List.of(p));

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.audit;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import jp.tokyo.juki.security.CmsSignatures;
 import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.RevocationList;
 import org.bouncycastle.cms.CMSSignedData;
 
 /**
@@ -28,7 +30,7 @@ public record AuditCheckpoint(long seq, byte[] hash, Instant at, byte[] signatur
         try {
             return new AuditCheckpoint(head.seq(), head.hash(), at,
                     CmsSignatures.sign(statement(head.seq(), head.hash(), at), key, certificate, true));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("audit checkpoint " + e.getMessage(), e);
         }
     }
@@ -39,7 +41,7 @@ public record AuditCheckpoint(long seq, byte[] hash, Instant at, byte[] signatur
      * be the gateway's certificate, issued by one of {@code cas} (the network CAs of {@code ca.pem},
      * several during a rollover) and valid at the checkpoint's time.
      */
-    public String problem(jp.tokyo.juki.security.RevocationList crl) {
+    public String problem(RevocationList crl) {
         try {
             CMSSignedData signed = new CMSSignedData(signature);
             String bad = CmsSignatures.problem(signed, crl, Identities.GATEWAY, at);

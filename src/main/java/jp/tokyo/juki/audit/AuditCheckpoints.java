@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,7 @@ public final class AuditCheckpoints extends ServiceSupport {
                     + "VALUES (?,?,?,?) ON CONFLICT (seq) DO NOTHING")) {
                 ps.setLong(1, cp.seq());
                 ps.setBytes(2, cp.hash());
-                ps.setObject(3, java.time.OffsetDateTime.ofInstant(cp.at(), java.time.ZoneOffset.UTC));
+                ps.setObject(3, OffsetDateTime.ofInstant(cp.at(), ZoneOffset.UTC));
                 ps.setBytes(4, cp.signature());
                 ps.executeUpdate();
             }

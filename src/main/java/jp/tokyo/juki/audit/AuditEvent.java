@@ -3,6 +3,7 @@ package jp.tokyo.juki.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One audited exchange. It carries no personal data: persons appear as keyed hashes and the
@@ -15,7 +16,9 @@ import java.util.UUID;
  * tool; a value cut to its column ends in "…". The record's own constructor keeps values as
  * they are, as read back from the table (their hashes cover them as stored).
  *
- * @param line      "cs" or "national" (later: "agency", "operator")
+ * @param line      the line it happened on: "cs", "national", "agency" (request files), "sftp" (the drop
+ *                  folders' server), "link" (R-LINK), "operator" (the CLI's audited commands), or "audit"
+ *                  (the writer's note of a record it had to set aside)
  * @param direction "in" (a peer's request to us) or "out" (our request to a peer)
  * @param peer      the peer's certificate identity, or what is known of it
  * @param persons   keyed hashes of the 住民票コード concerned
@@ -49,7 +52,7 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
                                 List<String> juminhyoCodes) {
         List<String> persons = juminhyoCodes.isEmpty() ? List.of()
                 : juminhyoCodes.stream().map(hasher::hash).map(p -> clean(p, PERSON)).toList();
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         // unique, not secret: a time-seeded random id is enough and avoids SecureRandom's lock
         return new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), clean(line, LINE),
                 clean(direction, DIRECTION), clean(peer, PEER), clean(type, TYPE), clean(messageId, MESSAGE_ID),

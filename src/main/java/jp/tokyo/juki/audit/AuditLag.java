@@ -3,6 +3,7 @@ package jp.tokyo.juki.audit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * How far the audit record is behind what the gateway has done (R-AUD-MSG: every message is
@@ -53,7 +54,7 @@ public final class AuditLag {
         }
         Duration lag = lag();
         if (lag.compareTo(max) > 0) {
-            return String.format(java.util.Locale.ROOT, "audit %.1f s behind (bound %d s, %d records in the tap)",
+            return String.format(Locale.ROOT, "audit %.1f s behind (bound %d s, %d records in the tap)",
                     lag.toMillis() / 1000.0, max.toSeconds(), tap.pending()) + problem();
         }
         return null;

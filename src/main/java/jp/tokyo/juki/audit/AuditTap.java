@@ -1,16 +1,23 @@
 package jp.tokyo.juki.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -47,12 +54,12 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     public static final int CAPACITY = 200_000;
     private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(CAPACITY);
     /** the time of the oldest record the publisher holds and has not yet sent (null: none) */
-    private volatile java.time.Instant inHandSince;
+    private volatile Instant inHandSince;
     private volatile boolean running;
     private Thread publisher;
     /** records of callers that must not wait (event loops), taken while the tap was full */
     public static final int OVERFLOW = 10_000;
-    private final BlockingQueue<AuditEvent> overflow = new java.util.concurrent.LinkedBlockingQueue<>(OVERFLOW);
+    private final BlockingQueue<AuditEvent> overflow = new LinkedBlockingQueue<>(OVERFLOW);
     private volatile boolean moving;
     private Thread mover;
 
@@ -168,7 +175,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                         pending.drainTo(batch, BATCH - 1);
                     }
                     for (byte[] body : messages(batch)) {
-                        jakarta.jms.BytesMessage m = session.createBytesMessage();
+                        BytesMessage m = session.createBytesMessage();
                         m.writeBytes(body);
                         producer.send(m);
                     }
@@ -190,7 +197,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     /** The batch as JSON arrays of at most {@link #MESSAGE_BYTES} each (one event may exceed it alone). */
     private List<byte[]> messages(List<AuditEvent> batch) {
         List<byte[]> out = new ArrayList<>();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(MESSAGE_BYTES + 1024);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(MESSAGE_BYTES + 1024);
         for (AuditEvent e : batch) {
             byte[] json = toJson(e);
             if (body.size() > 0 && body.size() + json.length + 2 > MESSAGE_BYTES) {
@@ -209,8 +216,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     }
 
     private byte[] toJson(AuditEvent e) {
-        try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
-             com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+             JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("eventId", e.eventId().toString());
             g.writeStringField("at", e.at().toString());
@@ -231,8 +238,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
             g.writeEndObject();
             g.flush();
             return out.toByteArray();
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 
@@ -255,8 +262,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     }
 
     /** The time of the oldest record tapped and not yet on the audit queue, or null when all are. */
-    public java.time.Instant oldestUnsent() {
-        java.time.Instant held = inHandSince;
+    public Instant oldestUnsent() {
+        Instant held = inHandSince;
         if (held != null) {
             return held;
         }

@@ -2,19 +2,29 @@ package jp.tokyo.juki.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -48,7 +58,7 @@ public final class AuditWriter extends ServiceSupport {
      * the queue empty (MAX_VALUE, none): records waiting in the broker's queue behind it or rolled
      * back into it so stay counted, and nothing stale stays once the queue is empty
      */
-    private final java.util.concurrent.atomic.AtomicLongArray inHand;
+    private final AtomicLongArray inHand;
     /** why the last batch could not be written (SQLSTATE or broker), null once one was */
     private volatile String problem;
     private final boolean chained;
@@ -71,7 +81,7 @@ public final class AuditWriter extends ServiceSupport {
     public AuditWriter(ConnectionFactory connectionFactory, String queue, DataSource dataSource, boolean chained,
                        int threads) {
         this.threads = threads;
-        this.inHand = new java.util.concurrent.atomic.AtomicLongArray(threads);
+        this.inHand = new AtomicLongArray(threads);
         for (int i = 0; i < threads; i++) {
             inHand.set(i, Long.MAX_VALUE);
         }
@@ -136,8 +146,8 @@ public final class AuditWriter extends ServiceSupport {
                 connection.start();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-                jakarta.jms.MessageProducer deadLetters = session.createProducer(session.createQueue(deadLetterQueue()));
-                deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
+                MessageProducer deadLetters = session.createProducer(session.createQueue(deadLetterQueue()));
+                deadLetters.setDeliveryMode(DeliveryMode.PERSISTENT);
                 while (running) {
                     Message first = consumer.receive(200);
                     if (first == null) {
@@ -208,9 +218,9 @@ public final class AuditWriter extends ServiceSupport {
      * transaction that acknowledges its message: the event as it was queued, with the SQLSTATE
      * and the reason (never the value) as properties.
      */
-    private void setAside(Refused r, jakarta.jms.MessageProducer deadLetters, Session session) throws JMSException {
-        jakarta.jms.BytesMessage m = session.createBytesMessage();
-        m.writeBytes(("[" + r.raw().toString() + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private void setAside(Refused r, MessageProducer deadLetters, Session session) throws JMSException {
+        BytesMessage m = session.createBytesMessage();
+        m.writeBytes(("[" + r.raw().toString() + "]").getBytes(StandardCharsets.UTF_8));
         m.setStringProperty(SET_ASIDE_STATE, r.sqlState());
         m.setStringProperty(SET_ASIDE_REASON, r.reason());
         deadLetters.send(m);
@@ -222,11 +232,11 @@ public final class AuditWriter extends ServiceSupport {
      * Adds the events of one queued message; a message that is not a list of events is moved, in
      * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
      */
-    private void addEvents(Message message, List<JsonNode> into, jakarta.jms.MessageProducer deadLetters)
+    private void addEvents(Message message, List<JsonNode> into, MessageProducer deadLetters)
             throws JMSException {
         try {
             JsonNode array;
-            if (message instanceof jakarta.jms.BytesMessage bytes) {
+            if (message instanceof BytesMessage bytes) {
                 byte[] body = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(body);
                 array = mapper.readTree(body);
@@ -235,15 +245,15 @@ public final class AuditWriter extends ServiceSupport {
                 array = mapper.readTree(((TextMessage) message).getText());
             }
             if (!array.isArray()) {
-                throw new java.io.IOException("not an array");
+                throw new IOException("not an array");
             }
             for (JsonNode e : array) {
                 UUID.fromString(e.path("eventId").asText());
                 Instant.parse(e.path("at").asText());
             }
             array.forEach(into::add);
-        } catch (java.io.IOException | ClassCastException | IllegalArgumentException
-                 | java.time.format.DateTimeParseException e) {
+        } catch (IOException | ClassCastException | IllegalArgumentException
+                 | DateTimeParseException e) {
             LOG.error("unreadable audit message {} moved to DLQ.{}", message.getJMSMessageID(), queue);
             deadLetters.send(message);
         }
@@ -267,7 +277,7 @@ public final class AuditWriter extends ServiceSupport {
      */
     private Written insert(List<JsonNode> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
-        java.util.Map<UUID, JsonNode> raw = new java.util.HashMap<>();
+        Map<UUID, JsonNode> raw = new HashMap<>();
         for (JsonNode e : events) {
             List<String> persons = new ArrayList<>();
             e.path("persons").forEach(p -> persons.add(p.asText()));
@@ -319,7 +329,7 @@ public final class AuditWriter extends ServiceSupport {
      */
     private int appendSplitting(java.sql.Connection c, List<AuditEvent> events, List<AuditEvent> refused,
                                 List<SQLException> causes) throws SQLException {
-        java.sql.Savepoint before = c.setSavepoint();
+        Savepoint before = c.setSavepoint();
         try {
             int n = append(c, events, true);
             c.releaseSavepoint(before);
@@ -404,7 +414,7 @@ public final class AuditWriter extends ServiceSupport {
                         + "); kept in " + deadLetterQueue(), List.of());
         List<String> persons = e.persons().stream().filter(p -> p != null && p.matches("[0-9a-f]{64}")).toList();
         return new AuditEvent(UUID.nameUUIDFromBytes(("audit-set-aside:" + e.eventId())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), note.at(), note.line(), note.direction(),
+                .getBytes(StandardCharsets.UTF_8)), note.at(), note.line(), note.direction(),
                 note.peer(), note.type(), note.messageId(), note.sender(), note.status(), note.code(), note.detail(),
                 persons);
     }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.TreeMap;
+import jp.tokyo.juki.security.RevocationList;
 
 /**
  * Checks the audit chain in the table ({@code ./gateway audit verify}): every record's hash
@@ -31,9 +32,9 @@ public final class ChainVerifier {
     }
 
     private final Connection c;
-    private final jp.tokyo.juki.security.RevocationList ca;
+    private final RevocationList ca;
 
-    public ChainVerifier(Connection c, jp.tokyo.juki.security.RevocationList ca) {
+    public ChainVerifier(Connection c, RevocationList ca) {
         this.c = c;
         this.ca = ca;
     }
@@ -332,7 +333,7 @@ public final class ChainVerifier {
 
     /** A checkpoint as stored. */
     private record Checkpoint(long seq, byte[] hash, Instant at, byte[] signature) {
-        String problem(jp.tokyo.juki.security.RevocationList ca) {
+        String problem(RevocationList ca) {
             return new AuditCheckpoint(seq, hash, at, signature).problem(ca);
         }
     }

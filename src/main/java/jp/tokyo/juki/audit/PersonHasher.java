@@ -1,13 +1,19 @@
 package jp.tokyo.juki.audit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import jp.tokyo.juki.security.KeyFiles;
 
 /**
  * Turns a 住民票コード into the keyed hash (HMAC-SHA-256) that audit records and queue
@@ -42,19 +48,19 @@ public final class PersonHasher {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             // readable by the owner only from the moment it exists: whoever reads it can find a person's records
-            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
             }
             Files.write(tmp, fresh);
             try {
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
                 Files.deleteIfExists(tmp);
             }
         }
         // one written 0644 by an older version is tightened
-        jp.tokyo.juki.security.KeyFiles.restrict(file);
+        KeyFiles.restrict(file);
         byte[] key = Files.readAllBytes(file);
         if (key.length < 32) {
             throw new IOException(file + ": audit key must hold at least 32 bytes");
@@ -63,7 +69,7 @@ public final class PersonHasher {
     }
 
     public String hash(String juminhyoCode) {
-        byte[] out = macs.get().doFinal(juminhyoCode.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] out = macs.get().doFinal(juminhyoCode.getBytes(StandardCharsets.US_ASCII));
         return HexFormat.of().formatHex(out, 0, 16);
     }
 }

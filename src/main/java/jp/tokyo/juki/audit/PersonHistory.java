@@ -1,5 +1,6 @@
 package jp.tokyo.juki.audit;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +53,7 @@ public final class PersonHistory {
             ps.setString(1, personHash);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    java.sql.Array items = rs.getArray(7);
+                    Array items = rs.getArray(7);
                     out.add(new Provision(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6),
                             items == null ? List.of() : List.of((String[]) items.getArray()), rs.getString(8)));

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -23,6 +24,8 @@ import jp.tokyo.juki.audit.PersonHistory;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.security.RevocationList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +66,8 @@ public final class AuditCommand {
 
         /** Every network CA of {@code ca.pem} (several during a rollover). */
         /** The CAs of ca.pem with their CRLs in force (a signature is checked against both). */
-        jp.tokyo.juki.security.RevocationList ca(GatewayConfig cfg) throws IOException {
-            return jp.tokyo.juki.security.RevocationList.of(cfg.keystoresDir());
+        RevocationList ca(GatewayConfig cfg) throws IOException {
+            return RevocationList.of(cfg.keystoresDir());
         }
 
         /** Records what the operator did, on its own connection so it stays whatever happens next. */
@@ -304,8 +307,8 @@ public final class AuditCommand {
             } catch (DateTimeParseException e) {
                 return refuse(cfg, operator, "AUDIT_EXPORT", "--until must be an ISO date-time or a date");
             }
-            jp.tokyo.juki.security.KeyMaterial.Signer gateway = new jp.tokyo.juki.security.KeyMaterial(cfg.keystoresDir(),
-                    cfg.keystorePassword(), java.time.Duration.ofSeconds(60)).signer(Identities.GATEWAY);
+            KeyMaterial.Signer gateway = new KeyMaterial(cfg.keystoresDir(),
+                    cfg.keystorePassword(), Duration.ofSeconds(60)).signer(Identities.GATEWAY);
             return archiveAction(cfg, operator, "AUDIT_EXPORT", "EXPORTED", "V200", "not exported", c -> {
                 AuditArchive.Manifest m = AuditArchive.export(c, ca(cfg), file, untilTime, gateway.key(), gateway.certificate());
                 return String.format("exported %,d records (seq %d to %d) to %s%s", m.records(), m.firstSeq(), m.lastSeq(),

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,7 +33,7 @@ final class DbCommand {
                 System.out.printf("new passwords for %d role(s): %s; written to %s%n", roles.size(), String.join(", ", roles),
                         data.resolve(DatabaseLogins.FILE));
                 return 0;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("db reset-passwords: " + e.getMessage());
                 return 1;
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.link.HoldFigures;
@@ -44,7 +45,7 @@ public final class LinkCommand {
             out.printf("  numbers held:  %d%n", figures.numbers());
             out.printf("  deliveries:    %d%n", figures.deliveries());
             out.printf("  oldest held:   %s%n", figures.oldestHeldAt() == null ? "-"
-                    : HoldFigures.age(java.time.Duration.between(figures.oldestHeldAt(), now)));
+                    : HoldFigures.age(Duration.between(figures.oldestHeldAt(), now)));
             out.printf("  maximum hold:  %d days (juki.link.max-hold-days)%n", LinkSettings.from(cfg).maxHoldDays());
             out.flush();
             return 0;

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
@@ -21,6 +22,7 @@ import jp.tokyo.juki.sim.ConsistencySimulator;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import jp.tokyo.juki.sim.Store;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +54,7 @@ public final class SimCommand {
         public Integer call() throws Exception {
             KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
             String identity = fuhyo ? Identities.NATIONAL_FUHYO : Identities.NATIONAL;
-            javax.net.ssl.SSLContext tls = keys.sslContext(identity, Identities.exactly(Identities.GATEWAY), identity + "-sim");
+            SSLContext tls = keys.sslContext(identity, Identities.exactly(Identities.GATEWAY), identity + "-sim");
             int listen = port != null ? port : fuhyo ? 7544 : 7543;
             try (NationalSimulator sim = fuhyo ? NationalSimulator.startFuhyo(tls, listen, record, population)
                     : NationalSimulator.start(tls, listen, record, population)) {
@@ -122,7 +124,7 @@ public final class SimCommand {
         public Integer call() throws Exception {
             KeyMaterial keys = new KeyMaterial(keystores, password.toCharArray(), Duration.ofSeconds(5));
             String name = Municipalities.load(municipalities).name(municipality);
-            javax.net.ssl.SSLContext tls =
+            SSLContext tls =
                     keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
             if (consistency) {
                 ConsistencySimulator.Outcome o = new ConsistencySimulator(tls, new ConsistencySimulator.Options(host, port,
@@ -178,7 +180,7 @@ public final class SimCommand {
         @Override
         public Integer call() throws Exception {
             if (name != null && !AgencyClient.isValidName(name)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new CommandLine.ParameterException(new CommandLine(this),
                         "--name: 1-100 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
             }
             byte[] csv = Files.readAllBytes(file);
@@ -195,7 +197,7 @@ public final class SimCommand {
                         agency, fileName, request.length, timeoutSeconds);
                 answer = client.awaitAnswer(fileName, Duration.ofSeconds(timeoutSeconds));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
             } catch (IOException | TimeoutException e) {
                 System.out.printf("agency %s: %s%n", agency, e.getMessage());
                 return 2;

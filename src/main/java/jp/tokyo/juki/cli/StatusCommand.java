@@ -1,6 +1,7 @@
 package jp.tokyo.juki.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
             first = PrometheusText.parse(get(base + "/observe/metrics").body());
             Thread.sleep((long) (interval * 1000));
             second = PrometheusText.parse(get(base + "/observe/metrics").body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             spec.commandLine().getErr().println("no gateway answers on " + base + " (" + e.getClass().getSimpleName()
                     + "); is it running with this configuration?");
             return 2;
@@ -71,7 +72,7 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode checks;
         try {
             checks = Json.MAPPER.readTree(health.body()).path("checks");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Camel writes check messages into its JSON unescaped: one with a quote breaks it
             checks = Json.MAPPER.createArrayNode();
             out.println("(health details not readable as JSON)");
@@ -140,7 +141,7 @@ final class StatusCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private HttpResponse<String> get(String url) throws java.io.IOException, InterruptedException {
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

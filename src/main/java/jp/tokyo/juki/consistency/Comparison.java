@@ -1,5 +1,7 @@
 package jp.tokyo.juki.consistency;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -146,8 +148,8 @@ final class Comparison<R> {
         pending = new BinaryCopy(64 * 1024);
         try {
             db.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY cs_result (kind, off, code, items) FROM STDIN (FORMAT binary)", new java.io.ByteArrayInputStream(data));
-        } catch (java.io.IOException e) {
+                    "COPY cs_result (kind, off, code, items) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(data));
+        } catch (IOException e) {
             throw new SQLException("result entries not written", e);
         }
     }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +49,7 @@ public final class Sessions implements AutoCloseable {
     private final ExecutorService replies;
     private final Map<Session.Key, Session<?>> open = new ConcurrentHashMap<>();
     /** every session not yet closed — the expired ones too, until their close has run */
-    private final java.util.Set<Session<?>> live = ConcurrentHashMap.newKeySet();
+    private final Set<Session<?>> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     /**

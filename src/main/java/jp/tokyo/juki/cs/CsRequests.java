@@ -1,10 +1,16 @@
 package jp.tokyo.juki.cs;
 
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.observe.AggregatedLog;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.record.Municipalities;
@@ -26,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CsRequests {
     private static final Logger LOG = LoggerFactory.getLogger(CsRequests.class);
-    private static final jp.tokyo.juki.observe.AggregatedLog SEQUENCE_LOG = new jp.tokyo.juki.observe.AggregatedLog(LOG,
-            java.time.Duration.ofSeconds(10));
+    private static final AggregatedLog SEQUENCE_LOG = new AggregatedLog(LOG,
+            Duration.ofSeconds(10));
     public static final String REFUSED = "REFUSED";
     /** the peer's certificate was revoked or expired since the handshake: no reply, connection closed */
     public static final String UNTRUSTED = "UNTRUSTED";
@@ -35,15 +41,15 @@ public final class CsRequests {
     private final Municipalities tokyo;
     private final Set<String> types;
     private final AuditTap audit;
-    private final java.util.function.Predicate<SSLSession> stillTrusted;
+    private final Predicate<SSLSession> stillTrusted;
     /** null while the audit keeps up, else why not ({@code AuditLag#behind}) */
-    private final java.util.function.Supplier<String> auditBehind;
+    private final Supplier<String> auditBehind;
     /** last 更新順番号 per connection (TLS session); weak so closed connections are forgotten */
-    private final Map<SSLSession, Long> lastSeq = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private final Map<SSLSession, Long> lastSeq = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** @param types the message types routed on this listener */
     public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
-                      java.util.function.Predicate<SSLSession> stillTrusted) {
+                      Predicate<SSLSession> stillTrusted) {
         this(tokyo, types, audit, stillTrusted, () -> null);
     }
 
@@ -53,8 +59,8 @@ public final class CsRequests {
      *                    staged (R-AUD-MSG)
      */
     public CsRequests(Municipalities tokyo, Set<String> types, AuditTap audit,
-                      java.util.function.Predicate<SSLSession> stillTrusted,
-                      java.util.function.Supplier<String> auditBehind) {
+                      Predicate<SSLSession> stillTrusted,
+                      Supplier<String> auditBehind) {
         this.auditBehind = auditBehind;
         this.tokyo = tokyo;
         this.types = Set.copyOf(types);

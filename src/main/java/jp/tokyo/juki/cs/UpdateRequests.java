@@ -1,15 +1,18 @@
 package jp.tokyo.juki.cs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.ChannelHandlerContext;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.store.GroupCommit;
 import jp.tokyo.juki.store.UpdateTransaction;
 import jp.tokyo.juki.record.Violation;
+import jp.tokyo.juki.wire.Refusals;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
@@ -40,7 +43,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
     private final Function<U, List<String>> persons;
     private final GroupCommit<UpdateTransaction.Command<U>> groupCommit;
     private final Executor replies;
-    private final java.util.function.Supplier<String> auditBehind;
+    private final Supplier<String> auditBehind;
 
     /**
      * @param persons the 住民票コード an update concerns (for the audit tap)
@@ -57,7 +60,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
      */
     public UpdateRequests(BodyReader<U> reader, Function<U, List<String>> persons,
                           GroupCommit<UpdateTransaction.Command<U>> groupCommit, Executor replies,
-                          java.util.function.Supplier<String> auditBehind) {
+                          Supplier<String> auditBehind) {
         this.auditBehind = auditBehind;
         this.reader = reader;
         this.persons = persons;
@@ -68,7 +71,7 @@ public final class UpdateRequests<U> extends AsyncProcessorSupport implements As
     /** The connection the request came on: its updates are committed in arrival order. */
     private static int connectionOf(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader("CamelNettyChannelHandlerContext");
-        return ctx instanceof io.netty.channel.ChannelHandlerContext c ? c.channel().id().hashCode() : 0;
+        return ctx instanceof ChannelHandlerContext c ? c.channel().id().hashCode() : 0;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.deadletter;
 
 import jp.tokyo.juki.platform.Broker;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -13,6 +14,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -230,11 +232,11 @@ public final class DeadLetters {
         Message copy;
         if (m instanceof TextMessage text) {
             copy = s.createTextMessage(text.getText());
-        } else if (m instanceof jakarta.jms.BytesMessage bytes) {
+        } else if (m instanceof BytesMessage bytes) {
             // the audit's messages (UTF-8 JSON of events)
             byte[] body = new byte[(int) bytes.getBodyLength()];
             bytes.readBytes(body);
-            jakarta.jms.BytesMessage b = s.createBytesMessage();
+            BytesMessage b = s.createBytesMessage();
             b.writeBytes(body);
             copy = b;
         } else {
@@ -256,11 +258,11 @@ public final class DeadLetters {
         return copy;
     }
 
-    private static String utf8(jakarta.jms.BytesMessage m) throws JMSException {
+    private static String utf8(BytesMessage m) throws JMSException {
         byte[] body = new byte[(int) m.getBodyLength()];
         m.readBytes(body);
         m.reset();
-        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     private static String selector(String id) {
@@ -301,7 +303,7 @@ public final class DeadLetters {
             code = "-";
         }
         long outboxId = m.propertyExists("jukiOutboxId") ? m.getLongProperty("jukiOutboxId") : -1;
-        String body = m instanceof TextMessage t ? t.getText() : m instanceof jakarta.jms.BytesMessage b ? utf8(b) : null;
+        String body = m instanceof TextMessage t ? t.getText() : m instanceof BytesMessage b ? utf8(b) : null;
         return new DeadLetter(queue, id, original, TYPES.getOrDefault(original, original),
                 m.getStringProperty("jukiOriginSender"), m.getStringProperty("jukiOriginId"), outboxId,
                 m.getStringProperty("JMSXGroupID"), attempts, code, error, at, body);

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class DlqAudit {
         try {
             JsonNode code = Json.MAPPER.readTree(d.body()).path("juminhyoCode");
             return code.isTextual() && code.asText().matches("\\d{11}") ? List.of(code.asText()) : List.of();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return List.of();
         }
     }

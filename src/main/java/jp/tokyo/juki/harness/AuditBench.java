@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +19,10 @@ import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.DevPki;
+import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.security.RevocationList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,8 +51,8 @@ final class AuditBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        jp.tokyo.juki.record.Municipalities tokyo = jp.tokyo.juki.record.Municipalities.load(Path.of("config/municipalities.csv"));
-        new jp.tokyo.juki.security.DevPki(keystores, "juki-dev".toCharArray())
+        Municipalities tokyo = Municipalities.load(Path.of("config/municipalities.csv"));
+        new DevPki(keystores, "juki-dev".toCharArray())
                 .init(DevIdentities.of(tokyo, Path.of("config/agencies.yaml")));
         DemoCommand.deleteTree(data);
         Files.createDirectories(data);
@@ -64,13 +69,13 @@ final class AuditBench implements Callable<Integer> {
             double chained = append(db, broker, hasher, true, warmup, records);
             System.out.printf("RESULT audit appends with the hash chain: %,d records after %,d not counted, %,.0f records/s "
                     + "(tap -> queue -> writer -> table)%n", records, warmup, chained);
-            var checkpoints = AuditWiring.checkpoints(config, new jp.tokyo.juki.security.KeyMaterial(keystores,
-                    config.keystorePassword(), java.time.Duration.ofSeconds(60)), db);
+            var checkpoints = AuditWiring.checkpoints(config, new KeyMaterial(keystores,
+                    config.keystorePassword(), Duration.ofSeconds(60)), db);
             checkpoints.checkpoint();
             long started = System.nanoTime();
             ChainVerifier.Verdict v;
             try (Connection c = db.dataSource().getConnection()) {
-                v = new ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(keystores)).verify(null, null);
+                v = new ChainVerifier(c, RevocationList.of(keystores)).verify(null, null);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("RESULT audit verify: %,d records in %.1f s (%,.0f records/s), %s%n", v.records(), seconds,

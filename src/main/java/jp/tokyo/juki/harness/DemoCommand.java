@@ -6,6 +6,10 @@ import jp.tokyo.juki.cli.ApprovalsCommand;
 import jp.tokyo.juki.cli.QueryCommand;
 import jp.tokyo.juki.platform.Ports;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +35,7 @@ import jp.tokyo.juki.sim.ResidentSet;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.Store;
 import jp.tokyo.juki.sim.NationalSimulator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -214,7 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
                             : ((AgencyAnswer.FileError) answer).reason(), bulkOk ? "yes" : "NO"));
 
             suido.upload("demo-forged", shuzei.protect("request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,birth_date,sex,address\r\nf1,SUIDO-FEE,JUMINHYO_CODE,"
-                    .concat(residents.code(0)).concat(",,,,,,\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    .concat(residents.code(0)).concat(",,,,,,\r\n").getBytes(StandardCharsets.UTF_8)));
             AgencyAnswer forged = suido.awaitAnswer("demo-forged", Duration.ofSeconds(60));
             boolean refusedOk = forged instanceof AgencyAnswer.FileError e && e.code().equals("A110");
             report.add("水道局's folder, a file signed by 主税局: " + (forged instanceof AgencyAnswer.FileError e ? e.reason()
@@ -239,10 +244,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Runs an operator command in this process, as {@code ./gateway …} would. */
     private static Operator operator(Object command, String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = new picocli.CommandLine(command);
-        cli.setOut(new java.io.PrintWriter(out));
-        cli.setErr(new java.io.PrintWriter(out));
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
         int exit = cli.execute(args);
         return new Operator(exit, out.toString());
     }
@@ -262,7 +267,7 @@ public final class DemoCommand implements Callable<Integer> {
         return (run.exit() == 0 /* query national: FOUND */ ? "FOUND — " : "exit " + run.exit() + " — ") + first;
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

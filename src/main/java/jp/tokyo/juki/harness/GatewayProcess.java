@@ -1,9 +1,12 @@
 package jp.tokyo.juki.harness;
 
 import jp.tokyo.juki.cli.GatewayCli;
+import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.Ports;
+import jp.tokyo.juki.platform.StalePostmaster;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo, the
@@ -132,20 +139,20 @@ public final class GatewayProcess implements AutoCloseable {
      * The heap in use right after the most recent garbage collection (from its gc.log), in MiB:
      * what the gateway really holds, unlike the RSS, which the JVM keeps once it has grown.
      */
-    public java.util.OptionalLong heapAfterGcMiB() {
-        java.util.regex.Pattern after = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    public OptionalLong heapAfterGcMiB() {
+        Pattern after = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
         long last = -1;
-        try (java.util.stream.Stream<String> lines = Files.lines(data.resolve("gc.log"))) {
+        try (Stream<String> lines = Files.lines(data.resolve("gc.log"))) {
             for (String line : (Iterable<String>) lines::iterator) {
-                java.util.regex.Matcher m = after.matcher(line);
+                Matcher m = after.matcher(line);
                 if (m.find()) {
                     last = Long.parseLong(m.group(2));
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // no collection yet, or the log is gone
         }
-        return last < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+        return last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
     }
 
     /**
@@ -153,21 +160,21 @@ public final class GatewayProcess implements AutoCloseable {
      * heap left after it is read. Unlike the heap after a young collection, this does not grow
      * with garbage the old generation has not collected yet, so its growth over time is a leak.
      */
-    public java.util.OptionalLong liveHeapMiB() {
+    public OptionalLong liveHeapMiB() {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-                return java.util.OptionalLong.empty();
+                return OptionalLong.empty();
             }
             sleep(500); // the log line follows the collection
             return heapAfterGcMiB();
         } catch (IOException e) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
     }
 
@@ -185,9 +192,9 @@ public final class GatewayProcess implements AutoCloseable {
     /** The password of a role of the gateway's embedded database (kept in its data directory). */
     public String dbPassword(String role) {
         try {
-            return jp.tokyo.juki.platform.DatabaseLogins.of(data).password(role);
+            return DatabaseLogins.of(data).password(role);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -236,7 +243,7 @@ public final class GatewayProcess implements AutoCloseable {
         if (!process.isAlive()) {
             // killed (by a test or after the stop timed out): its database server would outlive it
             try {
-                jp.tokyo.juki.platform.StalePostmaster.stopIfOrphaned(data.resolve("pg").toAbsolutePath());
+                StalePostmaster.stopIfOrphaned(data.resolve("pg").toAbsolutePath());
             } catch (IOException e) {
                 System.err.println("embedded PostgreSQL of " + data + " not stopped: " + e.getMessage());
             }

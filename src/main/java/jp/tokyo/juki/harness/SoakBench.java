@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
@@ -52,7 +55,7 @@ final class SoakBench implements Callable<Integer> {
     @Option(names = "--keystores", defaultValue = "keystores", description = "Key directory.")
     Path keystores;
     @Option(names = "--set", description = "Gateway configuration overrides, key=value.")
-    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+    Map<String, String> set = new LinkedHashMap<>();
 
     /** One line of the per-minute report. */
     private record Minute(int minute, double seconds, long sent, long acked, double ackRate, long rssMiB,
@@ -97,7 +100,7 @@ final class SoakBench implements Callable<Integer> {
                     try {
                         return cs.run();
                     } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
+                        throw new CompletionException(e);
                     }
                 });
                 List<Minute> report = new ArrayList<>();

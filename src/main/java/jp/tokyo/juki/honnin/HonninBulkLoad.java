@@ -13,6 +13,7 @@ import jp.tokyo.juki.platform.CopyText;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.KanaNormalizer;
 import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.platform.CopyText;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 

@@ -12,7 +12,8 @@ import jp.tokyo.juki.platform.GatewayConfig;
  * to start rather than run with it.
  *
  * @param maxHoldDays  how long a number may wait for its delivery's confirmation before the purge erases it
- * @param businesses   the business codes for which 番号法 allows the My Number (until config/agencies.yaml)
+ * @param businesses   business codes ({@code juki.link.businesses}) for which 番号法 allows the My Number
+ *                     in addition to what {@code config/agencies.yaml} allows per agency and business
  */
 public record LinkSettings(int maxHoldDays, Set<String> businesses) {
     public static final int DEFAULT_DAYS = 30;

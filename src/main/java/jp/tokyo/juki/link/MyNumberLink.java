@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,10 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import jp.tokyo.juki.audit.AuditTap;
+import jp.tokyo.juki.link.HoldErasure.Erased;
 import jp.tokyo.juki.record.CheckDigits;
 import jp.tokyo.juki.record.Reason;
 import org.slf4j.Logger;
@@ -63,22 +62,13 @@ public final class MyNumberLink implements AutoCloseable {
     /** Why HOLD held nothing: the state of both stores for the person (flags and reason, no number). */
     private static final String STATE = "SELECT fuhyo_status, fuhyo_deleted, honnin_deleted, honnin_reason "
             + "FROM link.person_state(?)";
-    /**
-     * Sessions whose transaction or snapshot is as old as the erasing transaction: while one
-     * remains, VACUUM must keep the erased row versions (they are still visible to it).
-     */
-    private static final String OLDER_SNAPSHOTS = "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-            + "AND (age(backend_xmin) >= age(xid(?::xid8)) OR age(backend_xid) >= age(xid(?::xid8)))";
 
     private final DataSource dataSource;
     private final MyNumberPermission permission;
     private final int maxHoldDays;
     private final AuditTap audit;
     private final Clock clock;
-    private final Duration snapshotWait;
-    /** true from start: a crash between an erasure's DELETE and its VACUUM leaves row versions behind */
-    private final AtomicBoolean vacuumPending = new AtomicBoolean(true);
-    private final Object vacuumLock = new Object();
+    private final HoldErasure erasure;
     private volatile boolean closed;
 
     /**
@@ -96,7 +86,7 @@ public final class MyNumberLink implements AutoCloseable {
         this.maxHoldDays = maxHoldDays;
         this.audit = audit;
         this.clock = clock;
-        this.snapshotWait = snapshotWait;
+        this.erasure = new HoldErasure(dataSource, snapshotWait);
     }
 
     public int maxHoldDays() {
@@ -280,7 +270,7 @@ public final class MyNumberLink implements AutoCloseable {
                     LinkRefusal.MALFORMED_REQUEST.reason(), List.of());
             return 0;
         }
-        List<Erased> erased = erase("delivery_id = ?", deliveryId);
+        List<Erased> erased = erasure.erase("delivery_id = ?", deliveryId);
         if (erased.isEmpty()) {
             audit.record(LINE, "in", null, ERASE, deliveryId, null, "NOTHING_HELD", "L000",
                     "delivery confirmed; nothing was held for it", List.of());
@@ -301,7 +291,7 @@ public final class MyNumberLink implements AutoCloseable {
      */
     public int purgeExpired() {
         Instant now = clock.instant();
-        List<Erased> erased = erase("expires_at <= ? OR held_at <= ?", Timestamp.from(now),
+        List<Erased> erased = erasure.erase("expires_at <= ? OR held_at <= ?", Timestamp.from(now),
                 Timestamp.from(now.minus(Duration.ofDays(maxHoldDays))));
         Map<String, List<Erased>> byDelivery = new LinkedHashMap<>();
         erased.forEach(e -> byDelivery.computeIfAbsent(e.deliveryId(), k -> new ArrayList<>()).add(e));
@@ -312,8 +302,8 @@ public final class MyNumberLink implements AutoCloseable {
         if (!erased.isEmpty()) {
             LOG.info("my-number hold: purge erased {} numbers of {} deliveries held beyond {} days", erased.size(),
                     byDelivery.size(), maxHoldDays);
-        } else if (vacuumPending.get()) {
-            vacuumNow();
+        } else {
+            erasure.vacuumIfPending();
         }
         return erased.size();
     }
@@ -327,120 +317,6 @@ public final class MyNumberLink implements AutoCloseable {
         }
     }
 
-    private record Erased(String deliveryId, String juminhyoCode, String business, String requester) {
-    }
-
-    private List<Erased> erase(String where, Object... params) {
-        List<Erased> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            String xid = null;
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM link.my_number_hold WHERE " + where
-                        + " RETURNING delivery_id, juminhyo_code, business, requester")) {
-                    for (int i = 0; i < params.length; i++) {
-                        ps.setObject(i + 1, params[i]);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            rows.add(new Erased(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                        }
-                    }
-                }
-                if (!rows.isEmpty()) {
-                    xid = currentXid(c);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-            if (xid != null) {
-                vacuumPending.set(true);
-                vacuum(c, xid);
-            }
-        } catch (SQLException e) {
-            throw new LinkUnavailableException("erase", e);
-        }
-        return rows;
-    }
-
-    private static String currentXid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** A VACUUM that covers every erasure committed so far. */
-    private void vacuumNow() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            vacuum(c, currentXid(c));
-        } catch (SQLException e) {
-            LOG.warn("my-number hold: vacuum not possible now, retried on the next purge (SQLState {})", e.getSQLState());
-        }
-    }
-
-    /**
-     * Removes the row versions erased up to transaction {@code xid} from the table's files:
-     * waits (at most {@code snapshotWait}) until no session can still see them — VACUUM keeps
-     * whatever an open snapshot may read — then rewrites the table with VACUUM (FULL), which,
-     * unlike a plain VACUUM, leaves no bytes of dead rows in the free space of its pages. What
-     * could not be removed is retried on the next purge.
-     */
-    private void vacuum(Connection c, String xid) {
-        synchronized (vacuumLock) {
-            try {
-                boolean clear = awaitOlderSnapshots(c, xid);
-                try (Statement s = c.createStatement()) {
-                    // the rewrite takes the table's exclusive lock; better retry later than wait behind a long reader
-                    s.execute("SET lock_timeout = '5s'");
-                    try {
-                        s.execute("VACUUM (FULL) link.my_number_hold");
-                    } finally {
-                        s.execute("RESET lock_timeout");
-                    }
-                }
-                vacuumPending.set(!clear);
-                if (!clear) {
-                    LOG.warn("my-number hold: a transaction older than the erasure is still open; vacuum repeated on the next purge");
-                }
-            } catch (SQLException e) {
-                vacuumPending.set(true);
-                LOG.warn("my-number hold: vacuum after erasure failed, retried on the next purge (SQLState {})",
-                        e.getSQLState());
-            }
-        }
-    }
-
-    private boolean awaitOlderSnapshots(Connection c, String xid) throws SQLException {
-        long deadline = System.nanoTime() + snapshotWait.toNanos();
-        try (PreparedStatement ps = c.prepareStatement(OLDER_SNAPSHOTS)) {
-            ps.setString(1, xid);
-            ps.setString(2, xid);
-            while (true) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return true;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("my-number link is closed");
@@ -451,8 +327,6 @@ public final class MyNumberLink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (vacuumPending.get()) {
-            vacuumNow();
-        }
+        erasure.vacuumIfPending();
     }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -172,11 +174,11 @@ public final class NationalDelivery {
                 if (!taken[i] && failure == null) {
                     failure = "answered NACK " + r.code();
                 }
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 closeClient();
                 auditUnanswered(ids, persons, i, "no answer within " + settings.timeout().toMillis() + " ms");
                 return failure != null ? failure : "no answer within " + settings.timeout().toMillis() + " ms";
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 closeClient();
                 auditUnanswered(ids, persons, i, "connection lost");
                 return failure != null ? failure : "connection lost";

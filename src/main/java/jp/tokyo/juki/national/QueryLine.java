@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.wire.FrameClient;
 
@@ -80,7 +81,7 @@ final class QueryLine implements AutoCloseable {
     private void closeLater(FrameClient client) {
         try {
             connector.execute(client::close);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             client.close(); // the query service is closing: nobody is waiting any more
         }
     }

@@ -5,6 +5,7 @@ import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import jp.tokyo.juki.security.Pem;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -26,7 +27,7 @@ final class CrlCheck extends GatewayCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        java.util.List<X509CRL> crls;
+        List<X509CRL> crls;
         try {
             crls = Pem.readCrls(file);
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package jp.tokyo.juki.observe;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
@@ -75,7 +76,7 @@ public final class CsLineErrors implements ExceptionHandler {
             if (t instanceof IOException && t.getClass().getName().startsWith("io.netty.channel.unix.Errors")) {
                 return true; // native transport: connection reset, broken pipe
             }
-            if (t.getClass() == IOException.class || t instanceof java.net.SocketException) {
+            if (t.getClass() == IOException.class || t instanceof SocketException) {
                 return true; // NIO: "Connection reset by peer", "Broken pipe"
             }
         }

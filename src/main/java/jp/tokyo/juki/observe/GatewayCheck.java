@@ -1,6 +1,7 @@
 package jp.tokyo.juki.observe;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ abstract class GatewayCheck extends AbstractHealthCheck {
         } catch (TimeoutException e) {
             f.cancel(true);
             throw new TimeoutException("no answer within " + millis + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : e;
         }
     }

@@ -1,7 +1,9 @@
 package jp.tokyo.juki.observe;
 
+import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.time.Clock;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -30,7 +33,7 @@ public final class MemoryCheck extends GatewayCheck {
     static final int WARN_PERCENT = 75;
     private static final AtomicLong SEEN = new AtomicLong();
     private static final AtomicReference<Seen> LAST = new AtomicReference<>();
-    private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
     private record Seen(Instant at, String where) {
     }
@@ -42,7 +45,7 @@ public final class MemoryCheck extends GatewayCheck {
         super("juki-memory", true);
         this.clock = clock;
         this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .map(java.lang.management.MemoryPoolMXBean::getName).collect(Collectors.toSet());
+                .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     }
 
     /**
@@ -104,10 +107,10 @@ public final class MemoryCheck extends GatewayCheck {
     /** The heap in use right after the most recent collection, in percent of the maximum heap; 0 before any. */
     long heapAfterGcPercent() {
         long max = Runtime.getRuntime().maxMemory();
-        com.sun.management.GcInfo latest = null;
+        GcInfo latest = null;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof com.sun.management.GarbageCollectorMXBean sun) {
-                com.sun.management.GcInfo info = sun.getLastGcInfo();
+                GcInfo info = sun.getLastGcInfo();
                 if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
                     latest = info;
                 }

@@ -1,15 +1,22 @@
 package jp.tokyo.juki.platform;
 
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,18 +120,18 @@ public final class Broker implements AutoCloseable {
      * Writes the URL the TCP acceptor is bound to (its actual port, when configured as 0) for
      * operator tools; written to a temporary file first so a tool never reads half a URL.
      */
-    private static Path publishAcceptor(EmbeddedActiveMQ embedded, String configured, Path dir) throws java.io.IOException {
-        org.apache.activemq.artemis.spi.core.remoting.Acceptor a =
+    private static Path publishAcceptor(EmbeddedActiveMQ embedded, String configured, Path dir) throws IOException {
+        Acceptor a =
                 embedded.getActiveMQServer().getRemotingService().getAcceptor("tcp");
-        java.net.URI uri = java.net.URI.create(configured);
-        int port = a instanceof org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor n
+        URI uri = URI.create(configured);
+        int port = a instanceof NettyAcceptor n
                 ? n.getActualPort() : uri.getPort();
         String bound = "tcp://" + uri.getHost() + ":" + port;
         Path file = dir.resolve(BrokerAccess.ACCEPTOR_URL);
         Path tmp = dir.resolve(BrokerAccess.ACCEPTOR_URL + ".tmp");
-        java.nio.file.Files.writeString(tmp, bound + "\n", java.nio.charset.StandardCharsets.US_ASCII);
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(tmp, bound + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         LOG.info("embedded Artemis accepts operator tools at {}", bound);
         return file;
     }
@@ -138,7 +145,7 @@ public final class Broker implements AutoCloseable {
     public void close() throws Exception {
         connectionFactory.close();
         if (acceptorUrlFile != null) {
-            java.nio.file.Files.deleteIfExists(acceptorUrlFile);
+            Files.deleteIfExists(acceptorUrlFile);
         }
         if (embedded != null) {
             embedded.stop();

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.platform;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,7 +225,7 @@ public final class DatabaseLogins {
         // postgres --single refuse (its lock file), below
         StalePostmaster.stopIfOrphaned(pgDir);
         List<String> roles = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("1: rolname = \"([^\"]*)\"")
+        Matcher m = Pattern.compile("1: rolname = \"([^\"]*)\"")
                 .matcher(single(postgres, pgDir, "SELECT rolname FROM pg_authid WHERE rolcanlogin ORDER BY rolname;\n"));
         while (m.find()) {
             if (managed(m.group(1))) {
@@ -255,12 +260,12 @@ public final class DatabaseLogins {
         command.addAll(List.of(postgres.toString(), "--single", "-D", pgDir.toString(), "postgres"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Process p = pb.start();
-        try (java.io.OutputStream in = p.getOutputStream()) {
+        try (OutputStream in = p.getOutputStream()) {
             in.write(input.getBytes(StandardCharsets.UTF_8));
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IOException("postgres --single did not finish");
             }
@@ -274,7 +279,7 @@ public final class DatabaseLogins {
         if (p.exitValue() != 0 || out.contains("ERROR:") || out.contains("FATAL:")) {
             // the server's words, without any line that could quote a statement (a password)
             String said = out.lines().filter(l -> (l.contains("ERROR:") || l.contains("FATAL:") || l.contains("HINT:"))
-                    && !l.contains("PASSWORD")).collect(java.util.stream.Collectors.joining("; "));
+                    && !l.contains("PASSWORD")).collect(Collectors.joining("; "));
             throw new IOException("postgres --single on " + pgDir + " failed (exit " + p.exitValue() + "): " + said);
         }
         return out;

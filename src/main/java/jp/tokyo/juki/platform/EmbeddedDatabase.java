@@ -6,7 +6,17 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -32,7 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final GatewayConfig config;
     /** the embedded database's passwords (null for an external one: juki.db.*.password) */
     private final DatabaseLogins logins;
-    private final java.util.Map<String, HikariDataSource> rolePools = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HikariDataSource> rolePools = new ConcurrentHashMap<>();
 
     private EmbeddedDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, GatewayConfig config,
                              DatabaseLogins logins) {
@@ -87,9 +97,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             user = DatabaseLogins.OWNER;
             password = logins.password(DatabaseLogins.OWNER);
             LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
-            try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, user, password)) {
+            try (Connection owner = DriverManager.getConnection(url, user, password)) {
                 logins.requirePasswords(owner, dir, logins.made() || stillTrusted);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 embedded.close();
                 throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
             }
@@ -98,9 +108,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         if (logins != null) {
             // the roles the migrations just made
-            try (java.sql.Connection owner = ds.getConnection()) {
+            try (Connection owner = ds.getConnection()) {
                 logins.requirePasswords(owner, dir, false);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 ds.close();
                 embedded.close();
                 throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
@@ -122,8 +132,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(true).setPort(Ports.free()).start()) {
                 found = unpackedPostgres();
             } finally {
-                try (java.util.stream.Stream<Path> all = Files.walk(scratch)) {
-                    all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                try (Stream<Path> all = Files.walk(scratch)) {
+                    all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
             }
         }
@@ -139,9 +149,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (!Files.isDirectory(work)) {
             return null;
         }
-        try (java.util.stream.Stream<Path> dirs = Files.list(work)) {
+        try (Stream<Path> dirs = Files.list(work)) {
             return dirs.map(d -> d.resolve("bin").resolve("postgres")).filter(Files::isExecutable)
-                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
+                    .max(Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
         }
     }
 
@@ -183,14 +193,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * A fresh connection of its own (not from a pool) logged in as a store role, for work that
      * ties state to the connection (temporary tables) and ends by closing it.
      */
-    public java.sql.Connection connectAs(String role, String applicationName) throws java.sql.SQLException {
-        java.util.Properties p = new java.util.Properties();
+    public Connection connectAs(String role, String applicationName) throws SQLException {
+        Properties p = new Properties();
         p.setProperty("user", user(role));
         p.setProperty("password", password(role));
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("connectTimeout", Integer.toString(Math.max(1, config.getInt("juki.db.connect-timeout-ms", 5000) / 1000)));
-        return java.sql.DriverManager.getConnection(jdbcUrl, p);
+        return DriverManager.getConnection(jdbcUrl, p);
     }
 
     /** {@code juki.db.<role>.user}, by default the role's own name */
@@ -211,9 +221,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * as anyone else (a superuser, the owner) refuses to start rather than run unseparated.
      */
     private static HikariDataSource checkedRole(HikariDataSource pool, String user) {
-        try (java.sql.Connection c = pool.getConnection();
-             java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+        try (Connection c = pool.getConnection();
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
             rs.next();
             if (!user.equals(rs.getString(1)) || rs.getBoolean(2)) {
                 pool.close();
@@ -221,7 +231,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                         + (rs.getBoolean(2) ? " (a superuser)" : "") + "; a store's pool must be its own unprivileged role");
             }
             return pool;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             // the database may be down at start; the pool reconnects later with the same settings
             LOG.warn("database role {} not verified now: SQLState {}", user, e.getSQLState());
             return pool;

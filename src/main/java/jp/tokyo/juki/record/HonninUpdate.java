@@ -1,6 +1,7 @@
 package jp.tokyo.juki.record;
 
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * The body of a {@code HONNIN_UPDATE}: the new state (or, for a deletion, the state as it
@@ -11,8 +12,8 @@ import java.time.LocalDate;
 public record HonninUpdate(HonninRecord record, Reason reason, LocalDate changeDate, String formerJuminhyoCode) {
 
     /** The 住民票コード it concerns: the record's, and the former one of a code change. */
-    public java.util.List<String> persons() {
-        return formerJuminhyoCode == null ? java.util.List.of(record.juminhyoCode())
-                : java.util.List.of(record.juminhyoCode(), formerJuminhyoCode);
+    public List<String> persons() {
+        return formerJuminhyoCode == null ? List.of(record.juminhyoCode())
+                : List.of(record.juminhyoCode(), formerJuminhyoCode);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ public final class Municipalities {
     }
 
     /** The municipalities with a CS, in list order. */
-    public java.util.List<String> municipalityCodes() {
+    public List<String> municipalityCodes() {
         return names.keySet().stream().filter(c -> !PREFECTURE_CODE.equals(c)).toList();
     }
 }

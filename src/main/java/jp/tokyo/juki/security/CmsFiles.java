@@ -7,6 +7,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -141,7 +142,7 @@ public final class CmsFiles {
                 content.write(signed);
             }
         } catch (CMSException | CertificateException | OperatorCreationException
-                 | java.security.InvalidAlgorithmParameterException e) {
+                 | InvalidAlgorithmParameterException e) {
             throw new IOException("file could not be protected: " + e.getClass().getSimpleName(), e);
         }
     }

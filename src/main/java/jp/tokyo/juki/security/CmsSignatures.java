@@ -2,11 +2,17 @@ package jp.tokyo.juki.security;
 
 import java.io.IOException;
 import java.security.PrivateKey;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -74,15 +80,15 @@ public final class CmsSignatures {
                 return "the signature does not verify";
             }
             try {
-                java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+                Set<TrustAnchor> anchors = new HashSet<>();
                 for (X509Certificate ca : cas) {
-                    anchors.add(new java.security.cert.TrustAnchor(ca, null));
+                    anchors.add(new TrustAnchor(ca, null));
                 }
-                java.security.cert.PKIXParameters params = new java.security.cert.PKIXParameters(anchors);
+                PKIXParameters params = new PKIXParameters(anchors);
                 params.setDate(Date.from(at));
                 params.setRevocationEnabled(false);
-                java.security.cert.CertPathValidator.getInstance("PKIX").validate(
-                        java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(List.of(signer)), params);
+                CertPathValidator.getInstance("PKIX").validate(
+                        CertificateFactory.getInstance("X.509").generateCertPath(List.of(signer)), params);
             } catch (Exception e) {
                 return "the signer's certificate is not one of this CA valid at " + at;
             }

@@ -3,6 +3,7 @@ package jp.tokyo.juki.security;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
@@ -30,11 +32,13 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -122,7 +126,7 @@ public final class DevPki {
         p12.setKeyEntry(name, pair.getPrivate(), password, new X509Certificate[]{cert, ca});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p12.store(out, password);
-        Pem.writePrivatePem(dir.resolve(name + ".key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        Pem.writePrivatePem(dir.resolve(name + ".key.pem"), new JcaPKCS8Generator(pair.getPrivate(), null));
         Pem.writePem(dir.resolve(name + ".pem"), cert);
         KeyFiles.writePrivately(dir.resolve(name + ".p12"), out.toByteArray());
         return cert;
@@ -185,7 +189,7 @@ public final class DevPki {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(pair.getPrivate())));
-        Pem.writePrivatePem(dir.resolve("ca.key.pem"), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        Pem.writePrivatePem(dir.resolve("ca.key.pem"), new JcaPKCS8Generator(pair.getPrivate(), null));
         Pem.writePem(dir.resolve("ca.pem"), cert);
         Files.deleteIfExists(dir.resolve("crl.pem"));
     }
@@ -202,11 +206,11 @@ public final class DevPki {
         PrivateKey caKey = Pem.readPrivateKey(dir.resolve("ca.key.pem"));
         Instant now = Instant.now();
         X509v2CRLBuilder builder = new X509v2CRLBuilder(
-                org.bouncycastle.asn1.x500.X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(now));
+                X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(CRL_VALIDITY)));
         if (previous != null) {
             // every entry as it was: its revocation date and reason (extensions) unchanged
-            builder.addCRL(new org.bouncycastle.cert.X509CRLHolder(previous.getEncoded()));
+            builder.addCRL(new X509CRLHolder(previous.getEncoded()));
         }
         if (serial != null) {
             builder.addCRLEntry(serial, Date.from(now), CRLReason.keyCompromise);
@@ -219,7 +223,7 @@ public final class DevPki {
             pem.append(Pem.toPem(other));
         }
         pem.append(Pem.toPem(crl));
-        Pem.writeAtomically(dir.resolve("crl.pem"), pem.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Pem.writeAtomically(dir.resolve("crl.pem"), pem.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What an identity's key is for: key usage and extended key usage; a server also gets its host names. */

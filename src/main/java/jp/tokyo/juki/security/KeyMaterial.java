@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,7 +26,7 @@ public final class KeyMaterial {
 
     private final Path dir;
     private final char[] password;
-    private final java.util.List<X509Certificate> cas;
+    private final List<X509Certificate> cas;
     private final RevocationList crl;
 
     public KeyMaterial(Path dir, char[] password, Duration crlCheckEvery) throws IOException {
@@ -47,8 +50,8 @@ public final class KeyMaterial {
      *
      * @throws IOException naming the entry (position and serial) that is not a CA
      */
-    public static java.util.List<X509Certificate> readCas(Path caFile) throws IOException {
-        java.util.List<X509Certificate> cas = Pem.readCertificates(caFile);
+    public static List<X509Certificate> readCas(Path caFile) throws IOException {
+        List<X509Certificate> cas = Pem.readCertificates(caFile);
         if (cas.isEmpty()) {
             throw new IOException(caFile + " holds no certificate");
         }
@@ -62,7 +65,7 @@ public final class KeyMaterial {
                         + ") is not a CA certificate (" + why + "); remove it from ca.pem");
             }
         }
-        return java.util.List.copyOf(cas);
+        return List.copyOf(cas);
     }
 
     public Path dir() {
@@ -79,7 +82,7 @@ public final class KeyMaterial {
     }
 
     /** Every CA of {@code ca.pem} (more than one during a rollover). */
-    public java.util.List<X509Certificate> cas() {
+    public List<X509Certificate> cas() {
         return cas;
     }
 
@@ -104,13 +107,13 @@ public final class KeyMaterial {
     }
 
     /** An identity's private key and certificate, for signing (CMS). */
-    public record Signer(java.security.PrivateKey key, X509Certificate certificate) {
+    public record Signer(PrivateKey key, X509Certificate certificate) {
     }
 
     /** {@code identity}'s key and certificate from its key store. */
     public Signer signer(String identity) throws IOException, GeneralSecurityException {
         KeyStore ks = keyStore(identity);
-        return new Signer((java.security.PrivateKey) ks.getKey(identity, password),
+        return new Signer((PrivateKey) ks.getKey(identity, password),
                 (X509Certificate) ks.getCertificate(identity));
     }
 
@@ -120,7 +123,7 @@ public final class KeyMaterial {
 
     /** As above, telling {@code onRefusal} (peer CN or null, reason) of every certificate refused. */
     public PeerTrustManager trustManager(Predicate<String> allowedCn, String line,
-                                         java.util.function.BiConsumer<String, String> onRefusal) {
+                                         BiConsumer<String, String> onRefusal) {
         return new PeerTrustManager(cas, crl, allowedCn, line, onRefusal);
     }
 

@@ -6,8 +6,10 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
@@ -22,6 +24,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,7 +272,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         List<String> eku;
         try {
             eku = cert.getExtendedKeyUsage(); // null: no extension, any purpose
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             return "unreadable extended key usage";
         }
         if (eku == null || eku.contains(ANY_EKU)) {
@@ -287,9 +291,9 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
      * and not revoked since the handshake. Checked on every request, so that revoking a CS cuts
      * off its open connections and resumed TLS sessions (which skip the certificate check) too.
      */
-    public boolean stillTrusted(javax.net.ssl.SSLSession session) {
+    public boolean stillTrusted(SSLSession session) {
         try {
-            java.security.cert.Certificate[] certs = session.getPeerCertificates();
+            Certificate[] certs = session.getPeerCertificates();
             if (certs.length == 0 || !(certs[0] instanceof X509Certificate leaf)) {
                 return false;
             }
@@ -302,7 +306,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
                 return false;
             }
             return true;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException | CertificateException e) {
+        } catch (SSLPeerUnverifiedException | CertificateException e) {
             return false;
         }
     }

@@ -6,15 +6,20 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -37,8 +42,8 @@ public final class Pem {
     }
 
     /** Every certificate of a PEM file (a bundle such as a {@code ca.pem} holding an old and a new CA). */
-    public static java.util.List<X509Certificate> readCertificates(Path file) throws IOException {
-        java.util.List<X509Certificate> certs = new java.util.ArrayList<>();
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        List<X509Certificate> certs = new ArrayList<>();
         for (Object o : readObjects(file)) {
             if (!(o instanceof X509CertificateHolder holder)) {
                 throw new IOException(file + ": holds something other than certificates");
@@ -53,15 +58,15 @@ public final class Pem {
     }
 
     /** Every CRL of a PEM file (one per CA of a bundle). */
-    public static java.util.List<X509CRL> readCrls(Path file) throws IOException {
-        java.util.List<X509CRL> crls = new java.util.ArrayList<>();
+    public static List<X509CRL> readCrls(Path file) throws IOException {
+        List<X509CRL> crls = new ArrayList<>();
         for (Object o : readObjects(file)) {
             if (!(o instanceof X509CRLHolder holder)) {
                 throw new IOException(file + ": holds something other than CRLs");
             }
             try {
                 crls.add(new JcaX509CRLConverter().getCRL(holder));
-            } catch (java.security.cert.CRLException e) {
+            } catch (CRLException e) {
                 throw new IOException(file + ": unreadable CRL", e);
             }
         }
@@ -75,7 +80,7 @@ public final class Pem {
         }
         try {
             return new JcaX509CRLConverter().getCRL(holder);
-        } catch (java.security.cert.CRLException e) {
+        } catch (CRLException e) {
             throw new IOException(file + ": unreadable CRL", e);
         }
     }
@@ -85,7 +90,7 @@ public final class Pem {
         if (o instanceof PrivateKeyInfo info) {
             return new JcaPEMKeyConverter().getPrivateKey(info);
         }
-        if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+        if (o instanceof PEMKeyPair pair) {
             return new JcaPEMKeyConverter().getPrivateKey(pair.getPrivateKeyInfo());
         }
         throw new IOException(file + ": not an unencrypted PEM private key");
@@ -103,8 +108,8 @@ public final class Pem {
     public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, content);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static void writePem(Path file, Object o) throws IOException {
@@ -116,8 +121,8 @@ public final class Pem {
         KeyFiles.writePrivately(file, toPem(o).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static java.util.List<Object> readObjects(Path file) throws IOException {
-        java.util.List<Object> all = new java.util.ArrayList<>();
+    private static List<Object> readObjects(Path file) throws IOException {
+        List<Object> all = new ArrayList<>();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 all.add(o);

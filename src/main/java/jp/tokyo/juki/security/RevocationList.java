@@ -1,7 +1,6 @@
 package jp.tokyo.juki.security;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
@@ -205,7 +203,7 @@ public final class RevocationList {
             FileTime mtime = Files.getLastModifiedTime(file);
             List<X509CRL> fresh = Pem.readCrls(file);
             Map<Integer, X509CRL> next = new HashMap<>(inForce);
-            Properties state = readState();
+            CrlState state = CrlState.read(file.resolveSibling(STATE_FILE));
             boolean stateChanged = false;
             for (X509CRL crl : fresh) {
                 int ca = signerOf(crl);
@@ -222,10 +220,8 @@ public final class RevocationList {
                             file, ca + 1, number(crl), number(old));
                     continue;
                 }
-                String key = stateKey(cas.get(ca));
-                BigInteger seenNumber = state.getProperty(key + ".number") == null ? null
-                        : new BigInteger(state.getProperty(key + ".number"));
-                long seenIssued = Long.parseLong(state.getProperty(key + ".thisUpdate", "0"));
+                BigInteger seenNumber = state.number(cas.get(ca));
+                long seenIssued = state.issued(cas.get(ca));
                 BigInteger n = number(crl);
                 boolean older = n != null && seenNumber != null ? n.compareTo(seenNumber) < 0
                         : crl.getThisUpdate().getTime() < seenIssued;
@@ -241,14 +237,7 @@ public final class RevocationList {
                     LOG.warn("CRL {}: {}; keeping the one in force", file, what);
                     continue;
                 }
-                if (n != null && (seenNumber == null || n.compareTo(seenNumber) > 0)
-                        || crl.getThisUpdate().getTime() > seenIssued) {
-                    if (n != null) {
-                        state.setProperty(key + ".number", n.toString());
-                    }
-                    state.setProperty(key + ".thisUpdate", Long.toString(crl.getThisUpdate().getTime()));
-                    stateChanged = true;
-                }
+                stateChanged |= state.raise(cas.get(ca), n, crl);
                 if (old == null || !crl.equals(old)) {
                     int count = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
                     LOG.info("CRL loaded for CA {}: {} revoked certificate(s), number {}, issued {}", ca + 1, count,
@@ -260,7 +249,7 @@ public final class RevocationList {
             loadedMtime = mtime;
             lastLoad = clock.instant();
             if (stateChanged) {
-                writeState(state);
+                state.write();
             }
         } catch (UnsupportedCrl e) {
             if (required) {
@@ -309,46 +298,6 @@ public final class RevocationList {
             }
         }
         return null;
-    }
-
-    private Path stateFile() {
-        return file.resolveSibling(STATE_FILE);
-    }
-
-    /** The highest CRL seen of each CA across restarts; empty when there is no state yet. */
-    private Properties readState() throws IOException {
-        Properties p = new Properties();
-        Path f = stateFile();
-        if (Files.exists(f)) {
-            try (java.io.Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-        }
-        return p;
-    }
-
-    private void writeState(Properties state) {
-        try {
-            java.io.StringWriter w = new java.io.StringWriter();
-            state.store(w, "the highest CRL seen of each CA of ca.pem (by a hash of its subject and key); "
-                    + "an older crl.pem is refused at start");
-            KeyFiles.writePrivately(stateFile(), w.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            LOG.warn("{} cannot be written ({}): an older CRL put back before a restart would not be noticed",
-                    stateFile(), e.getMessage());
-        }
-    }
-
-    /** The key of a CA in the state file: SHA-256 of its subject and public key (hex, 32 characters). */
-    static String stateKey(X509Certificate ca) {
-        try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            d.update(ca.getSubjectX500Principal().getEncoded());
-            d.update(ca.getPublicKey().getEncoded());
-            return "ca." + java.util.HexFormat.of().formatHex(d.digest(), 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The CA (position in {@link #cas}) that signed {@code crl}, or -1. */

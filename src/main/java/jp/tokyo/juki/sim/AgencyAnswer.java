@@ -2,6 +2,7 @@ package jp.tokyo.juki.sim;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -104,7 +105,7 @@ public sealed interface AgencyAnswer {
             if (header) {
                 throw new Malformed(file + ": empty; line 1 must be the header");
             }
-        } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
             throw new Malformed(file + ": not a CSV file (unbalanced quotes) after " + rows.size() + " rows");
         }
         return new Result(file, csv, List.copyOf(rows));

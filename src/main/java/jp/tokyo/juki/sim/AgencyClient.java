@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -29,6 +31,7 @@ import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -110,7 +113,7 @@ public final class AgencyClient implements AutoCloseable {
             certificate = Pem.readCertificate(dir.resolve(identity + ".pem"));
             key = Pem.readPrivateKey(dir.resolve(identity + ".key.pem"));
             gateway = Pem.readCertificate(dir.resolve(Identities.GATEWAY + ".pem"));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IOException("no " + e.getFile() + " (the agency's certificate and key, and the gateway's "
                     + "certificate; './gateway pki init' makes a development PKI)", e);
         }
@@ -183,9 +186,9 @@ public final class AgencyClient implements AutoCloseable {
                     + "give a known_hosts file");
         }
         try {
-            return org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(Files.readString(file).strip())
+            return PublicKeyEntry.parsePublicKeyEntry(Files.readString(file).strip())
                     .resolvePublicKey(null, null, null);
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException(file + ": not an OpenSSH public key line", e);
         }
     }

@@ -1,32 +1,22 @@
 package jp.tokyo.juki.sim;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import jp.tokyo.juki.record.FuhyoRecord;
-import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.wire.FrameClient;
-import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Status;
 
@@ -40,11 +30,6 @@ import jp.tokyo.juki.wire.Status;
  * names exactly those persons and items, and matches everyone else.
  */
 public final class ConsistencySimulator {
-    private static final ZoneId JST = ZoneId.of("Asia/Tokyo");
-    private static final int LOAD_WINDOW = 256;
-    /** salts of {@link ResidentSet#roll}: which persons drift, and which change they get */
-    private static final long DRIFT = 7;
-    private static final long VARIANT = 8;
 
     /**
      * @param records persons in the municipality's set
@@ -111,14 +96,16 @@ public final class ConsistencySimulator {
     private final Options options;
     private final ResidentSet set;
     private final String runId;
-    private final AtomicLong seq = new AtomicLong();
-    private final AtomicLong ids = new AtomicLong();
+    private final PlantedDrift plan;
+    private final RequestFrames frames;
 
     public ConsistencySimulator(SSLContext tls, Options options) {
         this.tls = tls;
         this.options = options;
         this.set = new ResidentSet(options.municipality(), options.municipalityName(), options.seed());
         this.runId = Long.toString(new Random().nextLong() & 0xffffffffffL, 36);
+        this.plan = new PlantedDrift(set, options.records(), options.drift(), options.store());
+        this.frames = new RequestFrames(options.municipality(), runId);
     }
 
     public Outcome run() throws IOException, InterruptedException {
@@ -128,7 +115,7 @@ public final class ConsistencySimulator {
         Duration loadTime = null;
         if (options.load()) {
             long t0 = System.nanoTime();
-            Map<String, AtomicLong> codes = load();
+            Map<String, AtomicLong> codes = new EntryLoad(options, tls, plan, frames).run();
             loadTime = Duration.ofNanos(System.nanoTime() - t0);
             for (Map.Entry<String, AtomicLong> e : codes.entrySet()) {
                 switch (e.getKey()) {
@@ -138,194 +125,26 @@ public final class ConsistencySimulator {
                 }
             }
         }
-        Expected expected = expected();
+        Expected expected = plan.expected();
         List<String> problems = new ArrayList<>();
         if (!refused.isEmpty()) {
             problems.add("load refused " + refused);
         }
-        Check check = check(problems);
+        CheckAnswer check = check(problems);
         Counts got = check.compareWith(expected, problems);
         return new Outcome(options.store(), options.records(), loadAcked, already, refused, check.sent, expected, got,
                 problems, check.parts, check.elapsed, loadTime);
     }
 
-    // ------------------------------------------------------------------ the planted drift
-
-    private int extras() {
-        return (int) Math.round(options.records() * options.drift() / 3);
-    }
-
-    /** -1: sent as stored; 0 … VARIANTS-1: sent changed; VARIANTS: left out. */
-    private int fate(long i) {
-        double roll = set.roll(i, DRIFT);
-        double third = options.drift() / 3;
-        if (roll < third) {
-            return (int) (set.roll(i, VARIANT) * ResidentSet.VARIANTS);
-        }
-        return roll < 2 * third ? ResidentSet.VARIANTS : -1;
-    }
-
-    private Expected expected() {
-        Map<String, List<String>> differing = new TreeMap<>();
-        List<String> missingAtCs = new ArrayList<>();
-        List<String> missingInStore = new ArrayList<>();
-        long matched = 0;
-        for (long i = 0; i < options.records(); i++) {
-            int fate = fate(i);
-            if (fate < 0) {
-                matched++;
-            } else if (fate == ResidentSet.VARIANTS) {
-                missingAtCs.add(set.code(i));
-            } else {
-                List<String> items = new ArrayList<>(options.store() == Store.HONNIN
-                        ? ResidentSet.honninItems(fate) : ResidentSet.fuhyoItems(fate));
-                Collections.sort(items);
-                differing.put(set.code(i), items);
-            }
-        }
-        for (long i = options.records(); i < options.records() + extras(); i++) {
-            missingInStore.add(set.code(i));
-        }
-        Collections.sort(missingAtCs);
-        Collections.sort(missingInStore);
-        return new Expected(matched, differing, missingInStore, missingAtCs);
-    }
-
-    private void writeRecord(JsonGenerator g, long i, int fate) throws IOException {
-        if (options.store() == Store.HONNIN) {
-            HonninRecord r = set.honnin(i);
-            ResidentSet.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
-        } else {
-            FuhyoRecord r = set.fuhyo(i);
-            ResidentSet.write(g, fate >= 0 && fate < ResidentSet.VARIANTS ? ResidentSet.variant(r, fate) : r);
-        }
-    }
-
-    // ------------------------------------------------------------------ --load: the set as entries
-
-    private Map<String, AtomicLong> load() throws IOException, InterruptedException {
-        Map<String, AtomicLong> codes = new ConcurrentHashMap<>();
-        int connections = Math.max(1, options.loadConnections());
-        List<FrameClient> clients = new ArrayList<>();
-        try {
-            for (int c = 0; c < connections; c++) {
-                clients.add(FrameClient.connect(options.host(), options.port(), tls));
-            }
-            List<Thread> threads = new ArrayList<>();
-            AtomicReference<IOException> failure = new AtomicReference<>();
-            for (int c = 0; c < connections; c++) {
-                FrameClient client = clients.get(c);
-                int first = c;
-                Thread t = new Thread(() -> {
-                    try {
-                        loadShare(client, first, connections, codes);
-                    } catch (IOException e) {
-                        failure.set(e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "cs-load-" + c);
-                t.start();
-                threads.add(t);
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
-            if (failure.get() != null) {
-                throw failure.get();
-            }
-        } finally {
-            clients.forEach(FrameClient::close);
-        }
-        return codes;
-    }
-
-    private void loadShare(FrameClient client, int first, int step, Map<String, AtomicLong> codes)
-            throws IOException, InterruptedException {
-        Semaphore window = new Semaphore(LOAD_WINDOW);
-        String today = LocalDate.now(JST).toString();
-        for (long i = first; i < options.records(); i += step) {
-            long person = i;
-            window.acquire();
-            String id = id("load-" + i);
-            byte[] frame = frame(id, options.store().updateType(), g -> {
-                g.writeFieldName("record");
-                writeRecord(g, person, -1);
-                // an annex is entered with the family register (ex officio; the person may be abroad),
-                // a resident by moving in
-                g.writeStringField("reason", options.store() == Store.FUHYO ? "EX_OFFICIO_ENTRY" : "MOVE_IN");
-                g.writeStringField("changeDate", today);
-            });
-            client.sendRaw(id, frame).whenComplete((reply, error) -> {
-                String code = error != null ? "no reply" : reply.status() == Status.DUPLICATE ? "DUPLICATE" : reply.code().name();
-                codes.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
-                // released after counting: acquiring the whole window below then means every reply is counted
-                window.release();
-            });
-        }
-        window.acquire(LOAD_WINDOW);
-    }
-
-    // ------------------------------------------------------------------ the check
-
-    /** What the gateway answered, gathered over all parts. */
-    private static final class Check {
-        long sent;
-        int parts;
-        Duration elapsed = Duration.ZERO;
-        long matched = -1;
-        final Map<String, List<String>> differing = new TreeMap<>();
-        final List<String> missingInStore = new ArrayList<>();
-        final List<String> missingAtCs = new ArrayList<>();
-
-        void add(JsonNode body, List<String> problems) {
-            matched = body.path("matched").asLong(-1);
-            for (JsonNode d : body.path("differing")) {
-                List<String> items = new ArrayList<>();
-                d.path("items").forEach(n -> items.add(n.asText()));
-                Collections.sort(items);
-                if (differing.put(d.path("juminhyoCode").asText(), items) != null) {
-                    problems.add("a differing person named twice");
-                }
-            }
-            body.path("missingInStore").forEach(n -> missingInStore.add(n.asText()));
-            body.path("missingAtCs").forEach(n -> missingAtCs.add(n.asText()));
-        }
-
-        Counts compareWith(Expected e, List<String> problems) {
-            Collections.sort(missingInStore);
-            Collections.sort(missingAtCs);
-            if (matched != e.matched()) {
-                problems.add("matched " + matched + ", expected " + e.matched());
-            }
-            if (!differing.equals(e.differing())) {
-                long wrong = e.differing().entrySet().stream()
-                        .filter(x -> !x.getValue().equals(differing.get(x.getKey()))).count();
-                long unexpected = differing.keySet().stream().filter(k -> !e.differing().containsKey(k)).count();
-                problems.add("differing: " + wrong + " expected persons missing or with other items, " + unexpected
-                        + " persons not expected");
-            }
-            if (!missingInStore.equals(e.missingInStore())) {
-                problems.add("missingInStore: " + missingInStore.size() + " named, " + e.missingInStore().size()
-                        + " expected, not the same");
-            }
-            if (!missingAtCs.equals(e.missingAtCs())) {
-                problems.add("missingAtCs: " + missingAtCs.size() + " named, " + e.missingAtCs().size()
-                        + " expected, not the same");
-            }
-            return new Counts(matched, differing.size(), missingInStore.size(), missingAtCs.size());
-        }
-    }
-
-    private Check check(List<String> problems) throws IOException, InterruptedException {
-        Check check = new Check();
+    private CheckAnswer check(List<String> problems) throws IOException, InterruptedException {
+        CheckAnswer check = new CheckAnswer();
         String session = "sim-" + runId;
-        int total = options.records() + extras();
+        int total = options.records() + plan.extras();
         long expectedCount = 0;
         for (long i = 0; i < options.records(); i++) {
-            expectedCount += fate(i) == ResidentSet.VARIANTS ? 0 : 1;
+            expectedCount += plan.fate(i) == ResidentSet.VARIANTS ? 0 : 1;
         }
-        long expectedRecords = expectedCount + extras();
+        long expectedRecords = expectedCount + plan.extras();
         Iterator<Chunk> chunks = new Chunks(session);
         if (options.prepare()) {
             // a CS has its extract ready before it begins; generating it here would take the gateway's cores
@@ -349,8 +168,8 @@ public final class ConsistencySimulator {
         }
         try (FrameClient client = FrameClient.connect(options.host(), options.port(), tls)) {
             long t0 = System.nanoTime();
-            String beginId = id("begin");
-            Reply begin = await(client.sendRaw(beginId, frame(beginId, "CONSISTENCY_BEGIN", g -> {
+            String beginId = frames.id("begin");
+            Reply begin = await(client.sendRaw(beginId, frames.frame(beginId, "CONSISTENCY_BEGIN", g -> {
                 g.writeStringField("store", options.store().name());
                 g.writeStringField("session", session);
                 g.writeNumberField("expected", expectedRecords);
@@ -383,8 +202,8 @@ public final class ConsistencySimulator {
                 problems.add(refused.get());
                 return check;
             }
-            String endId = id("end");
-            Reply first = await(client.sendRaw(endId, frame(endId, "CONSISTENCY_END",
+            String endId = frames.id("end");
+            Reply first = await(client.sendRaw(endId, frames.frame(endId, "CONSISTENCY_END",
                     g -> g.writeStringField("session", session))), 600);
             if (!isAck(first, "CONSISTENCY_END", problems)) {
                 return check;
@@ -393,8 +212,8 @@ public final class ConsistencySimulator {
             check.add(first.body(), problems);
             for (int p = 1; p < check.parts; p++) {
                 int part = p;
-                String partId = id("end-" + p);
-                Reply next = await(client.sendRaw(partId, frame(partId, "CONSISTENCY_END", g -> {
+                String partId = frames.id("end-" + p);
+                Reply next = await(client.sendRaw(partId, frames.frame(partId, "CONSISTENCY_END", g -> {
                     g.writeStringField("session", session);
                     g.writeNumberField("part", part);
                 })));
@@ -418,7 +237,7 @@ public final class ConsistencySimulator {
     /** The CS's set in chunks, in the CS's order (person 0, 1, … then the extras), left-out persons skipped. */
     private final class Chunks implements Iterator<Chunk> {
         private final String session;
-        private final int total = options.records() + extras();
+        private final int total = options.records() + plan.extras();
         private long i;
         private int number;
         private Chunk next;
@@ -438,7 +257,7 @@ public final class ConsistencySimulator {
         @Override
         public Chunk next() {
             if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
             Chunk c = next;
             next = null;
@@ -449,7 +268,7 @@ public final class ConsistencySimulator {
             List<Long> persons = new ArrayList<>(options.chunk());
             List<Integer> fates = new ArrayList<>(options.chunk());
             while (persons.size() < options.chunk() && i < total) {
-                int fate = i < options.records() ? fate(i) : -1;
+                int fate = i < options.records() ? plan.fate(i) : -1;
                 if (fate != ResidentSet.VARIANTS) {
                     persons.add(i);
                     fates.add(fate);
@@ -460,19 +279,19 @@ public final class ConsistencySimulator {
                 return null;
             }
             int n = number++;
-            String id = id("chunk-" + n);
+            String id = frames.id("chunk-" + n);
             try {
-                return new Chunk(n, id, frame(id, "CONSISTENCY_RECORDS", g -> {
+                return new Chunk(n, id, frames.frame(id, "CONSISTENCY_RECORDS", g -> {
                     g.writeStringField("session", session);
                     g.writeNumberField("chunk", n);
                     g.writeArrayFieldStart("records");
                     for (int k = 0; k < persons.size(); k++) {
-                        writeRecord(g, persons.get(k), fates.get(k));
+                        plan.writeRecord(g, persons.get(k), fates.get(k));
                     }
                     g.writeEndArray();
                 }), persons.size());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -489,34 +308,6 @@ public final class ConsistencySimulator {
         return true;
     }
 
-    // ------------------------------------------------------------------ frames
-
-    private interface BodyWriter {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    /** One request frame, written straight to bytes: a million records are not built as JSON trees. */
-    private byte[] frame(String id, String type, BodyWriter body) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(type.equals("CONSISTENCY_RECORDS") ? 512 * 1024 : 1024);
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeNumberField("v", 1);
-            g.writeStringField("id", id);
-            g.writeStringField("type", type);
-            g.writeStringField("sender", options.municipality());
-            g.writeNumberField("seq", seq.incrementAndGet());
-            g.writeStringField("sentAt", OffsetDateTime.now(ZoneOffset.ofHours(9)).toString());
-            g.writeObjectFieldStart("body");
-            body.write(g);
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        return out.toByteArray();
-    }
-
-    private String id(String suffix) {
-        return "cc-" + runId + "-" + suffix + "-" + ids.incrementAndGet();
-    }
 
     private static Reply await(CompletableFuture<Reply> f) {
         return await(f, 120);

@@ -1,16 +1,20 @@
 package jp.tokyo.juki.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,6 +41,7 @@ import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
+import jp.tokyo.juki.wire.Status;
 import jp.tokyo.juki.wire.WireRefusal;
 
 /**
@@ -90,8 +95,8 @@ public final class NationalSimulator implements AutoCloseable {
     private final BufferedWriter record;
     private final Channel server;
     /** open connections, so that {@link #close} ends them at once, like a server that is switched off */
-    private final io.netty.channel.group.ChannelGroup connections =
-            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup connections =
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private NationalSimulator(SSLContext tls, int port, Path recordFile, boolean fuhyo, int populationSize)
             throws IOException {
@@ -257,7 +262,7 @@ public final class NationalSimulator implements AutoCloseable {
         String key = origin.get("sender").asText() + "/" + origin.get("id").asText();
         if (!seenOrigins.add(key)) {
             repeats.incrementAndGet();
-            return new Reply(request.id(), jp.tokyo.juki.wire.Status.DUPLICATE, ReplyCode.I000, "already received",
+            return new Reply(request.id(), Status.DUPLICATE, ReplyCode.I000, "already received",
                     Json.MAPPER.createObjectNode());
         }
         JsonNode asReceived;
@@ -293,8 +298,8 @@ public final class NationalSimulator implements AutoCloseable {
             return Reply.nack(request.id(), v.rule() == Violation.Rule.CHECK_DIGIT ? ReplyCode.E120 : ReplyCode.E110,
                     v.detail());
         }
-        List<com.fasterxml.jackson.databind.node.ObjectNode> found = register.find(key);
-        com.fasterxml.jackson.databind.node.ObjectNode body = Json.MAPPER.createObjectNode();
+        List<ObjectNode> found = register.find(key);
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.putArray("records").addAll(found);
         queries.incrementAndGet();
         return Reply.ack(request.id(), "found " + found.size(), body);

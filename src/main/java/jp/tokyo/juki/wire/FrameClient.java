@@ -1,6 +1,7 @@
 package jp.tokyo.juki.wire;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -123,7 +124,7 @@ public final class FrameClient implements AutoCloseable {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         synchronized (pending) {
             pending.addLast(new Pending(null, reply));
-            channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
         }
         return reply;
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * Splits the byte stream into frames: a 4-byte unsigned big-endian length, then that many
@@ -45,7 +46,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** the frame timer found reading held back by the gateway at least once since it was armed */
     private boolean heldBackMeanwhile;
     /** allocates a frame's array (a test makes it fail as the JVM does when the heap is exhausted) */
-    private final java.util.function.IntFunction<byte[]> allocate;
+    private final IntFunction<byte[]> allocate;
 
     /** Without time limit or budget: for clients (the gateway's national client, simulators). */
     public FrameDecoder(int max) {
@@ -56,7 +57,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this(limits, byte[]::new);
     }
 
-    FrameDecoder(Limits limits, java.util.function.IntFunction<byte[]> allocate) {
+    FrameDecoder(Limits limits, IntFunction<byte[]> allocate) {
         this.limits = limits;
         this.max = limits.max();
         this.allocate = allocate;

@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 
@@ -45,7 +46,7 @@ public final class LineGuard extends IdleStateHandler {
     private final Settings settings;
     private int unanswered;
     /** the sizes of the requests read and not yet answered, oldest first, and their sum */
-    private final java.util.ArrayDeque<Integer> unansweredSizes = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Integer> unansweredSizes = new ArrayDeque<>();
     private long unansweredBytes;
     private boolean paused;
 

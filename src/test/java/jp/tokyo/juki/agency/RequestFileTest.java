@@ -3,8 +3,12 @@ package jp.tokyo.juki.agency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,10 +68,10 @@ class RequestFileTest {
         assertThatThrownBy(() -> rows("r0,,,,,,,,,\n" + huge)).hasMessage("line 3: longer than 65536 characters");
         // rows that would need more than the file's share of the memory budget: too large (A130)
         byte[] many = (HEADER + "r,,,,,,,,,\n".repeat(1000)).getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 100 * RequestCsv.ROW_OVERHEAD))
+        assertThatThrownBy(() -> RequestCsv.parse(new ByteArrayInputStream(many), 100_000, 100 * RequestCsv.ROW_OVERHEAD))
                 .isInstanceOfSatisfying(RequestCsv.Malformed.class, m -> assertThat(m.tooLarge()).isTrue())
                 .hasMessageStartingWith("more than 0 MiB of memory needed for its rows");
-        assertThat(RequestCsv.parse(new java.io.ByteArrayInputStream(many), 100_000, 1000 * RequestCsv.rowCost(
+        assertThat(RequestCsv.parse(new ByteArrayInputStream(many), 100_000, 1000 * RequestCsv.rowCost(
                 new RequestCsv.Row(2, "r", null, null, null, null, null, null, null, null, null)))).hasSize(1000);
     }
 
@@ -115,42 +119,42 @@ class RequestFileTest {
 
     @Test
     void aFileThatKeepsFailingIsRefusedAfterAFewAttemptsNeverRetriedWithoutEnd() {
-        java.time.Instant t = java.time.Instant.parse("2026-12-06T00:00:00Z");
+        Instant t = Instant.parse("2026-12-06T00:00:00Z");
         String digest = "d1";
         // any other Error (a parser's StackOverflowError, say): A100 after ERROR_ATTEMPTS attempts
-        AgencyRequests.Failures f = null;
-        for (int i = 1; i <= AgencyRequests.ERROR_ATTEMPTS; i++) {
+        FileFailures f = null;
+        for (int i = 1; i <= FileFailures.ERROR_ATTEMPTS; i++) {
             assertThat(f == null ? null : f.giveUp(digest)).as("after %d errors", i - 1).isNull();
-            f = AgencyRequests.Failures.after(f, t, AgencyRequests.Failures.Kind.ERROR, null);
+            f = FileFailures.after(f, t, FileFailures.Kind.ERROR, null);
         }
-        assertThat(f.giveUp(digest)).isEqualTo(new AgencyRequests.Refusal(AgencyRequests.FileRefusal.A100,
+        assertThat(f.giveUp(digest)).isEqualTo(new FileFailures.Refusal(FileRefusal.A100,
                 "it could not be opened (3 attempts failed with an internal error)"));
 
         // a reader's failure that is not Malformed: A120 after READ_ATTEMPTS attempts of the same content
-        AgencyRequests.Failures u = null;
-        for (int i = 1; i <= AgencyRequests.READ_ATTEMPTS; i++) {
+        FileFailures u = null;
+        for (int i = 1; i <= FileFailures.READ_ATTEMPTS; i++) {
             assertThat(u == null ? null : u.giveUp(digest)).isNull();
-            u = AgencyRequests.Failures.after(u, t, AgencyRequests.Failures.Kind.UNREADABLE, digest);
+            u = FileFailures.after(u, t, FileFailures.Kind.UNREADABLE, digest);
         }
-        assertThat(u.giveUp(digest)).isEqualTo(new AgencyRequests.Refusal(AgencyRequests.FileRefusal.A120,
+        assertThat(u.giveUp(digest)).isEqualTo(new FileFailures.Refusal(FileRefusal.A120,
                 "it could not be read (3 attempts failed)"));
         // other content under the same name is not refused for the old content's failures, and counts anew
         assertThat(u.giveUp("d2")).isNull();
-        AgencyRequests.Failures replaced = AgencyRequests.Failures.after(u, t, AgencyRequests.Failures.Kind.UNREADABLE, "d2");
+        FileFailures replaced = FileFailures.after(u, t, FileFailures.Kind.UNREADABLE, "d2");
         assertThat(replaced.unreadable()).isEqualTo(1);
         assertThat(replaced.giveUp("d2")).isNull();
 
         // out of memory: A130 after OUT_OF_MEMORY_ATTEMPTS, as before
-        AgencyRequests.Failures m = AgencyRequests.Failures.after(null, t, AgencyRequests.Failures.Kind.OUT_OF_MEMORY, null);
-        m = AgencyRequests.Failures.after(m, t, AgencyRequests.Failures.Kind.OUT_OF_MEMORY, null);
-        assertThat(m.giveUp(digest).why()).isEqualTo(AgencyRequests.FileRefusal.A130);
+        FileFailures m = FileFailures.after(null, t, FileFailures.Kind.OUT_OF_MEMORY, null);
+        m = FileFailures.after(m, t, FileFailures.Kind.OUT_OF_MEMORY, null);
+        assertThat(m.giveUp(digest).why()).isEqualTo(FileRefusal.A130);
 
         // an I/O failure (the folder, the database) is retried, with pauses of 2, 4, 8 ... s up to 10 minutes
-        AgencyRequests.Failures io = null;
-        List<Long> pauses = new java.util.ArrayList<>();
+        FileFailures io = null;
+        List<Long> pauses = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            io = AgencyRequests.Failures.after(io, t, AgencyRequests.Failures.Kind.OTHER, null);
-            pauses.add(java.time.Duration.between(t, io.next()).toSeconds());
+            io = FileFailures.after(io, t, FileFailures.Kind.OTHER, null);
+            pauses.add(Duration.between(t, io.next()).toSeconds());
         }
         assertThat(io.giveUp(digest)).isNull();
         assertThat(pauses).containsExactly(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 600L, 600L, 600L);

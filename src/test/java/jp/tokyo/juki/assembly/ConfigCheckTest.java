@@ -8,8 +8,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import jp.tokyo.juki.cli.ConfigCommand;
 import jp.tokyo.juki.cli.GatewayCli;
@@ -115,7 +117,7 @@ class ConfigCheckTest {
         assertThat(problems).anyMatch(p -> p.startsWith(cs + ":" + placeholder + ":")
                 && p.contains("{{juki.cs.prot}}: no such configuration key"));
         assertThat(problems).anyMatch(p -> p.startsWith(honnin + ":" + (id - 1) + ":") && p.contains("route without an id"));
-        assertThat(problems).anyMatch(p -> p.matches(java.util.regex.Pattern.quote(fuhyo.toString()) + ":\\d+:\\d+: not YAML: .*")
+        assertThat(problems).anyMatch(p -> p.matches(Pattern.quote(fuhyo.toString()) + ":\\d+:\\d+: not YAML: .*")
                 && Integer.parseInt(p.substring(fuhyo.toString().length() + 1).split(":")[0]) >= lastLine);
         assertThat(problems).hasSize(4);
     }
@@ -138,7 +140,7 @@ class ConfigCheckTest {
 
     /** Replaces the one line containing {@code from}; returns its line number. */
     private static int replace(Path file, String from, String to) throws IOException {
-        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         int found = -1;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(from)) {

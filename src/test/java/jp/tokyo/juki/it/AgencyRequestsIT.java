@@ -16,12 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,7 @@ import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -415,7 +419,7 @@ class AgencyRequestsIT {
         Files.write(part, request(TestPki.AGENCY, HEADER));
         Path odd = folder("suido").resolve("inbox").resolve("\u001b[2Jreport.req.p7m");
         Files.move(part, odd, StandardCopyOption.ATOMIC_MOVE);
-        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(odd.getFileName().toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
 
         Answer a = answer("suido", "unusable-name-" + hex);
@@ -492,7 +496,7 @@ class AgencyRequestsIT {
                 "SELECT state FROM agency.request WHERE id = ?", id)));
         try (Connection c = gw.gateway.database().dataSource().getConnection()) {
             assertThat(Approvals.waiting(c)).extracting(Approvals.Pending::id).doesNotContain(id);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, id, "manager-7", true, null))
+            Assertions.assertThatThrownBy(() -> Approvals.decide(c, id, "manager-7", true, null))
                     .hasMessageContaining("no request AR-" + id + " waits");
         }
         // the attempt to approve it is refused and audited too
@@ -503,11 +507,11 @@ class AgencyRequestsIT {
     @Test
     void aDecisionNeedsAnOperatorAndARejectionAReason() throws Exception {
         try (Connection c = gw.gateway.database().dataSource().getConnection()) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "", true, null))
+            Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "", true, null))
                     .hasMessageContaining("--operator");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "manager-7", false, " "))
+            Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "manager-7", false, " "))
                     .hasMessageContaining("--reason");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_999, "manager-7", true, null))
+            Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_999, "manager-7", true, null))
                     .hasMessageContaining("no request AR-999999 waits");
         }
         // each refused decision is audited, changing nothing
@@ -524,12 +528,12 @@ class AgencyRequestsIT {
         // .part in outbox/, the ledger saying ANSWERED, the request still in inbox/
         byte[] file = request(TestPki.AGENCY, HEADER + "c1,SUIDO-FEE,JUMINHYO_CODE," + residentCode + ",,,,,,\n");
         String stem = "crash" + NAMES.incrementAndGet();
-        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
         byte[] earlier = CmsFiles.protect("request_id,status\nc1,FOUND\n".getBytes(StandardCharsets.UTF_8),
                 key(Identities.GATEWAY), cert(Identities.GATEWAY), cert(TestPki.AGENCY));
         Files.write(folder("suido").resolve("outbox").resolve(stem + ".res.p7m.part"), earlier);
         try (Connection c = gw.gateway.database().dataSource().getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO agency.request (agency, file_name, digest, state, "
+             PreparedStatement ps = c.prepareStatement("INSERT INTO agency.request (agency, file_name, digest, state, "
                      + "answer_file, answer_code) VALUES ('suido', ?, ?, 'ANSWERED', ?, 'A000')")) {
             ps.setString(1, stem + ".req.p7m");
             ps.setString(2, digest);

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +19,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,7 +115,7 @@ class AuditChainIT {
         assertThat(out.toString()).contains("audit chain intact: " + String.format("%,d", records) + " records")
                 .containsPattern("[1-9]\\d* signed checkpoint");
         StringWriter today = new StringWriter();
-        assertThat(cli(today, "audit", "verify", "--from", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Tokyo")).toString(),
+        assertThat(cli(today, "audit", "verify", "--from", LocalDate.now(ZoneId.of("Asia/Tokyo")).toString(),
                 "--to", Instant.now().plusSeconds(60).toString())).isEqualTo(0);
         assertThat(today.toString()).contains("audit chain intact");
         StringWriter badTime = new StringWriter();
@@ -174,7 +182,7 @@ class AuditChainIT {
             ps.setBytes(2, prev);
             ps.setBytes(3, hash);
             ps.setObject(4, forged.eventId());
-            ps.setObject(5, java.time.OffsetDateTime.ofInstant(forged.at(), java.time.ZoneOffset.UTC));
+            ps.setObject(5, OffsetDateTime.ofInstant(forged.at(), ZoneOffset.UTC));
             ps.executeUpdate();
         }
 
@@ -303,8 +311,8 @@ class AuditChainIT {
                 + "\"direction\":\"in\",\"peer\":\"cs-131016\",\"type\":\"PING\",\"messageId\":\"TWICE-1\","
                 + "\"sender\":\"131016\",\"status\":\"ACK\",\"code\":\"OK\",\"detail\":null,\"persons\":[]}]";
         try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
-            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.MessageProducer p = session.createProducer(session.createQueue("juki.audit"));
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = session.createProducer(session.createQueue("juki.audit"));
             p.send(session.createTextMessage(json));
             p.send(session.createTextMessage(json));
             p.send(session.createTextMessage("not a list of audit events"));
@@ -355,8 +363,8 @@ class AuditChainIT {
     private static int deadAuditMessages() throws Exception {
         try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
             c.start();
-            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            return java.util.Collections.list(session.createBrowser(session.createQueue("DLQ.juki.audit")).getEnumeration()).size();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            return Collections.list(session.createBrowser(session.createQueue("DLQ.juki.audit")).getEnumeration()).size();
         }
     }
 
@@ -376,7 +384,7 @@ class AuditChainIT {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         AuditEvent e = new AuditEvent(rs.getObject("event_id", UUID.class),
-                                rs.getObject("at", java.time.OffsetDateTime.class).toInstant(), rs.getString("line"),
+                                rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("line"),
                                 rs.getString("direction"), rs.getString("peer"), rs.getString("msg_type"),
                                 rs.getString("msg_id"), rs.getString("sender"), rs.getString("status"), rs.getString("code"),
                                 rs.getString("detail"), List.of((String[]) rs.getArray("persons").getArray()));
@@ -403,11 +411,11 @@ class AuditChainIT {
     private static void rewriteRecord(Path from, Path to) throws Exception {
         try (ZipFile in = new ZipFile(from.toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
-            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+            for (ZipEntry e : Collections.list(in.entries())) {
                 byte[] content = in.getInputStream(e).readAllBytes();
                 if (e.getName().equals("records.jsonl")) {
-                    content = new String(content, java.nio.charset.StandardCharsets.UTF_8)
-                            .replaceFirst("\"status\":\"ACK\"", "\"status\":\"NACK\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    content = new String(content, StandardCharsets.UTF_8)
+                            .replaceFirst("\"status\":\"ACK\"", "\"status\":\"NACK\"").getBytes(StandardCharsets.UTF_8);
                 }
                 out.putNextEntry(new ZipEntry(e.getName()));
                 out.write(content);

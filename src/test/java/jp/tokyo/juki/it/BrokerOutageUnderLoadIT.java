@@ -4,6 +4,7 @@ import static jp.tokyo.juki.it.TestPki.SHINJUKU;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class BrokerOutageUnderLoadIT {
         return Broker.start(brokerConfig(dir, port));
     }
 
-    private static GatewayConfig brokerConfig(Path dir, int port) throws java.io.IOException {
+    private static GatewayConfig brokerConfig(Path dir, int port) throws IOException {
         return GatewayConfig.load(Path.of("config/application.properties"), Map.of(
                 "juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + port));
     }

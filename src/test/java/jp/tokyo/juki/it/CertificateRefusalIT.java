@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -42,7 +44,7 @@ class CertificateRefusalIT {
             try (FrameClient c = FrameClient.connect("127.0.0.1", gw.csPort, tls)) {
                 c.send(Messages.ping(TestPki.CHIYODA)).get(10, TimeUnit.SECONDS);
             }
-        }).isInstanceOfAny(java.io.IOException.class, ExecutionException.class);
+        }).isInstanceOfAny(IOException.class, ExecutionException.class);
     }
 
     @Test
@@ -88,7 +90,7 @@ class CertificateRefusalIT {
                 assertRefused(revoked));
     }
 
-    private static SSLContext assertDoesNotThrow(java.util.concurrent.Callable<SSLContext> c) {
+    private static SSLContext assertDoesNotThrow(Callable<SSLContext> c) {
         try {
             return c.call();
         } catch (Exception e) {

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.wire.FrameClient;
+import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
@@ -267,8 +269,8 @@ class CsLineIT {
 
     @Test
     void unknownTypeIsE102() throws Exception {
-        Request r = new Request(Messages.newId(), "HONNIN_GOSSIP", CHIYODA, 1, java.time.OffsetDateTime.now(), null,
-                null, jp.tokyo.juki.wire.Json.MAPPER.createObjectNode());
+        Request r = new Request(Messages.newId(), "HONNIN_GOSSIP", CHIYODA, 1, OffsetDateTime.now(), null,
+                null, Json.MAPPER.createObjectNode());
         assertThat(send(r).code().name()).isEqualTo("E102");
     }
 

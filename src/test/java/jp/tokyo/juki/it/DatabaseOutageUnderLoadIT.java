@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
@@ -89,11 +92,11 @@ class DatabaseOutageUnderLoadIT {
         }
     }
 
-    private static long answeredInDoubt(GatewayChild gw) throws java.io.IOException {
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile("(\\d+) update\\(s\\) answered E503 with their commit in doubt");
+    private static long answeredInDoubt(GatewayChild gw) throws IOException {
+        Pattern p = Pattern.compile("(\\d+) update\\(s\\) answered E503 with their commit in doubt");
         long n = 0;
         for (String line : Files.readAllLines(gw.process().log())) {
-            java.util.regex.Matcher m = p.matcher(line);
+            Matcher m = p.matcher(line);
             if (m.find()) {
                 n += Long.parseLong(m.group(1));
             }
@@ -101,7 +104,7 @@ class DatabaseOutageUnderLoadIT {
         return n;
     }
 
-    private static EmbeddedPostgres startPostgres(Path dir, int port) throws java.io.IOException {
+    private static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
         return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port)
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "200").setServerConfig("shared_buffers", "64MB")

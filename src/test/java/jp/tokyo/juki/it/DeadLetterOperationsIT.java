@@ -13,11 +13,13 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -242,7 +244,7 @@ class DeadLetterOperationsIT {
         return ids;
     }
 
-    private static GatewayConfig cliConfig(RunningGateway gw) throws java.io.IOException {
+    private static GatewayConfig cliConfig(RunningGateway gw) throws IOException {
         return GatewayConfig.load(Path.of("config/application.properties"), Map.of("juki.data.dir", gw.data.toString()));
     }
 
@@ -271,7 +273,7 @@ class DeadLetterOperationsIT {
     private static List<String> auditRows(RunningGateway gw) throws Exception {
         List<String> rows = new ArrayList<>();
         try (java.sql.Connection c = gw.gateway.database().dataSource().getConnection();
-             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT msg_type, status, code, peer, "
+             ResultSet rs = c.createStatement().executeQuery("SELECT msg_type, status, code, peer, "
                      + "cardinality(persons), detail FROM audit.record WHERE line = 'operator' ORDER BY 1, 2, 3, 4, 6")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
@@ -284,7 +286,7 @@ class DeadLetterOperationsIT {
     private static List<String> auditDetails(RunningGateway gw) throws Exception {
         List<String> rows = new ArrayList<>();
         try (java.sql.Connection c = gw.gateway.database().dataSource().getConnection();
-             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT concat_ws(' ', peer, msg_id, sender, detail, "
+             ResultSet rs = c.createStatement().executeQuery("SELECT concat_ws(' ', peer, msg_id, sender, detail, "
                      + "array_to_string(persons, ' ')) FROM audit.record")) {
             while (rs.next()) {
                 rows.add(rs.getString(1));

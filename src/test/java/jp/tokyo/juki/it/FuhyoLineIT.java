@@ -9,12 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
@@ -210,9 +213,9 @@ class FuhyoLineIT {
 
     private static String password(String role) {
         try {
-            return jp.tokyo.juki.platform.DatabaseLogins.of(gw.data).password(role);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return DatabaseLogins.of(gw.data).password(role);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

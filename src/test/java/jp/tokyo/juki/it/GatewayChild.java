@@ -1,14 +1,21 @@
 package jp.tokyo.juki.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import jp.tokyo.juki.harness.GatewayProcess;
+import jp.tokyo.juki.platform.BrokerAccess;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.sim.CsSimulator;
@@ -31,8 +38,8 @@ final class GatewayChild implements AutoCloseable {
     static {
         try {
             TOKYO = Municipalities.load(Path.of("config/municipalities.csv"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -44,7 +51,7 @@ final class GatewayChild implements AutoCloseable {
     private final Map<String, String> settings;
     private GatewayProcess process;
 
-    private GatewayChild(Path data, int nationalPort, Map<String, String> settings) throws java.io.IOException {
+    private GatewayChild(Path data, int nationalPort, Map<String, String> settings) throws IOException {
         this.data = data;
         this.csPort = Ports.free();
         this.nationalPort = nationalPort;
@@ -90,14 +97,14 @@ final class GatewayChild implements AutoCloseable {
         process.kill();
     }
 
-    long queryLong(String sql) throws java.sql.SQLException {
+    long queryLong(String sql) throws SQLException {
         return process.queryLong(sql);
     }
 
     /** Messages waiting in a queue of the gateway's broker (reached as operator tools reach it). */
     long queueDepth(String queue) throws Exception {
-        jp.tokyo.juki.platform.BrokerAccess access = jp.tokyo.juki.platform.BrokerAccess.of(
-                jp.tokyo.juki.platform.GatewayConfig.load(Path.of("config/application.properties"),
+        BrokerAccess access = BrokerAccess.of(
+                GatewayConfig.load(Path.of("config/application.properties"),
                         Map.of("juki.data.dir", data.resolve("gateway").toString())));
         try (ServerLocator locator = ActiveMQClient.createServerLocator(access.url());
              ClientSessionFactory factory = locator.createSessionFactory();
@@ -140,11 +147,11 @@ final class GatewayChild implements AutoCloseable {
 
     /** Deletes a test's data directory (a gateway's database and journal are ~100 MB; /tmp filled up without). */
     static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }

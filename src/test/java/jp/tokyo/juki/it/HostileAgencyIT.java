@@ -3,6 +3,8 @@ package jp.tokyo.juki.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -88,10 +96,10 @@ class HostileAgencyIT {
             }, "health-sampler");
             sampler.setDaemon(true);
 
-            java.util.concurrent.ExecutorService agencies = java.util.concurrent.Executors.newFixedThreadPool(AGENCIES.size());
+            ExecutorService agencies = Executors.newFixedThreadPool(AGENCIES.size());
             CountDownLatch together = new CountDownLatch(AGENCIES.size());
             Map<String, CompletableFuture<AgencyAnswer>> answers = new LinkedHashMap<>();
-            Map<String, Long> answeredAfterMs = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Long> answeredAfterMs = new ConcurrentHashMap<>();
             AtomicLong allUploaded = new AtomicLong();
             CountDownLatch uploaded = new CountDownLatch(AGENCIES.size());
             for (String agency : AGENCIES) {
@@ -110,7 +118,7 @@ class HostileAgencyIT {
                         answeredAfterMs.put(agency, (System.nanoTime() - allUploaded.get()) / 1_000_000);
                         return a;
                     } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
+                        throw new CompletionException(e);
                     }
                 }, agencies));
             }
@@ -124,7 +132,7 @@ class HostileAgencyIT {
                     answered.put(e.getKey(), a);
                     outcome.put(e.getKey(), a instanceof AgencyAnswer.Result r ? "answered: " + r.summary()
                             : "refused " + ((AgencyAnswer.FileError) a).reason());
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException x) {
+                } catch (ExecutionException | TimeoutException x) {
                     outcome.put(e.getKey(), "no answer (" + (x.getCause() == null ? x : x.getCause()).getMessage() + ")");
                 }
             }
@@ -141,7 +149,7 @@ class HostileAgencyIT {
                 HttpResponse<String> health = get(managementPort, "/observe/health/ready?exposureLevel=full&data=true");
                 healthStatus = health.statusCode();
                 healthBody = health.body();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 healthStatus = -1;
                 healthBody = "{}";
             }
@@ -237,6 +245,6 @@ class HostileAgencyIT {
                 return c;
             }
         }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // printed, then asserted UP
+        return MissingNode.getInstance(); // printed, then asserted UP
     }
 }

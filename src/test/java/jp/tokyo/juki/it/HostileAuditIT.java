@@ -8,10 +8,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +27,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,13 +38,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.cli.GatewayCli;
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.wire.FrameClient;
@@ -62,6 +72,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
 
 /**
  * Issue 15, finding 1: nobody who reaches the CS port can switch the audit record off. Each test
@@ -95,8 +106,8 @@ class HostileAuditIT {
     @Test
     @Order(1)
     void twoHundredHandshakesWithALongCnThenThreeThousandUpdatesAreAllAudited() throws Exception {
-        int management = jp.tokyo.juki.platform.Ports.free();
-        try (GatewayChild child = GatewayChild.start(jp.tokyo.juki.platform.Ports.free(),
+        int management = Ports.free();
+        try (GatewayChild child = GatewayChild.start(Ports.free(),
                 Map.of("camel.management.port", Integer.toString(management)))) {
             String cn = "hostile-" + "x".repeat(92);
             assertThat(cn).hasSize(100);
@@ -184,8 +195,8 @@ class HostileAuditIT {
         batch.add(event(good2, "cs", "cs-131016", "PING", "poison-good-2", "pong"));
         long t0 = System.nanoTime();
         try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
-            jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.BytesMessage m = s.createBytesMessage();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage m = s.createBytesMessage();
             m.writeBytes(Json.MAPPER.writeValueAsBytes(batch));
             s.createProducer(s.createQueue(Broker.AUDIT_QUEUE)).send(m);
         }
@@ -211,10 +222,10 @@ class HostileAuditIT {
         List<String> reasons = new ArrayList<>();
         try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
             c.start();
-            jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.QueueBrowser browser = s.createBrowser(s.createQueue("DLQ." + Broker.AUDIT_QUEUE));
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = s.createBrowser(s.createQueue("DLQ." + Broker.AUDIT_QUEUE));
             for (Object o : Collections.list(browser.getEnumeration())) {
-                jakarta.jms.Message m = (jakarta.jms.Message) o;
+                Message m = (Message) o;
                 reasons.add(m.getStringProperty(AuditWriter.SET_ASIDE_STATE) + " "
                         + m.getStringProperty(AuditWriter.SET_ASIDE_REASON));
             }
@@ -225,7 +236,7 @@ class HostileAuditIT {
                 .anyMatch(r -> r.startsWith("23502"));
         // the set-aside records keep the chain whole
         StringWriter out = new StringWriter();
-        int verify = new picocli.CommandLine(new GatewayCli()).setOut(new PrintWriter(out, true))
+        int verify = new CommandLine(new GatewayCli()).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(out, true)).execute("audit", "verify", "--data", gw.data.toString(),
                         "--set", "juki.keystores.dir=" + TestPki.dir());
         assertThat(verify).as(out.toString()).isZero();
@@ -335,7 +346,7 @@ class HostileAuditIT {
                 Thread.sleep(300);
                 try (Connection admin = gw.gateway.database().dataSource().getConnection();
                      Statement a = admin.createStatement();
-                     java.sql.ResultSet rs = a.executeQuery("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) "
+                     ResultSet rs = a.executeQuery("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) "
                              + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                              + "AND query LIKE '%audit.chain_head FOR UPDATE%') t")) {
                     rs.next();
@@ -397,7 +408,7 @@ class HostileAuditIT {
             s.startHandshake();
             // TLS 1.3: the server checks the client's certificate after the client's Finished
             assertThat(s.getInputStream().read()).isEqualTo(-1);
-        } catch (javax.net.ssl.SSLException | java.net.SocketException expected) {
+        } catch (SSLException | SocketException expected) {
             // refused
         }
     }
@@ -452,7 +463,7 @@ class HostileAuditIT {
             }
         };
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(new javax.net.ssl.KeyManager[]{km}, new javax.net.ssl.TrustManager[]{
+        ctx.init(new KeyManager[]{km}, new TrustManager[]{
                 TestPki.keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
         return ctx;
     }

@@ -13,13 +13,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,14 +181,14 @@ class HostileLineIT {
         AtomicInteger closedWhileSending = new AtomicInteger();
         AtomicInteger closedAfterHolding = new AtomicInteger();
         AtomicLong slowestCloseMs = new AtomicLong();
-        List<Long> closeMs = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> closeMs = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger otherFailures = new AtomicInteger();
         byte[] chunk = new byte[64 * 1024];
-        java.util.Arrays.fill(chunk, (byte) '{');
+        Arrays.fill(chunk, (byte) '{');
         long t0 = System.nanoTime();
         // a thread per connection, at most 32 at a time in their handshake and sending: the
         // others hold their half frame, waiting for the gateway to close them
-        java.util.concurrent.Semaphore sending = new java.util.concurrent.Semaphore(32);
+        Semaphore sending = new Semaphore(32);
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try (LegitimateCs legitimate = new LegitimateCs()) {
             List<Future<?>> tasks = new ArrayList<>();
@@ -255,7 +262,7 @@ class HostileLineIT {
             long cannotReserve = log().lines().filter(l -> l.contains("Cannot reserve")
                     || l.contains("OutOfMemoryError")).count();
             List<Long> sorted = new ArrayList<>(closeMs);
-            java.util.Collections.sort(sorted);
+            Collections.sort(sorted);
             long medianCloseMs = sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
             String liveHeap = child.process().liveHeapMiB().stream().mapToObj(Long::toString).findFirst().orElse("?");
             System.out.printf("HostileLineIT.halfFrames: %d connections (%d handshakes, %d failed) in %d ms; "
@@ -442,10 +449,10 @@ class HostileLineIT {
     @Order(5)
     void oneConnectionOverTheCapPerCertificateIsAnsweredE503AndClosed() throws Exception {
         long auditBefore = child.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'CONNECTION' AND code = 'E503'");
-        java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(PER_PEER);
+        CountDownLatch opened = new CountDownLatch(PER_PEER);
         AtomicBoolean holding = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
-        java.util.concurrent.Semaphore handshaking = new java.util.concurrent.Semaphore(16);
+        Semaphore handshaking = new Semaphore(16);
         List<Thread> holders = new ArrayList<>();
         for (int i = 0; i < PER_PEER; i++) {
             int n = i;
@@ -488,7 +495,7 @@ class HostileLineIT {
             try (SSLSocket over = open(SHINJUKU)) {
                 over.getOutputStream().write(ping(SHINJUKU, "over-1", 1));
                 byte[] got = readToClose(over);
-                reply = Reply.parse(java.util.Arrays.copyOfRange(got, 4, got.length));
+                reply = Reply.parse(Arrays.copyOfRange(got, 4, got.length));
             }
             long closedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.printf("HostileLineIT.cap: %d connections of %s served; connection %d: %s %s '%s', "
@@ -532,9 +539,9 @@ class HostileLineIT {
         long rssStalled;
         int sentBeforeStall;
         long t0 = System.nanoTime();
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:"
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://localhost:"
                 + child.process().dbPort() + "/postgres", "postgres", child.process().dbPassword("postgres"));
-             java.sql.Statement st = db.createStatement();
+             Statement st = db.createStatement();
              SSLSocket s = open(CHUO)) {
             db.setAutoCommit(false);
             // the update waits for the store: no reply on this connection can be written before its own

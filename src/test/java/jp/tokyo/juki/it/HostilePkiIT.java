@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +29,23 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import jp.tokyo.juki.audit.AuditCheckpoint;
+import jp.tokyo.juki.audit.ChainVerifier;
+import jp.tokyo.juki.security.CmsSignatures;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.Pem;
+import jp.tokyo.juki.security.RevocationList;
 import jp.tokyo.juki.security.TestCertificates;
 import jp.tokyo.juki.security.TestCertificates.Issued;
 import jp.tokyo.juki.security.TestCertificates.Spec;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Status;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,7 +114,7 @@ class HostilePkiIT {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, TestPki.PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[]{
+        ctx.init(kmf.getKeyManagers(), new TrustManager[]{
                 keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
         return ctx;
     }
@@ -111,7 +126,7 @@ class HostilePkiIT {
     }
 
     private static void assertRefused(SSLContext tls, String municipality) {
-        assertThatThrownBy(() -> ping(tls, municipality)).isInstanceOfAny(java.io.IOException.class, ExecutionException.class);
+        assertThatThrownBy(() -> ping(tls, municipality)).isInstanceOfAny(IOException.class, ExecutionException.class);
     }
 
     private static void assertAudited(String peer, String detail) {
@@ -179,22 +194,22 @@ class HostilePkiIT {
     }
 
     /** Inserts a checkpoint of record {@code seq} dated {@code at}, signed by {@code signer}. */
-    private static void checkpoint(java.sql.Connection c, long seq, java.time.Instant at, Issued signer) throws Exception {
+    private static void checkpoint(Connection c, long seq, Instant at, Issued signer) throws Exception {
         byte[] hash;
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit.record WHERE seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit.record WHERE seq = ?")) {
             ps.setLong(1, seq);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 hash = rs.getBytes(1);
             }
         }
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO audit.checkpoint (seq, hash, at, signature) VALUES (?,?,?,?)")) {
             ps.setLong(1, seq);
             ps.setBytes(2, hash);
-            ps.setObject(3, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
-            ps.setBytes(4, jp.tokyo.juki.security.CmsSignatures.sign(
-                    jp.tokyo.juki.audit.AuditCheckpoint.statement(seq, hash, at), signer.key(), signer.cert(), true));
+            ps.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            ps.setBytes(4, CmsSignatures.sign(
+                    AuditCheckpoint.statement(seq, hash, at), signer.key(), signer.cert(), true));
             ps.executeUpdate();
         }
     }
@@ -202,12 +217,12 @@ class HostilePkiIT {
     @Test
     void aCheckpointSignedWithTheKeyOfARevokedGatewayCertificateOrBackdatedIsNotTrusted() throws Exception {
         Issued ca = new Issued(Pem.readCertificates(pki.resolve("ca.pem")).get(0), Pem.readPrivateKey(pki.resolve("ca.key.pem")));
-        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         // the gateway's previous certificate, whose key left the host: revoked with `pki revoke` (keyCompromise)
         Issued stolen = TestCertificates.issue(Spec.client(Identities.GATEWAY)
                 .valid(now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(30)))
-                .keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature)
-                .eku(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_emailProtection), ca);
+                .keyUsage(KeyUsage.digitalSignature)
+                .eku(KeyPurposeId.id_kp_emailProtection), ca);
         Pem.writePem(pki.resolve("gateway-2025.pem"), stolen.cert());
         assertThat(new DevPki(pki, TestPki.PASSWORD).revoke("gateway-2025")).isTrue();
         // the rollover's other CRL is still there
@@ -221,12 +236,12 @@ class HostilePkiIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record") >= 2);
         long b = gw.queryLong("SELECT max(seq) FROM audit.record");
         long a = b - 1;
-        try (java.sql.Connection c = gw.gateway.database().dataSource().getConnection()) {
+        try (Connection c = gw.gateway.database().dataSource().getConnection()) {
             c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq >= " + a);
             // re-signed with the stolen key, dated a day back (inside its validity, before its revocation)
             checkpoint(c, b, now.minus(Duration.ofDays(1)), stolen);
-            jp.tokyo.juki.audit.ChainVerifier.Verdict v = new jp.tokyo.juki.audit.ChainVerifier(c,
-                    jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            ChainVerifier.Verdict v = new ChainVerifier(c,
+                    RevocationList.of(pki)).verify(null, null);
             assertThat(v.problem()).startsWith("checkpoint at seq " + b + " cannot be trusted: the signer's certificate (serial "
                     + stolen.cert().getSerialNumber().toString(16) + ") is revoked (KEY_COMPROMISE");
             c.setAutoCommit(true);
@@ -235,12 +250,12 @@ class HostilePkiIT {
             // the gateway's own key, a checkpoint dated half a minute before the one before it
             checkpoint(c, a, now, gateway);
             checkpoint(c, b, now.minusSeconds(30), gateway);
-            v = new jp.tokyo.juki.audit.ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            v = new ChainVerifier(c, RevocationList.of(pki)).verify(null, null);
             assertThat(v.problem()).startsWith("checkpoint at seq " + b + " is dated before the previous one");
             c.setAutoCommit(true);
             c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq = " + b);
             checkpoint(c, b, now.plusSeconds(1), gateway);
-            v = new jp.tokyo.juki.audit.ChainVerifier(c, jp.tokyo.juki.security.RevocationList.of(pki)).verify(null, null);
+            v = new ChainVerifier(c, RevocationList.of(pki)).verify(null, null);
             assertThat(v.problem()).as("in order, by a key in good standing").isNull();
             c.setAutoCommit(true);
             c.createStatement().execute("DELETE FROM audit.checkpoint WHERE seq >= " + a);

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.agency.DropFolderServer;
@@ -31,7 +39,9 @@ import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.flywaydb.core.Flyway;
@@ -139,13 +149,13 @@ class HostileSftpIT {
         Path keys = Files.createTempDirectory("old-host-key");
         Path hostKey = keys.resolve("sftp-host.key");
         // what the older gateway made: an ECDSA P-256 key (and its .pub), mode as MINA left it
-        org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider old =
-                new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey);
+        SimpleGeneratorHostKeyProvider old =
+                new SimpleGeneratorHostKeyProvider(hostKey);
         old.setAlgorithm("EC");
         old.setKeySize(256);
-        String oldPublic = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(old.loadKeys(null).get(0).getPublic());
+        String oldPublic = PublicKeyEntry.toString(old.loadKeys(null).get(0).getPublic());
         Files.writeString(keys.resolve("sftp-host.key.pub"), oldPublic + "\n");
-        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> audited = new CopyOnWriteArrayList<>();
 
         try (DropFolderServer unused = DropFolderServer.start("127.0.0.1", 0, keys.resolve("folders"), hostKey, Map.of(), a -> true,
                 DropFolderServer.Settings.defaults(), (account, type, status, code, detail) -> audited.add(type + " " + status + " " + detail))) {
@@ -239,7 +249,7 @@ class HostileSftpIT {
         Files.setPosixFilePermissions(home.resolve("inbox"), PosixFilePermissions.fromString("rwxrwxrwx"));
 
         await().atMost(WAIT).until(() -> !Files.exists(home.resolve("inbox/stray"))
-                && !Files.exists(home.resolve("junk")) && !Files.exists(home.resolve("outbox/etc"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                && !Files.exists(home.resolve("junk")) && !Files.exists(home.resolve("outbox/etc"), LinkOption.NOFOLLOW_LINKS));
 
         assertThat(fresh).hasContent("being uploaded");
         assertThat(Path.of("/etc/hostname")).exists(); // the link was removed, not followed
@@ -252,7 +262,7 @@ class HostileSftpIT {
     @Test
     void aLinkLeftOnTheHostIsNotFollowedEvenBeforeTheSweepRemovesIt() throws Exception {
         Path root = Files.createTempDirectory("link-left");
-        java.security.PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
+        PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
         try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, root.resolve("folders"), root.resolve("host.key"),
                 Map.of("suido", suido))) {
             Files.createSymbolicLink(root.resolve("folders/suido/outbox/hostname.res.p7m"), Path.of("/etc/hostname"));
@@ -347,7 +357,7 @@ class HostileSftpIT {
                 try {
                     sftp.write("inbox/empty-" + i).close();
                     made++;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     refusal = e.getMessage();
                 }
             }
@@ -371,8 +381,8 @@ class HostileSftpIT {
     @Test
     void theSweepGoesByTheChangeTimeWhichAClientCannotSet() throws Exception {
         Path root = Files.createTempDirectory("sweep-ctime");
-        java.security.PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
-        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PublicKey suido = Pem.readCertificate(TestPki.dir().resolve(TestPki.AGENCY + ".pem")).getPublicKey();
+        List<String> audited = new CopyOnWriteArrayList<>();
         DropFolderServer.Settings settings = new DropFolderServer.Settings(1024 * 1024, Duration.ofSeconds(3), Duration.ofSeconds(1),
                 10, Duration.ofMinutes(10), Duration.ofMinutes(15), 1000, 8);
         try (DropFolderServer server = DropFolderServer.start("127.0.0.1", 0, root.resolve("folders"), root.resolve("host.key"),
@@ -415,10 +425,10 @@ class HostileSftpIT {
         String from = "127.0.0.5";
         long t0 = System.nanoTime();
         for (int i = 0; i < 2000; i++) {
-            try (java.net.Socket so = new java.net.Socket()) {
+            try (Socket so = new Socket()) {
                 so.setReuseAddress(true);
-                so.bind(new java.net.InetSocketAddress(from, 0));
-                so.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                so.bind(new InetSocketAddress(from, 0));
+                so.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -432,22 +442,22 @@ class HostileSftpIT {
         assertThat(records).isBetween(1L, 40L);
         try (FrameClient cs = gw.connect(TestPki.CHIYODA)) {
             assertThat(cs.send(Messages.update(TestPki.CHIYODA, "MOVE_IN", Messages.person(TestPki.CHIYODA)))
-                    .get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+                    .get(20, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
         }
     }
 
     @Test
     void atMostEightConnectionsFromOneAddressWaitUnauthenticated() throws Exception {
-        List<java.net.Socket> open = new ArrayList<>();
+        List<Socket> open = new ArrayList<>();
         int closedByServer = 0;
         try {
             for (int i = 0; i < 12; i++) {
-                java.net.Socket so = new java.net.Socket();
-                so.bind(new java.net.InetSocketAddress("127.0.0.6", 0));
-                so.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                Socket so = new Socket();
+                so.bind(new InetSocketAddress("127.0.0.6", 0));
+                so.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 open.add(so);
             }
-            for (java.net.Socket so : open) {
+            for (Socket so : open) {
                 so.setSoTimeout(1000);
                 try {
                     var in = so.getInputStream();
@@ -455,14 +465,14 @@ class HostileSftpIT {
                         // the server's identification line and key exchange offer, if it sends them
                     }
                     closedByServer++;
-                } catch (java.net.SocketTimeoutException waiting) {
+                } catch (SocketTimeoutException waiting) {
                     // still open: the server waits for our identification
-                } catch (java.io.IOException reset) {
+                } catch (IOException reset) {
                     closedByServer++;
                 }
             }
         } finally {
-            for (java.net.Socket so : open) {
+            for (Socket so : open) {
                 so.close();
             }
         }
@@ -497,8 +507,8 @@ class HostileSftpIT {
         // a peer trying passwords (it first sends "none") was never banned. From 127.0.0.3, its own address.
         for (int i = 0; i < 10; i++) {
             try (SshClient client = client(c -> { });
-                 ClientSession s = client.connect("suido", new java.net.InetSocketAddress("127.0.0.1", port),
-                         new java.net.InetSocketAddress("127.0.0.3", 0)).verify(WAIT).getSession()) {
+                 ClientSession s = client.connect("suido", new InetSocketAddress("127.0.0.1", port),
+                         new InetSocketAddress("127.0.0.3", 0)).verify(WAIT).getSession()) {
                 s.addPasswordIdentity("guess-" + i);
                 assertThatThrownBy(() -> s.auth().verify(WAIT)).isInstanceOf(Exception.class);
             }
@@ -597,8 +607,8 @@ class HostileSftpIT {
 
             // an earlier retired key is never overwritten: the next one gets a time suffix
             Files.writeString(keys.resolve("sftp-host.key.retired"), "the key retired before");
-            org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider old =
-                    new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey);
+            SimpleGeneratorHostKeyProvider old =
+                    new SimpleGeneratorHostKeyProvider(hostKey);
             old.setAlgorithm("EC");
             old.setKeySize(256);
             old.loadKeys(null);

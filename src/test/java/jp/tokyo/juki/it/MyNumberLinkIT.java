@@ -10,13 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,6 +33,7 @@ import jp.tokyo.juki.cli.GatewayCli;
 import jp.tokyo.juki.link.LinkOutcome;
 import jp.tokyo.juki.link.LinkRefusal;
 import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
@@ -246,7 +250,7 @@ class MyNumberLinkIT {
     }
 
     private static String myNumberSeenBy(Connection c, String delivery) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = c.prepareStatement(
                 "SELECT my_number FROM link.my_number_hold WHERE delivery_id = ?")) {
             ps.setString(1, delivery);
             try (ResultSet rs = ps.executeQuery()) {
@@ -409,9 +413,9 @@ class MyNumberLinkIT {
 
     private static String password(String role) {
         try {
-            return jp.tokyo.juki.platform.DatabaseLogins.of(gw.data).password(role);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return DatabaseLogins.of(gw.data).password(role);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,10 +98,10 @@ class NationalOutageIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> gw.queryLong(
                     "SELECT count(*) FROM audit.record WHERE msg_type = 'DEAD_LETTER'") == 1);
-            try (jakarta.jms.Connection c = gw.brokerConnectionFactory().createConnection()) {
+            try (Connection c = gw.brokerConnectionFactory().createConnection()) {
                 c.start();
-                jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-                jakarta.jms.Message m = s.createConsumer(s.createQueue("DLQ.juki.national.honnin")).receive(5000);
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Message m = s.createConsumer(s.createQueue("DLQ.juki.national.honnin")).receive(5000);
                 assertThat(m).isNotNull();
                 assertThat(m.getStringProperty("jukiOriginId")).isEqualTo(r.id());
                 assertThat(m.getJMSExpiration()).isZero();

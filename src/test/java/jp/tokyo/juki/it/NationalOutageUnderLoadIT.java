@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class NationalOutageUnderLoadIT {
 
     @Test
     void aNationalOutageOfMinutesUnderLoadIsRiddenOutAndEverythingArrivesInOrderAfterwards() throws Exception {
-        int nationalPort = jp.tokyo.juki.platform.Ports.free();
+        int nationalPort = Ports.free();
         // 5 s before, the outage, 5 s after
         int count = (int) (RATE * (OUTAGE_SECONDS + 10));
         List<JsonNode> received = new ArrayList<>();

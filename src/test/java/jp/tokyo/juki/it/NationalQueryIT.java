@@ -13,7 +13,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -465,7 +467,7 @@ class NationalQueryIT {
             assertThat(audit(o.queryId(), 1)).noneSatisfy(row ->
                     assertThat(row).containsAnyOf(code, wrongDigit, myNumber, "漏洩", "ロウエイ"));
         }
-        String log = Files.readString(java.nio.file.Path.of("target/test-logs/tests.log"), java.nio.charset.StandardCharsets.UTF_8);
+        String log = Files.readString(Path.of("target/test-logs/tests.log"), StandardCharsets.UTF_8);
         assertThat(log).contains("unavailable (server cannot serve now").doesNotContain(code).doesNotContain(wrongDigit)
                 .doesNotContain(myNumber).doesNotContain("漏洩").doesNotContain("ロウエイ");
     }

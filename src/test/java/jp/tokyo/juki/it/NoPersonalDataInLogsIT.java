@@ -5,21 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.link.LinkOutcome;
 import jp.tokyo.juki.link.LinkRefusal;
 import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.security.CmsFiles;
+import jp.tokyo.juki.security.Pem;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.Request;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * R-SEC-PII: plant a name, a My Number and a 住民票コード, send them through every path —
@@ -33,8 +42,8 @@ class NoPersonalDataInLogsIT {
     @Test
     void plantedPersonalDataAppearsInNoLogNoReplyDetailAndNoAuditRecord() throws Exception {
         // the log searched must be this run's: a stale file (or a logger silently gone NOP) would pass
-        String marker = "no-pii-run-" + java.util.UUID.randomUUID();
-        org.slf4j.LoggerFactory.getLogger(NoPersonalDataInLogsIT.class).info(marker);
+        String marker = "no-pii-run-" + UUID.randomUUID();
+        LoggerFactory.getLogger(NoPersonalDataInLogsIT.class).info(marker);
         String code = Messages.newJuminhyoCode();
         String myNumber = Messages.newMyNumber();
         List<Reply> replies = new ArrayList<>();
@@ -93,12 +102,12 @@ class NoPersonalDataInLogsIT {
                     + NAME + ",SUIDO-FEE,JUMINHYO_CODE," + code + ",,,,,,\n").getBytes(StandardCharsets.UTF_8); // as request id
             Path inbox = gw.data.resolve("sftp/suido/inbox");
             Path outbox = gw.data.resolve("sftp/suido/outbox");
-            java.security.cert.X509Certificate gateway = jp.tokyo.juki.security.Pem.readCertificate(
+            X509Certificate gateway = Pem.readCertificate(
                     TestPki.dir().resolve("gateway.pem"));
             for (String signer : List.of(TestPki.AGENCY, TestPki.OTHER_AGENCY)) {
-                byte[] file = jp.tokyo.juki.security.CmsFiles.protect(csv,
-                        jp.tokyo.juki.security.Pem.readPrivateKey(TestPki.dir().resolve(signer + ".key.pem")),
-                        jp.tokyo.juki.security.Pem.readCertificate(TestPki.dir().resolve(signer + ".pem")), gateway);
+                byte[] file = CmsFiles.protect(csv,
+                        Pem.readPrivateKey(TestPki.dir().resolve(signer + ".key.pem")),
+                        Pem.readCertificate(TestPki.dir().resolve(signer + ".pem")), gateway);
                 Files.write(inbox.resolve(signer + ".part"), file);
                 Files.move(inbox.resolve(signer + ".part"), inbox.resolve(signer + ".req.p7m"));
             }
@@ -121,9 +130,9 @@ class NoPersonalDataInLogsIT {
             assertThat(audit).doesNotContain(code, myNumber, NAME, KANA, "漏洩");
             // what operators scrape after all of it: metrics (labels included) and every health detail
             for (String path : List.of("/observe/metrics", "/observe/health?exposureLevel=full&data=true")) {
-                String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + gw.managementPort() + path)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String scraped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gw.managementPort() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(scraped).contains("juki").doesNotContain(code, myNumber, NAME, KANA, "漏洩");
             }
         }

@@ -1,5 +1,7 @@
 package jp.tokyo.juki.it;
 
+import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,6 +10,7 @@ import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
 import jp.tokyo.juki.assembly.Gateway;
+import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.wire.FrameClient;
@@ -72,8 +75,8 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /** The password of the embedded database's owner (the gateway made it at start; kept in the data directory). */
-    String ownerPassword() throws java.io.IOException {
-        return jp.tokyo.juki.platform.DatabaseLogins.of(data).password(jp.tokyo.juki.platform.DatabaseLogins.OWNER);
+    String ownerPassword() throws IOException {
+        return DatabaseLogins.of(data).password(DatabaseLogins.OWNER);
     }
 
     void startNational() throws Exception {
@@ -89,7 +92,7 @@ final class RunningGateway implements AutoCloseable {
         return FrameClient.connect("127.0.0.1", csPort, TestPki.cs(municipality));
     }
 
-    jakarta.jms.ConnectionFactory brokerConnectionFactory() {
+    ConnectionFactory brokerConnectionFactory() {
         return gateway.brokerConnectionFactory();
     }
 

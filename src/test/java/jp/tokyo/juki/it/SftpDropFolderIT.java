@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -32,8 +34,11 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,10 +113,10 @@ class SftpDropFolderIT {
         s.setPublickeyAuthenticator((user, key, session) -> ACCOUNT.equals(user) && KeyUtils.compareKeys(gatewayKey, key));
         s.setFileSystemFactory(new VirtualFileSystemFactory(home()));
         s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        s.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+        s.addSessionListener(new SessionListener() {
             @Override
-            public void sessionClosed(org.apache.sshd.common.session.Session session) {
-                if (session instanceof org.apache.sshd.server.session.ServerSession ss && !ss.isAuthenticated()) {
+            public void sessionClosed(Session session) {
+                if (session instanceof ServerSession ss && !ss.isAuthenticated()) {
                     refused.add(ss.getUsername() == null ? "(none)" : ss.getUsername());
                 }
             }
@@ -195,7 +200,7 @@ class SftpDropFolderIT {
     void anAnswerIsWrittenAsAPartThenPublishedInPlaceOfTheOlderAnswer() throws Exception {
         put("outbox", "r.res.p7m", "older answer", Instant.now().minus(Duration.ofHours(1)));
         byte[] answer = new byte[300_000]; // several SFTP writes
-        new java.util.Random(7).nextBytes(answer);
+        new Random(7).nextBytes(answer);
 
         folder.writePart("r.res.p7m", answer);
 
@@ -397,7 +402,7 @@ class SftpDropFolderIT {
             return null;
         }
 
-        private static void daemon(java.util.concurrent.Callable<Void> work) {
+        private static void daemon(Callable<Void> work) {
             Thread t = new Thread(() -> {
                 try {
                     work.call();

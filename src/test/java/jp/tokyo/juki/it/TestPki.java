@@ -4,8 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
@@ -42,7 +45,7 @@ final class TestPki {
         if (dir == null) {
             Path d = Files.createTempDirectory("juki-pki");
             DevPki pki = new DevPki(d, PASSWORD);
-            List<String> ids = new java.util.ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
+            List<String> ids = new ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
             ids.addAll(List.of(AGENCY, OTHER_AGENCY, REVOKED_AGENCY, CODE_ONLY_AGENCY));
             pki.init(ids);
             pki.revoke(REVOKED_AGENCY);
@@ -73,10 +76,10 @@ final class TestPki {
     static SSLContext csFromOtherCa() throws Exception {
         dir();
         KeyMaterial other = new KeyMaterial(otherCaDir, PASSWORD, Duration.ofSeconds(1));
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
         kmf.init(other.keyStore(Identities.cs(CHIYODA)), PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[]{
+        ctx.init(kmf.getKeyManagers(), new TrustManager[]{
                 keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
         return ctx;
     }
@@ -84,7 +87,7 @@ final class TestPki {
     /** TLS with no client certificate at all. */
     static SSLContext anonymous() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, new javax.net.ssl.TrustManager[]{
+        ctx.init(null, new TrustManager[]{
                 keys().trustManager(Identities.exactly(Identities.GATEWAY), "test")}, null);
         return ctx;
     }

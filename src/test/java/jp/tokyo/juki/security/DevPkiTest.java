@@ -6,8 +6,11 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +91,7 @@ class DevPkiTest {
         DevPki pki = new DevPki(copy, "pw".toCharArray());
         pki.revoke("cs-131016");
         X509Certificate cs = Pem.readCertificate(copy.resolve("cs-131016.pem"));
-        java.security.cert.X509CRLEntry first = ownCrl(copy).getRevokedCertificate(cs);
+        X509CRLEntry first = ownCrl(copy).getRevokedCertificate(cs);
         Thread.sleep(1100); // CRL dates are in seconds
         pki.revoke("agency-suido");
         List<X509CRL> after = Pem.readCrls(copy.resolve("crl.pem"));
@@ -96,13 +99,13 @@ class DevPkiTest {
         assertThat(after).contains(otherCrl);
         X509CRL own = ownCrl(copy);
         assertThat(crlNumber(own)).isEqualTo(BigInteger.valueOf(3));
-        java.security.cert.X509CRLEntry kept = own.getRevokedCertificate(cs);
+        X509CRLEntry kept = own.getRevokedCertificate(cs);
         assertThat(kept.getRevocationDate()).isEqualTo(first.getRevocationDate());
-        assertThat(kept.getRevocationReason()).isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
+        assertThat(kept.getRevocationReason()).isEqualTo(CRLReason.KEY_COMPROMISE);
         assertThat(own.getRevokedCertificates()).hasSize(2);
         // and the gateway reads both
         assertThat(new RevocationList(copy.resolve("crl.pem"), List.of(Pem.readCertificate(copy.resolve("ca.pem")), other.cert()),
-                java.time.Clock.systemUTC(), Duration.ZERO).isRevoked(cs)).isTrue();
+                Clock.systemUTC(), Duration.ZERO).isRevoked(cs)).isTrue();
     }
 
     private static X509CRL ownCrl(Path pki) throws Exception {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -183,13 +185,13 @@ class PeerTrustManagerTest {
         assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "certificate revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
         // crl.pem replaced by an earlier CRL that did not list it yet: the one in force stays
         TestCertificates.writePem(dir.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 4)));
-        java.nio.file.Files.setLastModifiedTime(dir.resolve("crl.pem"),
-                java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        Files.setLastModifiedTime(dir.resolve("crl.pem"),
+                FileTime.from(Instant.now().plusSeconds(5)));
         assertRefused(tm, chain(cs), Purpose.TLS_CLIENT, "revoked", "certificate revoked (serial " + cs.cert().getSerialNumber().toString(16) + ")");
         // a later one that lifts it (removeFromCRL) is taken
         TestCertificates.writePem(dir.resolve("crl.pem"), List.of(TestCertificates.crl(ca, 6)));
-        java.nio.file.Files.setLastModifiedTime(dir.resolve("crl.pem"),
-                java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(10)));
+        Files.setLastModifiedTime(dir.resolve("crl.pem"),
+                FileTime.from(Instant.now().plusSeconds(10)));
         assertThatCode(() -> tm.check(chain(cs), Purpose.TLS_CLIENT)).doesNotThrowAnyException();
     }
 

@@ -13,13 +13,18 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import jp.tokyo.juki.security.TestCertificates.Issued;
 import jp.tokyo.juki.security.TestCertificates.Spec;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
@@ -53,14 +58,14 @@ class SignatureRevocationTest {
     /** A CRL of {@code ca} numbered {@code number} revoking {@code cert} at {@code revoked} for {@code reason} (-1: none given). */
     private static X509CRL crl(Issued ca, long number, X509Certificate cert, Instant revoked, int reason) throws Exception {
         X509v2CRLBuilder b = new X509v2CRLBuilder(
-                org.bouncycastle.asn1.x500.X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
-                java.util.Date.from(Instant.now().minusSeconds(60)));
-        b.setNextUpdate(java.util.Date.from(Instant.now().plus(Duration.ofDays(7))));
+                X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
+                Date.from(Instant.now().minusSeconds(60)));
+        b.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(7))));
         if (cert != null) {
             if (reason < 0) {
-                b.addCRLEntry(cert.getSerialNumber(), java.util.Date.from(revoked), (org.bouncycastle.asn1.x509.Extensions) null);
+                b.addCRLEntry(cert.getSerialNumber(), Date.from(revoked), (Extensions) null);
             } else {
-                b.addCRLEntry(cert.getSerialNumber(), java.util.Date.from(revoked), reason);
+                b.addCRLEntry(cert.getSerialNumber(), Date.from(revoked), reason);
             }
         }
         b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
@@ -143,11 +148,11 @@ class SignatureRevocationTest {
                 new Extension(Extension.issuingDistributionPoint, true, new IssuingDistributionPoint(
                         new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
                                 "http://crl.example/part1.crl"))), false, false).getEncoded()),
-                new Extension(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), true,
-                        org.bouncycastle.asn1.DERNull.INSTANCE.getEncoded()))) {
+                new Extension(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), true,
+                        DERNull.INSTANCE.getEncoded()))) {
             X509v2CRLBuilder b = new X509v2CRLBuilder(
-                    org.bouncycastle.asn1.x500.X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
-                    java.util.Date.from(Instant.now().minusSeconds(60)));
+                    X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
+                    Date.from(Instant.now().minusSeconds(60)));
             b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.TEN));
             b.addExtension(ext);
             X509CRL crl = new JcaX509CRLConverter().getCRL(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.key())));

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -157,7 +158,7 @@ public final class TestCertificates {
     public static X509CRL crl(Issued ca, long number, X509Certificate... revoked) throws Exception {
         Instant now = Instant.now();
         X509v2CRLBuilder b = new X509v2CRLBuilder(
-                org.bouncycastle.asn1.x500.X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
+                X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
                 Date.from(now.minusSeconds(60)));
         b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
         for (X509Certificate c : revoked) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import jp.tokyo.juki.agency.DropFolderServer;
+import jp.tokyo.juki.agency.RequestCsv;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.DevPki;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * gateway's part on the folders: what arrives in inbox/, what is answered in outbox/.
  */
 class AgencyClientIT {
-    private static final String CSV = String.join(",", jp.tokyo.juki.agency.RequestCsv.HEADER)
+    private static final String CSV = String.join(",", RequestCsv.HEADER)
             + "\r\nR1,SHUZEI-TAX,JUMINHYO_CODE,24727059608,,,,,,\r\n";
     private static final String RESULT = String.join(",", AgencyAnswer.RESULT_HEADER)
             + "\r\nR1,FOUND,24727059608,山田 太郎,ヤマダ タロウ,1980-04-01,1,東京都世田谷区,,,\r\n";

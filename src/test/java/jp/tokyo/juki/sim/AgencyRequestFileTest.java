@@ -3,12 +3,15 @@ package jp.tokyo.juki.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import jp.tokyo.juki.agency.Agency;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.RequestCsv;
@@ -37,9 +40,9 @@ class AgencyRequestFileTest {
 
     @BeforeAll
     static void build() throws Exception {
-        seeded = java.util.stream.LongStream.range(0, PERSONS).mapToObj(RESIDENTS::honnin).toList();
+        seeded = LongStream.range(0, PERSONS).mapToObj(RESIDENTS::honnin).toList();
         // codes outside Tokyo, plus two that seeded persons have and must never be asked as "outside"
-        outside = new java.util.ArrayList<>(List.of(seeded.get(7).juminhyoCode(), seeded.get(99).juminhyoCode()));
+        outside = new ArrayList<>(List.of(seeded.get(7).juminhyoCode(), seeded.get(99).juminhyoCode()));
         for (int i = 0; i < 300; i++) {
             outside.add(CheckDigits.completeJuminhyoCode(String.format("9%09d", i * 7919L)));
         }
@@ -52,7 +55,7 @@ class AgencyRequestFileTest {
         assertThat(rows).hasSize(ROWS);
         assertThat(rows.get(0).requestId()).isEqualTo("R00000001");
         assertThat(rows).extracting(RequestCsv.Row::requestId)
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, ROWS).mapToObj(AgencyRequestFile::requestId)
+                .containsExactlyElementsOf(IntStream.range(0, ROWS).mapToObj(AgencyRequestFile::requestId)
                         .toList());
     }
 

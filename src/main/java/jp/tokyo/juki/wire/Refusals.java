@@ -1,9 +1,12 @@
-package jp.tokyo.juki.cs;
+package jp.tokyo.juki.wire;
 
 import jp.tokyo.juki.record.Violation;
-import jp.tokyo.juki.wire.ReplyCode;
 
-/** Which reply code answers which class of item rule (PROTOCOL §3.4). */
+/**
+ * Which reply code answers which class of item rule (PROTOCOL §3.4): the one place where the
+ * wire contract reads {@code record}. Shared by every line that refuses a record — the update
+ * flows and the consistency check alike.
+ */
 public final class Refusals {
     private Refusals() {
     }

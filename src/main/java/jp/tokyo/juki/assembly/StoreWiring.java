@@ -1,0 +1,75 @@
+package jp.tokyo.juki.assembly;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.cs.UpdateRequests;
+import jp.tokyo.juki.national.NationalDelivery;
+import jp.tokyo.juki.national.NationalNotices;
+import jp.tokyo.juki.national.OutboxRelay;
+import jp.tokyo.juki.national.StoreLine;
+import jp.tokyo.juki.observe.ObserveSampler;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.record.Municipalities;
+import jp.tokyo.juki.security.Identities;
+import jp.tokyo.juki.store.GroupCommit;
+import jp.tokyo.juki.store.UpdateTransaction;
+
+/**
+ * One store's flow, bound for routes/cs-listener.camel.yaml and routes/national-&lt;store&gt;.camel.yaml:
+ * the CS route's update step ({@code <store>Updates}) in front of the store's group commit, the
+ * outbox relay ({@code <store>OutboxRelay}) and the delivery to its national server
+ * ({@code national<Store>Delivery}). Both stores share the national page, timeout and retry
+ * settings ({@code juki.national.*}); host and port are per server. The relay and the delivery
+ * are closed after the routes have stopped.
+ */
+final class StoreWiring {
+    private StoreWiring() {
+    }
+
+    /**
+     * @param reader      reads one update of this store from a request's body
+     * @param persons     the persons an update concerns (for the audit record)
+     * @param replies     where updates are answered once committed
+     * @param auditBehind why the audit is behind, or null: updates are then answered E503
+     * @return the store's group commit, started before the routes and drained first at a stop
+     */
+    static <U> GroupCommit<UpdateTransaction.Command<U>> wire(Assembly a, ObservabilityWiring observe, StoreLine line,
+                                                             UpdateTransaction<U> transaction,
+                                                             UpdateRequests.BodyReader<U> reader,
+                                                             Function<U, List<String>> persons, ExecutorService replies,
+                                                             Supplier<String> auditBehind)
+            throws IOException, GeneralSecurityException {
+        GatewayConfig config = a.config();
+        // a connection's pipelined updates always go to the same writer, in the order they arrived
+        GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
+                config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), transaction::process));
+        a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replies, auditBehind));
+
+        OutboxRelay relay = new OutboxRelay(a.database().forRole(line.role()), a.broker().connectionFactory(),
+                line.name() + ".national_outbox", line.queue(), line.relayLock(), config.getInt("juki.relay.page", 500));
+        a.onClose().add(relay::close);
+        observe.outbox(line.name(), relay::backlog);
+        a.bind(line.name() + "OutboxRelay", relay);
+
+        SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
+        NationalDelivery.Settings settings = new NationalDelivery.Settings(
+                config.get(line.configPrefix() + ".host", "localhost"), config.getInt(line.configPrefix() + ".port",
+                line.defaultPort()), config.getMillis("juki.national.timeout-ms", 10_000),
+                config.getInt("juki.national.page", 200), config.getInt("juki.national.max-redeliveries", 20),
+                config.getMillis("juki.national.redelivery-delay-ms", 500),
+                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
+        NationalDelivery delivery = new NationalDelivery(a.broker().connectionFactory(), line.queue(), () -> tls, settings,
+                new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
+                        a.audit()), a.audit());
+        a.onClose().add(delivery::close);
+        observe.national(new ObserveSampler.NationalServer(line.name(), settings.host(), settings.port(), tls));
+        a.bind("national" + line.beanPrefix() + "Delivery",
+                NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));
+        return commit;
+    }
+}
