@@ -1,28 +1,27 @@
 package jp.tokyo.juki.it;
 
+import static jp.tokyo.juki.it.ConsistencyMessages.begin;
+import static jp.tokyo.juki.it.ConsistencyMessages.chunk;
+import static jp.tokyo.juki.it.ConsistencyMessages.end;
+import static jp.tokyo.juki.it.ConsistencyMessages.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
-import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,6 @@ class ConsistencyIT {
     /** small parts, so a result of a few hundred entries needs several */
     private static final int PART_BYTES = 4096;
     private static final int IDLE_SECONDS = 3;
-    private static final AtomicLong SEQ = new AtomicLong();
 
     private static RunningGateway gw;
 
@@ -582,36 +580,5 @@ class ConsistencyIT {
 
     private static long sessionConnections() throws Exception {
         return gw.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'juki-consistency'");
-    }
-
-    static Request begin(String sender, String store, String session, long expected) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("store", store);
-        body.put("session", session);
-        body.put("expected", expected);
-        return message(sender, "CONSISTENCY_BEGIN", body);
-    }
-
-    static Request chunk(String sender, String session, int chunk, List<ObjectNode> records) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("session", session);
-        body.put("chunk", chunk);
-        ArrayNode list = body.putArray("records");
-        records.forEach(list::add);
-        return message(sender, "CONSISTENCY_RECORDS", body);
-    }
-
-    static Request end(String sender, String session, Integer part) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("session", session);
-        if (part != null) {
-            body.put("part", part);
-        }
-        return message(sender, "CONSISTENCY_END", body);
-    }
-
-    private static Request message(String sender, String type, ObjectNode body) {
-        return new Request(Messages.newId(), type, sender, SEQ.incrementAndGet(), OffsetDateTime.now(ZoneOffset.ofHours(9)),
-                null, null, body);
     }
 }

@@ -278,7 +278,7 @@ class HostileAuditIT {
                         downMs, audit.path("message").asText(), r.code(), r.detail());
                 // consistency messages stage records: not accepted either while the audit is behind; PING is
                 String session = "behind-" + UUID.randomUUID().toString().substring(0, 8);
-                Reply begin = cs.send(ConsistencyIT.begin(TestPki.CHUO, "HONNIN", session, 1)).get(30, TimeUnit.SECONDS);
+                Reply begin = cs.send(ConsistencyMessages.begin(TestPki.CHUO, "HONNIN", session, 1)).get(30, TimeUnit.SECONDS);
                 assertThat(begin.status()).isEqualTo(Status.NACK);
                 assertThat(begin.code()).isEqualTo(ReplyCode.E503);
                 assertThat(begin.detail()).isEqualTo("audit record behind; nothing was applied");
@@ -375,7 +375,7 @@ class HostileAuditIT {
     private static double lagSeconds() throws Exception {
         HttpResponse<String> r = get("/observe/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
-        return ObserveIT.metric(r.body(), "juki_audit_lag_seconds");
+        return MetricsText.metric(r.body(), "juki_audit_lag_seconds");
     }
 
     private static String setAsideCode(UUID id) throws Exception {

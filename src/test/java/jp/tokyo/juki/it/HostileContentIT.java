@@ -203,14 +203,14 @@ class HostileContentIT {
             assertThat(annexes(annex.get("juminhyoCode").asText())).isZero();
 
             // a consistency check reads its records by the same rules
-            assertThat(cs.send(ConsistencyIT.begin(CHIYODA, "HONNIN", "hostile", 1)).get(20, TimeUnit.SECONDS).status())
+            assertThat(cs.send(ConsistencyMessages.begin(CHIYODA, "HONNIN", "hostile", 1)).get(20, TimeUnit.SECONDS).status())
                     .isEqualTo(Status.ACK);
             ObjectNode hidden = Messages.person(CHIYODA);
             hidden.with("name").put("kanji", "山田\u200D太郎");
-            Reply chunk = cs.send(ConsistencyIT.chunk(CHIYODA, "hostile", 0, List.of(hidden))).get(20, TimeUnit.SECONDS);
+            Reply chunk = cs.send(ConsistencyMessages.chunk(CHIYODA, "hostile", 0, List.of(hidden))).get(20, TimeUnit.SECONDS);
             assertThat(chunk.code().name()).isEqualTo("E110");
             assertThat(chunk.detail()).isEqualTo("body.records[0].name.kanji: must not contain zero-width characters");
-            cs.send(ConsistencyIT.end(CHIYODA, "hostile", null)).get(20, TimeUnit.SECONDS);
+            cs.send(ConsistencyMessages.end(CHIYODA, "hostile", null)).get(20, TimeUnit.SECONDS);
         }
     }
 

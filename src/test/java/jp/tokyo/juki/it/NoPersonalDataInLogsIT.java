@@ -77,12 +77,12 @@ class NoPersonalDataInLogsIT {
             ObjectNode differing = record.deepCopy().put("birthDate", "1999-09-09");
             ObjectNode badRecord = record.deepCopy();
             badRecord.with("name").put("kana", NAME);
-            replies.add(cs.send(ConsistencyIT.begin(TestPki.CHIYODA, "HONNIN", "pii-check", 1)).get(20, TimeUnit.SECONDS));
-            replies.add(cs.send(ConsistencyIT.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(badRecord)))
+            replies.add(cs.send(ConsistencyMessages.begin(TestPki.CHIYODA, "HONNIN", "pii-check", 1)).get(20, TimeUnit.SECONDS));
+            replies.add(cs.send(ConsistencyMessages.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(badRecord)))
                     .get(20, TimeUnit.SECONDS)); // E110
-            replies.add(cs.send(ConsistencyIT.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(differing)))
+            replies.add(cs.send(ConsistencyMessages.chunk(TestPki.CHIYODA, "pii-check", 0, List.of(differing)))
                     .get(20, TimeUnit.SECONDS));
-            Reply result = cs.send(ConsistencyIT.end(TestPki.CHIYODA, "pii-check", null)).get(20, TimeUnit.SECONDS);
+            Reply result = cs.send(ConsistencyMessages.end(TestPki.CHIYODA, "pii-check", null)).get(20, TimeUnit.SECONDS);
             replies.add(result);
             // codes are what the result is for (PROTOCOL §2.5); names and numbers never
             assertThat(result.body().toString()).contains(code).doesNotContain(myNumber, NAME, KANA, "漏洩");

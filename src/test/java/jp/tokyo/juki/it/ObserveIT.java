@@ -2,6 +2,7 @@ package jp.tokyo.juki.it;
 
 import static jp.tokyo.juki.it.Messages.person;
 import static jp.tokyo.juki.it.Messages.update;
+import static jp.tokyo.juki.it.MetricsText.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -215,23 +214,6 @@ class ObserveIT {
         HttpResponse<String> r = get("/observe/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
-    }
-
-    /** The value of the first sample of {@code name} whose labels contain all of {@code labels}, or NaN. */
-    static double metric(String text, String name, String... labels) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(text);
-        while (m.find()) {
-            String l = m.group(1) == null ? "" : m.group(1);
-            boolean all = true;
-            for (String label : labels) {
-                all &= l.contains(label);
-            }
-            if (all) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return Double.NaN;
     }
 
     /** The result of one check in a health answer. */
