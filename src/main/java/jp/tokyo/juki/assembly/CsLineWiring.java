@@ -1,5 +1,7 @@
 package jp.tokyo.juki.assembly;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -34,7 +36,7 @@ final class CsLineWiring {
 
     /** @param auditBehind why the audit is behind, or null ({@code AuditLag#behind}) */
     static void wire(Assembly a, Set<String> types, Supplier<String> auditBehind)
-            throws java.io.IOException, java.security.GeneralSecurityException {
+            throws IOException, GeneralSecurityException {
         CsLineEvents events = new CsLineEvents(a.audit());
         PeerTrustManager csTrust = a.keys().trustManager(Identities.csLine(), "cs", events::handshakeRefused);
         a.bind("csTls", CamelTls.server(a.keys(), Identities.GATEWAY, csTrust));

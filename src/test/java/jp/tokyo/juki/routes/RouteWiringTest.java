@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.cli.ConfigCommand;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
@@ -126,7 +127,7 @@ class RouteWiringTest extends RouteFileTestSupport {
         NettyConfiguration c = endpoint.getConfiguration();
         assertThat(c.getProtocol()).isEqualTo("tcp");
         assertThat(c.getHost()).isEqualTo(config.get("juki.cs.host", null));
-        assertThat(c.getPort()).isEqualTo(config.getInt("juki.cs.port", -1));
+        assertThat(c.getPort()).isEqualTo(config.get(CsLineSettings.PORT));
         assertThat(c.isSync()).as("one reply per request").isTrue();
         assertThat(c.isSsl()).isTrue();
         // CAMEL-25105: the endpoint flag overrides the SSLContextParameters' clientAuthentication
