@@ -115,20 +115,15 @@ public final class DropFolderServer implements AutoCloseable {
     public record Settings(long quotaBytes, Duration partMaxAge, Duration sweepEvery, int banFailures, Duration banWindow,
                            Duration banFor, int maxInboxFiles, int maxUnauthenticatedPerAddress) {
         public static Settings defaults() {
-            return new Settings(256L * 1024 * 1024, Duration.ofMinutes(60), Duration.ofSeconds(60), 10,
-                    Duration.ofMinutes(10), Duration.ofMinutes(15), 1000, 8);
+            return of(GatewayConfig.of(Map.of()));
         }
 
-        /** from {@code juki.sftp.quota-mb}, {@code .part-max-age-minutes}, {@code .sweep-seconds}, {@code .ban-*} */
+        /** from {@link SftpSettings} ({@code juki.sftp.*}) */
         public static Settings of(GatewayConfig config) {
-            return new Settings(config.getInt("juki.sftp.quota-mb", 256) * 1024L * 1024L,
-                    Duration.ofMinutes(config.getInt("juki.sftp.part-max-age-minutes", 60)),
-                    Duration.ofSeconds(config.getInt("juki.sftp.sweep-seconds", 60)),
-                    config.getInt("juki.sftp.ban-failures", 10),
-                    Duration.ofMinutes(config.getInt("juki.sftp.ban-window-minutes", 10)),
-                    Duration.ofMinutes(config.getInt("juki.sftp.ban-minutes", 15)),
-                    config.getInt("juki.sftp.max-inbox-files", 1000),
-                    config.getInt("juki.sftp.max-unauthenticated-per-address", 8));
+            return new Settings(config.get(SftpSettings.QUOTA) * 1024L * 1024L, config.get(SftpSettings.PART_MAX_AGE),
+                    config.get(SftpSettings.SWEEP), config.get(SftpSettings.BAN_FAILURES), config.get(SftpSettings.BAN_WINDOW),
+                    config.get(SftpSettings.BAN), config.get(SftpSettings.MAX_INBOX_FILES),
+                    config.get(SftpSettings.MAX_UNAUTHENTICATED_PER_ADDRESS));
         }
     }
 

@@ -15,11 +15,13 @@ import java.util.concurrent.Executors;
 import jp.tokyo.juki.agency.Agency;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.AgencyRequests;
+import jp.tokyo.juki.agency.AgencySettings;
 import jp.tokyo.juki.agency.DropFolder;
 import jp.tokyo.juki.agency.LocalDropFolder;
 import jp.tokyo.juki.agency.RequestAnswers;
 import jp.tokyo.juki.agency.RequestLedger;
 import jp.tokyo.juki.agency.SftpDropFolder;
+import jp.tokyo.juki.agency.SftpSettings;
 import jp.tokyo.juki.agency.StoreSearch;
 import jp.tokyo.juki.audit.AuditEvent;
 import jp.tokyo.juki.audit.AuditLine;
@@ -48,7 +50,7 @@ final class AgencyWiring {
      * its line. Without the file no agency is served.
      */
     static AgencyDirectory directory(GatewayConfig config) throws IOException {
-        Path file = config.path("juki.agencies", "config/agencies.yaml");
+        Path file = config.get(AgencySettings.FILE);
         if (!Files.exists(file)) {
             LOG.warn("no agency list at {}: no agency will be served", file);
             return AgencyDirectory.empty();
@@ -92,25 +94,20 @@ final class AgencyWiring {
         Path root = config.dataDir().resolve("sftp");
         Map<String, DropFolder> drops = new LinkedHashMap<>();
         for (String id : served.keySet()) {
-            String sftp = "juki.agency." + id + ".sftp.";
-            if (config.get(sftp + "host", null) == null) {
+            SftpDropFolder.Settings external = AgencySettings.externalDropFolder(config, id);
+            if (external == null) {
                 drops.put(id, new LocalDropFolder(root.resolve(id)));
                 continue;
             }
-            SftpDropFolder.Settings external = new SftpDropFolder.Settings(config.require(sftp + "host"),
-                    config.getInt(sftp + "port", 22), config.require(sftp + "user"),
-                    config.keystoresDir().resolve(config.get(sftp + "key", Identities.GATEWAY + ".key.pem")),
-                    config.keystoresDir().resolve(config.require(sftp + "known-hosts")),
-                    config.getMillis("juki.agency.sftp-timeout-ms", 30_000), config.get(sftp + "dir", "."));
             SftpDropFolder folder = new SftpDropFolder(external);
             a.onClose().add(folder);
             drops.put(id, folder);
             accounts.remove(id); // its folder is on the agency's server: no login to ours
             LOG.info("agency {}: drop folder on {}:{} as {}", id, external.host(), external.port(), external.user());
         }
-        if (Boolean.parseBoolean(config.get("juki.sftp.enabled", "true"))) {
-            DropFolderServer server = DropFolderServer.start(config.get("juki.sftp.host", "0.0.0.0"),
-                    config.getInt("juki.sftp.port", 2222), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
+        if (config.get(SftpSettings.ENABLED)) {
+            DropFolderServer server = DropFolderServer.start(config.get(SftpSettings.HOST),
+                    config.get(SftpSettings.PORT), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
                     id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
                     (account, type, status, code, detail) -> a.audit().record(AuditEvent.in(AuditLine.SFTP,
                             account != null && served.containsKey(account) ? served.get(account).identity() : null, type)
@@ -123,7 +120,7 @@ final class AgencyWiring {
         AgencyRequests.Keys keys = new AgencyRequests.Keys(gateway.key(), gateway.certificate(), agency -> certificates.get(agency.id()),
                 agency -> a.keys().trustManager(Identities.exactly(agency.identity()), "agency"));
 
-        ExecutorService nationalPool = Executors.newFixedThreadPool(config.getInt("juki.agency.national-parallel", 8), r -> {
+        ExecutorService nationalPool = Executors.newFixedThreadPool(config.get(AgencySettings.NATIONAL_PARALLEL), r -> {
             Thread t = new Thread(r, "agency-national");
             t.setDaemon(true);
             return t;
@@ -134,13 +131,13 @@ final class AgencyWiring {
                 new StoreSearch(a.database().forRole(EmbeddedDatabase.FUHYO_ROLE), StoreSearch.Table.FUHYO),
                 national, link, a.hasher()::hash, nationalPool);
         AgencyRequests.Settings settings = new AgencyRequests.Settings(
-                config.getInt("juki.agency.max-file-mib", 64) * 1024L * 1024L,
-                config.getInt("juki.agency.max-rows", 100_000),
-                config.getInt("juki.agency.approval-rows", 10_000),
-                Duration.ofHours(config.getInt("juki.agency.answer-retention-hours", 72)));
+                config.get(AgencySettings.MAX_FILE) * 1024L * 1024L,
+                config.get(AgencySettings.MAX_ROWS),
+                config.get(AgencySettings.APPROVAL_ROWS),
+                config.get(AgencySettings.ANSWER_RETENTION));
         // one budget for all agencies' files (issue 15 finding 6); a poll waits a few seconds for its share
         jp.tokyo.juki.agency.AgencyMemory memory = new jp.tokyo.juki.agency.AgencyMemory(
-                config.getInt("juki.agency.memory-budget-mb", 320) * 1024L * 1024L, Duration.ofSeconds(5));
+                config.get(AgencySettings.MEMORY_BUDGET) * 1024L * 1024L, Duration.ofSeconds(5));
         if (memory.budget() > Runtime.getRuntime().maxMemory() / 2) {
             LOG.warn("juki.agency.memory-budget-mb ({} MiB) is more than half the maximum heap ({} MiB)",
                     memory.budget() >> 20, Runtime.getRuntime().maxMemory() >> 20);

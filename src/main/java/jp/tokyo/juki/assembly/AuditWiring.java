@@ -5,10 +5,10 @@ import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import jp.tokyo.juki.audit.AuditChain;
 import jp.tokyo.juki.audit.AuditCheckpoints;
 import jp.tokyo.juki.audit.AuditLag;
+import jp.tokyo.juki.audit.AuditSettings;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
@@ -38,7 +38,7 @@ public final class AuditWiring {
     static Parts wire(GatewayConfig config, KeyMaterial keys, PersonHasher hasher, EmbeddedDatabase database, Broker broker)
             throws IOException, GeneralSecurityException, SQLException {
         AuditTap tap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, hasher);
-        boolean chained = !"false".equalsIgnoreCase(config.get("juki.audit.hash-chain", "true"));
+        boolean chained = config.get(AuditSettings.HASH_CHAIN);
         if (!chained) {
             LOG.warn("juki.audit.hash-chain=false: audit records are written without the hash chain and cannot be "
                     + "verified until a start with the chain on puts them into it; for measuring the chain's cost only");
@@ -46,7 +46,7 @@ public final class AuditWiring {
             chainLeftovers(database);
         }
         AuditWriter writer = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
-        AuditLag lag = new AuditLag(tap, writer, Duration.ofSeconds(config.getInt("juki.audit.max-lag-seconds", 60)),
+        AuditLag lag = new AuditLag(tap, writer, config.get(AuditSettings.MAX_LAG),
                 Clock.systemUTC());
         return new Parts(tap, writer, lag, checkpoints(config, keys, database));
     }
@@ -70,10 +70,7 @@ public final class AuditWiring {
     public static AuditCheckpoints checkpoints(GatewayConfig config, KeyMaterial keys, EmbeddedDatabase database)
             throws IOException, GeneralSecurityException {
         KeyMaterial.Signer gateway = keys.signer(Identities.GATEWAY);
-        int seconds = config.getInt("juki.audit.checkpoint-seconds", 60);
-        if (seconds < 1 || seconds > 3600) {
-            throw new IllegalArgumentException("configuration: juki.audit.checkpoint-seconds must be 1-3600, is " + seconds);
-        }
-        return new AuditCheckpoints(database.dataSource(), gateway.key(), gateway.certificate(), Duration.ofSeconds(seconds));
+        return new AuditCheckpoints(database.dataSource(), gateway.key(), gateway.certificate(),
+                config.get(AuditSettings.CHECKPOINT));
     }
 }

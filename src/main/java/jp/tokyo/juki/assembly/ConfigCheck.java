@@ -1,6 +1,5 @@
 package jp.tokyo.juki.assembly;
 
-import jp.tokyo.juki.platform.ConfigKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.agency.AgencyDirectory;
+import jp.tokyo.juki.agency.AgencySettings;
+import jp.tokyo.juki.platform.ConfigKeys;
+import jp.tokyo.juki.platform.FileSettings;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.Setting;
 import jp.tokyo.juki.record.CheckDigits;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -32,8 +36,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * {@code ./gateway config check}: reads the configuration and the route files as the gateway
- * would and lists every mistake with its file and line, without starting anything: typed values
- * and unknown keys of application.properties, agencies.yaml (its own line-precise reading),
+ * would and lists every mistake with its file and line, without starting anything: typed values,
+ * ranges, unknown and retired keys of application.properties, the environment ({@code JUKI_*},
+ * {@code {{env:…}}}) and {@code --set} (the keys as the settings records declare them), agencies.yaml (its own line-precise reading),
  * municipalities.csv, and the route files (YAML syntax, route ids, bean references, and
  * {@code {{placeholders}}} that no configuration key answers).
  */
@@ -54,6 +59,8 @@ public final class ConfigCheck {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]+)}}");
 
     private final Set<String> beans;
+    private final ConfigKeys keys = SettingsCatalogue.keys();
+    private Map<String, String> env = Map.of();
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> keyLines = new HashMap<>();
@@ -77,20 +84,30 @@ public final class ConfigCheck {
 
     /**
      * Checks the properties file and what it names; relative paths are taken from {@code base}
-     * (the directory the gateway runs in). {@code overrides} are --set values, checked alike.
+     * (the directory the gateway runs in). {@code overrides} are --set values and {@code environment}
+     * the process's ({@code JUKI_*} variables of known keys, {@code {{env:…}}}), checked alike.
      */
-    public ConfigCheck run(Path properties, Path base, Map<String, String> overrides) throws IOException {
+    public ConfigCheck run(Path properties, Path base, Map<String, String> overrides, Map<String, String> environment)
+            throws IOException {
+        env = Map.copyOf(environment);
         properties(properties, base);
+        for (Setting<?> s : keys.all()) {
+            String name = GatewayConfig.environmentName(s.key());
+            if (!s.isTemplate() && env.containsKey(name)) {
+                checkValue(Path.of("environment " + name), 0, s.key(), env.get(name), base);
+                values.put(s.key(), env.get(name));
+            }
+        }
         overrides.forEach((k, v) -> {
             checkValue(Path.of("--set"), 0, k, v, base);
             values.put(k, v);
         });
         keystores(properties, base);
-        Path municipalitiesFile = base.resolve(value("juki.municipalities", "config/municipalities.csv"));
+        Path municipalitiesFile = base.resolve(value(FileSettings.MUNICIPALITIES.key(), FileSettings.MUNICIPALITIES.defaultValue()));
         if (Files.isRegularFile(municipalitiesFile)) {
             municipalities(municipalitiesFile);
         }
-        Path agenciesFile = base.resolve(value("juki.agencies", "config/agencies.yaml"));
+        Path agenciesFile = base.resolve(value(AgencySettings.FILE.key(), AgencySettings.FILE.defaultValue()));
         if (Files.isRegularFile(agenciesFile)) {
             agencies(agenciesFile);
         }
@@ -102,7 +119,12 @@ public final class ConfigCheck {
     }
 
     private String value(String key, String def) {
-        String v = values.get(key);
+        String v;
+        try {
+            v = GatewayConfig.expand(key, values.get(key), env);
+        } catch (IllegalArgumentException e) {
+            return def; // reported where the key is set
+        }
         return v == null || v.isBlank() ? def : v.strip();
     }
 
@@ -135,14 +157,21 @@ public final class ConfigCheck {
     }
 
     private void checkValue(Path file, int lineNo, String key, String value, Path base) {
-        ConfigKeys.Kind kind = ConfigKeys.kindOf(key);
-        if (kind == null) {
+        Setting<?> setting = keys.find(key);
+        if (setting == null) {
             if (key.startsWith("juki.")) {
                 problems.add(new Problem(file, lineNo, 0, key + ": unknown key (misspelt? see config/application.properties)"));
             }
             return;
         }
-        String why = kind.check(value, base);
+        String resolved;
+        try {
+            resolved = GatewayConfig.expand(key, value, env);
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(file, lineNo, 0, e.getMessage().replaceFirst("^configuration: ", "")));
+            return;
+        }
+        String why = setting.check(resolved, base);
         if (why != null) {
             problems.add(new Problem(file, lineNo, 0, key + ": " + why));
         }
@@ -184,13 +213,14 @@ public final class ConfigCheck {
 
     /** The files a start cannot do without: the CA, its CRL and the gateway's own key store. */
     private void keystores(Path properties, Path base) {
-        Path dir = base.resolve(value("juki.keystores.dir", "keystores"));
+        String key = FileSettings.KEYSTORES_DIR.key();
+        Path dir = base.resolve(value(key, FileSettings.KEYSTORES_DIR.defaultValue()));
         if (!Files.isDirectory(dir)) {
             return; // already reported as a value of the wrong kind
         }
         for (String name : List.of("ca.pem", "crl.pem", "gateway.p12")) {
             if (!Files.isRegularFile(dir.resolve(name))) {
-                problems.add(new Problem(properties, keyLines.getOrDefault("juki.keystores.dir", 0), 0, "juki.keystores.dir: "
+                problems.add(new Problem(properties, keyLines.getOrDefault(key, 0), 0, key + ": "
                         + name + " missing in " + dir + " (./gateway pki init makes a development PKI; keystores/README.md)"));
             }
         }

@@ -1,17 +1,16 @@
 package jp.tokyo.juki.assembly;
 
-import java.time.Duration;
 import java.util.List;
 import jp.tokyo.juki.consistency.ConsistencyRequests;
 import jp.tokyo.juki.consistency.Sessions;
 import jp.tokyo.juki.consistency.Settings;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.fuhyo.FuhyoConsistency;
 import jp.tokyo.juki.honnin.HonninConsistency;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.HonninUpdateReader;
-import jp.tokyo.juki.wire.FrameDecoder;
 
 /**
  * Wiring of the consistency check (整合, R-CONS) into the gateway (see {@link Assembly}): the CS
@@ -24,18 +23,13 @@ final class ConsistencyWiring {
 
     static void wire(Assembly a) {
         GatewayConfig c = a.config();
-        Settings settings = new Settings(c.getInt("juki.consistency.max-sessions", 4),
-                c.getInt("juki.consistency.max-sessions-per-sender", 2),
-                Duration.ofSeconds(c.getInt("juki.consistency.idle-timeout-s", 600)),
-                c.getInt("juki.consistency.read-ahead", 4), c.getInt("juki.frame.max", FrameDecoder.DEFAULT_MAX),
-                c.getInt("juki.consistency.part-bytes", 0), c.get("juki.consistency.work-mem", "64MB"),
-                c.get("juki.consistency.temp-buffers", "32MB"));
+        Settings settings = Settings.from(c, c.get(CsLineSettings.FRAME_MAX));
         Sessions sessions = new Sessions(List.of(
                 new Sessions.Store<>(HonninConsistency.source(new HonninUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.HONNIN_ROLE)),
                 new Sessions.Store<>(FuhyoConsistency.source(new FuhyoUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.FUHYO_ROLE))),
-                settings, a.audit(), c.getInt("juki.consistency.threads", 2));
+                settings, a.audit(), c.get(Settings.THREADS));
         a.bind("consistency", new ConsistencyRequests(sessions));
         a.bind("consistencySessions", sessions);
         a.onClose().add(sessions);

@@ -1,10 +1,13 @@
 package jp.tokyo.juki.assembly;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
 import jp.tokyo.juki.cs.CamelFrameDecoderFactory;
 import jp.tokyo.juki.cs.CsLineEvents;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.cs.CsRequests;
 import jp.tokyo.juki.cs.ReplyOrder;
 import jp.tokyo.juki.observe.CsLineErrors;
@@ -34,20 +37,20 @@ final class CsLineWiring {
 
     /** @param auditBehind why the audit is behind, or null ({@code AuditLag#behind}) */
     static void wire(Assembly a, Set<MessageType> types, Supplier<String> auditBehind)
-            throws java.io.IOException, java.security.GeneralSecurityException {
+            throws IOException, GeneralSecurityException {
         CsLineEvents events = new CsLineEvents(a.audit());
         PeerTrustManager csTrust = a.keys().trustManager(Identities.csLine(), "cs", events::handshakeRefused);
         a.bind("csTls", CamelTls.server(a.keys(), Identities.GATEWAY, csTrust));
         a.bind("frameEncoder", new FrameEncoder());
-        int maxFrame = a.config().getInt("juki.frame.max", FrameDecoder.DEFAULT_MAX);
-        DecodeBudget budget = new DecodeBudget(a.config().getInt("juki.cs.max-pending-decode-bytes", 64 << 20));
+        int maxFrame = a.config().get(CsLineSettings.FRAME_MAX);
+        DecodeBudget budget = new DecodeBudget(a.config().get(CsLineSettings.MAX_PENDING_DECODE_BYTES));
         a.bind("csFrameDecoder", new CamelFrameDecoderFactory(new FrameDecoder.Limits(maxFrame,
-                Duration.ofSeconds(a.config().getInt("juki.cs.frame-timeout-seconds", 10)), budget, events)));
+                a.config().get(CsLineSettings.FRAME_TIMEOUT), budget, events)));
         a.bind("csLineGuard", new LineGuard.Factory(new LineGuard.Settings(
-                Duration.ofSeconds(a.config().getInt("juki.cs.idle-timeout-seconds", 120)),
-                a.config().getInt("juki.cs.max-unanswered-requests", 256),
-                a.config().getInt("juki.cs.max-unanswered-bytes", 4 << 20),
-                a.config().getInt("juki.cs.max-unwritten-reply-bytes", 1 << 20), events)));
+                a.config().get(CsLineSettings.IDLE_TIMEOUT),
+                a.config().get(CsLineSettings.MAX_UNANSWERED_REQUESTS),
+                a.config().get(CsLineSettings.MAX_UNANSWERED_BYTES),
+                a.config().get(CsLineSettings.MAX_UNWRITTEN_REPLY_BYTES), events)));
         a.bind("csLineErrors", new CsLineErrors(Duration.ofSeconds(10)));
 
         CsRequests cs = new CsRequests(a.tokyo(), types, a.audit(), csTrust::stillTrusted, auditBehind);

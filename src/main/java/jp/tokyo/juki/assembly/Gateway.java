@@ -7,7 +7,6 @@ import jakarta.jms.ConnectionFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -15,12 +14,15 @@ import java.util.concurrent.Executors;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.AgencyRequests;
 import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.fuhyo.FuhyoUpdates;
 import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.national.NationalQuery;
+import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
@@ -71,10 +73,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Gateway assemble() throws Exception {
-        Municipalities tokyo = Municipalities.load(config.path("juki.municipalities", "config/municipalities.csv"));
+        Municipalities tokyo = Municipalities.load(config.get(FileSettings.MUNICIPALITIES));
         AgencyDirectory agencies = AgencyWiring.directory(config);
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
-                Duration.ofSeconds(config.getInt("juki.crl.check-seconds", 5)));
+                config.get(FileSettings.CRL_CHECK));
         PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
@@ -86,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         });
 
         main = new Main();
-        main.setInitialProperties(config.asProperties());
+        config.applyTo(main);
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, audit.tap(), main, null);
         wired = assembly.onClose();
@@ -110,8 +112,7 @@ public final class Gateway implements AutoCloseable {
         main.start();
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
         LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
-                config.get("juki.cs.port", "7443"), config.get("juki.national.host", "localhost"),
-                config.get("juki.national.port", "7543"));
+                config.get(CsLineSettings.PORT), config.get(NationalSettings.HOST), config.get(NationalSettings.PORT));
         return this;
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import jp.tokyo.juki.link.HoldWatch;
 import jp.tokyo.juki.link.LinkSettings;
 import jp.tokyo.juki.link.MyNumberLink;
+import jp.tokyo.juki.link.MyNumberPermission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,24 +17,20 @@ final class LinkWiring {
 
     /**
      * R-LINK: {@code myNumberLink} (the service the agency flow calls) on its own database role, allowing
-     * the My Number where config/agencies.yaml does (and for {@code juki.link.businesses}),
-     * and {@code myNumberHold} (purge and report) for routes/my-number-link.camel.yaml. Refuses
-     * to start on settings R-LINK does not allow.
+     * the My Number where config/agencies.yaml does, and {@code myNumberHold} (purge and report) for
+     * routes/my-number-link.camel.yaml. Refuses to start on settings R-LINK does not allow.
      */
     static MyNumberLink wire(Assembly a) {
         LinkSettings settings = LinkSettings.from(a.config());
         Clock clock = Clock.systemUTC();
-        // 番号法 as config/agencies.yaml states it per agency and business; juki.link.businesses adds to it
-        jp.tokyo.juki.link.MyNumberPermission configured = settings.permission();
-        jp.tokyo.juki.link.MyNumberPermission permission = (business, requester) ->
-                a.agencies().allowsMyNumber(requester, business) || configured.allows(business, requester);
+        MyNumberPermission permission = (business, requester) -> a.agencies().allowsMyNumber(requester, business);
         MyNumberLink link = new MyNumberLink(a.database().forRole(MyNumberLink.ROLE), permission,
-                settings.maxHoldDays(), a.audit(), clock, a.config().getMillis("juki.link.erase-wait-ms", 10_000));
+                settings.maxHoldDays(), a.audit(), clock, settings.eraseWait());
         a.bind("myNumberLink", link);
         a.bind("myNumberHold", new HoldWatch(link, clock));
         a.onClose().add(link);
-        LOG.info("my-number link: My Number allowed as config/agencies.yaml says{}; held at most {} days",
-                settings.businesses().isEmpty() ? "" : " and for businesses " + settings.businesses(), settings.maxHoldDays());
+        LOG.info("my-number link: My Number allowed as config/agencies.yaml says; held at most {} days",
+                settings.maxHoldDays());
         return link;
     }
 }

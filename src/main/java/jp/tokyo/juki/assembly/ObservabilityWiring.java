@@ -3,7 +3,6 @@ package jp.tokyo.juki.assembly;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,11 +16,13 @@ import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.GatewayEvent;
+import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.observe.CsConnections;
 import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayHealth;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.observe.ObserveSampler;
+import jp.tokyo.juki.observe.ObserveSettings;
 import jp.tokyo.juki.observe.QueueDepths;
 import jp.tokyo.juki.security.Identities;
 
@@ -55,12 +56,12 @@ final class ObservabilityWiring {
             throws Exception {
         a.bind("metricsRegistry", metrics.registry());
         a.bind("csReplyCounter", new CsReplyCounter(metrics));
-        a.bind("csConnections", new CsConnections(metrics, a.config().getInt("juki.cs.max-connections-per-peer", 16),
+        a.bind("csConnections", new CsConnections(metrics, a.config().get(CsLineSettings.MAX_CONNECTIONS_PER_PEER),
                 (peer, code, detail) -> auditTap.recordWithoutWaiting(AuditEvent.in(AuditLine.CS, peer,
                         GatewayEvent.CONNECTION).status(AuditStatus.REFUSED).code(code).detail(detail))));
         a.bind("jukiDirectMemoryCheck", new jp.tokyo.juki.observe.DirectMemoryCheck(
-                a.config().getInt("juki.observe.direct-memory-warn-percent", 70),
-                a.config().getInt("juki.observe.direct-memory-down-percent", 90)));
+                a.config().get(ObserveSettings.DIRECT_MEMORY_WARN),
+                a.config().get(ObserveSettings.DIRECT_MEMORY_DOWN)));
         metrics.gauge("juki_audit_pending", "Audit records tapped and not yet on the audit queue", auditTap,
                 t -> t.pending());
         metrics.counter("juki_audit_written", "Audit records written to the audit table", auditWriter,
@@ -69,14 +70,14 @@ final class ObservabilityWiring {
         // closed last (onClose runs in reverse), after the sampler that uses it has stopped
         a.onClose().add(queues);
         ObserveSampler sampler = new ObserveSampler(metrics, outboxes, queues,
-                nationals, Duration.ofMillis(a.config().getInt("juki.observe.sample-ms", 5000)),
-                Duration.ofMillis(a.config().getInt("juki.observe.national-probe-ms", 30_000)));
+                nationals, a.config().get(ObserveSettings.SAMPLE),
+                a.config().get(ObserveSettings.NATIONAL_PROBE));
         ExecutorService probes = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "observe-probe");
             t.setDaemon(true);
             return t;
         });
-        long timeout = a.config().getInt("juki.observe.check-timeout-ms", 2000);
+        long timeout = a.config().get(ObserveSettings.CHECK_TIMEOUT).toMillis();
         List<GatewayHealth.Certificate> own = new ArrayList<>();
         KeyStore gateway = a.keys().keyStore(Identities.GATEWAY);
         for (String alias : Collections.list(gateway.aliases())) {
@@ -93,7 +94,7 @@ final class ObservabilityWiring {
         GatewayHealth.register(a::bind, new GatewayHealth.Parts(a.database().dataSource(), a.broker().connectionFactory(),
                 own, a.keys().dir().resolve("crl.pem"), sampler,
                 nationals.stream().map(ObserveSampler.NationalServer::name).toList(),
-                probes, timeout, Duration.ofDays(a.config().getInt("juki.observe.cert-warn-days", 30)), Clock.systemUTC()));
+                probes, timeout, a.config().get(ObserveSettings.CERT_WARN), Clock.systemUTC()));
         a.bind("jukiAuditCheck", new jp.tokyo.juki.observe.AuditCheck(auditLag));
         metrics.gauge("juki_audit_lag_seconds", "Age of the oldest audit record not yet written", auditLag,
                 l -> l.lag().toMillis() / 1000.0);

@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
+import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.national.OutboxRelay;
 import jp.tokyo.juki.national.StoreLine;
 import jp.tokyo.juki.observe.ObserveSampler;
@@ -17,6 +18,7 @@ import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.store.GroupCommit;
+import jp.tokyo.juki.store.StoreSettings;
 import jp.tokyo.juki.store.UpdateTransaction;
 
 /**
@@ -46,23 +48,18 @@ final class StoreWiring {
             throws IOException, GeneralSecurityException {
         GatewayConfig config = a.config();
         // a connection's pipelined updates always go to the same writer, in the order they arrived
-        GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.getInt("juki.batch.writers", 1),
-                config.getInt("juki.batch.max", 256), observe.metrics().countingBatches(line.name(), transaction::process));
+        GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.get(StoreSettings.WRITERS),
+                config.get(StoreSettings.MAX), observe.metrics().countingBatches(line.name(), transaction::process));
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replies, auditBehind));
 
         OutboxRelay relay = new OutboxRelay(a.database().forRole(line.role()), a.broker().connectionFactory(),
-                line.name() + ".national_outbox", line.queue(), line.relayLock(), config.getInt("juki.relay.page", 500));
+                line.name() + ".national_outbox", line.queue(), line.relayLock(), config.get(NationalSettings.RELAY_PAGE));
         a.onClose().add(relay::close);
         observe.outbox(line.name(), relay::backlog);
         a.bind(line.name() + "OutboxRelay", relay);
 
         SSLContext tls = a.keys().sslContext(Identities.GATEWAY, Identities.exactly(line.peer()), line.peer());
-        NationalDelivery.Settings settings = new NationalDelivery.Settings(
-                config.get(line.configPrefix() + ".host", "localhost"), config.getInt(line.configPrefix() + ".port",
-                line.defaultPort()), config.getMillis("juki.national.timeout-ms", 10_000),
-                config.getInt("juki.national.page", 200), config.getInt("juki.national.max-redeliveries", 20),
-                config.getMillis("juki.national.redelivery-delay-ms", 500),
-                config.getMillis("juki.national.max-redelivery-delay-ms", 60_000));
+        NationalDelivery.Settings settings = NationalDelivery.Settings.from(config, line.host(), line.port());
         NationalDelivery delivery = new NationalDelivery(a.broker().connectionFactory(), line.queue(), () -> tls, settings,
                 new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
                         a.audit()), a.audit());

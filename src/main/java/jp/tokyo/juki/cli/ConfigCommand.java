@@ -22,13 +22,15 @@ public final class ConfigCommand {
      * The beans the gateway binds for the route files ({@code ref:} and {@code #name}); ObserveIT
      * checks each is in a running gateway's registry.
      */
-    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard", "csLineErrors", "csConnections", "csTicket", "csOpen",
-            "csInOrder", "csPing", "csFailure", "csAuditTap", "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates",
-            "honninOutboxRelay", "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency",
-            "consistencySessions", "myNumberHold", "agencyRequests");
+    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard",
+            "csLineErrors", "csConnections", "csTicket", "csOpen", "csInOrder", "csPing", "csFailure", "csAuditTap",
+            "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates", "honninOutboxRelay",
+            "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency", "consistencySessions",
+            "myNumberHold", "agencyRequests");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Checks application.properties (known keys, typed values, paths that must exist), "
+            description = "Checks application.properties, JUKI_* environment variables and --set (known and "
+                    + "retired keys, typed values and ranges, paths that must exist, {{env:…}} variables), "
                     + "agencies.yaml, municipalities.csv and the route files (YAML, route ids, bean references, "
                     + "{{placeholders}}); prints file:line: message per mistake. Exit 0 when all is well, 1 otherwise.")
     static final class Check implements Callable<Integer> {
@@ -48,7 +50,7 @@ public final class ConfigCommand {
                 spec.commandLine().getErr().println(config + ": no such file");
                 return 1;
             }
-            ConfigCheck check = new ConfigCheck(ROUTE_BEANS).run(config, base, set);
+            ConfigCheck check = new ConfigCheck(ROUTE_BEANS).run(config, base, set, System.getenv());
             String format = System.getenv("JUKI_LOG_FORMAT");
             if (format != null && !format.isBlank() && !format.equals("text") && !format.equals("json")) {
                 out.println("JUKI_LOG_FORMAT: must be text or json (with any other value the gateway logs nothing)");

@@ -16,6 +16,7 @@ import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.deadletter.DeadLetterDesk;
 import jp.tokyo.juki.deadletter.DeadLetterDesk.Refused;
+import jp.tokyo.juki.deadletter.DeadLetterSettings;
 import jp.tokyo.juki.deadletter.DlqAudit;
 import jp.tokyo.juki.platform.BrokerAccess;
 import jp.tokyo.juki.deadletter.DeadLetters;
@@ -109,7 +110,7 @@ public final class DlqCommand {
                     return UNAVAILABLE;
                 }
                 try (ActiveMQConnectionFactory cf = access.connectionFactory()) {
-                    List<String> admins = Arrays.stream(config.get("juki.operators.administrators", "").split(","))
+                    List<String> admins = Arrays.stream(config.get(DeadLetterSettings.ADMINISTRATORS).split(","))
                             .map(String::strip).filter(s -> !s.isEmpty()).toList();
                     desk = new DeadLetterDesk(new DeadLetters(cf), audit, db, admins, operator);
                     return run();

@@ -46,7 +46,7 @@ public final class LinkCommand {
             out.printf("  deliveries:    %d%n", figures.deliveries());
             out.printf("  oldest held:   %s%n", figures.oldestHeldAt() == null ? "-"
                     : HoldFigures.age(Duration.between(figures.oldestHeldAt(), now)));
-            out.printf("  maximum hold:  %d days (juki.link.max-hold-days)%n", LinkSettings.from(cfg).maxHoldDays());
+            out.printf("  maximum hold:  %d days (juki.link.max-hold-days)%n", cfg.get(LinkSettings.MAX_HOLD_DAYS));
             out.flush();
             return 0;
         }

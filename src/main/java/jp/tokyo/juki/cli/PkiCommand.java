@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
-import jp.tokyo.juki.security.Identities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.audit.AuditEvent;
@@ -15,6 +14,7 @@ import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.national.QueryKey;
+import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoRecord;
 import jp.tokyo.juki.record.HonninRecord;
@@ -93,7 +93,7 @@ public final class QueryCommand {
             }
             PersonHasher hasher = PersonHasher.fromKeyFile(auditKey);
             KeyMaterial keys = new KeyMaterial(cfg.keystoresDir(), cfg.keystorePassword(),
-                    Duration.ofSeconds(cfg.getInt("juki.crl.check-seconds", 5)));
+                    cfg.get(FileSettings.CRL_CHECK));
             Connection db;
             try {
                 db = RunningGatewayOptions.connect(cfg);

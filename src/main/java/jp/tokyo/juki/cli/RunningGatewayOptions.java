@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import jp.tokyo.juki.platform.DatabaseAccess;
+import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,7 @@ final class RunningGatewayOptions {
     GatewayConfig config() throws IOException {
         Map<String, String> overrides = new HashMap<>(set);
         if (data != null) {
-            overrides.put("juki.data.dir", data);
+            overrides.put(FileSettings.DATA_DIR.key(), data);
         }
         return GatewayConfig.load(config, overrides);
     }

@@ -26,7 +26,9 @@ import jp.tokyo.juki.audit.AuditLine;
 import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.GatewayEvent;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Jms;
+import jp.tokyo.juki.platform.Setting;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
 import jp.tokyo.juki.wire.Reply;
@@ -55,6 +57,12 @@ public final class NationalDelivery {
     /** Where and how to deliver. */
     public record Settings(String host, int port, Duration timeout, int page, int maxRedeliveries,
                            Duration firstDelay, Duration maxDelay) {
+        /** To the server at {@code host}:{@code port}, with the page, timeout and retries of {@link NationalSettings}. */
+        public static Settings from(GatewayConfig config, Setting<String> host, Setting<Integer> port) {
+            return new Settings(config.get(host), config.get(port), config.get(NationalSettings.TIMEOUT),
+                    config.get(NationalSettings.PAGE), config.get(NationalSettings.MAX_REDELIVERIES),
+                    config.get(NationalSettings.REDELIVERY_DELAY), config.get(NationalSettings.MAX_REDELIVERY_DELAY));
+        }
     }
 
     private final ConnectionFactory connectionFactory;

@@ -153,13 +153,9 @@ public final class NationalQuery implements AutoCloseable {
     /** Both servers and how long a query may take, from {@code juki.national.*} and {@code juki.national-fuhyo.*}. */
     public record Settings(Server honnin, Server fuhyo, Duration timeout) {
         public static Settings from(GatewayConfig config) {
-            Duration timeout = config.getMillis("juki.national.query-timeout-ms", 5000);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("configuration: juki.national.query-timeout-ms must be > 0");
-            }
-            return new Settings(new Server(config.get("juki.national.host", "localhost"), config.getInt("juki.national.port", 7543)),
-                    new Server(config.get("juki.national-fuhyo.host", "localhost"), config.getInt("juki.national-fuhyo.port", 7544)),
-                    timeout);
+            return new Settings(new Server(config.get(NationalSettings.HOST), config.get(NationalSettings.PORT)),
+                    new Server(config.get(NationalSettings.FUHYO_HOST), config.get(NationalSettings.FUHYO_PORT)),
+                    config.get(NationalSettings.QUERY_TIMEOUT));
         }
     }
 

@@ -52,11 +52,11 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(GatewayConfig config) throws Exception {
-        String url = config.get("juki.broker.url", null);
+        String url = config.get(BrokerSettings.URL);
         EmbeddedActiveMQ embedded = null;
         Path acceptorUrlFile = null;
-        String user = config.get("juki.broker.user", null);
-        String password = config.get("juki.broker.password", "");
+        String user = config.get(BrokerSettings.USER);
+        String password = config.get(BrokerSettings.PASSWORD);
         if (url == null) {
             int vmId = VM_IDS.incrementAndGet();
             Path dir = BrokerAccess.brokerDir(config);
@@ -78,7 +78,7 @@ public final class Broker implements AutoCloseable {
                     .setJournalSyncNonTransactional(true)
                     .setJMXManagementEnabled(false)
                     .addAcceptorConfiguration("in-vm", "vm://" + vmId);
-            String tcp = config.get("juki.broker.acceptor", null);
+            String tcp = config.get(BrokerSettings.ACCEPTOR);
             if (tcp != null) {
                 c.addAcceptorConfiguration("tcp", tcp);
             }

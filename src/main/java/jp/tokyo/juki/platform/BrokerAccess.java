@@ -49,9 +49,9 @@ public record BrokerAccess(String url, String user, String password) {
      * @throws IOException when no embedded broker runs there (or it has no TCP acceptor)
      */
     public static BrokerAccess of(GatewayConfig config) throws IOException {
-        String url = config.get("juki.broker.url", null);
+        String url = config.get(BrokerSettings.URL);
         if (url != null) {
-            return new BrokerAccess(url, config.get("juki.broker.user", null), config.get("juki.broker.password", ""));
+            return new BrokerAccess(url, config.get(BrokerSettings.USER), config.get(BrokerSettings.PASSWORD));
         }
         Path dir = brokerDir(config);
         Path acceptor = dir.resolve(ACCEPTOR_URL);

@@ -23,9 +23,9 @@ public final class DatabaseAccess {
      * password is in the data directory's pg-credentials.properties, readable by the gateway's OS user only).
      */
     public static Connection connect(GatewayConfig cfg) throws IOException, SQLException {
-        String url = cfg.get("juki.db.url", null);
+        String url = cfg.get(DatabaseSettings.URL);
         if (url != null) {
-            return DriverManager.getConnection(url, cfg.get("juki.db.user", "postgres"), cfg.get("juki.db.password", ""));
+            return DriverManager.getConnection(url, cfg.get(DatabaseSettings.USER), cfg.get(DatabaseSettings.PASSWORD));
         }
         Path pid = cfg.dataDir().resolve("pg").resolve("postmaster.pid");
         if (!Files.exists(pid)) {

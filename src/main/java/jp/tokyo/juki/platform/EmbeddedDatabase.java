@@ -54,14 +54,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public static EmbeddedDatabase start(GatewayConfig config) throws IOException {
-        String url = config.get("juki.db.url", null);
+        String url = config.get(DatabaseSettings.URL);
         if (url != null && url.matches("(?i).*[?&](user|password)=.*")) {
             // pgjdbc lets these override every pool's user: each store role would log in as the owner
             throw new IllegalArgumentException("configuration: juki.db.url must not carry user or password; "
                     + "set juki.db.user/juki.db.password and juki.db.<role>.user/.password instead");
         }
-        String user = config.get("juki.db.user", "postgres");
-        String password = config.get("juki.db.password", "");
+        String user = config.get(DatabaseSettings.USER);
+        String password = config.get(DatabaseSettings.PASSWORD);
         EmbeddedPostgres embedded = null;
         DatabaseLogins logins = null;
         Path dir = config.dataDir().resolve("pg").toAbsolutePath();
@@ -77,12 +77,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
-                    .setPort(config.getInt("juki.db.embedded.port", 0) == 0 ? Ports.free() : config.getInt("juki.db.embedded.port", 0))
+                    .setPort(config.get(DatabaseSettings.EMBEDDED_PORT) == 0 ? Ports.free() : config.get(DatabaseSettings.EMBEDDED_PORT))
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", config.get("juki.db.embedded.shared-buffers", "256MB"))
+                    .setServerConfig("shared_buffers", config.get(DatabaseSettings.EMBEDDED_SHARED_BUFFERS))
                     .setServerConfig("wal_buffers", "16MB")
                     // the outbox is a queue table; see V3__outbox_vacuum.sql
                     .setServerConfig("autovacuum_naptime", "5s")
@@ -104,7 +104,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 throw new IOException("embedded PostgreSQL: cannot set the roles' passwords (SQLState " + e.getSQLState() + ")", e);
             }
         }
-        HikariDataSource ds = pool(config, url, user, password, config.getInt("juki.db.admin.pool-size", 4), "juki-db");
+        HikariDataSource ds = pool(config, url, user, password, config.get(DatabaseSettings.ADMIN_POOL_SIZE), "juki-db");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         if (logins != null) {
             // the roles the migrations just made
@@ -163,7 +163,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         hc.setPassword(password);
         hc.setMaximumPoolSize(size);
         hc.setPoolName(name);
-        hc.setConnectionTimeout(config.getInt("juki.db.connect-timeout-ms", 5000));
+        hc.setConnectionTimeout(config.get(DatabaseSettings.CONNECT_TIMEOUT).toMillis());
         hc.setInitializationFailTimeout(30_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
@@ -186,7 +186,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public DataSource forRole(String role) {
         return rolePools.computeIfAbsent(role, r -> checkedRole(pool(config, jdbcUrl, user(r), password(r),
-                config.getInt("juki.db." + r + ".pool-size", 4), "juki-db-" + r), user(r)));
+                config.get(DatabaseSettings.ROLE_POOL_SIZE.named(r)), "juki-db-" + r), user(r)));
     }
 
     /**
@@ -199,17 +199,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         p.setProperty("password", password(role));
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("connectTimeout", Integer.toString(Math.max(1, config.getInt("juki.db.connect-timeout-ms", 5000) / 1000)));
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, config.get(DatabaseSettings.CONNECT_TIMEOUT).toSeconds())));
         return DriverManager.getConnection(jdbcUrl, p);
     }
 
     /** {@code juki.db.<role>.user}, by default the role's own name */
     private String user(String role) {
-        return config.get("juki.db." + role + ".user", role);
+        return config.get(DatabaseSettings.ROLE_USER.named(role));
     }
 
     private String password(String role) {
-        String configured = config.get("juki.db." + role + ".password", null);
+        String configured = config.get(DatabaseSettings.ROLE_PASSWORD.named(role));
         if (configured != null || logins == null) {
             return configured == null ? "" : configured;
         }

@@ -133,8 +133,43 @@ class ConfigCheckTest {
         assertThat(out.toString()).contains("juki.cs.port: must be a port number").contains("1 problem(s)");
     }
 
+    @Test
+    void theRetiredMyNumberBusinessesKeyIsReportedWithWhereThePermissionLivesNow() throws IOException {
+        Path file = base.resolve("config/application.properties");
+        int line = replace(file, "juki.link.max-hold-days = 30", "juki.link.max-hold-days = 30\njuki.link.businesses = TAX-01");
+        assertThat(problems()).singleElement().asString()
+                .startsWith(file + ":" + (line + 1) + ": juki.link.businesses: retired: ")
+                .contains("config/agencies.yaml");
+    }
+
+    @Test
+    void aValueOutOfItsDeclaredRangeIsReported() throws IOException {
+        Path file = base.resolve("config/application.properties");
+        int line = replace(file, "juki.link.max-hold-days = 30", "juki.link.max-hold-days = 400");
+        assertThat(problems()).containsExactly(file + ":" + line
+                + ": juki.link.max-hold-days: is 400; it must be 1 to 365 (R-LINK: a held My Number is erased within a year)");
+    }
+
+    @Test
+    void anEnvironmentVariableOfAKnownKeyIsCheckedLikeTheFile() throws IOException {
+        List<String> problems = new ConfigCheck(ConfigCommand.ROUTE_BEANS).run(base.resolve("config/application.properties"),
+                base, Map.of(), Map.of("JUKI_CS_PORT", "74430", "JUKI_LINK_BUSINESSES", "TAX-01", "JUKI_UNRELATED", "x"))
+                .problems().stream().map(Object::toString).toList();
+        assertThat(problems).hasSize(2)
+                .contains("environment JUKI_CS_PORT: juki.cs.port: must be a port number (0-65535)")
+                .anyMatch(p -> p.startsWith("environment JUKI_LINK_BUSINESSES: juki.link.businesses: retired: "));
+    }
+
+    @Test
+    void anEnvPlaceholderWithoutItsVariableIsReportedAtItsLine() throws IOException {
+        Path file = base.resolve("config/application.properties");
+        int line = replace(file, "juki.db.password =", "juki.db.password = {{env:JUKI_TEST_NO_SUCH_VARIABLE}}");
+        assertThat(problems()).containsExactly(file + ":" + line + ": juki.db.password: environment variable "
+                + "JUKI_TEST_NO_SUCH_VARIABLE is not set (and {{env:JUKI_TEST_NO_SUCH_VARIABLE:…}} gives no default)");
+    }
+
     private List<String> problems() throws IOException {
-        return new ConfigCheck(ConfigCommand.ROUTE_BEANS).run(base.resolve("config/application.properties"), base, Map.of())
+        return new ConfigCheck(ConfigCommand.ROUTE_BEANS).run(base.resolve("config/application.properties"), base, Map.of(), Map.of())
                 .problems().stream().map(Object::toString).toList();
     }
 

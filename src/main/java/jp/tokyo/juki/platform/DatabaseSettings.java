@@ -1,0 +1,33 @@
+package jp.tokyo.juki.platform;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The database ({@code juki.db.*}): embedded PostgreSQL unless {@link #URL} names an external one; each
+ * store role's login and pool ({@code juki.db.<role>.*}, instances made with {@link Setting#named}).
+ */
+public final class DatabaseSettings {
+    public static final Setting<String> URL = Setting.of("juki.db.url", Setting.Kind.JDBC_URL, null,
+            "empty: an embedded PostgreSQL under <data>/pg; else an external one, e.g. jdbc:postgresql://db.example:5432/juki");
+    public static final Setting<String> USER = Setting.text("juki.db.user", "postgres",
+            "the external database's owner of the schemas (runs the migrations, writes the audit record)");
+    public static final Setting<String> PASSWORD = Setting.text("juki.db.password", "", "the owner's password");
+    public static final Setting<Integer> ADMIN_POOL_SIZE = Setting.positive("juki.db.admin.pool-size", 4, "connections",
+            "the owner's pool (migrations, audit writer, operator tools)");
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("juki.db.connect-timeout-ms", 5000,
+            ChronoUnit.MILLIS, "how long a connection may take to open");
+    public static final Setting<Integer> EMBEDDED_PORT = Setting.port("juki.db.embedded.port", 0,
+            "fixed port for the embedded PostgreSQL (0: any free port)");
+    public static final Setting<String> EMBEDDED_SHARED_BUFFERS = Setting.size("juki.db.embedded.shared-buffers", "256MB",
+            "shared_buffers of the embedded PostgreSQL");
+    public static final Setting<String> ROLE_USER = Setting.text("juki.db.<role>.user", "<role>",
+            "the login of a store role (by default the role's own name)");
+    public static final Setting<String> ROLE_PASSWORD = Setting.text("juki.db.<role>.password", null,
+            "a store role's password (embedded: the one the gateway made; external: set it)");
+    public static final Setting<Integer> ROLE_POOL_SIZE = Setting.positive("juki.db.<role>.pool-size", 4, "connections",
+            "a store role's pool");
+
+    private DatabaseSettings() {
+    }
+}

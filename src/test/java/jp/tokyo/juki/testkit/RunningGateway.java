@@ -1,0 +1,137 @@
+package jp.tokyo.juki.testkit;
+
+import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import jp.tokyo.juki.assembly.Gateway;
+import jp.tokyo.juki.platform.DatabaseLogins;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.Ports;
+import jp.tokyo.juki.sim.NationalSimulator;
+import jp.tokyo.juki.wire.FrameClient;
+
+/**
+ * A real gateway for integration tests: embedded PostgreSQL and Artemis in a temporary
+ * directory, the route files of {@code routes/}, ephemeral ports, and a national simulator
+ * (started with it, or later to simulate an outage); a fuhyo national simulator on request.
+ */
+public final class RunningGateway implements AutoCloseable {
+    public final Path data;
+    public final int csPort;
+    public final int nationalPort;
+    public final int fuhyoPort;
+    public final Gateway gateway;
+    public NationalSimulator national;
+    public NationalSimulator fuhyo;
+
+    private RunningGateway(Path data, int csPort, int nationalPort, int fuhyoPort, Gateway gateway) {
+        this.data = data;
+        this.csPort = csPort;
+        this.nationalPort = nationalPort;
+        this.fuhyoPort = fuhyoPort;
+        this.gateway = gateway;
+    }
+
+    public static RunningGateway start(boolean withNational, Map<String, String> extra) throws Exception {
+        Path data = Files.createTempDirectory("juki-it");
+        int csPort = Ports.free();
+        int nationalPort = Ports.free();
+        int fuhyoPort = Ports.free();
+        NationalSimulator national = withNational
+                ? NationalSimulator.start(TestPki.national(), nationalPort, null) : null;
+        Map<String, String> overrides = new HashMap<>(Map.of(
+                // no test may reach a fuhyo national server on the default port of this machine
+                "juki.national-fuhyo.port", Integer.toString(fuhyoPort),
+                "juki.data.dir", data.toString(),
+                "juki.keystores.dir", TestPki.dir().toString(),
+                "juki.cs.port", Integer.toString(csPort),
+                "juki.cs.host", "127.0.0.1",
+                "juki.national.port", Integer.toString(nationalPort),
+                "juki.national.redelivery-delay-ms", "200",
+                "juki.national.max-redelivery-delay-ms", "1000",
+                "juki.crl.check-seconds", "1",
+                "juki.db.embedded.shared-buffers", "64MB"));
+        overrides.put("juki.sftp.port", "0");
+        overrides.put("juki.sftp.host", "127.0.0.1");
+        overrides.put("camel.management.port", Integer.toString(Ports.free()));
+        overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
+        overrides.putAll(extra);
+        Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
+        RunningGateway running = new RunningGateway(data, csPort, nationalPort,
+                Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
+        running.national = national;
+        return running;
+    }
+
+    /** The management port (health and metrics), e.g. {@code http://127.0.0.1:<port>/observe/metrics}. */
+    public int managementPort() {
+        return Integer.parseInt(gateway.config().get("camel.management.port", "9876"));
+    }
+
+    /** The password of the embedded database's owner (the gateway made it at start; kept in the data directory). */
+    public String ownerPassword() throws IOException {
+        return DatabaseLogins.of(data).password(DatabaseLogins.OWNER);
+    }
+
+    public void startNational() throws Exception {
+        national = NationalSimulator.start(TestPki.national(), nationalPort, null);
+    }
+
+    /** A fuhyo national simulator on the port the gateway delivers FUHYO_NOTICE to. */
+    public void startFuhyo() throws Exception {
+        fuhyo = NationalSimulator.startFuhyo(TestPki.nationalFuhyo(), fuhyoPort, null);
+    }
+
+    public FrameClient connect(String municipality) throws Exception {
+        return FrameClient.connect("127.0.0.1", csPort, TestPki.cs(municipality));
+    }
+
+    public ConnectionFactory brokerConnectionFactory() {
+        return gateway.brokerConnectionFactory();
+    }
+
+    public long queryLong(String sql, Object... args) throws Exception {
+        try (Connection c = gateway.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public String queryString(String sql, Object... args) throws Exception {
+        try (Connection c = gateway.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        if (national != null) {
+            national.close();
+        }
+        if (fuhyo != null) {
+            fuhyo.close();
+        }
+        // each run left ~60 MB of database and journal behind: 46 GB in /tmp by the end of a day
+        GatewayChild.deleteTree(data);
+    }
+
+}
