@@ -87,12 +87,7 @@ class AgencyRequestsIT {
 
     @AfterAll
     static void stop() {
-        if (chiyoda != null) {
-            chiyoda.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
+        RunningGateway.closeAll(chiyoda, gw);
     }
 
     private static void ack(Request r) throws Exception {

@@ -45,12 +45,7 @@ class CsLineIT {
 
     @AfterAll
     static void stop() {
-        if (chiyoda != null) {
-            chiyoda.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
+        RunningGateway.closeAll(chiyoda, gw);
     }
 
     private static Reply send(Request r) throws Exception {

@@ -75,12 +75,7 @@ class MyNumberLinkIT {
 
     @AfterAll
     static void stop() {
-        if (chiyoda != null) {
-            chiyoda.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
+        RunningGateway.closeAll(chiyoda, gw);
     }
 
     /** Each test starts on an empty hold: what a test held is confirmed (erased) after it. */

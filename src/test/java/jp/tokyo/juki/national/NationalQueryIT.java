@@ -71,12 +71,7 @@ class NationalQueryIT {
 
     @AfterAll
     static void stop() {
-        if (chiyoda != null) {
-            chiyoda.close();
-        }
-        if (gw != null) {
-            gw.close();
-        }
+        RunningGateway.closeAll(chiyoda, gw);
     }
 
     private static String code(JsonNode record) {

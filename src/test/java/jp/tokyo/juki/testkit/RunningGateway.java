@@ -121,6 +121,19 @@ public final class RunningGateway implements AutoCloseable {
         }
     }
 
+    /** Closes each that is not null, in the order given: the clients, then the gateway (a test class's teardown). */
+    public static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         gateway.close();
