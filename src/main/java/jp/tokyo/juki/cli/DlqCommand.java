@@ -123,7 +123,7 @@ public final class DlqCommand {
             } catch (Refused r) {
                 err.println("REFUSED " + r.code() + ": " + r.getMessage());
                 err.flush();
-                audit.record(type(), r.letter(), DlqAudit.REFUSED, r.code(), r.getMessage());
+                DeadLetterDesk.refused(audit, type(), r);
                 return REFUSED;
             }
         }

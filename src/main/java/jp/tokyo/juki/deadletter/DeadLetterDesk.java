@@ -154,6 +154,11 @@ public final class DeadLetterDesk {
 
     /** A refusal, audited. */
     public void refused(GatewayEvent type, Refused r) {
+        refused(audit, type, r);
+    }
+
+    /** A refusal, audited; also for one refused before a desk could be opened (a malformed operator). */
+    public static void refused(DlqAudit audit, GatewayEvent type, Refused r) {
         audit.record(type, r.letter(), DlqAudit.REFUSED, r.code(), r.getMessage());
     }
 

@@ -3,7 +3,9 @@ package jp.tokyo.juki.wire;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The message types of PROTOCOL §2.4, each with the line it travels on, its direction and its
@@ -49,6 +51,9 @@ public enum MessageType {
     }
 
     private static final Set<MessageType> CS_LINE = typesOf(Flow.CS_TO_GATEWAY);
+    /** By wire name: {@link #of} runs for every frame, and {@code values()} copies the array each call. */
+    private static final Map<String, MessageType> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(MessageType::name, t -> t));
     private static final Set<MessageType> NATIONAL_LINE = typesOf(Flow.TO_NATIONAL);
     private static final Set<MessageType> FUHYO_NATIONAL_LINE = typesOf(Flow.TO_FUHYO_NATIONAL);
 
@@ -87,15 +92,7 @@ public enum MessageType {
 
     /** The type of this wire name, or null when it names none (the text a peer sent may be anything). */
     public static MessageType of(String wireName) {
-        if (wireName == null) {
-            return null;
-        }
-        for (MessageType t : values()) {
-            if (t.name().equals(wireName)) {
-                return t;
-            }
-        }
-        return null;
+        return wireName == null ? null : BY_NAME.get(wireName);
     }
 
     /** True for the consistency messages ({@code CONSISTENCY_*}), which one flow serves. */
