@@ -104,6 +104,9 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
         private String code;
         private String detail;
         private List<String> persons = List.of();
+        private String operator;
+        private String terminal;
+        private String reason;
 
         private Draft(AuditLine line, Direction direction, String peer, String type) {
             this.line = line;
@@ -149,6 +152,24 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
         /** The reply's status, code and detail. */
         public Draft reply(Reply reply) {
             return status(AuditStatus.of(reply.status())).code(reply.code()).detail(reply.detail());
+        }
+
+        /** The authenticated operator who acted (an operator ID of the register), or a CS envelope's operator. */
+        public Draft operator(String operator) {
+            this.operator = operator;
+            return this;
+        }
+
+        /** The terminal the operator acted from (代表端末・業務端末), or a CS envelope's terminal. */
+        public Draft terminal(String terminal) {
+            this.terminal = terminal;
+            return this;
+        }
+
+        /** The reason the operator gave (free text, bounded and cleaned like every value). */
+        public Draft reason(String reason) {
+            this.reason = reason;
+            return this;
         }
 
         /** The persons concerned: 住民票コード in plain, only their keyed hashes are kept. */

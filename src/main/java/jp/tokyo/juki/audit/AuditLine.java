@@ -15,7 +15,7 @@ public enum AuditLine {
     SFTP("sftp"),
     /** R-LINK: My Numbers obtained, held and erased for a delivery */
     LINK("link"),
-    /** operator tools outside the gateway: audit, dead-letter and archive commands */
+    /** operators: the operator API and console, the operator register, host tools (bootstrap) */
     OPERATOR("operator"),
     /** the audit itself: a record the store refused, set aside */
     AUDIT("audit");

@@ -61,5 +61,17 @@ public enum GatewayEvent {
     /** operator: {@code dlq replay} */
     DLQ_REPLAY,
     /** operator: {@code dlq discard} */
-    DLQ_DISCARD
+    DLQ_DISCARD,
+    /** operator: the first administrator created on the host ({@code operators bootstrap}) */
+    OPERATOR_BOOTSTRAP,
+    /** operator register: an operator issued, changed (roles, terminals, password), reviewed, unlocked or revoked */
+    OPERATOR_REGISTER,
+    /** operator: a login, successful, failed or refused (locked, revoked, terminal not allowed) */
+    OPERATOR_LOGIN,
+    /** operator: a session ended (logout, idle lock, absolute limit) */
+    OPERATOR_SESSION,
+    /** operator API: a request allowed, recorded before it takes effect */
+    API_REQUEST,
+    /** operator API: a request refused (401, 403, CSRF, bad input) */
+    API_REFUSED
 }
