@@ -56,11 +56,18 @@ public final class ApiGate implements Processor {
     private final Sessions sessions;
     private final ApiAudit audit;
 
-    /** @param stillTrusted the operator line's trust manager's per-request check (CRL, validity) */
-    public ApiGate(Predicate<SSLSession> stillTrusted, Sessions sessions, ApiAudit audit) {
+    private final RefusalPage consolePage;
+
+    /**
+     * @param stillTrusted the operator line's trust manager's per-request check (CRL, validity)
+     * @param consolePage  how a console request's refusal is shown; a 401 of the console goes to
+     *                     the login page (the lock screen after an idle lock) instead
+     */
+    public ApiGate(Predicate<SSLSession> stillTrusted, Sessions sessions, ApiAudit audit, RefusalPage consolePage) {
         this.stillTrusted = stillTrusted;
         this.sessions = sessions;
         this.audit = audit;
+        this.consolePage = consolePage;
     }
 
     @Override
@@ -68,6 +75,10 @@ public final class ApiGate implements Processor {
         long start = System.nanoTime();
         String permissionName = e.getProperty(PERMISSION, String.class);
         e.getExchangeExtension().addOnCompletion(new AccessLog(permissionName == null ? "LOGIN" : permissionName, start));
+        boolean cookie = "cookie".equals(e.getProperty(MODE, String.class));
+        if (cookie) {
+            e.setProperty(ApiReply.PAGE, (RefusalPage) this::consoleRefusal);
+        }
         ApiCaller caller = ApiCaller.of(e);
         e.setProperty(CALLER, caller);
         if (caller == null || !stillTrusted.test(caller.tls())) {
@@ -83,7 +94,6 @@ public final class ApiGate implements Processor {
             return;
         }
         e.setProperty(BODY, body);
-        boolean cookie = "cookie".equals(e.getProperty(MODE, String.class));
         if (cookie && !sameOrigin(e.getMessage())) {
             refuse(e, caller, null, 403, "C403", "the request did not come from the console's own pages");
             return;
@@ -125,6 +135,19 @@ public final class ApiGate implements Processor {
         } catch (ApiAudit.NotAudited ex) {
             ApiReply.refuse(e, 503, "A503", "the request could not be audited; nothing was done");
         }
+    }
+
+    /** A console request refused: 401 to the login page (with the code: S440 shows the lock screen), else a page. */
+    private void consoleRefusal(Exchange e, int status, String code, String reason) {
+        if (status == 401) {
+            Message m = e.getMessage();
+            m.setBody(new byte[0]);
+            m.setHeader(Exchange.HTTP_RESPONSE_CODE, 303);
+            m.setHeader("Location", "/console/login?code=" + code);
+            ApiHeaders.secure(m);
+            return;
+        }
+        consolePage.render(e, status, code, reason);
     }
 
     /** A refusal, audited; when even its audit record cannot be written the answer says so. */

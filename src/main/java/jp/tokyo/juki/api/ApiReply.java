@@ -21,6 +21,8 @@ public final class ApiReply {
     public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     /** Exchange property: the refusal code of a refused request (for the access log). */
     public static final String CODE = "jukiApiCode";
+    /** Exchange property: the {@link RefusalPage} of a console request (absent for the API: JSON). */
+    public static final String PAGE = "jukiRefusalPage";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiReply.class);
 
@@ -34,12 +36,17 @@ public final class ApiReply {
 
     /** A refusal: {@code status} (400, 401, 403, 404, 409, 503…) with a code and a reason; stops the route. */
     public static void refuse(Exchange e, int status, String code, String reason) {
+        RefusalPage page = e.getProperty(PAGE, RefusalPage.class);
+        e.setProperty(CODE, code);
+        e.setRouteStop(true);
+        if (page != null) {
+            page.render(e, status, code, reason);
+            return;
+        }
         ObjectNode n = JSON.createObjectNode();
         n.put("code", code);
         n.put("reason", reason);
         json(e, status, n);
-        e.setProperty(CODE, code);
-        e.setRouteStop(true);
     }
 
     /**
