@@ -2,6 +2,7 @@ package jp.tokyo.juki.assembly;
 
 import java.util.List;
 import jp.tokyo.juki.agency.AgencySettings;
+import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.agency.SftpSettings;
 import jp.tokyo.juki.audit.AuditSettings;
 import jp.tokyo.juki.consistency.Settings;
@@ -26,7 +27,8 @@ public final class SettingsCatalogue {
     /** The classes whose {@code public static final Setting} fields are the gateway's keys. */
     public static final List<Class<?>> RECORDS = List.of(FileSettings.class, DatabaseSettings.class, BrokerSettings.class,
             CsLineSettings.class, NationalSettings.class, StoreSettings.class, Settings.class, AgencySettings.class,
-            SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class);
+            SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class,
+            ApiSettings.class);
 
     private SettingsCatalogue() {
     }

@@ -26,7 +26,10 @@ public final class ConfigCommand {
             "csLineErrors", "csConnections", "csTicket", "csOpen", "csInOrder", "csPing", "csFailure", "csAuditTap",
             "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates", "honninOutboxRelay",
             "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency", "consistencySessions",
-            "myNumberHold", "agencyRequests");
+            "myNumberHold", "agencyRequests",
+            "operatorTls", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
+            "consoleLoginForm", "consoleLock", "consoleLanguage", "consoleResource", "consoleHome", "consoleLogin",
+            "consoleLogout");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks application.properties, JUKI_* environment variables and --set (known and "

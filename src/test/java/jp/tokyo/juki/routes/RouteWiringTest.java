@@ -17,24 +17,28 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.cli.ConfigCommand;
+import jp.tokyo.juki.operator.Permission;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.component.netty.NettyConfiguration;
 import org.apache.camel.component.netty.NettyEndpoint;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.apache.camel.model.BeanDefinition;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.SetPropertyDefinition;
+import org.apache.camel.spi.RestConfiguration;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each route file's wiring, as a route test of the YAML: the six files of {@code routes/} load the
+ * Each route file's wiring, as a route test of the YAML: the files of {@code routes/} load the
  * way camel-main loads them, every bean they name ({@code ref:} and {@code #name}) is one the
  * gateway binds ({@code cli.ConfigCommand.ROUTE_BEANS}) and of the kind the route needs (a
  * {@link Processor} for {@code process:}, the called method for {@code bean:}, a netty handler
@@ -64,19 +68,31 @@ class RouteWiringTest extends RouteFileTestSupport {
             "agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
                     "poll(" + AGENCY + ")"));
 
+    /** the route files of routes/, in the order camel-main lists them */
+    private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
+            "cs-listener.camel.yaml", "my-number-link.camel.yaml", "national-fuhyo.camel.yaml", "national-honnin.camel.yaml",
+            "operator-api.camel.yaml", "operator-console.camel.yaml");
+
+    /** the operator port's routes that serve files and need no session: they run no gate */
+    private static final Set<String> UNGATED = Set.of("console-css", "console-js");
+
+    /** the operator port's routes that run the gate without a session: logging in, the lock screen, the language */
+    private static final Set<String> NO_SESSION = Set.of("api-login", "console-login-form", "console-login", "console-lock",
+            "console-lang");
+
     /** the defaults the route files give the keys config/application.properties may leave out */
     private static final Map<String, Long> PERIOD_DEFAULTS = Map.of("juki.link.purge-period-ms", 600_000L,
             "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L);
 
     @Test
-    void theSixRouteFilesLoadAsCamelMainFindsThem() throws Exception {
-        assertThat(RouteFiles.names(context, config)).containsExactly("agency-requests.camel.yaml",
-                "consistency.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
-                "national-fuhyo.camel.yaml", "national-honnin.camel.yaml");
+    void theRouteFilesLoadAsCamelMainFindsThem() throws Exception {
+        assertThat(RouteFiles.names(context, config)).containsExactlyElementsOf(ROUTE_FILES);
         Set<String> ids = new TreeSet<>();
         context.getRoutes().forEach(r -> ids.add(r.getRouteId()));
         Set<String> expected = new TreeSet<>(TIMERS.keySet());
         expected.add("cs-listener");
+        expected.addAll(operatorPortRoutes().keySet());
+        assertThat(operatorPortRoutes()).as("the operator port's routes").isNotEmpty();
         assertThat(ids).isEqualTo(expected);
         assertThat(context.getRouteTemplateDefinitions()).extracting(RouteTemplateDefinition::getId)
                 .containsExactly("agency-requests");
@@ -170,7 +186,74 @@ class RouteWiringTest extends RouteFileTestSupport {
         });
     }
 
+    @Test
+    void everyRouteOfTheOperatorPortStartsWithTheGateAndNamesARealPermission() {
+        Set<String> permissions = new TreeSet<>();
+        for (Permission p : Permission.values()) {
+            permissions.add(p.name());
+        }
+        operatorPortRoutes().forEach((id, r) -> {
+            List<String> steps = new ArrayList<>();
+            boolean onException = false;
+            String permission = null;
+            for (ProcessorDefinition<?> out : r.getOutputs()) {
+                if (out instanceof OnExceptionDefinition) {
+                    onException = true;
+                } else if (out instanceof SetPropertyDefinition set) {
+                    String value = set.getExpression().getExpression();
+                    if (set.getName().equals("jukiPermission")) {
+                        assertThat(permissions).as(id + ": jukiPermission " + value).contains(value);
+                        permission = value;
+                    } else {
+                        assertThat(set.getName()).as(id).isEqualTo("jukiAuth");
+                        assertThat(value).as(id + ": jukiAuth").isEqualTo("cookie");
+                    }
+                } else if (out instanceof ProcessDefinition proc) {
+                    steps.add(proc.getRef());
+                } else {
+                    steps.add(out.getShortName());
+                }
+            }
+            assertThat(onException).as(id + ": the operator port's failure answer (apiFailure)").isTrue();
+            if (UNGATED.contains(id)) {
+                assertThat(steps).as(id).doesNotContain("apiGate").hasSize(1);
+            } else {
+                assertThat(steps).as(id + ": the gate first, then one action").hasSize(2).first().isEqualTo("apiGate");
+                assertThat(permission != null || NO_SESSION.contains(id)).as(id + ": names the permission it needs").isTrue();
+            }
+        });
+        assertThat(context.getRestDefinitions()).isNotEmpty().allSatisfy(rest -> {
+            if ("/api".equals(rest.getPath())) {
+                assertThat(rest.getVerbs()).as("the API takes no personal data in URLs: every verb is a POST")
+                        .allSatisfy(v -> assertThat(v.asVerb()).isEqualTo("post"));
+            }
+        });
+    }
+
+    @Test
+    void theOperatorPortIsNettyHttpOverMutualTls13WithOurHeaderFilter() {
+        RestConfiguration rest = context.getRestConfiguration();
+        assertThat(rest.getComponent()).isEqualTo("netty-http");
+        assertThat(rest.getScheme()).isEqualTo("https");
+        assertThat(String.valueOf(rest.getPort())).isEqualTo(config.get("juki.operator.port", null));
+        Map<String, Object> p = rest.getEndpointProperties();
+        assertThat(p).containsEntry("ssl", "true").containsEntry("needClientAuth", "true")
+                .containsEntry("sslContextParameters", "#operatorTls").containsEntry("headerFilterStrategy", "#apiHeaders")
+                .containsEntry("muteException", "true");
+    }
+
     // ------------------------------------------------------------------ the route model
+
+    /** the routes of the operator port (route configuration {@code operator-port}) by id */
+    private Map<String, RouteDefinition> operatorPortRoutes() {
+        Map<String, RouteDefinition> routes = new TreeMap<>();
+        for (RouteDefinition r : context.getRouteDefinitions()) {
+            if ("operator-port".equals(r.getRouteConfigurationId())) {
+                routes.put(r.getRouteId(), r);
+            }
+        }
+        return routes;
+    }
 
     private List<ProcessorDefinition<?>> allOutputs() {
         List<ProcessorDefinition<?>> outputs = new ArrayList<>();
@@ -211,6 +294,11 @@ class RouteWiringTest extends RouteFileTestSupport {
         for (RouteDefinition r : context.getRouteDefinitions()) {
             uris.add(r.getInput().getEndpointUri());
         }
+        context.getRestConfiguration().getEndpointProperties().forEach((key, value) -> {
+            if (String.valueOf(value).startsWith("#")) {
+                refs.put(String.valueOf(value).substring(1), key);
+            }
+        });
         for (String uri : uris) {
             if (!uri.contains("?")) {
                 continue;

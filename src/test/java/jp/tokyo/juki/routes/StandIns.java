@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import jp.tokyo.juki.agency.AgencyRequests;
+import jp.tokyo.juki.api.ApiHeaders;
 import jp.tokyo.juki.consistency.ConsistencyRequests;
 import jp.tokyo.juki.consistency.Sessions;
 import jp.tokyo.juki.cs.CamelFrameDecoderFactory;
@@ -71,7 +72,22 @@ final class StandIns {
             Map.entry("nationalFuhyoDelivery", Processor.class),
             Map.entry("consistencySessions", Sessions.class),
             Map.entry("myNumberHold", HoldWatch.class),
-            Map.entry("agencyRequests", AgencyRequests.class));
+            Map.entry("agencyRequests", AgencyRequests.class),
+            // the operator port: its endpoint and the steps of the API's and the console's routes
+            Map.entry("operatorTls", SSLContextParameters.class),
+            Map.entry("apiHeaders", ApiHeaders.class),
+            Map.entry("apiGate", Processor.class),
+            Map.entry("apiFailure", Processor.class),
+            Map.entry("apiLogin", Processor.class),
+            Map.entry("apiLogout", Processor.class),
+            Map.entry("apiWhoami", Processor.class),
+            Map.entry("consoleLoginForm", Processor.class),
+            Map.entry("consoleLock", Processor.class),
+            Map.entry("consoleLanguage", Processor.class),
+            Map.entry("consoleResource", Processor.class),
+            Map.entry("consoleHome", Processor.class),
+            Map.entry("consoleLogin", Processor.class),
+            Map.entry("consoleLogout", Processor.class));
 
     /** The exchange property a {@link Recorder} notes its step in. */
     static final String TRACE = "routeTestTrace";
@@ -101,6 +117,8 @@ final class StandIns {
                 bean = new LineGuard.Factory(new LineGuard.Settings(Duration.ofSeconds(120), 256, 4 << 20, 1 << 20, NO_EVENTS));
             } else if (kind == CsConnections.class) {
                 bean = new CsConnections(new GatewayMetrics());
+            } else if (kind == ApiHeaders.class) {
+                bean = new ApiHeaders();
             } else if (kind == CsLineErrors.class) {
                 bean = new CsLineErrors(Duration.ofSeconds(10));
             } else {
