@@ -10,6 +10,7 @@ import jp.tokyo.juki.deadletter.DeadLetterSettings;
 import jp.tokyo.juki.link.LinkSettings;
 import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.observe.ObserveSettings;
+import jp.tokyo.juki.operator.OperatorSettings;
 import jp.tokyo.juki.platform.BrokerSettings;
 import jp.tokyo.juki.platform.ConfigKeys;
 import jp.tokyo.juki.platform.DatabaseSettings;
@@ -26,7 +27,8 @@ public final class SettingsCatalogue {
     /** The classes whose {@code public static final Setting} fields are the gateway's keys. */
     public static final List<Class<?>> RECORDS = List.of(FileSettings.class, DatabaseSettings.class, BrokerSettings.class,
             CsLineSettings.class, NationalSettings.class, StoreSettings.class, Settings.class, AgencySettings.class,
-            SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class);
+            SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class,
+            OperatorSettings.class);
 
     private SettingsCatalogue() {
     }
