@@ -2,6 +2,7 @@ package jp.tokyo.juki.operator;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,7 +28,7 @@ final class EntryChecks {
                 || !name.equals(AuditEvent.clean(name, Operator.NAME))) {
             throw new Refused("O400", "a display name has 1 to " + Operator.NAME + " printable characters");
         }
-        if (roles == null || roles.isEmpty() || roles.contains(null)) {
+        if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Objects::isNull)) {
             throw new Refused("O400", "an operator needs at least one role");
         }
         Optional<String> together = DutySeparation.roles(EnumSet.copyOf(roles));
