@@ -107,12 +107,12 @@ public final class ApiGate implements Processor {
             refuse(e, caller, null, 401, "S401", "log in first");
             return;
         }
-        Sessions.Resolved resolved = sessions.resolve(token, caller.fingerprint());
+        Sessions.Resolution resolved = sessions.resolve(token, caller.fingerprint());
         if (resolved instanceof Sessions.Refused r) {
             refuse(e, caller, null, 401, r.code(), r.reason());
             return;
         }
-        Authenticated session = ((Sessions.Live) resolved).session();
+        Authenticated session = (Authenticated) resolved;
         if (!session.operatorId().equals(caller.operatorId())) {
             refuse(e, caller, session, 401, "S403", "the session belongs to another certificate");
             return;

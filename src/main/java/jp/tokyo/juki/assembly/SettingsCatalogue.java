@@ -11,6 +11,7 @@ import jp.tokyo.juki.deadletter.DeadLetterSettings;
 import jp.tokyo.juki.link.LinkSettings;
 import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.observe.ObserveSettings;
+import jp.tokyo.juki.operator.OperatorSettings;
 import jp.tokyo.juki.platform.BrokerSettings;
 import jp.tokyo.juki.platform.ConfigKeys;
 import jp.tokyo.juki.platform.DatabaseSettings;
@@ -28,7 +29,7 @@ public final class SettingsCatalogue {
     public static final List<Class<?>> RECORDS = List.of(FileSettings.class, DatabaseSettings.class, BrokerSettings.class,
             CsLineSettings.class, NationalSettings.class, StoreSettings.class, Settings.class, AgencySettings.class,
             SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class,
-            ApiSettings.class);
+            ApiSettings.class, OperatorSettings.class);
 
     private SettingsCatalogue() {
     }
