@@ -9,6 +9,9 @@ public final class ApiSettings {
     public static final Setting<Integer> PORT = Setting.port("juki.operator.port", 8443,
             "port of the operator API and console");
 
+    public static final Setting<Integer> SWEEP_MS = Setting.positive("juki.operator.sweep-ms", 60_000, "ms",
+            "how often sessions past the idle or the absolute limit are ended (and their end audited)");
+
     private ApiSettings() {
     }
 }

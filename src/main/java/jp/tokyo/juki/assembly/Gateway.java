@@ -7,12 +7,15 @@ import jakarta.jms.ConnectionFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.sql.DataSource;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.AgencyRequests;
+import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.fuhyo.FuhyoUpdates;
@@ -20,6 +23,8 @@ import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.national.NationalSettings;
+import jp.tokyo.juki.operator.OperatorSettings;
+import jp.tokyo.juki.operator.Operators;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.FileSettings;
@@ -104,6 +109,9 @@ public final class Gateway implements AutoCloseable {
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
         MyNumberLink link = LinkWiring.wire(assembly);
         AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
+        DataSource operatorDb = database.forRole(Operators.ROLE);
+        Operators operators = Operators.create(operatorDb, Clock.systemUTC(), config);
+        OperatorApiWiring.wire(assembly, operatorDb, operators, config.get(OperatorSettings.IDLE));
         observe.wire(assembly, audit.tap(), audit.writer(), audit.lag());
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(audit.checkpoints(), audit.writer(), audit.tap(), honninCommit, fuhyoCommit);
@@ -111,8 +119,9 @@ public final class Gateway implements AutoCloseable {
         services.forEach(ServiceSupport::start);
         main.start();
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
-        LOG.info("juki-gateway ready: CS listener on port {}, national server at {}:{}",
-                config.get(CsLineSettings.PORT), config.get(NationalSettings.HOST), config.get(NationalSettings.PORT));
+        LOG.info("juki-gateway ready: CS listener on port {}, operator port {}, national server at {}:{}",
+                config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
+                config.get(NationalSettings.PORT));
         return this;
     }
 

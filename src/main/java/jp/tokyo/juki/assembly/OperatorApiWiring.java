@@ -15,6 +15,7 @@ import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.console.Console;
 import jp.tokyo.juki.console.ConsolePages;
 import jp.tokyo.juki.operator.Logins;
+import jp.tokyo.juki.operator.Operators;
 import jp.tokyo.juki.operator.Sessions;
 import jp.tokyo.juki.security.CamelTls;
 import jp.tokyo.juki.security.Identities;
@@ -25,7 +26,7 @@ import org.apache.camel.Processor;
  * The operator port's beans for routes/operator-api.camel.yaml: its TLS (the gateway's
  * certificate; an operator's {@code op-<ID>} certificate required, refused handshakes audited),
  * the header filter ({@code #apiHeaders}), the gate every route starts with ({@code apiGate}),
- * the failure answer ({@code apiFailure}), the session actions ({@code apiLogin},
+ * the sessions whose expired ones a timer ends ({@code operatorSessions}), the failure answer ({@code apiFailure}), the session actions ({@code apiLogin},
  * {@code apiLogout}, {@code apiWhoami}) and the console's own pages ({@code console*}, for
  * routes/operator-console.camel.yaml).
  */
@@ -34,7 +35,10 @@ final class OperatorApiWiring {
     }
 
     /** @param db where the operator port's audit records are written (before each action) */
-    static ApiGate wire(Assembly a, DataSource db, Logins logins, Sessions sessions, Duration idle) {
+    static ApiGate wire(Assembly a, DataSource db, Operators operators, Duration idle) {
+        Logins logins = operators.logins();
+        Sessions sessions = operators.sessions();
+        a.bind("operatorSessions", sessions);
         PeerTrustManager trust = a.keys().trustManager(cn -> cn.startsWith(ApiCaller.PREFIX), "operator",
                 (peer, why) -> a.audit().recordWithoutWaiting(AuditEvent.in(AuditLine.OPERATOR, peer, GatewayEvent.TLS_HANDSHAKE)
                         .status(AuditStatus.REFUSED).code("TLS").detail(why)));

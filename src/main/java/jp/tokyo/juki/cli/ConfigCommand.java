@@ -27,7 +27,7 @@ public final class ConfigCommand {
             "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates", "honninOutboxRelay",
             "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency", "consistencySessions",
             "myNumberHold", "agencyRequests",
-            "operatorTls", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
+            "operatorTls", "operatorSessions", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
             "consoleLoginForm", "consoleLock", "consoleLanguage", "consoleResource", "consoleHome", "consoleLogin",
             "consoleLogout");
 

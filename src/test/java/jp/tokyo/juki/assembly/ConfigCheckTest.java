@@ -46,12 +46,16 @@ class ConfigCheckTest {
     }
 
     @Test
-    void theShippedConfigurationHasNoProblemAndTheCommandSaysOk() {
+    void theShippedConfigurationHasNoProblemAndTheCommandSaysOk() throws IOException {
+        long routeFiles;
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            routeFiles = files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).count();
+        }
         StringWriter out = new StringWriter();
         int exit = new CommandLine(new GatewayCli()).setOut(new PrintWriter(out))
                 .execute("config", "check", "--config", base.resolve("config/application.properties").toString(),
                         "--base", base.toString());
-        assertThat(out.toString()).startsWith("config ok: ").contains("6 route files");
+        assertThat(out.toString()).startsWith("config ok: ").contains(routeFiles + " route files");
         assertThat(exit).isZero();
     }
 

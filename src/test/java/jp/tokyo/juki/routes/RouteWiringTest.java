@@ -65,6 +65,8 @@ class RouteWiringTest extends RouteFileTestSupport {
             "my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
                     "report()"),
             "agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests", "sweepAll()"),
+            "operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms", "operatorSessions",
+                    "sweep()"),
             "agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
                     "poll(" + AGENCY + ")"));
 
@@ -81,7 +83,8 @@ class RouteWiringTest extends RouteFileTestSupport {
             "console-lang");
 
     /** the defaults the route files give the keys config/application.properties may leave out */
-    private static final Map<String, Long> PERIOD_DEFAULTS = Map.of("juki.link.purge-period-ms", 600_000L,
+    private static final Map<String, Long> PERIOD_DEFAULTS = Map.of("juki.operator.sweep-ms", 60_000L,
+            "juki.link.purge-period-ms", 600_000L,
             "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L);
 
     @Test
@@ -124,6 +127,7 @@ class RouteWiringTest extends RouteFileTestSupport {
     void eachBeanStepCallsAPublicMethodOfTheGatewaysClass() {
         Map<String, List<String>> refs = beanRefs();
         assertThat(refs).containsOnlyKeys("honninOutboxRelay", "fuhyoOutboxRelay", "consistencySessions", "myNumberHold",
+                "operatorSessions",
                 "agencyRequests");
         refs.forEach((name, methods) -> {
             Class<?> kind = StandIns.KINDS.get(name);

@@ -75,6 +75,7 @@ final class StandIns {
             Map.entry("agencyRequests", AgencyRequests.class),
             // the operator port: its endpoint and the steps of the API's and the console's routes
             Map.entry("operatorTls", SSLContextParameters.class),
+            Map.entry("operatorSessions", jp.tokyo.juki.operator.Sessions.class),
             Map.entry("apiHeaders", ApiHeaders.class),
             Map.entry("apiGate", Processor.class),
             Map.entry("apiFailure", Processor.class),
@@ -216,6 +217,11 @@ final class StandIns {
 
         public void sweepAll() {
             calls.add("sweepAll()");
+        }
+
+        public int sweep() {
+            calls.add("sweep()");
+            return 0;
         }
     }
 
