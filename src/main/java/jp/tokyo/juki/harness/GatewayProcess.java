@@ -37,13 +37,15 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path log;
     private final int dbPort;
     private final int sftpPort;
+    private final int operatorPort;
 
-    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort) {
+    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort, int operatorPort) {
         this.process = process;
         this.data = data;
         this.log = log;
         this.dbPort = dbPort;
         this.sftpPort = sftpPort;
+        this.operatorPort = operatorPort;
     }
 
     static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
@@ -59,6 +61,7 @@ public final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
+        int operatorPort = Ports.free();
         Path log = data.resolve("gateway.log");
         for (int n = 1; Files.exists(log); n++) {
             Path earlier = data.resolve("gateway-" + n + ".log");
@@ -81,10 +84,11 @@ public final class GatewayProcess implements AutoCloseable {
                 "--national-port", Integer.toString(nationalPort),
                 "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
                 "--set", "camel.management.port=" + Ports.free(),
+                "--set", "juki.operator.host=127.0.0.1", "--set", "juki.operator.port=" + operatorPort,
                 "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort);
+        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -110,6 +114,11 @@ public final class GatewayProcess implements AutoCloseable {
     /** The port of the gateway's embedded PostgreSQL (on localhost). */
     public int dbPort() {
         return dbPort;
+    }
+
+    /** The operator port (API and console, on localhost). */
+    public int operatorPort() {
+        return operatorPort;
     }
 
     /** The port of the gateway's SFTP drop folders (on localhost). */

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
+import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.assembly.Gateway;
 import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.GatewayConfig;
@@ -60,6 +61,9 @@ public final class RunningGateway implements AutoCloseable {
         overrides.put("juki.sftp.port", "0");
         overrides.put("juki.sftp.host", "127.0.0.1");
         overrides.put("camel.management.port", Integer.toString(Ports.free()));
+        // the operator port: never the default 8443 of this machine, and only on loopback
+        overrides.put("juki.operator.host", "127.0.0.1");
+        overrides.put("juki.operator.port", Integer.toString(Ports.free()));
         overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         overrides.putAll(extra);
         Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
@@ -67,6 +71,11 @@ public final class RunningGateway implements AutoCloseable {
                 Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
         running.national = national;
         return running;
+    }
+
+    /** The operator port (API and console): {@code https://localhost:<port>}. */
+    public int operatorPort() {
+        return gateway.config().get(ApiSettings.PORT);
     }
 
     /** The management port (health and metrics), e.g. {@code http://127.0.0.1:<port>/observe/metrics}. */
