@@ -171,7 +171,7 @@ class AuditChainIT {
         long before = seqOf("HONNIN_UPDATE", 11);
         byte[] prev = bytes("SELECT hash FROM audit.record WHERE seq = " + before);
         AuditEvent forged = new AuditEvent(UUID.randomUUID(), AuditChain.stored(Instant.now()), "cs", "in", "cs-131016",
-                "HONNIN_UPDATE", "FORGED-1", "131016", "ACK", "OK", null, List.of("00"));
+                "HONNIN_UPDATE", "FORGED-1", "131016", "ACK", "OK", null, List.of("00"), null, null, null);
         byte[] hash = AuditChain.link(AuditChain.sha256(), prev, forged);
         execute("UPDATE audit.record SET seq = -seq WHERE seq > " + before);
         execute("UPDATE audit.record SET seq = -seq + 1 WHERE seq < 0");
@@ -387,7 +387,8 @@ class AuditChainIT {
                                 rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("line"),
                                 rs.getString("direction"), rs.getString("peer"), rs.getString("msg_type"),
                                 rs.getString("msg_id"), rs.getString("sender"), rs.getString("status"), rs.getString("code"),
-                                rs.getString("detail"), List.of((String[]) rs.getArray("persons").getArray()));
+                                rs.getString("detail"), List.of((String[]) rs.getArray("persons").getArray()),
+                                rs.getString("operator_id"), rs.getString("terminal_id"), rs.getString("reason"));
                         byte[] hash = AuditChain.link(AuditChain.sha256(), prev, e);
                         updates.add(new Object[]{rs.getLong("seq"), prev, hash});
                         prev = hash;
