@@ -15,8 +15,9 @@ import jp.tokyo.juki.wire.ReplyCode;
  * <p>Callers build one from typed parts — {@link #in}/{@link #out} with the {@link AuditLine},
  * the peer and the type (a wire {@link MessageType} or a {@link GatewayEvent}), then the message
  * id, sender, {@link AuditStatus}, code, detail and persons, and the operator, terminal and
- * reason when someone acted — and hand the {@link Draft} to an {@link AuditSink}. The record's members are the texts as stored in {@code audit.record} (the
- * hash chain covers them), so a record read back from the table is one too.
+ * reason when someone acted — and hand the {@link Draft} to an {@link AuditSink}. The record's
+ * members are the texts as stored in {@code audit.record} (the hash chain covers them), so a
+ * record read back from the table is one too.
  *
  * <p>Every value is untrusted input (a peer's CN from a refused handshake, a detail naming what an
  * authenticated CS sent): {@link #of} bounds each to its column of {@code audit.record} and

@@ -110,7 +110,7 @@ public final class CsRequests {
             exchange.setProperty(ExchangeKeys.TYPE, request.type());
         } catch (WireRefusal refusal) {
             if (request != null) {
-                // a readable envelope refused (sender, audit behind): its operator and terminal are audited too
+                // a readable envelope refused (its sender): its operator and terminal are audited too
                 exchange.setProperty(REFUSED_ENVELOPE, request);
             }
             exchange.setProperty(ExchangeKeys.TYPE, REFUSED);
