@@ -64,7 +64,8 @@ public final class Approvals {
             boolean named = operator != null && OPERATOR.matcher(operator).matches();
             AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.AGENCY,
                     named ? "operator:" + operator : null, GatewayEvent.AGENCY_APPROVAL).id("AR-" + id)
-                    .status(AuditStatus.REFUSED).code("A290").detail(refused.getMessage()))));
+                    .status(AuditStatus.REFUSED).code("A290").detail(refused.getMessage())
+                    .operator(named ? operator : null))));
             throw refused;
         }
     }
@@ -101,7 +102,8 @@ public final class Approvals {
             AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.AGENCY, "operator:" + operator,
                     GatewayEvent.AGENCY_APPROVAL).id("AR-" + id).status(approve ? AuditStatus.APPROVED : AuditStatus.REJECTED)
                     .code(approve ? "A210" : "A140")
-                    .detail(p.rows() + " rows of agency-" + p.agency() + (reason == null ? "" : ": " + reason)))));
+                    .detail(p.rows() + " rows of agency-" + p.agency() + (reason == null ? "" : ": " + reason))
+                    .operator(operator).reason(reason))));
             c.commit();
             return p;
         } catch (SQLException | RuntimeException e) {

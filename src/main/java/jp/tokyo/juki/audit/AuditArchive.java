@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import jp.tokyo.juki.security.CloseShield;
@@ -37,7 +38,8 @@ import jp.tokyo.juki.security.RevocationList;
 
 /**
  * An export of the audit chain ({@code ./gateway audit export}): a ZIP holding
- * {@code records.jsonl} (every column of every record of the period, seq and hashes included),
+ * {@code records.jsonl} (every column of every record of the period, seq and hashes, operator,
+ * terminal and reason included; each record in its chain format, {@link AuditChain#format}),
  * {@code checkpoints.jsonl} (the signed checkpoints of the period and the one it starts after),
  * {@code manifest.json} (range, first predecessor hash, last hash, SHA-256 of both files, and the
  * SHA-256 and range of the previous export) and {@code manifest.p7s}, the gateway's detached CMS
@@ -47,7 +49,13 @@ import jp.tokyo.juki.security.RevocationList;
  * signature.
  */
 public final class AuditArchive {
-    public static final String FORMAT = "juki-audit-export/1";
+    /**
+     * The archive format written: 2, whose records carry operator, terminal and reason (V14). A
+     * format-1 archive (written before) holds records without them and verifies all the same.
+     */
+    public static final String FORMAT = "juki-audit-export/2";
+    /** The formats {@link #verify} reads. */
+    static final List<String> READABLE = List.of("juki-audit-export/1", FORMAT);
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -238,8 +246,8 @@ public final class AuditArchive {
         byte[] prevOfFirst = null;
         byte[] lastHash = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash, hash, event_id, at, written_at, line, "
-                + "direction, peer, msg_type, msg_id, sender, status, code, detail, persons FROM audit.record "
-                + "WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+                + "direction, peer, msg_type, msg_id, sender, status, code, detail, persons, operator_id, terminal_id, "
+                + "reason FROM audit.record WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
             ps.setFetchSize(10_000);
             ps.setLong(1, first);
             ps.setLong(2, last);
@@ -271,6 +279,9 @@ public final class AuditArchive {
                     n.put("detail", e.detail());
                     ArrayNode persons = n.putArray("persons");
                     e.persons().forEach(persons::add);
+                    n.put("operator", e.operator());
+                    n.put("terminal", e.terminal());
+                    n.put("reason", e.reason());
                     w.write(JSON.writeValueAsString(n));
                     w.write('\n');
                 }

@@ -30,7 +30,9 @@ import org.bouncycastle.cms.CMSSignedData;
 /**
  * Reads an audit export ({@link AuditArchive}) back and verifies it by itself, trusting only the
  * CA: the signed manifest, the digests of its files, every record's hash and link, the signed
- * checkpoints, and the link to the previous archive.
+ * checkpoints, and the link to the previous archive. Records of both chain formats are hashed as
+ * they were written ({@link AuditChain#format}: a record without operator, terminal and reason,
+ * as every record of a format-1 archive, is format 1).
  */
 final class AuditArchiveVerifier {
     private static final HexFormat HEX = HexFormat.of();
@@ -51,8 +53,8 @@ final class AuditArchiveVerifier {
             byte[] manifestBytes = entry(zip, "manifest.json");
             checkSignature(manifestBytes, entry(zip, "manifest.p7s"), ca);
             JsonNode m = JSON.readTree(manifestBytes);
-            if (!AuditArchive.FORMAT.equals(m.path("format").asText())) {
-                throw new Refused("not a " + AuditArchive.FORMAT + " archive");
+            if (!AuditArchive.READABLE.contains(m.path("format").asText())) {
+                throw new Refused("not a " + String.join(" or ", AuditArchive.READABLE) + " archive");
             }
             long first = m.path("firstSeq").asLong();
             long last = m.path("lastSeq").asLong();
@@ -129,7 +131,8 @@ final class AuditArchiveVerifier {
                 n.path("persons").forEach(p -> persons.add(p.asText()));
                 AuditEvent e = new AuditEvent(UUID.fromString(n.path("eventId").asText()), Instant.parse(n.path("at").asText()),
                         text(n, "line"), text(n, "direction"), text(n, "peer"), text(n, "type"), text(n, "messageId"),
-                        text(n, "sender"), text(n, "status"), text(n, "code"), text(n, "detail"), persons);
+                        text(n, "sender"), text(n, "status"), text(n, "code"), text(n, "detail"), persons,
+                        text(n, "operator"), text(n, "terminal"), text(n, "reason"));
                 byte[] storedPrev = HEX.parseHex(n.path("prevHash").asText());
                 byte[] hash = HEX.parseHex(n.path("hash").asText());
                 if (!Arrays.equals(AuditChain.link(sha256, storedPrev, e), hash)) {

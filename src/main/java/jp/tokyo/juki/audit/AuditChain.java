@@ -10,6 +10,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -39,7 +40,9 @@ import org.postgresql.PGConnection;
 public final class AuditChain {
     /** The predecessor of the first record of an empty table. */
     public static final byte[] GENESIS = new byte[32];
-    private static final byte VERSION = 1;
+    /** The chain formats ({@link #format}): 1, the columns of V2; 2, those and V14's operator, terminal and reason. */
+    static final byte FORMAT_1 = 1;
+    static final byte FORMAT_2 = 2;
     private static final HexFormat HEX = HexFormat.of();
 
     private AuditChain() {
@@ -50,14 +53,27 @@ public final class AuditChain {
     }
 
     /**
-     * The canonical encoding of one record: a version byte, then each column in a fixed order —
-     * event id (16 bytes), time (microseconds since the epoch, as the database keeps it), the
-     * texts (length-prefixed UTF-8, length -1 for null) and the persons (count, then each).
-     * Written straight into the digest (this runs for every record appended and verified).
+     * The chain format {@code e} is hashed in: 2 when it carries an operator, a terminal or a reason
+     * (the columns V14 added), else 1 — the format of every record written before V14, whose stored
+     * hashes therefore still verify. The format follows from the content alone, and it is the
+     * content's first byte, so no record has two encodings: one whose V14 columns were filled or
+     * emptied after the fact no longer matches its hash (docs/decisions.md, the chain's format 2).
+     */
+    static byte format(AuditEvent e) {
+        return e.operator() == null && e.terminal() == null && e.reason() == null ? FORMAT_1 : FORMAT_2;
+    }
+
+    /**
+     * The canonical encoding of one record: its format ({@link #format}), then each column in a
+     * fixed order — event id (16 bytes), time (microseconds since the epoch, as the database keeps
+     * it), the texts (length-prefixed UTF-8, length -1 for null) and the persons (count, then
+     * each); format 2 then adds operator, terminal and reason, as texts. Written straight into the
+     * digest (this runs for every record appended and verified).
      */
     private static void content(MessageDigest d, ByteBuffer scratch, AuditEvent e) {
+        byte format = format(e);
         scratch.clear();
-        scratch.put(VERSION).putLong(e.eventId().getMostSignificantBits()).putLong(e.eventId().getLeastSignificantBits())
+        scratch.put(format).putLong(e.eventId().getMostSignificantBits()).putLong(e.eventId().getLeastSignificantBits())
                 .putLong(ChronoUnit.MICROS.between(Instant.EPOCH, e.at()));
         d.update(scratch.array(), 0, scratch.position());
         text(d, scratch, e.line());
@@ -73,6 +89,11 @@ public final class AuditChain {
         d.update(scratch.putInt(e.persons().size()).array(), 0, 4);
         for (String p : e.persons()) {
             text(d, scratch, p);
+        }
+        if (format == FORMAT_2) {
+            text(d, scratch, e.operator());
+            text(d, scratch, e.terminal());
+            text(d, scratch, e.reason());
         }
     }
 
@@ -163,7 +184,7 @@ public final class AuditChain {
         long seq = head.seq();
         byte[] prev = head.hash();
         for (AuditEvent raw : fresh) {
-            AuditEvent e = raw.at().getNano() % 1000 == 0 ? raw : withTime(raw, stored(raw.at()));
+            AuditEvent e = raw.at().getNano() % 1000 == 0 ? raw : raw.withTime(stored(raw.at()));
             byte[] hash = link(sha256, prev, e);
             seq++;
             row(rows, seq, prev, hash, e);
@@ -186,7 +207,7 @@ public final class AuditChain {
         List<AuditEvent> fresh = withoutKnown(c, events);
         StringBuilder rows = new StringBuilder(fresh.size() * 300);
         for (AuditEvent e : fresh) {
-            row(rows, null, null, null, withTime(e, stored(e.at())));
+            row(rows, null, null, null, e.withTime(stored(e.at())));
         }
         copy(c, rows);
         return fresh.size();
@@ -195,16 +216,12 @@ public final class AuditChain {
     private static void copy(Connection c, StringBuilder rows) throws SQLException {
         try {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.record (seq, prev_hash, hash, event_id, at, "
-                    + "line, direction, peer, msg_type, msg_id, sender, status, code, detail, persons) FROM STDIN",
+                    + "line, direction, peer, msg_type, msg_id, sender, status, code, detail, persons, operator_id, terminal_id, "
+                    + "reason) FROM STDIN",
                     new StringReader(rows.toString()));
         } catch (IOException e) {
             throw new SQLException("audit records could not be copied: " + e.getClass().getSimpleName(), "58030", e);
         }
-    }
-
-    private static AuditEvent withTime(AuditEvent e, Instant at) {
-        return new AuditEvent(e.eventId(), at, e.line(), e.direction(), e.peer(), e.type(), e.messageId(), e.sender(),
-                e.status(), e.code(), e.detail(), e.persons());
     }
 
     private static List<AuditEvent> withoutKnown(Connection c, List<AuditEvent> events) throws SQLException {
@@ -246,7 +263,10 @@ public final class AuditChain {
             CopyText.append(sb, e.persons().get(i).replace("\\", "\\\\").replace("\"", "\\\""));
             sb.append('"');
         }
-        sb.append("}\n");
+        sb.append("}\t");
+        CopyText.append(sb, e.operator()).append('\t');
+        CopyText.append(sb, e.terminal()).append('\t');
+        CopyText.append(sb, e.reason()).append('\n');
     }
 
     private static StringBuilder bytea(StringBuilder sb, byte[] b) {
@@ -255,17 +275,25 @@ public final class AuditChain {
 
     /** Reads one stored record back as the event it was made from (for verification and export). */
     static AuditEvent event(ResultSet rs) throws SQLException {
+        return event(rs, true);
+    }
+
+    /** As {@link #event(ResultSet)}; without {@code v14} the table has no operator, terminal or reason yet (V11). */
+    private static AuditEvent event(ResultSet rs, boolean v14) throws SQLException {
         Array persons = rs.getArray("persons");
         String[] p = persons == null ? new String[0] : (String[]) persons.getArray();
         Instant at = rs.getObject("at", OffsetDateTime.class).toInstant();
         return new AuditEvent(rs.getObject("event_id", UUID.class), at, rs.getString("line"),
                 rs.getString("direction"), rs.getString("peer"), rs.getString("msg_type"), rs.getString("msg_id"),
-                rs.getString("sender"), rs.getString("status"), rs.getString("code"), rs.getString("detail"), List.of(p));
+                rs.getString("sender"), rs.getString("status"), rs.getString("code"), rs.getString("detail"), List.of(p),
+                v14 ? rs.getString("operator_id") : null, v14 ? rs.getString("terminal_id") : null,
+                v14 ? rs.getString("reason") : null);
     }
 
     /**
      * Chains the records that have no place yet, in the order they were written (their id): the
-     * records made before the chain existed (migration V11). Returns how many.
+     * records made before the chain existed (migration V11, before V14's columns) and those written
+     * with {@code juki.audit.hash-chain=false}. Returns how many.
      */
     public static long chainUnchained(Connection c) throws SQLException {
         Head head;
@@ -282,9 +310,10 @@ public final class AuditChain {
                      "UPDATE audit.record SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?")) {
             read.setFetchSize(10_000);
             try (ResultSet rs = read.executeQuery()) {
+                boolean v14 = hasColumn(rs.getMetaData(), "operator_id");
                 int pending = 0;
                 while (rs.next()) {
-                    byte[] hash = link(sha256, prev, event(rs));
+                    byte[] hash = link(sha256, prev, event(rs, v14));
                     update.setLong(1, ++seq);
                     update.setBytes(2, prev);
                     update.setBytes(3, hash);
@@ -305,6 +334,15 @@ public final class AuditChain {
             ps.executeUpdate();
         }
         return seq - head.seq();
+    }
+
+    private static boolean hasColumn(ResultSetMetaData meta, String name) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (name.equals(meta.getColumnName(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static String hex(byte[] b) {

@@ -14,9 +14,10 @@ import jp.tokyo.juki.wire.ReplyCode;
  *
  * <p>Callers build one from typed parts — {@link #in}/{@link #out} with the {@link AuditLine},
  * the peer and the type (a wire {@link MessageType} or a {@link GatewayEvent}), then the message
- * id, sender, {@link AuditStatus}, code, detail and persons — and hand the {@link Draft} to an
- * {@link AuditSink}. The record's members are the texts as stored in {@code audit.record} (the
- * hash chain covers them), so a record read back from the table is one too.
+ * id, sender, {@link AuditStatus}, code, detail and persons, and the operator, terminal and
+ * reason when someone acted — and hand the {@link Draft} to an {@link AuditSink}. The record's
+ * members are the texts as stored in {@code audit.record} (the hash chain covers them), so a
+ * record read back from the table is one too.
  *
  * <p>Every value is untrusted input (a peer's CN from a refused handshake, a detail naming what an
  * authenticated CS sent): {@link #of} bounds each to its column of {@code audit.record} and
@@ -31,12 +32,15 @@ import jp.tokyo.juki.wire.ReplyCode;
  * @param type      a {@link MessageType} or {@link GatewayEvent} name
  * @param status    an {@link AuditStatus} name
  * @param persons   keyed hashes of the 住民票コード concerned
+ * @param operator  who acted: an operator ID of the register, or a CS envelope's operator (null: none)
+ * @param terminal  the terminal they acted from (null: none)
+ * @param reason    the reason an operator gave (null: none)
  */
 public record AuditEvent(UUID eventId, Instant at, String line, String direction, String peer, String type,
                          String messageId, String sender, String status, String code, String detail,
-                         List<String> persons) {
+                         List<String> persons, String operator, String terminal, String reason) {
 
-    /** Column widths of audit.record (V2, V13); detail is {@code text}, bounded here all the same. */
+    /** Column widths of audit.record (V2, V13, V14); detail and reason are {@code text}, bounded here all the same. */
     public static final int LINE = 16;
     public static final int DIRECTION = 8;
     public static final int PEER = 80;
@@ -46,6 +50,9 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
     public static final int STATUS = 16;
     public static final int CODE = 8;
     public static final int DETAIL = 1000;
+    public static final int OPERATOR = 64;
+    public static final int TERMINAL = 64;
+    public static final int REASON = 500;
     /** a person's keyed hash (64 hex digits); anything longer was not made by {@link PersonHasher} */
     public static final int PERSON = 128;
     private static final char REPLACEMENT = '\uFFFD';
@@ -84,7 +91,14 @@ public record AuditEvent(UUID eventId, Instant at, String line, String direction
         return new AuditEvent(new UUID(r.nextLong(), r.nextLong()), Instant.now(), clean(d.line.text(), LINE),
                 clean(d.direction.text(), DIRECTION), clean(d.peer, PEER), clean(d.type, TYPE),
                 clean(d.messageId, MESSAGE_ID), clean(d.sender, SENDER), clean(d.status == null ? null : d.status.name(),
-                STATUS), clean(d.code, CODE), clean(d.detail, DETAIL), persons);
+                STATUS), clean(d.code, CODE), clean(d.detail, DETAIL), persons, clean(d.operator, OPERATOR),
+                clean(d.terminal, TERMINAL), clean(d.reason, REASON));
+    }
+
+    /** This event at {@code time}, everything else as it is. */
+    AuditEvent withTime(Instant time) {
+        return new AuditEvent(eventId, time, line, direction, peer, type, messageId, sender, status, code, detail, persons,
+                operator, terminal, reason);
     }
 
     /**

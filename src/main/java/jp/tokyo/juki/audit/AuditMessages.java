@@ -74,6 +74,16 @@ final class AuditMessages {
                 g.writeString(p);
             }
             g.writeEndArray();
+            // most records have none of these: left out rather than written as null
+            if (e.operator() != null) {
+                g.writeStringField("operator", e.operator());
+            }
+            if (e.terminal() != null) {
+                g.writeStringField("terminal", e.terminal());
+            }
+            if (e.reason() != null) {
+                g.writeStringField("reason", e.reason());
+            }
             g.writeEndObject();
             g.flush();
             return out.toByteArray();
@@ -109,14 +119,14 @@ final class AuditMessages {
         return events;
     }
 
-    /** The event one array member holds, its texts as queued. */
+    /** The event one array member holds, its texts as queued (a member absent, as queued by earlier versions: null). */
     static AuditEvent event(JsonNode e) {
         List<String> persons = new ArrayList<>();
         e.path("persons").forEach(p -> persons.add(p.asText()));
         return new AuditEvent(UUID.fromString(e.get("eventId").asText()),
                 Instant.parse(e.get("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
                 text(e, "type"), text(e, "messageId"), text(e, "sender"), text(e, "status"), text(e, "code"),
-                text(e, "detail"), persons);
+                text(e, "detail"), persons, text(e, "operator"), text(e, "terminal"), text(e, "reason"));
     }
 
     /** The time (epoch milliseconds) of an array member. */

@@ -52,11 +52,14 @@ final class AuditSetAside {
                     : "limit exceeded";
         });
         List<String> tooLong = new ArrayList<>();
-        String[] names = {"line", "direction", "peer", "msg_type", "msg_id", "sender", "status", "code", "detail"};
+        String[] names = {"line", "direction", "peer", "msg_type", "msg_id", "sender", "status", "code", "detail",
+                "operator_id", "terminal_id", "reason"};
         String[] values = {event.line(), event.direction(), event.peer(), event.type(), event.messageId(),
-                event.sender(), event.status(), event.code(), event.detail()};
+                event.sender(), event.status(), event.code(), event.detail(), event.operator(), event.terminal(),
+                event.reason()};
         int[] widths = {AuditEvent.LINE, AuditEvent.DIRECTION, AuditEvent.PEER, AuditEvent.TYPE,
-                AuditEvent.MESSAGE_ID, AuditEvent.SENDER, AuditEvent.STATUS, AuditEvent.CODE, Integer.MAX_VALUE};
+                AuditEvent.MESSAGE_ID, AuditEvent.SENDER, AuditEvent.STATUS, AuditEvent.CODE, Integer.MAX_VALUE,
+                AuditEvent.OPERATOR, AuditEvent.TERMINAL, Integer.MAX_VALUE};
         for (int i = 0; i < names.length; i++) {
             String v = values[i];
             if (v == null) {
@@ -97,8 +100,9 @@ final class AuditSetAside {
 
     /**
      * The record that takes a refused one's place in the chain: which record (its event id), of
-     * what (line, type and status, cleaned), the SQLSTATE and the reason. Its event id follows from
-     * the refused one's, so a batch delivered again writes it once.
+     * what (line, type and status, cleaned), who acted and from where (its operator and terminal,
+     * cleaned), the SQLSTATE and the reason. Its event id follows from the refused one's, so a batch
+     * delivered again writes it once.
      */
     static AuditEvent note(Refused r, String deadLetterQueue) {
         AuditEvent e = r.event();
@@ -107,10 +111,10 @@ final class AuditSetAside {
                 .detail("record of " + AuditEvent.clean(e.line(), AuditEvent.LINE) + " "
                         + AuditEvent.clean(e.type(), AuditEvent.TYPE) + " " + AuditEvent.clean(e.status(), AuditEvent.STATUS)
                         + " at " + e.at() + " refused by the audit store (SQLSTATE " + r.sqlState() + ": " + r.reason()
-                        + "); kept in " + deadLetterQueue));
+                        + "); kept in " + deadLetterQueue).operator(e.operator()).terminal(e.terminal()));
         List<String> persons = e.persons().stream().filter(p -> p != null && p.matches("[0-9a-f]{64}")).toList();
         return new AuditEvent(UUID.nameUUIDFromBytes(("audit-set-aside:" + e.eventId()).getBytes(StandardCharsets.UTF_8)),
                 note.at(), note.line(), note.direction(), note.peer(), note.type(), note.messageId(), note.sender(),
-                note.status(), note.code(), note.detail(), persons);
+                note.status(), note.code(), note.detail(), persons, note.operator(), note.terminal(), note.reason());
     }
 }

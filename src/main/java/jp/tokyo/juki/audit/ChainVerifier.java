@@ -154,8 +154,8 @@ public final class ChainVerifier {
         Iterator<Checkpoint> due = checkpoints.values().iterator();
         Checkpoint nextCheckpoint = due.hasNext() ? due.next() : null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash, hash, event_id, at, line, direction, "
-                + "peer, msg_type, msg_id, sender, status, code, detail, persons FROM audit.record "
-                + "WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+                + "peer, msg_type, msg_id, sender, status, code, detail, persons, operator_id, terminal_id, reason "
+                + "FROM audit.record WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
             ps.setFetchSize(FETCH);
             ps.setLong(1, startSeq);
             ps.setLong(2, endSeq);

@@ -12,17 +12,22 @@ import java.util.List;
 
 /**
  * What happened to one person (R-AUD-PERSON, the basis of 提供状況の開示): every audit record that
- * names the person's keyed hash — who sent a change, which server was told, who asked — and every
- * provision or transfer to an agency, with its business and legal basis. Found through the
- * keyed hash only; the 住民票コード itself is in neither table.
+ * names the person's keyed hash — who sent a change (and which operator at which terminal), which
+ * server was told, who asked — and every provision or transfer to an agency, with its business
+ * and legal basis. Found through the keyed hash only; the 住民票コード itself is in neither table.
  */
 public final class PersonHistory {
     private PersonHistory() {
     }
 
-    /** One audited exchange that concerned the person. */
+    /**
+     * One audited exchange that concerned the person.
+     *
+     * @param operator who acted (an operator ID, or a CS envelope's operator), null when nobody is named
+     * @param terminal the terminal they acted from, null when none is named
+     */
     public record Exchange(long seq, Instant at, String line, String direction, String peer, String type, String messageId,
-                           String sender, String status, String code) {
+                           String sender, String status, String code, String operator, String terminal) {
     }
 
     /** One row of an agency request that concerned the person (提供・移転の記録). */
@@ -33,13 +38,14 @@ public final class PersonHistory {
     public static List<Exchange> exchanges(Connection c, String personHash) throws SQLException {
         List<Exchange> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, at, line, direction, peer, msg_type, msg_id, sender, "
-                + "status, code FROM audit.record WHERE persons @> ARRAY[?]::text[] ORDER BY seq NULLS LAST, id")) {
+                + "status, code, operator_id, terminal_id FROM audit.record WHERE persons @> ARRAY[?]::text[] "
+                + "ORDER BY seq NULLS LAST, id")) {
             ps.setString(1, personHash);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Exchange(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), rs.getString(10)));
+                            rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)));
                 }
             }
         }

@@ -76,8 +76,15 @@ public final class AuditCommand {
         /** Records what the operator did, on its own connection so it stays whatever happens next. */
         void audit(Connection c, String operator, GatewayEvent type, AuditStatus status, String code, String detail,
                    List<String> juminhyoCodes, PersonHasher hasher) throws SQLException {
+            audit(c, operator, type, status, code, detail, null, juminhyoCodes, hasher);
+        }
+
+        /** As above, with the reason the operator gave (null: none). */
+        void audit(Connection c, String operator, GatewayEvent type, AuditStatus status, String code, String detail,
+                   String reason, List<String> juminhyoCodes, PersonHasher hasher) throws SQLException {
             AuditWriter.insert(c, List.of(AuditEvent.of(hasher, AuditEvent.in(AuditLine.OPERATOR, "operator:" + operator,
-                    type).status(status).code(code).detail(detail).persons(juminhyoCodes))));
+                    type).status(status).code(code).detail(detail).persons(juminhyoCodes).operator(operator)
+                    .reason(reason))));
         }
 
         /** One step on the archives: its outcome (or refusal) recorded with the operator, then printed. */
@@ -122,7 +129,7 @@ public final class AuditCommand {
             try (Connection c = RunningGatewayOptions.connect(cfg)) {
                 AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.OPERATOR,
                         validOperator(operator) ? "operator:" + operator : null, type).status(AuditStatus.REFUSED)
-                        .code("V400").detail(why))));
+                        .code("V400").detail(why).operator(validOperator(operator) ? operator : null))));
             } catch (IOException | SQLException e) {
                 err().println("(the refusal is not audited: no running gateway database)");
             }
@@ -254,7 +261,8 @@ public final class AuditCommand {
             List<PersonHistory.Exchange> exchanges;
             List<PersonHistory.Provision> provisions;
             try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                audit(c, operator, GatewayEvent.AUDIT_QUERY, AuditStatus.ASKED, null, reason, List.of(juminhyoCode), hasher);
+                audit(c, operator, GatewayEvent.AUDIT_QUERY, AuditStatus.ASKED, null, reason, reason, List.of(juminhyoCode),
+                        hasher);
                 exchanges = PersonHistory.exchanges(c, person);
                 provisions = PersonHistory.provisions(c, person);
             } catch (IOException | SQLException e) {
@@ -264,10 +272,12 @@ public final class AuditCommand {
             PrintWriter out = out();
             out.printf("person %s (keyed hash; the code is not stored): %d exchange(s), %d provision record(s)%n",
                     person, exchanges.size(), provisions.size());
-            out.println("exchanges (time, line, direction, peer, message, sender, outcome):");
+            out.println("exchanges (time, line, direction, peer, message, sender, outcome; operator and terminal where named):");
             for (PersonHistory.Exchange e : exchanges) {
-                out.printf("  %s  %-8s %-3s %-18s %-16s %-24s %-8s %s/%s%n", e.at(), e.line(), e.direction(),
-                        nz(e.peer()), nz(e.type()), nz(e.messageId()), nz(e.sender()), nz(e.status()), nz(e.code()));
+                out.printf("  %s  %-8s %-3s %-18s %-16s %-24s %-8s %s/%s%s%n", e.at(), e.line(), e.direction(),
+                        nz(e.peer()), nz(e.type()), nz(e.messageId()), nz(e.sender()), nz(e.status()), nz(e.code()),
+                        e.operator() == null && e.terminal() == null ? ""
+                                : "  operator " + nz(e.operator()) + " terminal " + nz(e.terminal()));
             }
             out.println("provisions and transfers (time, agency, kind, business, legal basis, key, items, outcome):");
             for (PersonHistory.Provision p : provisions) {

@@ -41,6 +41,8 @@ public final class CsRequests {
     public static final String REFUSED = "REFUSED";
     /** the peer's certificate was revoked or expired since the handshake: no reply, connection closed */
     public static final String UNTRUSTED = "UNTRUSTED";
+    /** exchange property: the envelope of a request refused after it was read (for its audit record only) */
+    private static final String REFUSED_ENVELOPE = "jukiRefusedEnvelope";
 
     private final Municipalities tokyo;
     private final Set<MessageType> types;
@@ -92,11 +94,12 @@ public final class CsRequests {
             exchange.getIn().setHeader(ExchangeKeys.CLOSE, true);
             return;
         }
+        Request request = null;
         try {
             if (frame == null || frame.oversize()) {
                 throw new WireRefusal(ReplyCode.E100, "frame length out of bounds", null);
             }
-            Request request = Request.read(frame.payload(), types);
+            request = Request.read(frame.payload(), types);
             checkSender(request, peer);
             watchSequence(session, request);
             exchange.setProperty(ExchangeKeys.REQUEST, request);
@@ -106,6 +109,10 @@ public final class CsRequests {
             }
             exchange.setProperty(ExchangeKeys.TYPE, request.type());
         } catch (WireRefusal refusal) {
+            if (request != null) {
+                // a readable envelope refused (its sender): its operator and terminal are audited too
+                exchange.setProperty(REFUSED_ENVELOPE, request);
+            }
             exchange.setProperty(ExchangeKeys.TYPE, REFUSED);
             exchange.getIn().setBody(refusal.toReply());
             if (refusal.code() == ReplyCode.E100) {
@@ -161,6 +168,10 @@ public final class CsRequests {
                 "internal error; nothing was applied"));
     }
 
+    /**
+     * Hands the exchange to the audit: the request's type, id, sender, reply and persons, and the
+     * envelope's operator and terminal — also for a request refused after its envelope was read.
+     */
     @SuppressWarnings("unchecked")
     public void tap(Exchange exchange) {
         if (UNTRUSTED.equals(exchange.getProperty(ExchangeKeys.TYPE))) {
@@ -171,11 +182,14 @@ public final class CsRequests {
         }
         Reply reply = exchange.getIn().getBody(Reply.class);
         Request request = exchange.getProperty(ExchangeKeys.REQUEST, Request.class);
+        Request envelope = request != null ? request : exchange.getProperty(REFUSED_ENVELOPE, Request.class);
         List<String> persons = exchange.getProperty(ExchangeKeys.PERSONS, List.class);
         MessageType type = request != null ? request.messageType() : null;
+        // the envelope's operator and terminal are the peer's word (PROTOCOL §2.2), cleaned like every value
         audit.record(AuditEvent.in(AuditLine.CS, exchange.getProperty(ExchangeKeys.PEER, String.class), type)
                 .id(reply.inReplyTo()).sender(request != null ? request.sender() : null).reply(reply)
-                .persons(persons));
+                .persons(persons).operator(envelope != null ? envelope.operator() : null)
+                .terminal(envelope != null ? envelope.terminal() : null));
     }
 
     public void encode(Exchange exchange) {

@@ -96,7 +96,7 @@ public final class DeadLetterDesk {
                         + "(juki.operators.administrators): personal items stay masked", d);
             }
             String why = checkedReason(reason, "--reveal");
-            audit.record(type, d, DlqAudit.ALLOWED, REVEALED, "revealed: " + why);
+            audit.record(type, d, DlqAudit.ALLOWED, REVEALED, "revealed: " + why, why);
         } else {
             audit.record(type, d, DlqAudit.ALLOWED, OK, "masked");
         }
@@ -132,7 +132,7 @@ public final class DeadLetterDesk {
     public boolean discard(GatewayEvent type, String id, String reason) throws Refused, JMSException {
         String why = checkedReason(reason, "discard");
         DeadLetter d = letter(id);
-        audit.record(type, d, DlqAudit.ALLOWED, OK, "discarded: " + why);
+        audit.record(type, d, DlqAudit.ALLOWED, OK, "discarded: " + why, why);
         if (!letters.discard(d)) {
             audit.record(type, d, DlqAudit.FAILED, NO_SUCH, "gone before it was removed");
             return false;

@@ -39,17 +39,27 @@ public final class DlqAudit {
     }
 
     public void record(GatewayEvent type, DeadLetter d, AuditStatus status, String code, String detail) {
+        record(type, d, status, code, detail, null);
+    }
+
+    /** As above, with the reason the operator gave (a reveal, a discard). */
+    public void record(GatewayEvent type, DeadLetter d, AuditStatus status, String code, String detail, String reason) {
         record(type, d == null ? null : d.id(), d == null ? null : d.originSender(), status, code, detail,
-                d == null ? List.of() : person(d));
+                d == null ? List.of() : person(d), reason);
     }
 
     public void record(GatewayEvent type, String id, String sender, AuditStatus status, String code, String detail,
                        List<String> persons) {
+        record(type, id, sender, status, code, detail, persons, null);
+    }
+
+    private void record(GatewayEvent type, String id, String sender, AuditStatus status, String code, String detail,
+                        List<String> persons, String reason) {
         try {
             db.setAutoCommit(true);
             AuditWriter.insert(db, List.of(AuditEvent.of(hasher, AuditEvent.in(AuditLine.OPERATOR,
                     operator == null ? null : "operator:" + operator, type).id(id).sender(sender).status(status).code(code)
-                    .detail(detail).persons(persons))));
+                    .detail(detail).persons(persons).operator(operator).reason(reason))));
         } catch (SQLException e) {
             throw new NotAudited(e.getSQLState());
         }

@@ -462,8 +462,8 @@ class AgencyRequestsIT {
         }
 
         assertThat(answer("suido", stem).rows()).hasSize(6);
-        assertAudit(id, "concat_ws('|', peer, status, code)",
-                "agency-suido|WAITING|A200,operator:manager-7|APPROVED|A210,agency-suido|ANSWERED|A000");
+        assertAudit(id, "concat_ws('|', peer, status, code, operator_id)",
+                "agency-suido|WAITING|A200,operator:manager-7|APPROVED|A210|manager-7,agency-suido|ANSWERED|A000");
     }
 
     @Test
@@ -479,7 +479,8 @@ class AgencyRequestsIT {
         assertThat(a.kind()).isEqualTo("err");
         assertThat(a.text()).isEqualTo("A140: rejected by a manager: by manager-7: no business need stated\n");
         assertRequestGone("suido", stem);
-        assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,REJECTED|A140,REFUSED|A140");
+        assertAudit(id, "concat_ws('|', status, code, operator_id, reason)",
+                "WAITING|A200,REJECTED|A140|manager-7|no business need stated,REFUSED|A140");
     }
 
     @Test
@@ -512,9 +513,11 @@ class AgencyRequestsIT {
                     .hasMessageContaining("no request AR-999999 waits");
         }
         // each refused decision is audited, changing nothing
-        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', coalesce(peer, '-'), msg_id, status), ',' ORDER BY id) "
+        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', coalesce(peer, '-'), msg_id, status, "
+                + "coalesce(operator_id, '-'), coalesce(reason, '-')), ',' ORDER BY id) "
                 + "FROM audit.record WHERE code = 'A290' AND msg_id IN ('AR-999998', 'AR-999999')"))
-                .isEqualTo("-|AR-999998|REFUSED,operator:manager-7|AR-999998|REFUSED,operator:manager-7|AR-999999|REFUSED");
+                .isEqualTo("-|AR-999998|REFUSED|-|-,operator:manager-7|AR-999998|REFUSED|manager-7|-,"
+                        + "operator:manager-7|AR-999999|REFUSED|manager-7|-");
     }
 
     // ------------------------------------------------------------------ crash safety, plaintext

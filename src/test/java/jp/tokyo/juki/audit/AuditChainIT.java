@@ -141,6 +141,23 @@ class AuditChainIT {
     }
 
     @Test
+    @Order(2)
+    void aCsEnvelopesOperatorOrTerminalChangedInTheRecordIsNamed() throws Exception {
+        long seq = seqOf("HONNIN_UPDATE", 6);
+        assertThat(gw.queryString("SELECT operator_id || '/' || terminal_id FROM audit.record WHERE seq = ?", seq))
+                .isEqualTo("op-0001/term-01");
+        for (String change : List.of("operator_id = 'op-0002'", "terminal_id = NULL", "reason = 'added later'")) {
+            execute("UPDATE audit.record SET " + change + " WHERE seq = " + seq);
+
+            StringWriter out = new StringWriter();
+            assertThat(cli(out, "audit", "verify")).as(change).isEqualTo(1);
+            assertThat(out.toString()).as(change).contains("AUDIT CHAIN BROKEN: record seq " + seq + " (event ")
+                    .contains("was changed");
+            restore();
+        }
+    }
+
+    @Test
     @Order(3)
     void aDeletedRecordIsNamed() throws Exception {
         long seq = seqOf("HONNIN_UPDATE", 7);
@@ -171,7 +188,7 @@ class AuditChainIT {
         long before = seqOf("HONNIN_UPDATE", 11);
         byte[] prev = bytes("SELECT hash FROM audit.record WHERE seq = " + before);
         AuditEvent forged = new AuditEvent(UUID.randomUUID(), AuditChain.stored(Instant.now()), "cs", "in", "cs-131016",
-                "HONNIN_UPDATE", "FORGED-1", "131016", "ACK", "OK", null, List.of("00"));
+                "HONNIN_UPDATE", "FORGED-1", "131016", "ACK", "OK", null, List.of("00"), null, null, null);
         byte[] hash = AuditChain.link(AuditChain.sha256(), prev, forged);
         execute("UPDATE audit.record SET seq = -seq WHERE seq > " + before);
         execute("UPDATE audit.record SET seq = -seq + 1 WHERE seq < 0");
@@ -238,9 +255,15 @@ class AuditChainIT {
         String hash = PersonHasher.fromKeyFile(TestPki.dir().resolve("audit-hmac.key")).hash(code);
         assertThat(out.toString()).contains("person " + hash).contains("HONNIN_UPDATE").contains("cs-131016")
                 .contains("HONNIN_NOTICE").contains("national").doesNotContain(code).doesNotContain(PLANTED_NAME);
+        // the CS envelope's operator and terminal, where the exchange named them
+        assertThat(out.toString().lines().filter(l -> l.contains("HONNIN_UPDATE")).findFirst().orElseThrow())
+                .endsWith("  operator op-0001 terminal term-01");
+        assertThat(out.toString().lines().filter(l -> l.contains("HONNIN_NOTICE")).findFirst().orElseThrow())
+                .doesNotContain("operator");
         await().atMost(Duration.ofSeconds(5)).until(() -> gw.queryLong("SELECT count(*) FROM audit.record WHERE "
                 + "msg_type = 'AUDIT_QUERY' AND peer = 'operator:disclosure-officer-3' AND persons @> ARRAY[?]::text[] "
-                + "AND detail = '開示請求 R8-0042'", hash) == 1);
+                + "AND detail = '開示請求 R8-0042' AND operator_id = 'disclosure-officer-3' AND reason = '開示請求 R8-0042'",
+                hash) == 1);
         execute("DROP TABLE audit.pristine");
         execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
 
@@ -248,9 +271,10 @@ class AuditChainIT {
         assertThat(cli(refused, "audit", "query", "--juminhyo-code", code.substring(0, 10) + "x", "--operator", "o",
                 "--reason", "r")).isEqualTo(3);
         // the refusal is recorded, naming the option and not the value
-        assertThat(gw.queryString("SELECT status || '/' || code || '/' || peer || '/' || detail FROM audit.record "
-                + "WHERE msg_type = 'AUDIT_QUERY' AND status = 'REFUSED'")).isEqualTo(
-                "REFUSED/V400/operator:o/--juminhyo-code must be an 11-digit 住民票コード with a valid check digit");
+        assertThat(gw.queryString("SELECT status || '/' || code || '/' || peer || '/' || operator_id || '/' || detail "
+                + "|| '/' || coalesce(reason, '-') FROM audit.record WHERE msg_type = 'AUDIT_QUERY' AND status = 'REFUSED'"))
+                .isEqualTo("REFUSED/V400/operator:o/o/--juminhyo-code must be an 11-digit 住民票コード with a valid check "
+                        + "digit/-");
         awaitSignedHead();
         execute("DROP TABLE audit.pristine");
         execute("CREATE TABLE audit.pristine AS SELECT * FROM audit.record");
@@ -268,6 +292,10 @@ class AuditChainIT {
         long lastOfFirst = gw.queryLong("SELECT max(last_seq) FROM audit.export");
         assertThat(cli(out, "audit", "verify", "--archive", first.toString())).isEqualTo(0);
         assertThat(out.toString()).contains("archive intact").contains("the first export");
+        try (ZipFile zip = new ZipFile(first.toFile())) {
+            assertThat(new String(zip.getInputStream(zip.getEntry("records.jsonl")).readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("\"operator\":\"op-0001\",\"terminal\":\"term-01\",\"reason\":null");
+        }
 
         // more traffic, a second export continuing the first
         try (FrameClient cs = gw.connect(TestPki.CHIYODA)) {
@@ -387,7 +415,8 @@ class AuditChainIT {
                                 rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("line"),
                                 rs.getString("direction"), rs.getString("peer"), rs.getString("msg_type"),
                                 rs.getString("msg_id"), rs.getString("sender"), rs.getString("status"), rs.getString("code"),
-                                rs.getString("detail"), List.of((String[]) rs.getArray("persons").getArray()));
+                                rs.getString("detail"), List.of((String[]) rs.getArray("persons").getArray()),
+                                rs.getString("operator_id"), rs.getString("terminal_id"), rs.getString("reason"));
                         byte[] hash = AuditChain.link(AuditChain.sha256(), prev, e);
                         updates.add(new Object[]{rs.getLong("seq"), prev, hash});
                         prev = hash;

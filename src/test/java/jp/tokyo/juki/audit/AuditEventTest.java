@@ -59,4 +59,25 @@ class AuditEventTest {
         assertThat(e.code()).hasSize(AuditEvent.CODE);
         assertThat(e.detail()).hasSize(AuditEvent.DETAIL).doesNotContain("\u0000");
     }
+
+    @Test
+    void operatorTerminalAndReasonAreCarriedBoundedAndCleaned() {
+        AuditEvent plain = AuditEvent.of(null, AuditEvent.in(AuditLine.CS, "cs-131016", MessageType.HONNIN_UPDATE)
+                .operator("op-0001").terminal("term-01").reason("開示請求 R8-0042"));
+        assertThat(plain.operator()).isEqualTo("op-0001");
+        assertThat(plain.terminal()).isEqualTo("term-01");
+        assertThat(plain.reason()).isEqualTo("開示請求 R8-0042");
+
+        String huge = "\u202e\u0000".repeat(3000);
+        AuditEvent hostile = AuditEvent.of(null, AuditEvent.in(AuditLine.OPERATOR, null, GatewayEvent.AUDIT_QUERY)
+                .operator(huge).terminal(huge).reason(huge));
+        assertThat(hostile.operator()).hasSize(AuditEvent.OPERATOR).endsWith("…").doesNotContain("\u0000", "\u202e");
+        assertThat(hostile.terminal()).hasSize(AuditEvent.TERMINAL).endsWith("…").doesNotContain("\u0000", "\u202e");
+        assertThat(hostile.reason()).hasSize(AuditEvent.REASON).endsWith("…").doesNotContain("\u0000", "\u202e");
+
+        AuditEvent none = AuditEvent.of(null, AuditEvent.in(AuditLine.CS, "cs-131016", MessageType.PING));
+        assertThat(none.operator()).isNull();
+        assertThat(none.terminal()).isNull();
+        assertThat(none.reason()).isNull();
+    }
 }

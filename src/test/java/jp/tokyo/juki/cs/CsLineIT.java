@@ -372,6 +372,31 @@ class CsLineIT {
                         + "(SELECT persons FROM audit.record WHERE msg_id = ?)", ok.id()) >= 1);
     }
 
+    @Test
+    void theEnvelopesOperatorAndTerminalAreStoredInTheAuditRecordOfTheRequestAndOfARefusal() throws Exception {
+        Request sent = update(CHIYODA, "MOVE_IN", person(CHIYODA));
+        Request ok = new Request(sent.id(), sent.type(), sent.sender(), sent.seq(), sent.sentAt(), "op-7001",
+                "term-kiosk-3", sent.body());
+        Request other = update(CHUO, "MOVE_IN", person(CHUO));
+        Request refused = new Request(other.id(), other.type(), other.sender(), other.seq(), other.sentAt(), "op-7002",
+                "term-kiosk-4", other.body());
+        Request ping = Messages.ping(CHIYODA);
+        assertThat(send(ok).status()).isEqualTo(Status.ACK);
+        assertThat(send(refused).code().name()).isEqualTo("E130");
+        assertThat(send(ping).status()).isEqualTo(Status.ACK);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong(
+                "SELECT count(*) FROM audit.record WHERE msg_id IN (?, ?, ?)", ok.id(), refused.id(), ping.id()) == 3);
+        String columns = "SELECT status || '/' || code || '/' || coalesce(operator_id, '-') || '/' "
+                + "|| coalesce(terminal_id, '-') || '/' || coalesce(reason, '-') FROM audit.record WHERE msg_id = ?";
+        assertThat(gw.queryString(columns, ok.id())).isEqualTo("ACK/I000/op-7001/term-kiosk-3/-");
+        // refused after the envelope was read: who sent it, and from where, is recorded too
+        assertThat(gw.queryString(columns, refused.id())).isEqualTo("NACK/E130/op-7002/term-kiosk-4/-");
+        // an automated message names nobody
+        assertThat(ping.operator()).isNull();
+        assertThat(gw.queryString(columns, ping.id())).isEqualTo("ACK/I000/-/-/-");
+    }
+
     private static List<String> noticesOf(String code) {
         return gw.national.notices().stream()
                 .filter(n -> n.at("/body/juminhyoCode").asText().equals(code))

@@ -150,6 +150,13 @@ class DeadLetterOperationsIT {
                     "DLQ_SHOW ALLOWED D200 operator:op-1 1 masked",
                     "DLQ_SHOW REFUSED D404 operator:op-1 0 no dead letter " + ids.get(3) + " (./gateway dlq list)");
             assertThat(String.join("\n", auditDetails(gw))).doesNotContain(personal);
+            // the operator in its own column too, and the reason of a reveal and of a discard
+            assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE line = 'operator' "
+                    + "AND peer IS DISTINCT FROM 'operator:' || operator_id")).isZero();
+            assertThat(gw.queryString("SELECT string_agg(msg_type || ' ' || operator_id || ' ' || reason, ',' ORDER BY msg_type) "
+                    + "FROM audit.record WHERE line = 'operator' AND reason IS NOT NULL")).isEqualTo(
+                    "DLQ_DISCARD op-1 sent again by the municipality,DLQ_REVEAL " + ADMIN
+                            + " municipality asks to correct the name");
         }
     }
 
@@ -290,7 +297,7 @@ class DeadLetterOperationsIT {
         List<String> rows = new ArrayList<>();
         try (java.sql.Connection c = gw.gateway.database().dataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT concat_ws(' ', peer, msg_id, sender, detail, "
-                     + "array_to_string(persons, ' ')) FROM audit.record")) {
+                     + "array_to_string(persons, ' '), operator_id, terminal_id, reason) FROM audit.record")) {
             while (rs.next()) {
                 rows.add(rs.getString(1));
             }
