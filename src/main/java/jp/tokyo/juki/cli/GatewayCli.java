@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gateway", mixinStandardHelpOptions = true, version = "juki-gateway 0.1.0",
         description = "Integration gateway of the Tokyo prefectural server (住基ネット).",
         subcommands = {PkiCommand.class, RunCommand.class, SimCommand.class, DemoCommand.class, BenchCommand.class, LinkCommand.class, ApprovalsCommand.class, AuditCommand.class, DlqCommand.class, DbCommand.class,
-                StatusCommand.class, ConfigCommand.class,
+                OperatorsCommand.class, StatusCommand.class, ConfigCommand.class,
                 QueryCommand.class, CommandLine.HelpCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {

@@ -1,19 +1,22 @@
 package jp.tokyo.juki.cli;
 
-import jp.tokyo.juki.assembly.DevIdentities;
-
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jp.tokyo.juki.assembly.DevIdentities;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./gateway pki init|revoke}: the development PKI. */
+/** {@code ./gateway pki init|revoke|issue-operator}: the development PKI. */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Development PKI (one CA, every identity of PROTOCOL §1).",
-        subcommands = {PkiCommand.Init.class, PkiCommand.Revoke.class})
+        subcommands = {PkiCommand.Init.class, PkiCommand.Revoke.class, PkiCommand.IssueOperator.class})
 public final class PkiCommand {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
@@ -58,6 +61,50 @@ public final class PkiCommand {
         public Integer call() throws Exception {
             boolean added = new DevPki(dir, password.toCharArray()).revoke(name);
             System.out.println(added ? "revoked: " + name : "already revoked: " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "issue-operator", mixinStandardHelpOptions = true,
+            description = "Issue an operator's personal certificate op-<ID> (extended key usage clientAuth) from the "
+                    + "development CA: op-<ID>.p12 (PKCS#12 for a Java client; importable by NSS: pk12util -i), "
+                    + "op-<ID>.pem and op-<ID>.key.pem. Revoke it with 'pki revoke op-<ID>'.")
+    static final class IssueOperator implements Callable<Integer> {
+        /** an operator's certificate is reviewed with the register every year */
+        static final Duration VALIDITY = Duration.ofDays(365);
+        @Parameters(index = "0", description = "Operator ID of the register, e.g. tanaka.h (3-32 of a-z, 0-9, '.', '-', '_').")
+        String id;
+        @Option(names = "--dir", defaultValue = "keystores", description = "Key directory (default: ${DEFAULT-VALUE}).")
+        Path dir;
+        @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).")
+        String password;
+        @Option(names = "--replace", description = "Issue again although op-<ID> exists (revoke the old one first).")
+        boolean replace;
+
+        @Override
+        public Integer call() throws Exception {
+            String name;
+            try {
+                name = DevIdentities.operator(id);
+            } catch (IllegalArgumentException e) {
+                System.err.println("pki issue-operator: " + e.getMessage());
+                return 2;
+            }
+            if (!Files.exists(dir.resolve("ca.pem")) || !Files.exists(dir.resolve("ca.key.pem"))) {
+                System.err.println("pki issue-operator: no CA in " + dir + " (run './gateway pki init' first)");
+                return 1;
+            }
+            if (Files.exists(dir.resolve(name + ".p12")) && !replace) {
+                System.err.println("pki issue-operator: " + name + " exists in " + dir
+                        + " (to issue it again: 'pki revoke " + name + "', then --replace)");
+                return 1;
+            }
+            Instant now = Instant.now();
+            X509Certificate cert = new DevPki(dir, password.toCharArray()).issue(name, now.minus(Duration.ofMinutes(5)),
+                    now.plus(VALIDITY));
+            System.out.printf("issued %s (serial %s, valid until %s): %s, %s, %s%n", name, cert.getSerialNumber().toString(16),
+                    cert.getNotAfter().toInstant(), dir.resolve(name + ".p12"), dir.resolve(name + ".pem"),
+                    dir.resolve(name + ".key.pem"));
             return 0;
         }
     }

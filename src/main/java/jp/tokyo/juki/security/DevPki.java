@@ -231,7 +231,7 @@ public final class DevPki {
     }
 
     /**
-     * A CS is a TLS client; the national servers TLS servers; the gateway both (CS line, national
+     * A CS and an operator ({@code op-ID}) are TLS clients; the national servers TLS servers; the gateway both (CS line, national
      * line) and, like the agencies, signs agency files (S/MIME: {@code openssl cms -verify}
      * requires it of a signer) and receives files encrypted to it (RSA-OAEP key transport:
      * keyEncipherment). An agency logs in over SFTP with its key (clientAuth).
@@ -247,7 +247,7 @@ public final class DevPki {
             return new Usage(signAndReceive, new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth,
                     KeyPurposeId.id_kp_emailProtection}, false);
         }
-        if (Identities.municipalityOf(name) != null) {
+        if (Identities.municipalityOf(name) != null || Identities.operatorOf(name) != null) {
             return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth}, false);
         }
         if (name.equals(Identities.NATIONAL) || name.equals(Identities.NATIONAL_FUHYO)) {

@@ -18,6 +18,9 @@ public final class Identities {
     public static final String NATIONAL = "national";
     public static final String NATIONAL_FUHYO = "national-fuhyo";
     private static final Pattern CS = Pattern.compile("cs-(\\d{6})");
+    /** An operator ID of the operator register: 3 to 32 of a-z, 0-9, '.', '-', '_', first a letter or digit. */
+    public static final String OPERATOR_ID = "[a-z0-9][a-z0-9._-]{2,31}";
+    private static final Pattern OPERATOR = Pattern.compile("op-(" + OPERATOR_ID + ")");
 
     private Identities() {
     }
@@ -40,6 +43,22 @@ public final class Identities {
 
     public static Predicate<String> exactly(String identity) {
         return identity::equals;
+    }
+
+    /** {@code op-ID}: the personal certificate of operator ID (issue 12), a TLS client of the operator API. */
+    public static String operator(String operatorId) {
+        return "op-" + operatorId;
+    }
+
+    /** The CNs the operator API accepts: {@code op-ID} with an operator ID, and nothing else. */
+    public static Predicate<String> operatorLine() {
+        return cn -> cn != null && OPERATOR.matcher(cn).matches();
+    }
+
+    /** The operator ID of an {@code op-ID} identity, or {@code null}. */
+    public static String operatorOf(String cn) {
+        var m = OPERATOR.matcher(cn == null ? "" : cn);
+        return m.matches() ? m.group(1) : null;
     }
 
     /** The municipality code of a {@code cs-NNNNNN} identity, or {@code null}. */

@@ -70,7 +70,7 @@ final class OperatorDb implements AutoCloseable {
     /** The first administrator, made as {@code operators bootstrap} makes them. */
     Operator bootstrap(Operators ops) throws Exception {
         try (Connection c = owner().getConnection()) {
-            return Bootstrap.run(c, clock, ops.hasher(), ops.policy(), ADMIN, "管理 一郎", TERMINAL,
+            return OperatorBootstrap.run(c, clock, ops.hasher(), ops.policy(), ADMIN, "管理 一郎", TERMINAL,
                     ADMIN_PASSWORD.toCharArray(), "tester");
         }
     }

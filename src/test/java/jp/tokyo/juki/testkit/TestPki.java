@@ -2,6 +2,7 @@ package jp.tokyo.juki.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import javax.net.ssl.TrustManager;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import jp.tokyo.juki.security.Pem;
 
 /**
  * One development PKI for the whole test run (RSA keys take a moment): the identities the
@@ -98,5 +100,25 @@ public final class TestPki {
 
     public static SSLContext nationalFuhyo() throws Exception {
         return keys().sslContext(Identities.NATIONAL_FUHYO, Identities.exactly(Identities.GATEWAY), "test-national-fuhyo");
+    }
+
+    /**
+     * The personal certificate {@code op-<id>} of an operator (clientAuth), issued in the test PKI
+     * the first time it is asked for, as {@code ./gateway pki issue-operator} issues it.
+     */
+    public static synchronized X509Certificate operatorCertificate(String operatorId) throws Exception {
+        String name = Identities.operator(operatorId);
+        Path d = dir();
+        if (!Files.exists(d.resolve(name + ".p12"))) {
+            Instant now = Instant.now();
+            new DevPki(d, PASSWORD).issue(name, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)));
+        }
+        return Pem.readCertificate(d.resolve(name + ".pem"));
+    }
+
+    /** TLS of operator {@code operatorId} ({@code op-<id>}, issued if need be) that trusts only the gateway. */
+    public static SSLContext operator(String operatorId) throws Exception {
+        operatorCertificate(operatorId);
+        return client(Identities.operator(operatorId));
     }
 }

@@ -20,8 +20,8 @@ import jp.tokyo.juki.operator.OperatorRegister.Refused;
  * administrator. Audited ({@code OPERATOR_BOOTSTRAP}) with the host user as peer
  * ({@code host:<user>}) and the new administrator as operator; a refusal is audited too.
  */
-public final class Bootstrap {
-    private Bootstrap() {
+public final class OperatorBootstrap {
+    private OperatorBootstrap() {
     }
 
     /**
