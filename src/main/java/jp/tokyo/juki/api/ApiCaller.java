@@ -25,9 +25,6 @@ import org.apache.camel.component.netty.NettyConstants;
  * @param fingerprint hex SHA-256 of the certificate (DER)
  */
 public record ApiCaller(String commonName, String operatorId, String fingerprint, SSLSession tls) {
-    /** The CN prefix of an operator's personal certificate. */
-    public static final String PREFIX = "op-";
-
     /** The caller of {@code e}'s channel, or null when the channel has no verified TLS peer. */
     public static ApiCaller of(Exchange e) {
         ChannelHandlerContext ctx = e.getMessage().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
@@ -43,8 +40,7 @@ public record ApiCaller(String commonName, String operatorId, String fingerprint
                 return null;
             }
             String cn = Identities.commonName(leaf);
-            String id = cn != null && cn.startsWith(PREFIX) && cn.length() > PREFIX.length() ? cn.substring(PREFIX.length()) : null;
-            return new ApiCaller(cn, id, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())),
+            return new ApiCaller(cn, Identities.operatorOf(cn), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())),
                     session);
         } catch (SSLPeerUnverifiedException | CertificateEncodingException | NoSuchAlgorithmException ex) {
             return null;

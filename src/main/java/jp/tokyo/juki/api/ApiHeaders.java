@@ -31,7 +31,7 @@ public final class ApiHeaders implements HeaderFilterStrategy {
     private static final Set<String> OUT = Set.of("cache-control", "pragma", "content-security-policy",
             "strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy",
             "cross-origin-opener-policy", "cross-origin-resource-policy", "permissions-policy", "set-cookie", "location",
-            "content-disposition", "www-authenticate", "retry-after", "camelhttpresponsecode", "content-type");
+            "content-disposition", "www-authenticate", "retry-after", "content-type");
 
     /** Sets the security headers on {@code m} (the answer). */
     public static void secure(Message m) {

@@ -3,7 +3,6 @@ package jp.tokyo.juki.assembly;
 import java.time.Duration;
 import javax.sql.DataSource;
 import jp.tokyo.juki.api.ApiAudit;
-import jp.tokyo.juki.api.ApiCaller;
 import jp.tokyo.juki.api.ApiGate;
 import jp.tokyo.juki.api.ApiHeaders;
 import jp.tokyo.juki.api.ApiReply;
@@ -39,7 +38,7 @@ final class OperatorApiWiring {
         Logins logins = operators.logins();
         Sessions sessions = operators.sessions();
         a.bind("operatorSessions", sessions);
-        PeerTrustManager trust = a.keys().trustManager(cn -> cn.startsWith(ApiCaller.PREFIX), "operator",
+        PeerTrustManager trust = a.keys().trustManager(Identities.operatorLine(), "operator",
                 (peer, why) -> a.audit().recordWithoutWaiting(AuditEvent.in(AuditLine.OPERATOR, peer, GatewayEvent.TLS_HANDSHAKE)
                         .status(AuditStatus.REFUSED).code("TLS").detail(why)));
         a.bind("operatorTls", CamelTls.server(a.keys(), Identities.GATEWAY, trust));
