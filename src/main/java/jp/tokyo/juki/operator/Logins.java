@@ -89,7 +89,7 @@ public final class Logins {
                 hasher.verifyNothing(password == null ? new char[0] : password);
                 return refused(operatorId, term, "L401", WRONG, before == null ? "unknown operator" : "revoked operator");
             }
-            if (locked(before.operator(), now)) {
+            if (before.operator().lockedAt(now)) {
                 return refused(operatorId, term, "L423", lockedOut(), "locked out");
             }
             right = password != null && hasher.verify(password, before.passwordHash());
@@ -106,7 +106,7 @@ public final class Logins {
             if (row == null || !row.operator().active()) {
                 return refusal(c, operatorId, term, "L401", WRONG, "revoked operator");
             }
-            if (locked(row.operator(), now)) {
+            if (row.operator().lockedAt(now)) {
                 return refusal(c, operatorId, term, "L423", lockedOut(), "locked out");
             }
             if (!Objects.equals(row.passwordHash(), before.passwordHash())) {
@@ -145,7 +145,7 @@ public final class Logins {
             if (before == null || !before.operator().active()) {
                 throw new OperatorRegister.Refused("O404", "no such operator");
             }
-            if (locked(before.operator(), now)) {
+            if (before.operator().lockedAt(now)) {
                 throw new OperatorRegister.Refused("O423", lockedOut());
             }
             EntryChecks.checkPassword(policy, fresh, operatorId, before.operator().displayName());
@@ -162,7 +162,7 @@ public final class Logins {
                 if (row == null || !row.operator().active()) {
                     return "O404";
                 }
-                if (locked(row.operator(), now)) {
+                if (row.operator().lockedAt(now)) {
                     return "O423";
                 }
                 if (!right || !Objects.equals(row.passwordHash(), before.passwordHash())) {
@@ -194,11 +194,6 @@ public final class Logins {
             }
             throw r;
         }
-    }
-
-    /** Whether {@code o} is locked out at {@code now}. */
-    private static boolean locked(Operator o, Instant now) {
-        return o.lockedUntil() != null && now.isBefore(o.lockedUntil());
     }
 
     /**

@@ -27,6 +27,11 @@ public record Operator(String id, String displayName, Set<Role> roles, Set<Strin
         terminals = Set.copyOf(terminals);
     }
 
+    /** Whether wrong passwords keep this operator from logging in at {@code now}. */
+    public boolean lockedAt(Instant now) {
+        return lockedUntil != null && now.isBefore(lockedUntil);
+    }
+
     /** Whether the register lets this operator act: issued and not revoked. */
     public boolean active() {
         return status == Status.ACTIVE;

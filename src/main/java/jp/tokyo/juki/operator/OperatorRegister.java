@@ -72,11 +72,14 @@ public final class OperatorRegister {
                           char[] initialPassword) throws Refused {
         return change(by, id, "issue", () -> {
             EntryChecks.checkNew(policy, id, displayName, roles, terminals, initialPassword);
+            if (find(id).isPresent()) {
+                throw exists(id);
+            }
             String hash = hash(initialPassword);
             Set<String> t = EntryChecks.terminals(terminals);
             return c -> {
                 if (OperatorRows.find(c, id, true) != null) {
-                    throw new Refused("O409", "operator " + id + " exists (an ID is never issued twice)");
+                    throw exists(id);
                 }
                 OperatorRows.insert(c, id, displayName.strip(), roles, t, hash, now(), by);
                 return done(c, by, id, "issued with roles " + text(roles) + "; terminals " + String.join(", ", t), null);
@@ -256,6 +259,10 @@ public final class OperatorRegister {
             });
             throw r;
         }
+    }
+
+    private static Refused exists(String id) {
+        return new Refused("O409", "operator " + id + " exists (an ID is never issued twice)");
     }
 
     private static void requireAdministrator(Connection c, String by) throws SQLException, Refused {

@@ -31,6 +31,8 @@ public final class PasswordHasher {
     private static final int SALT_BYTES = 16;
     private static final int TAG_BYTES = 32;
     private static final int PARALLELISM = 1;
+    /** the most memory a stored hash may ask for (the bound of juki.operator.argon2-memory-kib): a changed row cannot exhaust the heap */
+    private static final int MAX_MEMORY_KIB = 1_048_576;
     private static final Pattern PHC = Pattern.compile(
             "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,2}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,64})\\$([A-Za-z0-9+/]{22,128})");
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
@@ -84,7 +86,7 @@ public final class PasswordHasher {
         int mem = Integer.parseInt(m.group(1));
         int t = Integer.parseInt(m.group(2));
         int p = Integer.parseInt(m.group(3));
-        if (mem < 8 * p || mem > 4_194_304 || t < 1 || p < 1) {
+        if (mem < 8 * p || mem > MAX_MEMORY_KIB || t < 1 || p < 1) {
             return false;
         }
         byte[] salt = B64D.decode(m.group(4));
