@@ -82,10 +82,38 @@ public final class AuditArchive {
      */
     public static Manifest export(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
                                   X509Certificate certificate) throws SQLException, IOException, Refused {
+        return export(c, ca, (first, last) -> file, until, key, certificate);
+    }
+
+    /** An archive written into a directory: its file, the file's SHA-256 (hex) and what it holds. */
+    public record Written(Path file, String sha256, Manifest manifest) {
+    }
+
+    /**
+     * As {@link #export(Connection, RevocationList, Path, Instant, PrivateKey, X509Certificate)}, into
+     * {@code dir} under a name made of its range ({@code audit-<first seq>-<last seq>.zip}, ten digits
+     * each, so the names sort in chain order); an unregistered file of that name (left by an export
+     * whose registration did not commit) is replaced.
+     */
+    public static Written exportInto(Connection c, RevocationList ca, Path dir, Instant until, PrivateKey key,
+                                     X509Certificate certificate) throws SQLException, IOException, Refused {
+        Path[] written = new Path[1];
+        Manifest m = export(c, ca, (first, last) -> written[0] = dir.resolve(String.format("audit-%010d-%010d.zip", first, last)),
+                until, key, certificate);
+        return new Written(written[0], HEX.formatHex(sha256(written[0])), m);
+    }
+
+    /** Where an archive of seq {@code first} to {@code last} is written. */
+    private interface Target {
+        Path file(long first, long last);
+    }
+
+    private static Manifest export(Connection c, RevocationList ca, Target target, Instant until, PrivateKey key,
+                                   X509Certificate certificate) throws SQLException, IOException, Refused {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try {
-            Manifest m = exportIn(c, ca, file, until, key, certificate);
+            Manifest m = exportIn(c, ca, target, until, key, certificate);
             c.commit();
             return m;
         } catch (SQLException | IOException | Refused | RuntimeException e) {
@@ -97,7 +125,7 @@ public final class AuditArchive {
         }
     }
 
-    private static Manifest exportIn(Connection c, RevocationList ca, Path file, Instant until, PrivateKey key,
+    private static Manifest exportIn(Connection c, RevocationList ca, Target target, Instant until, PrivateKey key,
                                      X509Certificate certificate) throws SQLException, IOException, Refused {
         // one export at a time: two would both continue the same previous one
         try (PreparedStatement lock = c.prepareStatement("LOCK TABLE audit.export IN EXCLUSIVE MODE")) {
@@ -132,6 +160,7 @@ public final class AuditArchive {
         if (!v.intact()) {
             throw new Refused("the chain is not intact, nothing exported: " + v.problem());
         }
+        Path file = target.file(firstSeq, lastSeq);
         Path part = file.resolveSibling(file.getFileName() + ".part");
         Manifest manifest;
         try (OutputStream fileOut = Files.newOutputStream(part);

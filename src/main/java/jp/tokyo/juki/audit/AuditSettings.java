@@ -1,7 +1,9 @@
 package jp.tokyo.juki.audit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Setting;
 
 /** The audit record's settings ({@code juki.audit.*}; R-AUD, docs/decisions.md §16). */
@@ -13,7 +15,15 @@ public final class AuditSettings {
             "false writes the audit without the chain: only to measure what the chain costs");
     public static final Setting<Duration> MAX_LAG = Setting.duration("juki.audit.max-lag-seconds", 60, ChronoUnit.SECONDS,
             "when the oldest audit record not yet written is older than this, readiness is DOWN and updates get E503");
+    public static final Setting<String> EXPORT_DIR = Setting.text("juki.audit.export-dir", "",
+            "where audit exports are written on the gateway's host; empty: audit-exports in juki.data.dir");
 
     private AuditSettings() {
+    }
+
+    /** The directory of the audit exports: {@link #EXPORT_DIR}, or {@code audit-exports} in the data directory. */
+    public static Path exportDir(GatewayConfig config) {
+        String dir = config.get(EXPORT_DIR);
+        return dir == null || dir.isBlank() ? config.dataDir().resolve("audit-exports") : Path.of(dir.strip());
     }
 }

@@ -22,6 +22,8 @@ import jp.tokyo.juki.security.RevocationList;
  */
 public final class ChainVerifier {
     private static final int FETCH = 10_000;
+    private static final String SELECT = "SELECT seq, prev_hash, hash, event_id, at, line, direction, peer, msg_type, msg_id, "
+            + "sender, status, code, detail, persons, operator_id, terminal_id, reason FROM audit.record ";
 
     /** What a verification found. {@code problem} is null when the range is intact. */
     public record Verdict(long records, long firstSeq, long lastSeq, int checkpoints, long lastSignedSeq,
@@ -41,8 +43,9 @@ public final class ChainVerifier {
 
     /**
      * Verifies the records written from {@code from} to {@code to} (either may be null: the whole
-     * table). The walk starts at the last signed checkpoint before the range (or the table's first
-     * record) and ends at the first checkpoint after it, so both ends are anchored by signatures.
+     * table). The walk starts at the last signed checkpoint before the range whose own record is
+     * still there unchanged (or the table's first record) and ends at the first checkpoint after
+     * it, so both ends are anchored by signatures.
      */
     public Verdict verify(Instant from, Instant to) throws SQLException {
         c.setAutoCommit(false); // a cursor, and one snapshot for the whole walk
@@ -98,6 +101,11 @@ public final class ChainVerifier {
         AuditChain.Head head = AuditChain.head(c);
         // the anchor: the last checkpoint before the range, else the chain's very beginning
         Checkpoint anchor = checkpointAtOrBefore(fromSeq - 1);
+        // an anchor whose own record is gone or changed anchors nothing: start at an earlier one, so the walk
+        // crosses the change (a trimmed export holds the records before the table's first)
+        while (anchor != null && tableFirst > 0 && anchor.seq >= tableFirst && !intactAt(anchor)) {
+            anchor = checkpointAtOrBefore(anchor.seq - 1);
+        }
         long startSeq = anchor != null ? anchor.seq + 1 : 1;
         byte[] expectedPrev = anchor != null ? anchor.hash : AuditChain.GENESIS;
         String trimmed = removedFromTheStart(tableFirst == 0 ? head.seq() + 1 : tableFirst);
@@ -153,9 +161,7 @@ public final class ChainVerifier {
         byte[] suspectExpected = null;
         Iterator<Checkpoint> due = checkpoints.values().iterator();
         Checkpoint nextCheckpoint = due.hasNext() ? due.next() : null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, prev_hash, hash, event_id, at, line, direction, "
-                + "peer, msg_type, msg_id, sender, status, code, detail, persons, operator_id, terminal_id, reason "
-                + "FROM audit.record WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
             ps.setFetchSize(FETCH);
             ps.setLong(1, startSeq);
             ps.setLong(2, endSeq);
@@ -263,6 +269,22 @@ public final class ChainVerifier {
         }
         return "records seq " + (trimmedThrough + 1) + " to " + (tableFirst - 1) + " were removed from the start of the "
                 + "table: no trimmed export holds them (audit.export)";
+    }
+
+    /** Whether the checkpoint's record is in the table with the hash signed, and its content still matches it. */
+    private boolean intactAt(Checkpoint cp) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE seq = ?")) {
+            ps.setLong(1, cp.seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                byte[] prev = rs.getBytes(2);
+                byte[] hash = rs.getBytes(3);
+                return prev != null && Arrays.equals(hash, cp.hash)
+                        && Arrays.equals(AuditChain.link(AuditChain.sha256(), prev, AuditChain.event(rs)), hash);
+            }
+        }
     }
 
     private String recordOutsideTheChain() throws SQLException {

@@ -1,29 +1,12 @@
 package jp.tokyo.juki.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
-import jakarta.jms.JMSException;
-import jp.tokyo.juki.audit.GatewayEvent;
-import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.deadletter.DeadLetterDesk;
-import jp.tokyo.juki.deadletter.DeadLetterDesk.Refused;
-import jp.tokyo.juki.deadletter.DeadLetterSettings;
-import jp.tokyo.juki.deadletter.DlqAudit;
-import jp.tokyo.juki.platform.BrokerAccess;
-import jp.tokyo.juki.deadletter.DeadLetters;
-import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
-import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.deadletter.PersonalDataMask;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +17,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gateway dlq list|show|replay|discard}: an operator's view of and decision on the
- * running gateway's dead letters (R-REL-DLQ), on its broker (embedded or external). Every action,
- * views included, and every refusal is audited with the operator before it takes effect
- * (docs/operations/dlq.md).
+ * running gateway's dead letters (R-REL-DLQ), as a client of the operator API
+ * ({@code /api/dlq/*}): logged in with the operator's certificate and password, the gateway's
+ * dead-letter desk acts and audits each action and refusal with the operator and terminal
+ * before it takes effect (docs/operations/dlq.md). The personal items are revealed only to a
+ * role that may (an administrator), with a reason.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "Dead letters: notices (and audit records) that could not be delivered after their retries (R-REL-DLQ).",
@@ -46,86 +31,34 @@ public final class DlqCommand {
     static final int REFUSED = 1;
     static final int UNAVAILABLE = 3;
 
-    /** What every dlq action shares: the running gateway, the operator, the audit, the desk on the broker. */
+    /** What every dlq action shares: the login, and refusals printed as {@code REFUSED CODE: reason}. */
     abstract static class Action implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
-        RunningGatewayOptions gateway;
-        @Option(names = "--operator", required = true, paramLabel = "ID",
-                description = "Who acts (1-64 of A-Z a-z 0-9 . _ @ -); kept in the audit record.")
-        String operator;
+        OperatorLogin login;
 
-        DeadLetterDesk desk;
         PrintWriter out;
         PrintWriter err;
 
-        /** The audit record type of this action, e.g. DLQ_LIST. */
-        abstract GatewayEvent type();
-
-        /** Does the action through the desk, which audits before each effect. */
-        abstract int run() throws Refused, JMSException, SQLException;
+        /** Does the action through the API. */
+        abstract int run(ApiClient api) throws IOException, ApiClient.Refused;
 
         @Override
-        public Integer call() throws Exception {
-            GatewayConfig config = gateway.config();
-            out = spec.commandLine().getOut();
+        public Integer call() {
             err = spec.commandLine().getErr();
-            Path auditKey = config.keystoresDir().resolve("audit-hmac.key");
-            if (!Files.exists(auditKey)) {
-                // a fresh key would make these records unfindable per person (R-AUD-PERSON)
-                err.println("nothing done: no audit key at " + auditKey + " (has the gateway run with these keystores?)");
-                return UNAVAILABLE;
-            }
-            PersonHasher hasher = PersonHasher.fromKeyFile(auditKey);
-            Connection db;
-            try {
-                db = RunningGatewayOptions.connect(config);
-            } catch (IOException | SQLException e) {
-                err.println("nothing done: no running gateway database to audit in (" + e.getMessage() + ")");
-                return UNAVAILABLE;
-            }
-            boolean wellFormed = DeadLetterDesk.wellFormedOperator(operator);
-            DlqAudit audit = new DlqAudit(db, hasher, wellFormed ? operator : null);
-            try (db) {
-                return refusedOrRun(config, db, audit, wellFormed);
-            } catch (DlqAudit.NotAudited e) {
-                err.println("the audit record could not be written (SQLState " + e.getMessage() + "); nothing more was done");
-                return UNAVAILABLE;
-            }
-        }
-
-        /** Runs the action on the broker; a refusal is printed and audited (on the still open connection). */
-        private int refusedOrRun(GatewayConfig config, Connection db, DlqAudit audit, boolean wellFormed) throws SQLException {
-            try {
-                if (!wellFormed) {
-                    throw DeadLetterDesk.malformedOperator();
-                }
-                BrokerAccess access;
+            return ApiClient.run(spec, login, (api, o) -> {
+                out = o;
                 try {
-                    access = BrokerAccess.of(config);
-                } catch (IOException e) {
-                    DeadLetterDesk.brokerFailed(audit, type(), "no broker: " + e.getClass().getSimpleName());
-                    err.println("nothing done: no running gateway broker (" + e.getMessage() + ")");
-                    return UNAVAILABLE;
+                    return run(api);
+                } catch (ApiClient.Refused r) {
+                    err.println("REFUSED " + r.code() + ": " + r.getMessage());
+                    err.flush();
+                    // the gateway's broker or its audit failed: nothing (more) was done
+                    return DeadLetterDesk.BROKER_FAILED.equals(r.code()) || DeadLetterDesk.NOT_AUDITED.equals(r.code())
+                            ? UNAVAILABLE : REFUSED;
                 }
-                try (ActiveMQConnectionFactory cf = access.connectionFactory()) {
-                    List<String> admins = Arrays.stream(config.get(DeadLetterSettings.ADMINISTRATORS).split(","))
-                            .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                    desk = new DeadLetterDesk(new DeadLetters(cf), audit, db, admins, operator);
-                    return run();
-                } catch (JMSException e) {
-                    DeadLetterDesk.brokerFailed(audit, type(), "broker: " + e.getClass().getSimpleName());
-                    err.println("broker unavailable at " + access.url() + " (" + e.getClass().getSimpleName() + "): "
-                            + "what is not reported done was not done");
-                    return UNAVAILABLE;
-                }
-            } catch (Refused r) {
-                err.println("REFUSED " + r.code() + ": " + r.getMessage());
-                err.flush();
-                DeadLetterDesk.refused(audit, type(), r);
-                return REFUSED;
-            }
+            });
         }
     }
 
@@ -136,18 +69,19 @@ public final class DlqCommand {
         String queue;
 
         @Override
-        GatewayEvent type() {
-            return GatewayEvent.DLQ_LIST;
-        }
-
-        @Override
-        int run() throws Refused, JMSException {
-            List<DeadLetter> letters = desk.list(type(), queue);
-            Instant now = Instant.now();
+        int run(ApiClient api) throws IOException, ApiClient.Refused {
+            ObjectNode body = ApiClient.body();
+            if (queue != null) {
+                body.put("queue", queue);
+            }
+            JsonNode answer = api.post("/api/dlq/list", body);
+            Instant now = Instant.parse(answer.path("now").asText());
+            JsonNode letters = answer.path("letters");
             out.printf("%d dead letter(s)%s%n", letters.size(), queue == null ? "" : " in " + queue);
-            for (DeadLetter d : letters) {
-                out.printf("%s  %s  %s  origin %s/%s  attempts %d  %s  age %s%n", d.id(), d.queue(), d.type(),
-                        orDash(d.originSender()), orDash(d.originId()), d.attempts(), d.errorCode(), age(d.deadAt(), now));
+            for (JsonNode d : letters) {
+                out.printf("%s  %s  %s  origin %s/%s  attempts %d  %s  age %s%n", d.path("id").asText(), d.path("queue").asText(),
+                        d.path("type").asText(), text(d, "originSender"), text(d, "originId"), d.path("attempts").asInt(),
+                        d.path("errorCode").asText(), DeadLetterDesk.age(Instant.parse(d.path("deadAt").asText()), now));
             }
             out.flush();
             return DONE;
@@ -156,7 +90,7 @@ public final class DlqCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = {"A dead letter's envelope, error and content, personal items masked (***).",
-                    "--reveal shows them: only for an administrator (juki.operators.administrators) with a --reason; audited."})
+                    "--reveal shows them: only for a role that may (an administrator) with a --reason; audited."})
     static final class Show extends Action {
         @Parameters(index = "0", paramLabel = "ID", description = "The dead letter, as listed.")
         String id;
@@ -166,25 +100,26 @@ public final class DlqCommand {
         String reason;
 
         @Override
-        GatewayEvent type() {
-            return reveal ? GatewayEvent.DLQ_REVEAL : GatewayEvent.DLQ_SHOW;
-        }
-
-        @Override
-        int run() throws Refused, JMSException {
-            DeadLetter d = desk.show(type(), id, reveal, reason);
-            out.printf("dead letter %s%n", d.id());
-            out.printf("  queue        %s%n", d.queue());
-            out.printf("  type         %s%n", d.type());
-            out.printf("  destination  %s (where a replay sends it)%n", d.original());
-            out.printf("  origin       %s/%s%n", orDash(d.originSender()), orDash(d.originId()));
-            out.printf("  outbox id    %s%n", d.outboxId() < 0 ? "-" : Long.toString(d.outboxId()));
-            out.printf("  attempts     %d%n", d.attempts());
-            out.printf("  last error   %s %s%n", d.errorCode(), d.error());
-            out.printf("  dead since   %s (%s ago)%n", d.deadAt(), age(d.deadAt(), Instant.now()));
+        int run(ApiClient api) throws IOException, ApiClient.Refused {
+            ObjectNode body = ApiClient.body().put("id", id);
+            if (reveal && reason != null) {
+                body.put("reason", reason);
+            }
+            JsonNode d = api.post(reveal ? "/api/dlq/reveal" : "/api/dlq/show", body);
+            Instant deadAt = Instant.parse(d.path("deadAt").asText());
+            out.printf("dead letter %s%n", d.path("id").asText());
+            out.printf("  queue        %s%n", d.path("queue").asText());
+            out.printf("  type         %s%n", d.path("type").asText());
+            out.printf("  destination  %s (where a replay sends it)%n", d.path("original").asText());
+            out.printf("  origin       %s/%s%n", text(d, "originSender"), text(d, "originId"));
+            long outbox = d.path("outboxId").asLong(-1);
+            out.printf("  outbox id    %s%n", outbox < 0 ? "-" : Long.toString(outbox));
+            out.printf("  attempts     %d%n", d.path("attempts").asInt());
+            out.printf("  last error   %s %s%n", d.path("errorCode").asText(), d.path("error").asText());
+            out.printf("  dead since   %s (%s ago)%n", deadAt, DeadLetterDesk.age(deadAt, Instant.parse(d.path("now").asText())));
             out.printf("  content%s%n", reveal ? " (revealed; audited)" : " (personal items masked; --reveal --reason by an administrator)");
-            String body = reveal ? d.body() : PersonalDataMask.mask(d.body());
-            out.println(body == null ? "  (not text)" : body.indent(4).stripTrailing());
+            String content = d.path("body").isTextual() ? d.path("body").asText() : null;
+            out.println(content == null ? "  (not text)" : content.indent(4).stripTrailing());
             out.flush();
             return DONE;
         }
@@ -211,45 +146,33 @@ public final class DlqCommand {
         boolean evenIfSuperseded;
 
         @Override
-        GatewayEvent type() {
-            return GatewayEvent.DLQ_REPLAY;
-        }
-
-        @Override
-        int run() throws Refused, JMSException, SQLException {
-            if (!which.all) {
-                if (queue != null) {
-                    throw DeadLetterDesk.invalid("--queue goes with --all");
-                }
-                return replay(desk.letter(which.id));
+        int run(ApiClient api) throws IOException, ApiClient.Refused {
+            ObjectNode body = ApiClient.body().put("evenIfSuperseded", evenIfSuperseded);
+            if (which.all) {
+                body.put("all", true);
+            } else {
+                body.put("id", which.id);
             }
-            List<DeadLetter> letters = desk.all(queue);
-            int refused = 0;
-            for (DeadLetter d : letters) {
-                try {
-                    if (replay(d) != DONE) {
-                        refused++;
-                    }
-                } catch (Refused r) {
-                    desk.refused(type(), r);
-                    err.println("REFUSED " + r.code() + ": " + r.getMessage());
-                    refused++;
+            if (queue != null) {
+                body.put("queue", queue);
+            }
+            JsonNode answer = api.post("/api/dlq/replay", body);
+            JsonNode results = answer.path("results");
+            for (JsonNode r : results) {
+                if (r.path("replayed").asBoolean()) {
+                    out.printf("%s replayed to %s%n", r.path("id").asText(), r.path("to").asText());
+                } else if (DeadLetterDesk.NO_SUCH.equals(r.path("code").asText())) {
+                    err.println(r.path("reason").asText());
+                } else {
+                    err.println("REFUSED " + r.path("code").asText() + ": " + r.path("reason").asText());
                 }
             }
-            out.printf("%d of %d dead letter(s) replayed%n", letters.size() - refused, letters.size());
+            if (which.all) {
+                out.printf("%d of %d dead letter(s) replayed%n", answer.path("replayed").asInt(), answer.path("total").asInt());
+            }
             out.flush();
             err.flush();
-            return refused == 0 ? DONE : REFUSED;
-        }
-
-        private int replay(DeadLetter d) throws Refused, JMSException, SQLException {
-            if (!desk.replay(type(), d, evenIfSuperseded)) {
-                err.printf("%s was gone before it could be moved (replayed or discarded meanwhile)%n", d.id());
-                return REFUSED;
-            }
-            out.printf("%s replayed to %s%n", d.id(), d.original());
-            out.flush();
-            return DONE;
+            return answer.path("replayed").asInt() == answer.path("total").asInt() ? DONE : REFUSED;
         }
     }
 
@@ -261,14 +184,14 @@ public final class DlqCommand {
         String reason;
 
         @Override
-        GatewayEvent type() {
-            return GatewayEvent.DLQ_DISCARD;
-        }
-
-        @Override
-        int run() throws Refused, JMSException {
-            if (!desk.discard(type(), id, reason)) {
+        int run(ApiClient api) throws IOException, ApiClient.Refused {
+            ObjectNode body = ApiClient.body().put("id", id);
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            if (!api.post("/api/dlq/discard", body).path("discarded").asBoolean()) {
                 err.printf("%s was gone before it could be removed (replayed or discarded meanwhile)%n", id);
+                err.flush();
                 return REFUSED;
             }
             out.printf("%s discarded%n", id);
@@ -277,25 +200,8 @@ public final class DlqCommand {
         }
     }
 
-    private static String orDash(String s) {
-        return s == null ? "-" : s;
-    }
-
-    /** 45s, 12m03s, 5h07m, 3d04h. */
-    static String age(Instant since, Instant now) {
-        Duration d = Duration.between(since, now);
-        if (d.isNegative()) {
-            d = Duration.ZERO;
-        }
-        if (d.toMinutes() < 1) {
-            return d.toSeconds() + "s";
-        }
-        if (d.toHours() < 1) {
-            return String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
-        }
-        if (d.toDays() < 1) {
-            return String.format("%dh%02dm", d.toHours(), d.toMinutesPart());
-        }
-        return String.format("%dd%02dh", d.toDays(), d.toHoursPart());
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? v.asText() : "-";
     }
 }

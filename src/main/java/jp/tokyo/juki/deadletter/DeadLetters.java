@@ -36,7 +36,7 @@ import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
  *
  * <p>Dead letters come from the national delivery (which sets {@code jukiDeadLetter*}) or from
  * the broker itself after its own delivery limit ({@code _AMQ_ORIG_ADDRESS}). Works on any
- * connection factory: the gateway's own, or an operator tool's over the broker's TCP acceptor.
+ * connection factory (the gateway's own, for the operator API's dead-letter desk).
  */
 public final class DeadLetters {
     public static final String PREFIX = "DLQ.";
@@ -77,6 +77,12 @@ public final class DeadLetters {
     public record DeadLetter(String queue, String id, String original, String type, String originSender,
                              String originId, long outboxId, String personKey, int attempts, String errorCode,
                              String error, Instant deadAt, String body) {
+        /** The same dead letter with its content's personal items masked ({@link PersonalDataMask}). */
+        public DeadLetter masked() {
+            return new DeadLetter(queue, id, original, type, originSender, originId, outboxId, personKey, attempts,
+                    errorCode, error, deadAt, body == null ? null : PersonalDataMask.mask(body));
+        }
+
         @Override
         public String toString() {
             return "DeadLetter[" + queue + " " + id + " " + type + " " + originSender + "/" + originId + "]";

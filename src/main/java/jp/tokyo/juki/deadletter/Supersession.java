@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
 
 /**
@@ -15,9 +16,9 @@ import jp.tokyo.juki.deadletter.DeadLetters.DeadLetter;
  */
 final class Supersession {
     private final DeadLetters letters;
-    private final Connection db;
+    private final DataSource db;
 
-    Supersession(DeadLetters letters, Connection db) {
+    Supersession(DeadLetters letters, DataSource db) {
         this.letters = letters;
         this.db = db;
     }
@@ -31,9 +32,10 @@ final class Supersession {
         if (waiting > 0) {
             return waiting + " later notice(s) of the same person wait in " + d.original();
         }
-        db.setAutoCommit(true);
-        try (PreparedStatement ps = db.prepareStatement("SELECT msg_id FROM audit.record WHERE persons @> ARRAY[?]::text[] "
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT msg_id FROM audit.record WHERE persons @> ARRAY[?]::text[] "
                 + "AND line = 'national' AND direction = 'out' AND msg_type = ? AND status IN ('ACK', 'DUPLICATE')")) {
+            c.setAutoCommit(true);
             ps.setString(1, d.personKey());
             ps.setString(2, d.type());
             try (ResultSet rs = ps.executeQuery()) {

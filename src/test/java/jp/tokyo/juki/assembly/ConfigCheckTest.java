@@ -147,6 +147,16 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theRetiredDeadLetterAdministratorsListIsReportedWithTheRoleThatReplacesIt() throws IOException {
+        Path file = base.resolve("config/application.properties");
+        int line = replace(file, "juki.operator.sweep-ms = 60000",
+                "juki.operator.sweep-ms = 60000\njuki.operators.administrators = adm-1");
+        assertThat(problems()).singleElement().asString()
+                .startsWith(file + ":" + (line + 1) + ": juki.operators.administrators: retired: ")
+                .contains("a role in the operator register");
+    }
+
+    @Test
     void aValueOutOfItsDeclaredRangeIsReported() throws IOException {
         Path file = base.resolve("config/application.properties");
         int line = replace(file, "juki.link.max-hold-days = 30", "juki.link.max-hold-days = 400");

@@ -88,7 +88,23 @@ final class StandIns {
             Map.entry("consoleResource", Processor.class),
             Map.entry("consoleHome", Processor.class),
             Map.entry("consoleLogin", Processor.class),
-            Map.entry("consoleLogout", Processor.class));
+            Map.entry("consoleLogout", Processor.class),
+            Map.entry("apiDlqList", Processor.class),
+            Map.entry("apiDlqShow", Processor.class),
+            Map.entry("apiDlqReveal", Processor.class),
+            Map.entry("apiDlqReplay", Processor.class),
+            Map.entry("apiDlqDiscard", Processor.class),
+            Map.entry("consoleDlqList", Processor.class),
+            Map.entry("consoleDlqShow", Processor.class),
+            Map.entry("consoleDlqReveal", Processor.class),
+            Map.entry("consoleDlqReplay", Processor.class),
+            Map.entry("consoleDlqDiscard", Processor.class),
+            Map.entry("apiAuditPerson", Processor.class),
+            Map.entry("apiAuditVerify", Processor.class),
+            Map.entry("apiAuditExport", Processor.class),
+            Map.entry("apiAuditTrim", Processor.class),
+            Map.entry("consoleHistoryForm", Processor.class),
+            Map.entry("consoleHistory", Processor.class));
 
     /** The exchange property a {@link Recorder} notes its step in. */
     static final String TRACE = "routeTestTrace";
