@@ -12,8 +12,6 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.SocketException;
@@ -45,7 +43,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
-import jp.tokyo.juki.cli.GatewayCli;
+import jp.tokyo.juki.operator.Role;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.security.Identities;
@@ -54,6 +52,7 @@ import jp.tokyo.juki.testkit.ConsistencyMessages;
 import jp.tokyo.juki.testkit.GatewayChild;
 import jp.tokyo.juki.testkit.Messages;
 import jp.tokyo.juki.testkit.MetricsText;
+import jp.tokyo.juki.testkit.OperatorDesk;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.testkit.TestPki;
 import jp.tokyo.juki.wire.FrameClient;
@@ -77,7 +76,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * Issue 15, finding 1: nobody who reaches the CS port can switch the audit record off. Each test
@@ -90,20 +88,27 @@ import picocli.CommandLine;
 class HostileAuditIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final long MAX_LAG_SECONDS = 3;
+    private static final String AUDITOR = "auditor-9";
+    private static OperatorDesk desk;
     private static RunningGateway gw;
 
-    /** The in-process gateway of the later steps (its database, broker and health at hand), started after the process. */
+    /**
+     * The in-process gateway of the later steps (its database, broker and health at hand), started after the process,
+     * with an auditor who verifies the chain through the operator API.
+     */
     private static RunningGateway gw() throws Exception {
         if (gw == null) {
-            gw = RunningGateway.start(true, Map.of("juki.audit.max-lag-seconds", Long.toString(MAX_LAG_SECONDS)));
+            desk = OperatorDesk.start(true, Map.of("juki.audit.max-lag-seconds", Long.toString(MAX_LAG_SECONDS)));
+            desk.issue(AUDITOR, Role.AUDITOR);
+            gw = desk.gw;
         }
         return gw;
     }
 
     @AfterAll
     static void stop() {
-        if (gw != null) {
-            gw.close();
+        if (desk != null) {
+            desk.close();
         }
     }
 
@@ -240,11 +245,8 @@ class HostileAuditIT {
         assertThat(reasons).hasSize(3).anyMatch(r -> r.startsWith("22001")).anyMatch(r -> r.startsWith("22021"))
                 .anyMatch(r -> r.startsWith("23502"));
         // the set-aside records keep the chain whole
-        StringWriter out = new StringWriter();
-        int verify = new CommandLine(new GatewayCli()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(out, true)).execute("audit", "verify", "--data", gw.data.toString(),
-                        "--set", "juki.keystores.dir=" + TestPki.dir());
-        assertThat(verify).as(out.toString()).isZero();
+        OperatorDesk.Run verify = desk.cli(AUDITOR, "audit", "verify");
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
     }
 
     @Test
