@@ -227,7 +227,8 @@ public final class ApiGate implements Processor {
 
     /**
      * A browser's request from the console's own pages: {@code Sec-Fetch-Site} same-origin or none
-     * (typed address) when the browser sends it, and {@code Origin}, when sent, naming this host.
+     * (typed address) when the browser sends it, and {@code Origin}, when sent, naming this host (or
+     * {@code null}, as our no-referrer pages' forms send it, with {@code Sec-Fetch-Site: same-origin}).
      */
     static boolean sameOrigin(Message m) {
         String site = m.getHeader("Sec-Fetch-Site", String.class);
@@ -235,6 +236,11 @@ public final class ApiGate implements Processor {
             return false;
         }
         String origin = m.getHeader("Origin", String.class);
+        if ("null".equals(origin)) {
+            // a form posted by a page with Referrer-Policy: no-referrer (ours) is sent with "Origin: null" (Fetch
+            // standard); then only the browser's own Sec-Fetch-Site can say the page was ours
+            return "same-origin".equals(site);
+        }
         String host = m.getHeader("Host", String.class);
         return origin == null || host != null && origin.equals("https://" + host);
     }

@@ -2,8 +2,10 @@ package jp.tokyo.juki.console;
 
 import static jp.tokyo.juki.console.Html.esc;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import jp.tokyo.juki.api.ApiReply;
 import jp.tokyo.juki.api.DeadLettersApi;
 import jp.tokyo.juki.deadletter.DeadLetterDesk;
 import jp.tokyo.juki.deadletter.DeadLetterDesk.Refused;
@@ -152,7 +154,7 @@ public final class DeadLetterPages {
         b.append("</dl><h2>").append(esc(c.t("dlq.content"))).append("</h2><p class=\"")
                 .append(revealed ? "refused" : "note").append("\" id=\"mask-note\">")
                 .append(esc(c.t(revealed ? "dlq.revealed" : "dlq.masked"))).append("</p><pre id=\"content\">")
-                .append(esc(d.body() == null ? "(not text)" : d.body())).append("</pre>");
+                .append(esc(readable(d.body()))).append("</pre>");
         if (!revealed && c.session().may(Permission.DLQ_REVEAL)) {
             b.append(form(c, "/console/dlq/reveal", d.id(), "reveal", reasonField(c, "dlq.reveal.reason", "reveal-reason"),
                     c.t("dlq.reveal")));
@@ -167,6 +169,18 @@ public final class DeadLetterPages {
         }
         b.append("<p><a href=\"").append(BACK).append("\">").append(esc(c.t("dlq.back"))).append("</a></p>");
         c.page(200, c.t("dlq.detail"), b.toString());
+    }
+
+    /** The content as indented JSON when it is JSON (a notice, audit records), else as it is. */
+    private static String readable(String body) {
+        if (body == null) {
+            return "(not text)";
+        }
+        try {
+            return ApiReply.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(ApiReply.JSON.readTree(body));
+        } catch (IOException e) {
+            return body;
+        }
     }
 
     private static void done(Console c, String id, String text, boolean ok) {
