@@ -236,7 +236,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** {@code ./gateway approvals …} as the demo's manager, through the operator API; returns what it printed. */
     private String approvals(String args) {
-        return operators.as(DemoOperators.MANAGER, args.split(" ")).output();
+        return operators.as(DemoOperators.MANAGER, ("approvals " + args).split(" ")).output();
     }
 
     /**
