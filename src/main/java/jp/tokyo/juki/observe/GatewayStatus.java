@@ -57,7 +57,8 @@ public record GatewayStatus(Instant at, boolean ready, boolean up, List<Check> c
      * the gateway has none: figures 0).
      */
     public static GatewayStatus read(CamelContext context, MeterRegistry metrics) {
-        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
+        // every check's result, as /observe/health?exposureLevel=full (the default level keeps only those not UP)
+        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context, check -> Map.of(), check -> false, "full");
         List<HealthCheck.Result> readiness = results.stream().filter(r -> r.getCheck().isReadiness()).toList();
         List<Check> checks = new ArrayList<>();
         for (HealthCheck.Result r : results) {
