@@ -29,7 +29,10 @@ public final class ConfigCommand {
             "myNumberHold", "agencyRequests",
             "operatorTls", "operatorSessions", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
             "consoleLoginForm", "consoleLock", "consoleLanguage", "consoleResource", "consoleHome", "consoleLogin",
-            "consoleLogout");
+            "consoleLogout",
+            "apiApprovalsList", "apiApprovalsApprove", "apiApprovalsReject", "consoleApprovals", "consoleApprovalsApprove",
+            "consoleApprovalsReject", "apiNationalQuery", "consoleNationalForm", "consoleNationalQuery", "apiLinkStatus",
+            "apiStatus", "consoleStatus");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks application.properties, JUKI_* environment variables and --set (known and "
