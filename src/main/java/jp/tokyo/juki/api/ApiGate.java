@@ -227,8 +227,9 @@ public final class ApiGate implements Processor {
 
     /**
      * A browser's request from the console's own pages: {@code Sec-Fetch-Site} same-origin or none
-     * (typed address) when the browser sends it, and {@code Origin}, when sent, naming this host (or
-     * {@code null}, as our no-referrer pages' forms send it, with {@code Sec-Fetch-Site: same-origin}).
+     * (typed address) when the browser sends it, and {@code Origin}, when sent, naming this host.
+     * Under our {@code Referrer-Policy: no-referrer} a browser posts a form with {@code Origin: null}
+     * (Fetch, "serializing a request origin"): then {@code Sec-Fetch-Site} alone decides.
      */
     static boolean sameOrigin(Message m) {
         String site = m.getHeader("Sec-Fetch-Site", String.class);
@@ -236,13 +237,8 @@ public final class ApiGate implements Processor {
             return false;
         }
         String origin = m.getHeader("Origin", String.class);
-        if ("null".equals(origin)) {
-            // a form posted by a page with Referrer-Policy: no-referrer (ours) is sent with "Origin: null" (Fetch
-            // standard); then only the browser's own Sec-Fetch-Site can say the page was ours
-            return "same-origin".equals(site);
-        }
         String host = m.getHeader("Host", String.class);
-        return origin == null || host != null && origin.equals("https://" + host);
+        return origin == null || site != null && origin.equals("null") || host != null && origin.equals("https://" + host);
     }
 
     private static boolean constantTimeEquals(String expected, String given) {

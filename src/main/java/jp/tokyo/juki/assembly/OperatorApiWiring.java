@@ -59,6 +59,7 @@ final class OperatorApiWiring {
         a.bind("consoleHome", (Processor) pages::home);
         a.bind("consoleLogin", (Processor) pages::login);
         a.bind("consoleLogout", (Processor) pages::logout);
+        DeskApiWiring.wire(a, db);
         DeadLetterApiWiring.wire(a);
         AuditApiWiring.wire(a);
         return gate;

@@ -30,6 +30,9 @@ public final class ConfigCommand {
             "operatorTls", "operatorSessions", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
             "consoleLoginForm", "consoleLock", "consoleLanguage", "consoleResource", "consoleHome", "consoleLogin",
             "consoleLogout",
+            "apiApprovalsList", "apiApprovalsApprove", "apiApprovalsReject", "consoleApprovals", "consoleApprovalsApprove",
+            "consoleApprovalsReject", "apiNationalQuery", "consoleNationalForm", "consoleNationalQuery", "apiLinkStatus",
+            "apiStatus", "consoleStatus",
             "apiDlqList", "apiDlqShow", "apiDlqReveal", "apiDlqReplay", "apiDlqDiscard", "consoleDlqList", "consoleDlqShow",
             "consoleDlqReveal", "consoleDlqReplay", "consoleDlqDiscard",
             "apiAuditPerson", "apiAuditVerify", "apiAuditExport", "apiAuditTrim", "consoleHistoryForm", "consoleHistory");
