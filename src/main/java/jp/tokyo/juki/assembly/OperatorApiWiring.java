@@ -59,6 +59,8 @@ final class OperatorApiWiring {
         a.bind("consoleHome", (Processor) pages::home);
         a.bind("consoleLogin", (Processor) pages::login);
         a.bind("consoleLogout", (Processor) pages::logout);
+        a.bind(Console.IDLE, idle);
+        RegisterApiWiring.wire(a, operators);
         return gate;
     }
 }

@@ -29,7 +29,12 @@ public final class ConfigCommand {
             "myNumberHold", "agencyRequests",
             "operatorTls", "operatorSessions", "apiHeaders", "apiGate", "apiFailure", "apiLogin", "apiLogout", "apiWhoami",
             "consoleLoginForm", "consoleLock", "consoleLanguage", "consoleResource", "consoleHome", "consoleLogin",
-            "consoleLogout");
+            "consoleLogout",
+            "apiOperatorsList", "apiOperatorsReviewReport", "apiOperatorsIssue", "apiOperatorsGrant", "apiOperatorsWithdraw",
+            "apiOperatorsTerminals", "apiOperatorsResetPassword", "apiOperatorsUnlock", "apiOperatorsReview", "apiOperatorsRevoke",
+            "apiSessionPassword", "consoleOperators", "consoleOperatorsReport", "consoleOperatorsIssue", "consoleOperatorsGrant",
+            "consoleOperatorsWithdraw", "consoleOperatorsTerminals", "consoleOperatorsResetPassword", "consoleOperatorsUnlock",
+            "consoleOperatorsReview", "consoleOperatorsRevoke", "consolePasswordForm", "consolePassword");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks application.properties, JUKI_* environment variables and --set (known and "

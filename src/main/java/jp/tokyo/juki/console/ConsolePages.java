@@ -43,7 +43,7 @@ public final class ConsolePages {
         String code = query(e.getMessage(), "code");
         boolean locked = "S440".equals(code);
         loginPage(c, locked ? c.t("locked.title") : c.t("login"), locked ? c.t("locked.text")
-                : code != null && code.startsWith("S4") ? c.t("ended.text") : null, null, 200);
+                : code != null && code.startsWith("S4") ? c.t("ended.text") + " (" + code + ")" : null, null, 200);
     }
 
     /** {@code GET /console/lock}: ends the session of this browser and shows the lock screen. */
@@ -96,7 +96,8 @@ public final class ConsolePages {
         c.page(200, c.t("welcome"), "<dl><dt>" + esc(c.t("operator")) + "</dt><dd>" + esc(s.displayName()) + " (" + esc(s.operatorId())
                 + ")</dd><dt>" + esc(c.t("roles")) + "</dt><dd id=\"roles\">" + esc(String.join(", ", roles)) + "</dd><dt>"
                 + esc(c.t("terminal")) + "</dt><dd>" + esc(s.terminal()) + "</dd><dt>" + esc(c.t("session.since")) + "</dt><dd>"
-                + esc(s.createdAt()) + "</dd></dl><p class=\"note\">" + esc(c.t("idle.note")) + "</p>");
+                + esc(c.time(s.createdAt())) + "</dd></dl><p class=\"note\" id=\"idle-note\">"
+                + esc(c.t("idle.note").replace("{0}", Long.toString(Math.max(1, idleSeconds / 60)))) + "</p>");
     }
 
     /** {@code GET /console/lang?to=en|ja}: remembers the language, back to the home page. */

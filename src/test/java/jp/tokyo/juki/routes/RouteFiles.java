@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import jp.tokyo.juki.platform.GatewayConfig;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.DefaultRoutesCollector;
 import org.apache.camel.spi.Resource;
@@ -48,8 +49,16 @@ final class RouteFiles {
      */
     static void load(CamelContext context, GatewayConfig config) throws Exception {
         context.getPropertiesComponent().setInitialProperties(config.asProperties());
-        for (RoutesBuilder builder : new DefaultRoutesCollector().collectRoutesFromDirectory(context, null,
-                includePattern(config))) {
+        Collection<RoutesBuilder> builders = new DefaultRoutesCollector().collectRoutesFromDirectory(context, null,
+                includePattern(config));
+        // as camel-main's RoutesConfigurer: every file's route configurations first, then the routes, so a
+        // route may use a configuration of a file that sorts after its own (console-* before operator-api)
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteConfigurationsBuilder configurations) {
+                context.addRoutesConfigurations(configurations);
+            }
+        }
+        for (RoutesBuilder builder : builders) {
             context.addRoutes(builder);
         }
     }

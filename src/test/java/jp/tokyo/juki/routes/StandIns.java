@@ -88,7 +88,31 @@ final class StandIns {
             Map.entry("consoleResource", Processor.class),
             Map.entry("consoleHome", Processor.class),
             Map.entry("consoleLogin", Processor.class),
-            Map.entry("consoleLogout", Processor.class));
+            Map.entry("consoleLogout", Processor.class),
+            // the operator register: routes/operator-register.camel.yaml and console-operators.camel.yaml
+            Map.entry("apiOperatorsList", Processor.class),
+            Map.entry("apiOperatorsReviewReport", Processor.class),
+            Map.entry("apiOperatorsIssue", Processor.class),
+            Map.entry("apiOperatorsGrant", Processor.class),
+            Map.entry("apiOperatorsWithdraw", Processor.class),
+            Map.entry("apiOperatorsTerminals", Processor.class),
+            Map.entry("apiOperatorsResetPassword", Processor.class),
+            Map.entry("apiOperatorsUnlock", Processor.class),
+            Map.entry("apiOperatorsReview", Processor.class),
+            Map.entry("apiOperatorsRevoke", Processor.class),
+            Map.entry("apiSessionPassword", Processor.class),
+            Map.entry("consoleOperators", Processor.class),
+            Map.entry("consoleOperatorsReport", Processor.class),
+            Map.entry("consoleOperatorsIssue", Processor.class),
+            Map.entry("consoleOperatorsGrant", Processor.class),
+            Map.entry("consoleOperatorsWithdraw", Processor.class),
+            Map.entry("consoleOperatorsTerminals", Processor.class),
+            Map.entry("consoleOperatorsResetPassword", Processor.class),
+            Map.entry("consoleOperatorsUnlock", Processor.class),
+            Map.entry("consoleOperatorsReview", Processor.class),
+            Map.entry("consoleOperatorsRevoke", Processor.class),
+            Map.entry("consolePasswordForm", Processor.class),
+            Map.entry("consolePassword", Processor.class));
 
     /** The exchange property a {@link Recorder} notes its step in. */
     static final String TRACE = "routeTestTrace";
