@@ -109,8 +109,10 @@ public final class ConsolePages {
 
     /** {@code GET /console/static/console.css|console.js}. */
     public void resource(Exchange e) throws IOException {
-        String path = e.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
-        String file = path.endsWith("console.js") ? "console.js" : "console.css";
+        // the request's URI: a REST route's CamelHttpPath is the part after its own path, empty here
+        String uri = e.getMessage().getHeader(Exchange.HTTP_URI, "", String.class);
+        int query = uri.indexOf('?');
+        String file = (query < 0 ? uri : uri.substring(0, query)).endsWith("/console.js") ? "console.js" : "console.css";
         Message m = e.getMessage();
         try (InputStream in = ConsolePages.class.getResourceAsStream("/console/" + file)) {
             m.setBody(in == null ? new byte[0] : in.readAllBytes());

@@ -200,10 +200,11 @@ public final class OperatorPages {
                     .append(o.active() ? "" : " " + esc(c.time(o.revokedAt()))).append("</td>")
                     .append("<td class=\"roles\">").append(esc(String.join(", ", roles))).append("</td>")
                     .append("<td class=\"terminals\">").append(esc(String.join(", ", new TreeSet<>(o.terminals())))).append("</td>")
-                    .append("<td>").append(esc(c.time(o.lastLoginAt()))).append("</td>")
-                    .append("<td class=\"reviewed\">").append(esc(c.time(o.lastReviewedAt()))).append("</td>")
-                    .append("<td class=\"locked\">").append(esc(o.lockedAt(now) ? c.time(o.lockedUntil()) : "-")).append("</td>")
-                    .append("<td>").append(esc(c.time(o.issuedAt()))).append(" (").append(esc(o.issuedBy())).append(")</td></tr>");
+                    .append("<td class=\"time\">").append(esc(c.time(o.lastLoginAt()))).append("</td>")
+                    .append("<td class=\"time reviewed\">").append(esc(c.time(o.lastReviewedAt()))).append("</td>")
+                    .append("<td class=\"time locked\">").append(esc(o.lockedAt(now) ? c.time(o.lockedUntil()) : "-"))
+                    .append("</td><td class=\"time\">").append(esc(c.time(o.issuedAt()))).append(" (").append(esc(o.issuedBy()))
+                    .append(")</td></tr>");
         }
         b.append("</tbody></table>");
     }
