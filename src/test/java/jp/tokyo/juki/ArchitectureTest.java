@@ -117,6 +117,52 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCompositionRootUsesTheOperatorPort() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("api"), pkg("console"), pkg("assembly"), pkg("cli"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("api"))
+                .because("the operator API is an entry point like the CS line: its beans are bound by assembly and "
+                        + "called by the routes of routes/operator-*.camel.yaml; a capability never calls it (issue 12)")
+                .check(GATEWAY);
+        noClasses().that().resideInAPackage(pkg("cli"))
+                .should().dependOnClassesThat(resideInAPackage(pkg("api")).and(DescribedPredicate.not(name(pkg("api")
+                        .replace("..", "") + ".ApiSettings"))))
+                .because("the CLI is a client of the operator API over HTTPS: it may know the port's settings, not "
+                        + "the server's classes (issue 12 point 5)")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void onlyTheCompositionRootUsesTheConsole() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("console"), pkg("assembly"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("console"))
+                .because("the console's pages are bound by assembly and called by routes/operator-console and "
+                        + "console-*.camel.yaml; nothing else renders or calls them")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theOperatorRegisterIsUsedOnlyByTheOperatorPortAndItsCommands() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("operator"), pkg("api"), pkg("console"), pkg("assembly"), pkg("cli"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("operator"))
+                .because("who an operator is and what each role may do is decided at the operator port's gate; a "
+                        + "capability is handed the authenticated operator's ID, never the register (issue 12)")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theOperatorRegisterUsesNoStoreAndNoLine() {
+        noClasses().that().resideInAPackage(pkg("operator"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("honnin"), pkg("fuhyo"), pkg("link"), pkg("store"),
+                        pkg("cs"), pkg("national"), pkg("agency"), pkg("consistency"), pkg("deadletter"))
+                .because("the register holds operators, not residents: it never sees personal data (its own schema and "
+                        + "login, juki_operator)")
+                .check(GATEWAY);
+    }
+
+    @Test
     void simSpeaksOnlyTheProtocol() {
         classes().that().resideInAPackage(pkg("sim"))
                 .should(onlyHaveDependenciesWhere(dependencyTarget(notOurs().or(inOurPackages("sim", "wire", "record",

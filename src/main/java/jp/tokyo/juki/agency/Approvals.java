@@ -57,29 +57,38 @@ public final class Approvals {
      */
     public static Pending decide(Connection c, long id, String operator, boolean approve, String reason)
             throws SQLException, Refused {
+        return decide(c, id, operator, null, approve, reason);
+    }
+
+    /**
+     * {@link #decide(Connection, long, String, boolean, String)} by an operator of the operator API:
+     * the audit records the terminal of their session too.
+     */
+    public static Pending decide(Connection c, long id, String operator, String terminal, boolean approve, String reason)
+            throws SQLException, Refused {
         try {
-            return decideChecked(c, id, operator, approve, reason);
+            return decideChecked(c, id, operator, terminal, approve, reason);
         } catch (Refused refused) {
             // a refused decision changes nothing and is audited; the operator only if it is one, the reason never
             boolean named = operator != null && OPERATOR.matcher(operator).matches();
             AuditWriter.insert(c, List.of(AuditEvent.of(null, AuditEvent.in(AuditLine.AGENCY,
                     named ? "operator:" + operator : null, GatewayEvent.AGENCY_APPROVAL).id("AR-" + id)
                     .status(AuditStatus.REFUSED).code("A290").detail(refused.getMessage())
-                    .operator(named ? operator : null))));
+                    .operator(named ? operator : null).terminal(named ? terminal : null))));
             throw refused;
         }
     }
 
-    private static Pending decideChecked(Connection c, long id, String operator, boolean approve, String reason)
-            throws SQLException, Refused {
+    private static Pending decideChecked(Connection c, long id, String operator, String terminal, boolean approve,
+                                         String reason) throws SQLException, Refused {
         if (operator == null || !OPERATOR.matcher(operator).matches()) {
-            throw new Refused("--operator: 1-64 of A-Z a-z 0-9 . _ @ -");
+            throw new Refused("operator: 1-64 of A-Z a-z 0-9 . _ @ -");
         }
         if (!approve && (reason == null || reason.isBlank())) {
-            throw new Refused("a rejection needs --reason (it is sent to the agency)");
+            throw new Refused("a rejection needs a reason (it is sent to the agency)");
         }
         if (reason != null && (reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl))) {
-            throw new Refused("--reason: one line of at most 200 characters");
+            throw new Refused("reason: one line of at most 200 characters");
         }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -103,7 +112,7 @@ public final class Approvals {
                     GatewayEvent.AGENCY_APPROVAL).id("AR-" + id).status(approve ? AuditStatus.APPROVED : AuditStatus.REJECTED)
                     .code(approve ? "A210" : "A140")
                     .detail(p.rows() + " rows of agency-" + p.agency() + (reason == null ? "" : ": " + reason))
-                    .operator(operator).reason(reason))));
+                    .operator(operator).terminal(terminal).reason(reason))));
             c.commit();
             return p;
         } catch (SQLException | RuntimeException e) {

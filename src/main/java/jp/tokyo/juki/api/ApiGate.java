@@ -228,6 +228,8 @@ public final class ApiGate implements Processor {
     /**
      * A browser's request from the console's own pages: {@code Sec-Fetch-Site} same-origin or none
      * (typed address) when the browser sends it, and {@code Origin}, when sent, naming this host.
+     * Under our {@code Referrer-Policy: no-referrer} a browser posts a form with {@code Origin: null}
+     * (Fetch, "serializing a request origin"): then {@code Sec-Fetch-Site} alone decides.
      */
     static boolean sameOrigin(Message m) {
         String site = m.getHeader("Sec-Fetch-Site", String.class);
@@ -236,7 +238,7 @@ public final class ApiGate implements Processor {
         }
         String origin = m.getHeader("Origin", String.class);
         String host = m.getHeader("Host", String.class);
-        return origin == null || host != null && origin.equals("https://" + host);
+        return origin == null || site != null && origin.equals("null") || host != null && origin.equals("https://" + host);
     }
 
     private static boolean constantTimeEquals(String expected, String given) {

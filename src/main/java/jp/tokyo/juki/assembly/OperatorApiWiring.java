@@ -60,6 +60,7 @@ final class OperatorApiWiring {
         a.bind("consoleLogin", (Processor) pages::login);
         a.bind("consoleLogout", (Processor) pages::logout);
         a.bind(Console.IDLE, idle);
+        DeskApiWiring.wire(a, db);
         RegisterApiWiring.wire(a, operators);
         return gate;
     }

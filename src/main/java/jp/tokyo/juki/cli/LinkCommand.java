@@ -1,54 +1,42 @@
 package jp.tokyo.juki.cli;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.link.HoldFigures;
-import jp.tokyo.juki.link.LinkSettings;
-import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code ./gateway link status}: what the My Number hold of the running gateway holds (R-LINK). */
+/** {@code ./gateway link status}: what the My Number hold of the running gateway holds (R-LINK), through the operator API. */
 @Command(name = "link", mixinStandardHelpOptions = true, description = "The My Number link between the stores (R-LINK).",
         subcommands = {LinkCommand.Status.class})
 public final class LinkCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Figures of the My Number hold of the running gateway: numbers held, deliveries, oldest "
-                    + "age. Never a value. Reads the embedded database under --data, or juki.db.url.")
+                    + "age, maximum hold. Never a value. Asks the operator API (/api/link/status; a maintainer's).")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
-        RunningGatewayOptions gateway;
+        OperatorLogin login;
 
         @Override
-        public Integer call() throws Exception {
-            GatewayConfig cfg = gateway.config();
-            PrintWriter out = spec.commandLine().getOut();
-            HoldFigures figures;
-            try (Connection c = RunningGatewayOptions.connect(cfg)) {
-                figures = HoldFigures.read(c);
-            } catch (IOException | SQLException e) {
-                spec.commandLine().getErr().println("no running gateway database: " + e.getMessage());
-                return 2;
-            }
-            Instant now = Instant.now();
-            out.println("my-number hold (R-LINK)");
-            out.printf("  numbers held:  %d%n", figures.numbers());
-            out.printf("  deliveries:    %d%n", figures.deliveries());
-            out.printf("  oldest held:   %s%n", figures.oldestHeldAt() == null ? "-"
-                    : HoldFigures.age(Duration.between(figures.oldestHeldAt(), now)));
-            out.printf("  maximum hold:  %d days (juki.link.max-hold-days)%n", cfg.get(LinkSettings.MAX_HOLD_DAYS));
-            out.flush();
-            return 0;
+        public Integer call() {
+            return ApiClient.run(spec, login, (api, out) -> {
+                JsonNode figures = api.post("/api/link/status", ApiClient.body());
+                JsonNode oldest = figures.path("oldestHeldAt");
+                out.println("my-number hold (R-LINK)");
+                out.printf("  numbers held:  %d%n", figures.path("numbers").asLong());
+                out.printf("  deliveries:    %d%n", figures.path("deliveries").asLong());
+                out.printf("  oldest held:   %s%n", !oldest.isTextual() ? "-"
+                        : HoldFigures.age(Duration.between(Instant.parse(oldest.asText()), Instant.now())));
+                out.printf("  maximum hold:  %d days (juki.link.max-hold-days)%n", figures.path("maxHoldDays").asInt());
+                return 0;
+            });
         }
     }
 }

@@ -82,9 +82,6 @@ public final class Console {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html><html lang=\"").append(lang).append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                // the port's Referrer-Policy is no-referrer, under which a browser sends "Origin: null" with a form's
-                // POST and the gate's same-origin check refuses it; a console page's own requests name their origin
-                .append("<meta name=\"referrer\" content=\"same-origin\">")
                 .append("<title>").append(esc(title)).append(" — ").append(esc(t("app"))).append("</title>")
                 .append("<link rel=\"stylesheet\" href=\"/console/static/console.css\">")
                 .append("<script src=\"/console/static/console.js\" defer></script></head>")

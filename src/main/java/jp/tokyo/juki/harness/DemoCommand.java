@@ -2,13 +2,9 @@ package jp.tokyo.juki.harness;
 
 import jp.tokyo.juki.assembly.DevIdentities;
 
-import jp.tokyo.juki.cli.ApprovalsCommand;
-import jp.tokyo.juki.cli.QueryCommand;
 import jp.tokyo.juki.platform.Ports;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +31,6 @@ import jp.tokyo.juki.sim.ResidentSet;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.Store;
 import jp.tokyo.juki.sim.NationalSimulator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,6 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--municipalities", defaultValue = "config/municipalities.csv", description = "Municipality list.")
     Path municipalities;
 
+    private DemoOperators operators;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -85,8 +82,10 @@ public final class DemoCommand implements Callable<Integer> {
                      Identities.exactly(Identities.GATEWAY), "national-fuhyo-sim"), 0, data.resolve("fuhyo-notices.jsonl"));
              GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, national.port(),
                      List.of("--keystores", keystores.toString(), "--set", "juki.national-fuhyo.port=" + fuhyoNational.port()))) {
-            System.out.printf("gateway up (pid %d, CS port %d); national simulator on port %d, fuhyo national simulator on port %d%n",
-                    gateway.pid(), csPort, national.port(), fuhyoNational.port());
+            System.out.printf("gateway up (pid %d, CS port %d, operator port %d); national simulator on port %d, fuhyo national "
+                    + "simulator on port %d%n", gateway.pid(), csPort, gateway.operatorPort(), national.port(), fuhyoNational.port());
+            operators = DemoOperators.setUp(data.resolve("gateway"), keystores, gateway.operatorPort());
+            operators.report().forEach(line -> System.out.println("  " + line));
             ExecutorService pool = Executors.newFixedThreadPool(MUNICIPALITIES.size() + 1);
             List<Future<CsSimulator.Result>> futures = new ArrayList<>();
             for (int i = 0; i < MUNICIPALITIES.size(); i++) {
@@ -108,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             CsSimulator.Result fuhyo = fuhyoFuture.get();
             pool.shutdown();
-            String query = nationalQuery(national, csPort, keystores, fuhyoNational);
+            String query = nationalQuery(national);
             ConsistencySimulator.Outcome check = new ConsistencySimulator(keys.sslContext(Identities.cs(CHECK_MUNICIPALITY),
                     Identities.exactly(Identities.GATEWAY), "cs-sim"), new ConsistencySimulator.Options("localhost", csPort,
                     CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), Store.HONNIN, 5_000, 0.02, true, 1, 1000, 8, 2,
@@ -138,6 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
             long stored = gateway.queryLong("SELECT count(*) FROM honnin.resident");
             long annexes = gateway.queryLong("SELECT count(*) FROM fuhyo.person");
             int exit = gateway.stop(Duration.ofSeconds(40));
+            operators.close();
 
             System.out.println();
             System.out.println("=== juki-gateway demo report ===");
@@ -156,7 +156,9 @@ public final class DemoCommand implements Callable<Integer> {
                     fuhyoNational.noticeCount(), fuhyoNational.repeats(), fuhyoMissing);
             System.out.printf("honnin store: %d persons; fuhyo store: %d persons; audit records written: %d (expected at least %d)%n",
                     stored, annexes, audit, expectedAudit);
-            System.out.printf("national query (operator command): %s%n", query);
+            System.out.println("operators (certificate + password, through the operator API):");
+            operators.report().forEach(line -> System.out.println("  " + line));
+            System.out.printf("national query (%s, operator command): %s%n", DemoOperators.SEARCHER, query);
             System.out.printf("consistency check (整合) of %s, 5,000 persons loaded over the CS line, 2%% planted drift:%n%s",
                     CHECK_MUNICIPALITY, check.report());
             System.out.println("agency requests over the SFTP drop folders:");
@@ -166,8 +168,9 @@ public final class DemoCommand implements Callable<Integer> {
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
             boolean queryOk = query.startsWith("FOUND");
             boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk
-                    && check.exact() && agency.ok();
-            System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; the query was answered; "
+                    && check.exact() && agency.ok() && operators.ok();
+            System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; operators were "
+                    + "issued and logged in with certificate and password; the query was answered; "
                     + "the consistency check named exactly the planted differences; the agency's bulk request was "
                     + "approved and answered as its file implies, and the file signed by another agency was refused"
                     : "RESULT: FAILED");
@@ -183,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
      * Two agencies at their SFTP drop folders: 主税局 sends a bulk request of {@value #AGENCY_ROWS}
      * rows about the persons 武蔵野市 loaded (mixed key types, some outside Tokyo, some for another
      * agency's business) — more than {@code juki.agency.approval-rows}, so it waits until a manager
-     * approves it with {@code ./gateway approvals approve} — and 水道局's folder receives a file
+     * approves it with {@code ./gateway approvals approve}, logged in to the operator API — and 水道局's folder receives a file
      * signed by 主税局, which is refused ({@code A110}).
      */
     private AgencyStep agencyRequests(GatewayProcess gateway, Path keystores, Municipalities tokyo,
@@ -211,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
             String id = waiting.lines().filter(l -> l.contains("agency-shuzei")).map(l -> l.strip().split("\\s+")[0])
                     .findFirst().orElse("none");
             report.add("主税局 bulk request of " + bulk.rows() + " rows waits: " + waiting.lines().findFirst().orElse(""));
-            report.add(approvals("approve " + id + " --operator demo-manager").strip());
+            report.add(approvals("approve " + id).strip() + " (as " + DemoOperators.MANAGER + ")");
             AgencyAnswer answer = shuzei.awaitAnswer("demo-bulk", Duration.ofSeconds(120));
             boolean bulkOk = answer instanceof AgencyAnswer.Result r && r.byStatus().equals(bulk.expectedByStatus());
             report.add(String.format("answered %.1f s after upload (approval included): %s; as the file implies: %s",
@@ -231,38 +234,20 @@ public final class DemoCommand implements Callable<Integer> {
         return new AgencyStep(ok, report);
     }
 
-    /** {@code ./gateway approvals …} against the demo's gateway, as a manager runs it; returns what it printed. */
+    /** {@code ./gateway approvals …} as the demo's manager, through the operator API; returns what it printed. */
     private String approvals(String args) {
-        List<String> argv = new ArrayList<>(List.of(args.split(" ")));
-        argv.addAll(List.of("--data", data.resolve("gateway").toString()));
-        return operator(new ApprovalsCommand(), argv.toArray(String[]::new)).output();
-    }
-
-    /** What an operator command printed (out and err) and its exit code. */
-    private record Operator(int exit, String output) {
-    }
-
-    /** Runs an operator command in this process, as {@code ./gateway …} would. */
-    private static Operator operator(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(out));
-        int exit = cli.execute(args);
-        return new Operator(exit, out.toString());
+        return operators.as(DemoOperators.MANAGER, ("approvals " + args).split(" ")).output();
     }
 
     /**
-     * One query to the national server about a person of another prefecture, as an operator asks
-     * it ({@code ./gateway query national}, audited in the gateway's record); returns its outcome.
+     * One query to the national server about a person of another prefecture, as the demo's searcher
+     * asks it ({@code ./gateway query national} through the operator API, audited with the searcher
+     * and the purpose before anything is sent); returns its outcome.
      */
-    private String nationalQuery(NationalSimulator national, int csPort, Path keystores,
-                                 NationalSimulator fuhyoNational) {
+    private String nationalQuery(NationalSimulator national) {
         String code = national.person(0).get("juminhyoCode").asText();
-        Operator run = operator(new QueryCommand(), "national", "--juminhyo-code", code, "--operator", "demo-operator",
-                "--data", data.resolve("gateway").toString(), "--set", "juki.keystores.dir=" + keystores,
-                "--set", "juki.national.port=" + national.port(),
-                "--set", "juki.national-fuhyo.port=" + fuhyoNational.port());
+        DemoOperators.Run run = operators.as(DemoOperators.SEARCHER, "query", "national", "--juminhyo-code", code,
+                "--reason", "デモ: 転入届の本人確認");
         String first = run.output().lines().findFirst().orElse("no output");
         return (run.exit() == 0 /* query national: FOUND */ ? "FOUND — " : "exit " + run.exit() + " — ") + first;
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.audit.AuditEvent;
@@ -199,25 +200,48 @@ public final class NationalQuery implements AutoCloseable {
      *                  sent as the envelope's {@code operator} and kept in the audit
      */
     public <R> Outcome<R> query(Store<R> store, QueryKey key, String requester) {
+        return query(store, key, requester, UnaryOperator.identity());
+    }
+
+    /**
+     * An operator's query ({@link #query(Store, QueryKey, String)} with the operator as requester):
+     * each of its audit records also names the operator, the terminal and the stated reason.
+     */
+    public <R> Outcome<R> query(Store<R> store, QueryKey key, Asker asker) {
+        return query(store, key, asker.operator(),
+                draft -> draft.operator(asker.operator()).terminal(asker.terminal()).reason(asker.reason()));
+    }
+
+    /**
+     * An operator who asks, as the operator API knows them.
+     *
+     * @param operator the operator's ID (sent as the envelope's {@code operator})
+     * @param terminal the terminal of their session
+     * @param reason   the purpose they stated
+     */
+    public record Asker(String operator, String terminal, String reason) {
+    }
+
+    private <R> Outcome<R> query(Store<R> store, QueryKey key, String requester, UnaryOperator<AuditEvent.Draft> by) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String id = "NQ-" + UUID.randomUUID();
         if (requester == null || !REQUESTER.matcher(requester).matches()) {
-            return refusedBeforeSending(store, id, ReplyCode.E110, "requester: 1-64 characters [A-Za-z0-9._:-]", null);
+            return refusedBeforeSending(store, id, ReplyCode.E110, "requester: 1-64 characters [A-Za-z0-9._:-]", null, by);
         }
         try {
             QueryKeyRules.check(key, store);
         } catch (Violation v) {
             return refusedBeforeSending(store, id, v.rule() == Violation.Rule.CHECK_DIGIT ? ReplyCode.E120 : ReplyCode.E110,
-                    v.detail(), requester);
+                    v.detail(), requester, by);
         }
         List<String> asked = key instanceof QueryKey.JuminhyoCode c ? List.of(c.code()) : List.of();
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.set("key", key.toJson());
         Request request = new Request(id, store.queryType(), Municipalities.PREFECTURE_CODE, seq.incrementAndGet(),
                 OffsetDateTime.now(ZoneOffset.ofHours(9)), requester, null, body);
-        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+        audit.record(by.apply(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
                 .sender(Municipalities.PREFECTURE_CODE).status(AuditStatus.SENT)
-                .detail("key " + key.kind() + ", requester " + requester).persons(asked));
+                .detail("key " + key.kind() + ", requester " + requester).persons(asked)));
         QueryLine line = store == Store.FUHYO ? fuhyo : honnin;
         Outcome<R> outcome;
         AuditStatus status;
@@ -256,9 +280,9 @@ public final class NationalQuery implements AutoCloseable {
         }
         Set<String> persons = new LinkedHashSet<>(asked);
         outcome.records().forEach(r -> persons.add(store.code.apply(r)));
-        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+        audit.record(by.apply(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
                 .sender(Municipalities.PREFECTURE_CODE).status(status).code(outcome.code()).detail(summary(outcome))
-                .persons(List.copyOf(persons)));
+                .persons(List.copyOf(persons))));
         return outcome;
     }
 
@@ -300,12 +324,13 @@ public final class NationalQuery implements AutoCloseable {
         return kept.length() > 120 ? kept.substring(0, 120) + "…" : kept;
     }
 
-    private <R> Outcome<R> refusedBeforeSending(Store<R> store, String id, ReplyCode code, String why, String requester) {
+    private <R> Outcome<R> refusedBeforeSending(Store<R> store, String id, ReplyCode code, String why, String requester,
+                                                UnaryOperator<AuditEvent.Draft> by) {
         Outcome<R> outcome = new Outcome<>(Result.REFUSED, id, List.of(), code.name(), why);
         // the requester is named only once it is known to be an identifier (it could be anything otherwise)
-        audit.record(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
+        audit.record(by.apply(AuditEvent.out(AuditLine.NATIONAL, store.peer(), store.queryType()).id(id)
                 .sender(Municipalities.PREFECTURE_CODE).status(AuditStatus.REFUSED).code(code)
-                .detail(summary(outcome) + ", not sent" + (requester == null ? "" : ", requester " + requester)));
+                .detail(summary(outcome) + ", not sent" + (requester == null ? "" : ", requester " + requester))));
         return outcome;
     }
 

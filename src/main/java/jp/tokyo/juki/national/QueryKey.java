@@ -1,8 +1,12 @@
 package jp.tokyo.juki.national;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.text.Normalizer;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What a national query looks for (PROTOCOL §2.4 {@code key}): a 住民票コード, a My Number
@@ -16,6 +20,45 @@ public sealed interface QueryKey {
 
     /** The {@code key} object as sent. */
     ObjectNode toJson();
+
+    /**
+     * The key an operator's request carries, in the form {@link #toJson} writes
+     * ({@code {"juminhyoCode": …}}, {@code {"myNumber": …}} or {@code {"fourInfo": {…}}}), or null
+     * unless it is exactly one of these with text values. Only the shape is read here; the item
+     * rules are {@link QueryKeyRules}'.
+     */
+    static QueryKey fromJson(JsonNode key) {
+        if (key == null || !key.isObject() || key.size() != 1) {
+            return null;
+        }
+        if (key.has("juminhyoCode")) {
+            String code = text(key.get("juminhyoCode"));
+            return code == null ? null : juminhyoCode(code);
+        }
+        if (key.has("myNumber")) {
+            String number = text(key.get("myNumber"));
+            return number == null ? null : myNumber(number);
+        }
+        JsonNode four = key.get("fourInfo");
+        if (four == null || !four.isObject()) {
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = four.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            if (!FOUR_ITEMS.contains(member.getKey()) || text(member.getValue()) == null) {
+                return null;
+            }
+        }
+        return fourInfo(text(four.get("nameKana")), text(four.get("nameKanji")), text(four.get("birthDate")),
+                text(four.get("sex")), text(four.get("addressPrefix")));
+    }
+
+    /** The members of {@code fourInfo}. */
+    Set<String> FOUR_ITEMS = Set.of("nameKana", "nameKanji", "birthDate", "sex", "addressPrefix");
+
+    private static String text(JsonNode value) {
+        return value == null || !value.isTextual() ? null : value.asText();
+    }
 
     static QueryKey juminhyoCode(String code) {
         return new JuminhyoCode(code);

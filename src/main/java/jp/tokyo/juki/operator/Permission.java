@@ -20,8 +20,6 @@ public enum Permission {
     SESSION(EnumSet.allOf(Role.class), false),
     /** the gateway's status and health */
     STATUS(EnumSet.of(MAINTAINER), false),
-    /** the configuration check */
-    CONFIG_CHECK(EnumSet.of(MAINTAINER), false),
     /** figures of the My Number hold (never a value) */
     LINK_STATUS(EnumSet.of(MAINTAINER), false),
     /** list dead letters: queue, type, origin, code, age */

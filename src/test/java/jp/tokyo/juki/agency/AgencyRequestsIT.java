@@ -30,10 +30,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import jp.tokyo.juki.operator.Role;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
 import jp.tokyo.juki.testkit.Messages;
+import jp.tokyo.juki.testkit.OperatorDesk;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.testkit.TestPki;
 import jp.tokyo.juki.wire.FrameClient;
@@ -49,12 +51,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The agency request flow end to end (PROTOCOL §4, SPEC R-PROV): files dropped into a gateway's
  * drop folder, answered into its outbox, opened as the agency opens them. Every refusal — of a
- * row or of a whole file — is answered, audited and leaves nothing in plain on disk.
+ * row or of a whole file — is answered, audited and leaves nothing in plain on disk. A bulk request
+ * waits for a manager, who decides with {@code ./gateway approvals} through the operator API.
  */
 class AgencyRequestsIT {
     private static final String HEADER = "request_id,business,key_type,juminhyo_code,my_number,name_kana,name_kanji,"
             + "birth_date,sex,address\n";
     private static final AtomicLong NAMES = new AtomicLong();
+    private static final String MANAGER = "mgr1";
+    private static OperatorDesk desk;
     private static RunningGateway gw;
     private static FrameClient chiyoda;
     /** a Chiyoda resident */
@@ -65,12 +70,14 @@ class AgencyRequestsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = RunningGateway.start(true, Map.of(
+        desk = OperatorDesk.start(true, Map.of(
                 "juki.agency.poll-ms", "200",
                 "juki.agency.sweep-ms", "300",
                 "juki.agency.approval-rows", "5",
                 "juki.agency.max-rows", "50",
                 "juki.agency.max-file-mib", "1"));
+        desk.issue(MANAGER, Role.MANAGER).issue("srch1", Role.SEARCHER);
+        gw = desk.gw;
         gw.startFuhyo();
         chiyoda = gw.connect(CHIYODA);
         residentCode = Messages.newJuminhyoCode();
@@ -87,7 +94,7 @@ class AgencyRequestsIT {
 
     @AfterAll
     static void stop() {
-        RunningGateway.closeAll(chiyoda, gw);
+        RunningGateway.closeAll(chiyoda, desk);
     }
 
     private static void ack(Request r) throws Exception {
@@ -448,6 +455,14 @@ class AgencyRequestsIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gw.queryString(sql, "AR-" + id)).isEqualTo(expected));
     }
 
+    /** {@code ./gateway approvals args…} as the manager, through the operator API. */
+    private static OperatorDesk.Run approvals(String... args) throws Exception {
+        String[] all = new String[args.length + 1];
+        all[0] = "approvals";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return desk.cli(MANAGER, all);
+    }
+
     @Test
     void aBulkRequestWaitsForAManagersApprovalAndIsThenAnswered() throws Exception {
         String stem = drop("suido", request(TestPki.AGENCY, bulk(6)));
@@ -455,32 +470,39 @@ class AgencyRequestsIT {
         Thread.sleep(1000); // several polls: still no answer
         assertThat(folder("suido").resolve("outbox").resolve(stem + ".res.p7m")).doesNotExist();
         assertThat(folder("suido").resolve("inbox").resolve(stem + ".req.p7m")).exists();
-        try (Connection c = gw.gateway.database().dataSource().getConnection()) {
-            assertThat(Approvals.waiting(c)).extracting(Approvals.Pending::id).contains(id);
+        OperatorDesk.Run list = approvals("list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern("\\d+ request\\(s\\) waiting for approval")
+                .contains("  AR-" + id + "  agency-suido  6 rows  received ", "  file " + stem + ".req.p7m");
 
-            Approvals.decide(c, id, "manager-7", true, null);
-        }
+        OperatorDesk.Run approve = approvals("approve", "AR-" + id);
 
+        assertThat(approve.exit()).as(approve.err()).isZero();
+        assertThat(approve.out()).isEqualTo("AR-" + id + " approved by " + MANAGER + ": 6 rows of agency-suido; answered at the "
+                + "agency's next poll\n");
         assertThat(answer("suido", stem).rows()).hasSize(6);
-        assertAudit(id, "concat_ws('|', peer, status, code, operator_id)",
-                "agency-suido|WAITING|A200,operator:manager-7|APPROVED|A210|manager-7,agency-suido|ANSWERED|A000");
+        assertAudit(id, "concat_ws('|', peer, status, code, operator_id, terminal_id)",
+                "agency-suido|WAITING|A200,operator:" + MANAGER + "|APPROVED|A210|" + MANAGER + "|" + OperatorDesk.TERMINAL
+                        + ",agency-suido|ANSWERED|A000");
+        assertThat(gw.queryString("SELECT decided_by FROM agency.request WHERE id = ?", id)).isEqualTo(MANAGER);
     }
 
     @Test
     void aRejectedBulkRequestIsAnsweredWithTheReason() throws Exception {
         String stem = drop("suido", request(TestPki.AGENCY, bulk(7)));
         long id = waitingRequest(stem);
-        try (Connection c = gw.gateway.database().dataSource().getConnection()) {
-            Approvals.decide(c, id, "manager-7", false, "no business need stated");
-        }
 
+        OperatorDesk.Run reject = approvals("reject", Long.toString(id), "--reason", "no business need stated");
+
+        assertThat(reject.exit()).as(reject.err()).isZero();
+        assertThat(reject.out()).isEqualTo("AR-" + id + " rejected by " + MANAGER + ": 7 rows of agency-suido; the agency gets "
+                + "an .err.p7m with the reason\n");
         Answer a = answer("suido", stem);
-
         assertThat(a.kind()).isEqualTo("err");
-        assertThat(a.text()).isEqualTo("A140: rejected by a manager: by manager-7: no business need stated\n");
+        assertThat(a.text()).isEqualTo("A140: rejected by a manager: by " + MANAGER + ": no business need stated\n");
         assertRequestGone("suido", stem);
         assertAudit(id, "concat_ws('|', status, code, operator_id, reason)",
-                "WAITING|A200,REJECTED|A140|manager-7|no business need stated,REFUSED|A140");
+                "WAITING|A200,REJECTED|A140|" + MANAGER + "|no business need stated,REFUSED|A140");
     }
 
     @Test
@@ -492,11 +514,10 @@ class AgencyRequestsIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "DONE".equals(gw.queryString(
                 "SELECT state FROM agency.request WHERE id = ?", id)));
-        try (Connection c = gw.gateway.database().dataSource().getConnection()) {
-            assertThat(Approvals.waiting(c)).extracting(Approvals.Pending::id).doesNotContain(id);
-            Assertions.assertThatThrownBy(() -> Approvals.decide(c, id, "manager-7", true, null))
-                    .hasMessageContaining("no request AR-" + id + " waits");
-        }
+        assertThat(approvals("list").out()).doesNotContain("AR-" + id + " ");
+        OperatorDesk.Run approve = approvals("approve", "AR-" + id);
+        assertThat(approve.exit()).isEqualTo(1);
+        assertThat(approve.err()).isEqualTo("A290: no request AR-" + id + " waits for approval (./gateway approvals list)\n");
         // the attempt to approve it is refused and audited too
         assertAudit(id, "concat_ws('|', status, code)", "WAITING|A200,WITHDRAWN,REFUSED|A290");
         assertThat(folder("suido").resolve("outbox").resolve(stem + ".res.p7m")).doesNotExist();
@@ -506,9 +527,9 @@ class AgencyRequestsIT {
     void aDecisionNeedsAnOperatorAndARejectionAReason() throws Exception {
         try (Connection c = gw.gateway.database().dataSource().getConnection()) {
             Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "", true, null))
-                    .hasMessageContaining("--operator");
+                    .hasMessageContaining("operator: ");
             Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_998, "manager-7", false, " "))
-                    .hasMessageContaining("--reason");
+                    .hasMessageContaining("a rejection needs a reason");
             Assertions.assertThatThrownBy(() -> Approvals.decide(c, 999_999, "manager-7", true, null))
                     .hasMessageContaining("no request AR-999999 waits");
         }
@@ -518,6 +539,49 @@ class AgencyRequestsIT {
                 + "FROM audit.record WHERE code = 'A290' AND msg_id IN ('AR-999998', 'AR-999999')"))
                 .isEqualTo("-|AR-999998|REFUSED|-|-,operator:manager-7|AR-999998|REFUSED|manager-7|-,"
                         + "operator:manager-7|AR-999999|REFUSED|manager-7|-");
+    }
+
+    @Test
+    void theDecidingOperatorIsTheSessionsNeverANameInTheBody() throws Exception {
+        String stem = drop("suido", request(TestPki.AGENCY, bulk(6)));
+        long id = waitingRequest(stem);
+        ObjectNode body = OperatorDesk.body().put("id", "AR-" + id).put("operator", "someone-else").put("by", "someone-else");
+
+        OperatorDesk.Reply r = desk.login(MANAGER).post("/api/approvals/approve", body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("by").asText()).isEqualTo(MANAGER);
+        assertThat(r.json().path("decision").asText()).isEqualTo("approved");
+        assertThat(gw.queryString("SELECT decided_by FROM agency.request WHERE id = ?", id)).isEqualTo(MANAGER);
+        assertThat(answer("suido", stem).rows()).hasSize(6);
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE operator_id = 'someone-else'")).isZero();
+    }
+
+    @Test
+    void onlyAManagerDecidesAndTheApisRefusalsAreAuditedWithTheOperator() throws Exception {
+        OperatorDesk.Run list = desk.cli("srch1", "approvals", "list");
+        assertThat(list.exit()).isEqualTo(1);
+        assertThat(list.err()).startsWith("P403: ");
+        OperatorDesk.Run approve = desk.cli("srch1", "approvals", "approve", "AR-999996");
+        assertThat(approve.exit()).isEqualTo(1);
+        assertThat(approve.err()).startsWith("P403: ");
+        assertThat(gw.queryString("SELECT string_agg(detail, ',' ORDER BY id) FROM audit.record WHERE msg_type = 'API_REFUSED' "
+                + "AND code = 'P403' AND operator_id = 'srch1' AND terminal_id = ?", OperatorDesk.TERMINAL))
+                .contains("APPROVALS_LIST", "APPROVALS_DECIDE");
+        // a refused decision changes nothing and never reaches the capability: no A290 for it
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = 'AR-999996'")).isZero();
+
+        OperatorDesk.Api manager = desk.login(MANAGER);
+        OperatorDesk.Reply noReason = manager.post("/api/approvals/reject", OperatorDesk.body().put("id", "AR-999997"));
+        assertThat(noReason.status()).isEqualTo(409);
+        assertThat(noReason.code()).isEqualTo("A290");
+        assertThat(noReason.json().path("reason").asText()).contains("a rejection needs a reason");
+        assertThat(gw.queryString("SELECT concat_ws('|', status, code, operator_id, terminal_id) FROM audit.record "
+                + "WHERE msg_id = 'AR-999997'")).isEqualTo("REFUSED|A290|" + MANAGER + "|" + OperatorDesk.TERMINAL);
+        OperatorDesk.Reply badId = manager.post("/api/approvals/approve", OperatorDesk.body().put("id", "AR-12; DROP"));
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(badId.code()).isEqualTo("A400");
+        assertThat(badId.body()).doesNotContain("DROP");
     }
 
     // ------------------------------------------------------------------ crash safety, plaintext

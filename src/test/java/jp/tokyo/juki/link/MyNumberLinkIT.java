@@ -11,8 +11,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import jp.tokyo.juki.cli.GatewayCli;
+import jp.tokyo.juki.operator.Role;
 import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.testkit.Messages;
+import jp.tokyo.juki.testkit.OperatorDesk;
 import jp.tokyo.juki.testkit.TestAgencies;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.wire.FrameClient;
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * R-LINK on a running gateway: persons reach the honnin and fuhyo stores only as a CS sends them
@@ -49,12 +47,15 @@ import picocli.CommandLine;
  * {@code myNumberLink} bean. Granted only for a business 番号法 allows and a person abroad; held
  * until the delivery is confirmed or the maximum passes, then gone from the table's files;
  * every refusal with its code, everything audited; the roles kept apart by the database itself.
+ * A maintainer reads the hold's figures with {@code ./gateway link status} through the operator API.
  */
 class MyNumberLinkIT {
     private static final String ALLOWED = "TAX-01";
     private static final String OTHER_ALLOWED = "WELFARE-07";
     private static final String REQUESTER = "dept-shuzei";
 
+    private static final String MAINTAINER = "maint1";
+    private static OperatorDesk desk;
     private static RunningGateway gw;
     private static FrameClient chiyoda;
     private static MyNumberLink link;
@@ -65,17 +66,19 @@ class MyNumberLinkIT {
         // 番号法's permission for the requester's two businesses: config/agencies.yaml is its one source
         Path agencies = TestAgencies.withMyNumber(Files.createTempDirectory("juki-link-agencies"), REQUESTER,
                 ALLOWED, OTHER_ALLOWED);
-        gw = RunningGateway.start(true, Map.of(
+        desk = OperatorDesk.start(true, Map.of(
                 "juki.agencies", agencies.toString(),
                 "juki.link.purge-period-ms", "300",
                 "juki.link.report-period-ms", "300"));
+        desk.issue(MAINTAINER, Role.MAINTAINER).issue("srch1", Role.SEARCHER);
+        gw = desk.gw;
         chiyoda = gw.connect(CHIYODA);
         link = gw.gateway.bean("myNumberLink", MyNumberLink.class);
     }
 
     @AfterAll
     static void stop() {
-        RunningGateway.closeAll(chiyoda, gw);
+        RunningGateway.closeAll(chiyoda, desk);
     }
 
     /** Each test starts on an empty hold: what a test held is confirmed (erased) after it. */
@@ -136,12 +139,11 @@ class MyNumberLinkIT {
                 + "FROM audit.record WHERE line = 'link' AND msg_type = ? AND msg_id = ?", type, delivery);
     }
 
-    private static String status() {
-        StringWriter out = new StringWriter();
-        int code = new CommandLine(new GatewayCli()).setOut(new PrintWriter(out))
-                .execute("link", "status", "--data", gw.data.toString());
-        assertThat(code).isZero();
-        return out.toString();
+    /** {@code ./gateway link status} as a maintainer, through the operator API. */
+    private static String status() throws Exception {
+        OperatorDesk.Run run = desk.cli(MAINTAINER, "link", "status");
+        assertThat(run.exit()).as(run.err()).isZero();
+        return run.out();
     }
 
     private static String log() throws Exception {
@@ -170,6 +172,24 @@ class MyNumberLinkIT {
         assertThat(audit).doesNotContain(p.code(), p.myNumber(), second.code(), second.myNumber());
         assertThat(audit).matches("(?s).*\\{[0-9a-f]{32,}}.*");
         assertThat(log()).doesNotContain(p.myNumber(), p.code(), third.myNumber());
+    }
+
+    @Test
+    void theHoldsFiguresAreForAMaintainerAuditedWithOperatorAndTerminalAndAnotherRoleGetsP403() throws Exception {
+        String figures = status();
+
+        assertThat(figures).startsWith("my-number hold (R-LINK)").contains("numbers held:  ", "oldest held:   ",
+                "maximum hold:  30 days (juki.link.max-hold-days)");
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REQUEST' AND operator_id = ? "
+                + "AND terminal_id = ? AND detail = 'LINK_STATUS'", MAINTAINER, OperatorDesk.TERMINAL)).isPositive();
+
+        OperatorDesk.Run refused = desk.cli("srch1", "link", "status");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("P403: ");
+        assertThat(refused.out()).doesNotContain("numbers held");
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REFUSED' AND code = 'P403' "
+                + "AND operator_id = 'srch1' AND terminal_id = ? AND detail = 'LINK_STATUS'", OperatorDesk.TERMINAL)).isPositive();
     }
 
     @Test

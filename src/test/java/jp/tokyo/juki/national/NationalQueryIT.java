@@ -9,13 +9,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,14 +25,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.audit.PersonHasher;
-import jp.tokyo.juki.cli.GatewayCli;
 import jp.tokyo.juki.national.NationalQuery.Outcome;
 import jp.tokyo.juki.national.NationalQuery.Result;
 import jp.tokyo.juki.national.NationalQuery.Store;
 import jp.tokyo.juki.record.FuhyoRecord;
+import jp.tokyo.juki.operator.Role;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.testkit.Messages;
+import jp.tokyo.juki.testkit.OperatorDesk;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.testkit.TestPki;
 import jp.tokyo.juki.wire.FrameClient;
@@ -44,17 +44,20 @@ import jp.tokyo.juki.wire.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * R-NQ over the real wire: the gateway's {@code nationalQuery} asks the national simulator and
  * the fuhyo national simulator over mutual TLS — found, not found, several, unavailable (server
  * gone, silent, or answering E503), refused keys — audits query and answer with hashed persons
- * only, and the operator command does the same end to end with its operator in the audit.
+ * only, and the operator command does the same end to end through the operator API, with the
+ * searcher's operator ID, terminal and stated purpose in the audit.
  */
 class NationalQueryIT {
     private static final long TIMEOUT_MS = 1500;
     private static final String OPERATOR = "op-0042";
+    private static final String SEARCHER = "srch1";
+    private static final String PURPOSE = "転出先の確認（事務 12-3）";
+    private static OperatorDesk desk;
     private static RunningGateway gw;
     private static FrameClient chiyoda;
     private static NationalQuery query;
@@ -62,7 +65,9 @@ class NationalQueryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = RunningGateway.start(true, Map.of("juki.national.query-timeout-ms", Long.toString(TIMEOUT_MS)));
+        desk = OperatorDesk.start(true, Map.of("juki.national.query-timeout-ms", Long.toString(TIMEOUT_MS)));
+        desk.issue(SEARCHER, Role.SEARCHER).issue("mgr1", Role.MANAGER);
+        gw = desk.gw;
         gw.startFuhyo();
         chiyoda = gw.connect(CHIYODA);
         query = gw.gateway.bean("nationalQuery", NationalQuery.class);
@@ -71,7 +76,7 @@ class NationalQueryIT {
 
     @AfterAll
     static void stop() {
-        RunningGateway.closeAll(chiyoda, gw);
+        RunningGateway.closeAll(chiyoda, desk);
     }
 
     private static String code(JsonNode record) {
@@ -379,57 +384,101 @@ class NationalQueryIT {
     }
 
     @Test
-    void theOperatorCommandPrintsTheRecordAndAuditsTheOperator() throws Exception {
+    void theOperatorCommandPrintsTheRecordAndAuditsTheOperatorTerminalAndPurpose() throws Exception {
         JsonNode person = gw.national.person(9);
         String code = code(person);
-        StringWriter out = new StringWriter();
 
-        int exit = cli(out, "--juminhyo-code", code, "--operator", "op-cli-7");
+        OperatorDesk.Run run = cli("--juminhyo-code", code);
 
-        assertThat(exit).isZero();
-        String printed = out.toString();
+        assertThat(run.exit()).as(run.err()).isZero();
+        String printed = run.out();
         assertThat(printed).contains(": FOUND (1 record)", code, person.get("name").get("kanji").asText(),
                 person.get("myNumber").asText());
         Matcher id = Pattern.compile("HONNIN_QUERY (NQ-[0-9a-f-]+): ").matcher(printed);
         assertThat(id.find()).isTrue();
         // written before the answer was shown: no waiting for the gateway's audit queue
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_id = ?", id.group(1))).isEqualTo(2);
         assertThat(audit(id.group(1), 2)).containsExactly(
-                "national|out|national|HONNIN_QUERY|130001|SENT|key juminhyoCode, requester op-cli-7|{" + hasher.hash(code) + "}",
+                "national|out|national|HONNIN_QUERY|130001|SENT|key juminhyoCode, requester " + SEARCHER + "|{"
+                        + hasher.hash(code) + "}",
                 "national|out|national|HONNIN_QUERY|130001|ACK|I000|FOUND 1|{" + hasher.hash(code) + "}");
+        assertThat(gw.queryString("SELECT string_agg(concat_ws('|', operator_id, terminal_id, reason), ',' ORDER BY id) "
+                + "FROM audit.record WHERE msg_id = ?", id.group(1))).isEqualTo(
+                SEARCHER + "|" + OperatorDesk.TERMINAL + "|" + PURPOSE + "," + SEARCHER + "|" + OperatorDesk.TERMINAL + "|" + PURPOSE);
+        // the request itself was audited by the operator port before anything was asked
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REQUEST' AND operator_id = ? "
+                + "AND detail = 'NATIONAL_QUERY' AND reason = ?", SEARCHER, PURPOSE)).isPositive();
+        assertThat(Files.readString(Path.of("target/test-logs/tests.log"), StandardCharsets.UTF_8)).doesNotContain(code)
+                .doesNotContain(person.get("myNumber").asText());
     }
 
     @Test
     void theOperatorCommandTellsEachOutcomeByItsExitCode() throws Exception {
-        StringWriter out = new StringWriter();
-        assertThat(cli(out, "--juminhyo-code", Messages.newJuminhyoCode(), "--operator", "op-cli-7")).isEqualTo(10);
-        assertThat(out.toString()).contains(": NOT_FOUND");
+        OperatorDesk.Run run = cli("--juminhyo-code", Messages.newJuminhyoCode());
+        assertThat(run.exit()).as(run.err()).isEqualTo(10);
+        assertThat(run.out()).contains(": NOT_FOUND");
 
         JsonNode annex = gw.fuhyo.person(5);
-        out = new StringWriter();
-        assertThat(cli(out, "--fuhyo", "--name-kana", annex.get("name").get("kana").asText(), "--birth-date",
-                annex.get("birthDate").asText(), "--sex", annex.get("sex").asText(), "--operator", "op-cli-7")).isZero();
-        assertThat(out.toString()).contains("FUHYO_QUERY", ": FOUND (1 record)", code(annex));
+        run = cli("--fuhyo", "--name-kana", annex.get("name").get("kana").asText(), "--birth-date",
+                annex.get("birthDate").asText(), "--sex", annex.get("sex").asText());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("FUHYO_QUERY", ": FOUND (1 record)", code(annex), "最終住所", "附票管理市町村");
 
-        out = new StringWriter();
-        assertThat(cli(out, "--fuhyo", "--my-number", Messages.newMyNumber(), "--operator", "op-cli-7")).isEqualTo(13);
-        assertThat(out.toString()).contains("REFUSED E110 key.myNumber: not a key of FUHYO_QUERY");
+        run = cli("--fuhyo", "--my-number", Messages.newMyNumber());
+        assertThat(run.exit()).isEqualTo(13);
+        assertThat(run.out()).contains("REFUSED E110 key.myNumber: not a key of FUHYO_QUERY");
 
-        assertThat(cli(new StringWriter(), "--juminhyo-code", Messages.newJuminhyoCode(), "--my-number",
-                Messages.newMyNumber(), "--operator", "op-cli-7")).isEqualTo(2);
+        assertThat(cli("--juminhyo-code", Messages.newJuminhyoCode(), "--my-number", Messages.newMyNumber()).exit())
+                .isEqualTo(2);
     }
 
     @Test
-    void theOperatorCommandAsksNothingWithoutAGatewayDatabaseToAuditIn() throws Exception {
+    void theOperatorCommandAsksNothingWhenTheOperatorApiCannotBeReached() throws Exception {
         long asked = gw.national.queries();
-        StringWriter err = new StringWriter();
+        Path password = Files.createTempFile("juki-pw", ".txt", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(password, OperatorDesk.PASSWORD);
+        try (ServerSocket closed = new ServerSocket(0)) {
+            String nowhere = "https://localhost:" + closed.getLocalPort();
+            closed.close();
 
-        int exit = new CommandLine(new GatewayCli()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                .execute("query", "national", "--juminhyo-code", code(gw.national.person(0)), "--operator", "op-cli-7",
-                        "--data", Files.createTempDirectory("juki-no-gateway").toString(),
-                        "--set", "juki.keystores.dir=" + TestPki.dir(), "--set", "juki.national.port=" + gw.nationalPort);
+            OperatorDesk.Run run = OperatorDesk.run("query", "national", "--juminhyo-code", code(gw.national.person(0)),
+                    "--reason", PURPOSE, "--cert", OperatorDesk.p12(SEARCHER).toString(), "--password-file", password.toString(),
+                    "--api", nowhere, "--set", "juki.keystores.dir=" + TestPki.dir());
 
-        assertThat(exit).isEqualTo(14);
-        assertThat(err.toString()).contains("not queried: no running gateway database");
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.err()).contains("the operator API could not be reached");
+        } finally {
+            Files.delete(password);
+        }
+        assertThat(gw.national.queries()).isEqualTo(asked);
+    }
+
+    @Test
+    void onlyASearcherMayQueryAndOnlyWithAStatedPurposeEachRefusalAuditedAndNothingAsked() throws Exception {
+        long asked = gw.national.queries();
+        String code = code(gw.national.person(11));
+
+        OperatorDesk.Run manager = desk.cli("mgr1", "query", "national", "--juminhyo-code", code, "--reason", PURPOSE);
+
+        assertThat(manager.exit()).isEqualTo(1);
+        assertThat(manager.err()).startsWith("P403: ").doesNotContain(code);
+        assertThat(manager.out()).isEmpty();
+        assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REFUSED' AND code = 'P403' "
+                + "AND operator_id = 'mgr1' AND terminal_id = ? AND detail = 'NATIONAL_QUERY'", OperatorDesk.TERMINAL)).isPositive();
+
+        ObjectNode body = OperatorDesk.body().put("fuhyo", false);
+        body.putObject("key").put("juminhyoCode", code);
+        OperatorDesk.Reply noPurpose = desk.login(SEARCHER).post("/api/national/query", body);
+        assertThat(noPurpose.status()).isEqualTo(400);
+        assertThat(noPurpose.code()).isEqualTo("A400");
+        assertThat(noPurpose.body()).contains("reason").doesNotContain(code);
+
+        ObjectNode twoKeys = OperatorDesk.body().put("reason", PURPOSE);
+        twoKeys.putObject("key").put("juminhyoCode", code).put("myNumber", Messages.newMyNumber());
+        OperatorDesk.Reply ambiguous = desk.login(SEARCHER).post("/api/national/query", twoKeys);
+        assertThat(ambiguous.status()).isEqualTo(400);
+        assertThat(ambiguous.body()).doesNotContain(code);
         assertThat(gw.national.queries()).isEqualTo(asked);
     }
 
@@ -468,12 +517,11 @@ class NationalQueryIT {
                 .doesNotContain(myNumber).doesNotContain("漏洩").doesNotContain("ロウエイ");
     }
 
-    private static int cli(StringWriter out, String... args) throws Exception {
+    /** {@code ./gateway query national args… --reason PURPOSE} as the searcher, through the operator API. */
+    private static OperatorDesk.Run cli(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("query", "national"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--data", gw.data.toString(), "--set", "juki.keystores.dir=" + TestPki.dir(),
-                "--set", "juki.national.port=" + gw.nationalPort, "--set", "juki.national-fuhyo.port=" + gw.fuhyoPort));
-        return new CommandLine(new GatewayCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()))
-                .execute(all.toArray(String[]::new));
+        all.addAll(List.of("--reason", PURPOSE));
+        return desk.cli(SEARCHER, all.toArray(String[]::new));
     }
 }

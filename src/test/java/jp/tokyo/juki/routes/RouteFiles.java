@@ -51,8 +51,7 @@ final class RouteFiles {
         context.getPropertiesComponent().setInitialProperties(config.asProperties());
         Collection<RoutesBuilder> builders = new DefaultRoutesCollector().collectRoutesFromDirectory(context, null,
                 includePattern(config));
-        // as camel-main's RoutesConfigurer: every file's route configurations first, then the routes, so a
-        // route may use a configuration of a file that sorts after its own (console-* before operator-api)
+        // as camel-main's RoutesConfigurer: every file's route configurations first (a route of any file may name one)
         for (RoutesBuilder builder : builders) {
             if (builder instanceof RouteConfigurationsBuilder configurations) {
                 context.addRoutesConfigurations(configurations);

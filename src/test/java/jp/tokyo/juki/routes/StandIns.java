@@ -85,6 +85,13 @@ final class StandIns {
             Map.entry("consoleLoginForm", Processor.class),
             Map.entry("consoleLock", Processor.class),
             Map.entry("consoleLanguage", Processor.class),
+            // the manager's, searcher's and maintainer's desks (approvals, national query, link status, status)
+            Map.entry("apiApprovalsList", Processor.class), Map.entry("apiApprovalsApprove", Processor.class),
+            Map.entry("apiApprovalsReject", Processor.class), Map.entry("consoleApprovals", Processor.class),
+            Map.entry("consoleApprovalsApprove", Processor.class), Map.entry("consoleApprovalsReject", Processor.class),
+            Map.entry("apiNationalQuery", Processor.class), Map.entry("consoleNationalForm", Processor.class),
+            Map.entry("consoleNationalQuery", Processor.class), Map.entry("apiLinkStatus", Processor.class),
+            Map.entry("apiStatus", Processor.class), Map.entry("consoleStatus", Processor.class),
             Map.entry("consoleResource", Processor.class),
             Map.entry("consoleHome", Processor.class),
             Map.entry("consoleLogin", Processor.class),
