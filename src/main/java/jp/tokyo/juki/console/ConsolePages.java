@@ -50,7 +50,7 @@ public final class ConsolePages {
     public void lock(Exchange e) {
         String token = ApiGate.cookie(e.getMessage());
         if (token != null) {
-            sessions.end(token, "lock");
+            sessions.end(token, Sessions.End.IDLE.text());
         }
         Console c = new Console(e);
         loginPage(c, c.t("locked.title"), c.t("locked.text"), null, 200);
