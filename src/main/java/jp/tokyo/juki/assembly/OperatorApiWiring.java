@@ -59,7 +59,9 @@ final class OperatorApiWiring {
         a.bind("consoleHome", (Processor) pages::home);
         a.bind("consoleLogin", (Processor) pages::login);
         a.bind("consoleLogout", (Processor) pages::logout);
+        a.bind(Console.IDLE, idle);
         DeskApiWiring.wire(a, db);
+        RegisterApiWiring.wire(a, operators);
         DeadLetterApiWiring.wire(a);
         AuditApiWiring.wire(a);
         return gate;

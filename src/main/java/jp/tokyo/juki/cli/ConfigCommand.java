@@ -33,6 +33,11 @@ public final class ConfigCommand {
             "apiApprovalsList", "apiApprovalsApprove", "apiApprovalsReject", "consoleApprovals", "consoleApprovalsApprove",
             "consoleApprovalsReject", "apiNationalQuery", "consoleNationalForm", "consoleNationalQuery", "apiLinkStatus",
             "apiStatus", "consoleStatus",
+            "apiOperatorsList", "apiOperatorsReviewReport", "apiOperatorsIssue", "apiOperatorsGrant", "apiOperatorsWithdraw",
+            "apiOperatorsTerminals", "apiOperatorsResetPassword", "apiOperatorsUnlock", "apiOperatorsReview", "apiOperatorsRevoke",
+            "apiSessionPassword", "consoleOperators", "consoleOperatorsReport", "consoleOperatorsIssue", "consoleOperatorsGrant",
+            "consoleOperatorsWithdraw", "consoleOperatorsTerminals", "consoleOperatorsResetPassword", "consoleOperatorsUnlock",
+            "consoleOperatorsReview", "consoleOperatorsRevoke", "consolePasswordForm", "consolePassword",
             "apiDlqList", "apiDlqShow", "apiDlqReveal", "apiDlqReplay", "apiDlqDiscard", "consoleDlqList", "consoleDlqShow",
             "consoleDlqReveal", "consoleDlqReplay", "consoleDlqDiscard",
             "apiAuditPerson", "apiAuditVerify", "apiAuditExport", "apiAuditTrim", "consoleHistoryForm", "consoleHistory");

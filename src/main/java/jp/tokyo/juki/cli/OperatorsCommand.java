@@ -24,13 +24,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./gateway operators bootstrap}: the first administrator of the operator register, made on
- * the gateway's host (issue 12 item 3). Host-local: it reaches the running gateway's database as its
- * owner ({@link DatabaseAccess}), which only the gateway's OS user can. Refused once an active
- * administrator exists; after that, operators are issued through the operator API.
+ * {@code ./gateway operators}: the operator register (issue 12). {@code bootstrap} makes the first
+ * administrator on the gateway's host (item 3). Host-local: it reaches the running gateway's
+ * database as its owner ({@link DatabaseAccess}), which only the gateway's OS user can. Refused once
+ * an active administrator exists; after that, operators are managed through the operator API by the
+ * other sub-commands ({@link OperatorRegisterCommands}: list, issue, grant, withdraw, terminals,
+ * reset-password, unlock, review, revoke, report, and password for one's own).
  */
 @Command(name = "operators", mixinStandardHelpOptions = true, description = "The operator register (issue 12).",
-        subcommands = {OperatorsCommand.Bootstrap.class})
+        subcommands = {OperatorsCommand.Bootstrap.class, OperatorRegisterCommands.ListCommand.class,
+                OperatorRegisterCommands.IssueCommand.class, OperatorRegisterCommands.GrantCommand.class,
+                OperatorRegisterCommands.WithdrawCommand.class, OperatorRegisterCommands.TerminalsCommand.class,
+                OperatorRegisterCommands.ResetPasswordCommand.class, OperatorRegisterCommands.UnlockCommand.class,
+                OperatorRegisterCommands.ReviewCommand.class, OperatorRegisterCommands.RevokeCommand.class,
+                OperatorRegisterCommands.ReportCommand.class, OperatorRegisterCommands.PasswordCommand.class})
 public final class OperatorsCommand {
 
     @Command(name = "bootstrap", mixinStandardHelpOptions = true,

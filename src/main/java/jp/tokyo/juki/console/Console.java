@@ -4,6 +4,10 @@ import static jp.tokyo.juki.console.Html.esc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import jp.tokyo.juki.api.ApiGate;
 import jp.tokyo.juki.api.ApiHeaders;
@@ -22,6 +26,13 @@ import org.apache.camel.Message;
 public final class Console {
     /** The language cookie: {@code ja} (default) or {@code en}. */
     public static final String LANG_COOKIE = "juki_lang";
+    /**
+     * The registry's name of the session idle limit ({@link Duration}) the page's timer locks the
+     * terminal after, when a page does not set {@link ConsolePages#IDLE_SECONDS} itself.
+     */
+    public static final String IDLE = "consoleIdle";
+    /** Times on the console: the gateway's own time zone (Tokyo), to the minute. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Tokyo"));
 
     private final Exchange exchange;
     private final String lang;
@@ -52,6 +63,11 @@ public final class Console {
 
     public Exchange exchange() {
         return exchange;
+    }
+
+    /** {@code t} as the console shows a time ({@code 2026-12-06 09:30}, Tokyo), or "-" for none. */
+    public String time(Instant t) {
+        return t == null ? "-" : TIME.format(t);
     }
 
     /** A hidden CSRF field for a form of this session. */
@@ -93,6 +109,7 @@ public final class Console {
         link(b, roles, Permission.AUDIT_PERSON, "/console/history", "nav.history");
         link(b, roles, Permission.STATUS, "/console/status", "nav.status");
         link(b, roles, Permission.OPERATORS_READ, "/console/operators", "nav.operators");
+        link(b, roles, Permission.SESSION, "/console/password", "nav.password");
         b.append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").append(csrf())
                 .append("<button type=\"submit\">").append(esc(t("logout"))).append("</button></form></nav>");
         return b.toString();
@@ -104,9 +121,15 @@ public final class Console {
         }
     }
 
-    private long idleSeconds() {
+    /** The idle lock of this page's timer: the page's own, else the gateway's setting, else 10 minutes. */
+    long idleSeconds() {
         Long s = exchange.getProperty(ConsolePages.IDLE_SECONDS, Long.class);
-        return s == null ? 600 : s;
+        if (s != null) {
+            return s;
+        }
+        Duration idle = exchange.getContext() == null ? null
+                : exchange.getContext().getRegistry().lookupByNameAndType(IDLE, Duration.class);
+        return idle == null ? 600 : idle.toSeconds();
     }
 
     /** Answers raw HTML with the security headers. */

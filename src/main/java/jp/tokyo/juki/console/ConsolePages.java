@@ -43,14 +43,14 @@ public final class ConsolePages {
         String code = query(e.getMessage(), "code");
         boolean locked = "S440".equals(code);
         loginPage(c, locked ? c.t("locked.title") : c.t("login"), locked ? c.t("locked.text")
-                : code != null && code.startsWith("S4") ? c.t("ended.text") : null, null, 200);
+                : code != null && code.startsWith("S4") ? c.t("ended.text") + " (" + code + ")" : null, null, 200);
     }
 
     /** {@code GET /console/lock}: ends the session of this browser and shows the lock screen. */
     public void lock(Exchange e) {
         String token = ApiGate.cookie(e.getMessage());
         if (token != null) {
-            sessions.end(token, "lock");
+            sessions.end(token, Sessions.End.IDLE.text());
         }
         Console c = new Console(e);
         loginPage(c, c.t("locked.title"), c.t("locked.text"), null, 200);
@@ -96,7 +96,8 @@ public final class ConsolePages {
         c.page(200, c.t("welcome"), "<dl><dt>" + esc(c.t("operator")) + "</dt><dd>" + esc(s.displayName()) + " (" + esc(s.operatorId())
                 + ")</dd><dt>" + esc(c.t("roles")) + "</dt><dd id=\"roles\">" + esc(String.join(", ", roles)) + "</dd><dt>"
                 + esc(c.t("terminal")) + "</dt><dd>" + esc(s.terminal()) + "</dd><dt>" + esc(c.t("session.since")) + "</dt><dd>"
-                + esc(s.createdAt()) + "</dd></dl><p class=\"note\">" + esc(c.t("idle.note")) + "</p>");
+                + esc(c.time(s.createdAt())) + "</dd></dl><p class=\"note\" id=\"idle-note\">"
+                + esc(c.t("idle.note").replace("{0}", Long.toString(Math.max(1, idleSeconds / 60)))) + "</p>");
     }
 
     /** {@code GET /console/lang?to=en|ja}: remembers the language, back to the home page. */
@@ -108,8 +109,10 @@ public final class ConsolePages {
 
     /** {@code GET /console/static/console.css|console.js}. */
     public void resource(Exchange e) throws IOException {
-        String path = e.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
-        String file = path.endsWith("console.js") ? "console.js" : "console.css";
+        // the request's URI: a REST route's CamelHttpPath is the part after its own path, empty here
+        String uri = e.getMessage().getHeader(Exchange.HTTP_URI, "", String.class);
+        int query = uri.indexOf('?');
+        String file = (query < 0 ? uri : uri.substring(0, query)).endsWith("/console.js") ? "console.js" : "console.css";
         Message m = e.getMessage();
         try (InputStream in = ConsolePages.class.getResourceAsStream("/console/" + file)) {
             m.setBody(in == null ? new byte[0] : in.readAllBytes());

@@ -1,14 +1,14 @@
 package jp.tokyo.juki.console;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The console's words in Japanese and English. A page asks for {@link #t} by key; a key without a
  * translation shows the key itself (a test finds it). Add a page's words here, both languages.
  */
 public final class ConsoleText {
-    private static final Map<String, String[]> TEXT = new HashMap<>();
+    private static final Map<String, String[]> TEXT = new ConcurrentHashMap<>();
 
     static {
         add("app", "住基ネット 都道府県サーバ ゲートウェイ", "Juki-net prefectural gateway");
@@ -36,8 +36,9 @@ public final class ConsoleText {
         add("nav.history", "本人の監査履歴", "Audit history of a person");
         add("nav.status", "状態", "Status");
         add("nav.operators", "操作者管理", "Operators");
+        add("nav.password", "パスワード変更", "Change my password");
         add("session.since", "ログイン時刻", "Logged in at");
-        add("idle.note", "操作がないまま10分経過すると端末はロックされます。", "The terminal locks after 10 minutes without use.");
+        add("idle.note", "操作がないまま{0}分経過すると端末はロックされます。", "The terminal locks after {0} minutes without use.");
     }
 
     private ConsoleText() {
