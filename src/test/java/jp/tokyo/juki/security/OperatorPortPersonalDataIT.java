@@ -61,10 +61,12 @@ class OperatorPortPersonalDataIT {
                     Map.of()));
             // a wrong password that is personal data
             refusals.add(desk.as("pii-auditor").login(NAME + myNumber, OperatorDesk.TERMINAL));
-            // paths no route serves, carrying the number and the name
-            refusals.add(searcher.post("/api/national/query/" + myNumber, "{}", "application/json", Map.of()));
-            refusals.add(searcher.post("/console/" + URLEncoder.encode(NAME, StandardCharsets.UTF_8) + "?q=" + code, "",
-                    "application/x-www-form-urlencoded", Map.of()));
+            // paths no route serves, carrying the number and the name (each on a connection of its own: the
+            // server may close one after its 404, and a pooled POST is not retried)
+            refusals.add(desk.login("pii-searcher").post("/api/national/query/" + myNumber, "{}", "application/json",
+                    Map.of()));
+            refusals.add(desk.login("pii-searcher").post("/console/" + URLEncoder.encode(NAME, StandardCharsets.UTF_8)
+                    + "?q=" + code, "", "application/x-www-form-urlencoded", Map.of()));
             // a person's audit history: the code goes in the body
             Api auditor = desk.login("pii-auditor");
             ObjectNode history = OperatorDesk.body().put("juminhyoCode", code).put("reason", "開示請求の確認");
