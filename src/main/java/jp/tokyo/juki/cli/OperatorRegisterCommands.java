@@ -122,39 +122,54 @@ final class OperatorRegisterCommands {
         }
     }
 
-    @Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant a role to an operator (administrator; "
-            + "never to yourself).")
-    static final class GrantCommand extends ApiCommand {
+    /** grant and withdraw: one role of one operator. */
+    abstract static class RoleCommand extends ApiCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
         @Parameters(index = "1", paramLabel = "ROLE", description = "searcher, manager, auditor, administrator or maintainer.")
         String role;
 
+        /** the API action: grant or withdraw */
+        abstract String action();
+
+        /** what the output says happened */
+        abstract String done();
+
         @Override
         public Integer call() {
             return run((api, out) -> {
-                JsonNode o = api.post("/api/operators/grant", ApiClient.body().put("id", id).put("role", role));
-                out.printf("operator %s: role %s granted; roles now %s%n", o.path("id").asText(), role, list(o.path("roles")));
+                JsonNode o = api.post("/api/operators/" + action(), ApiClient.body().put("id", id).put("role", role));
+                out.printf("operator %s: role %s %s; roles now %s%n", o.path("id").asText(), role, done(), list(o.path("roles")));
                 return 0;
             });
         }
     }
 
-    @Command(name = "withdraw", mixinStandardHelpOptions = true, description = "Withdraw a role from an operator "
-            + "(administrator); it takes effect at their next request.")
-    static final class WithdrawCommand extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-        @Parameters(index = "1", paramLabel = "ROLE")
-        String role;
+    @Command(name = "grant", mixinStandardHelpOptions = true, description = "Grant a role to an operator (administrator; "
+            + "never to yourself).")
+    static final class GrantCommand extends RoleCommand {
+        @Override
+        String action() {
+            return "grant";
+        }
 
         @Override
-        public Integer call() {
-            return run((api, out) -> {
-                JsonNode o = api.post("/api/operators/withdraw", ApiClient.body().put("id", id).put("role", role));
-                out.printf("operator %s: role %s withdrawn; roles now %s%n", o.path("id").asText(), role, list(o.path("roles")));
-                return 0;
-            });
+        String done() {
+            return "granted";
+        }
+    }
+
+    @Command(name = "withdraw", mixinStandardHelpOptions = true, description = "Withdraw a role from an operator "
+            + "(administrator); it takes effect at their next request.")
+    static final class WithdrawCommand extends RoleCommand {
+        @Override
+        String action() {
+            return "withdraw";
+        }
+
+        @Override
+        String done() {
+            return "withdrawn";
         }
     }
 

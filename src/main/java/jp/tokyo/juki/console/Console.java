@@ -158,6 +158,25 @@ public final class Console {
         exchange.setProperty(ApiReply.CODE, code);
     }
 
+    /**
+     * A query parameter of the page's own making — a code, a language, a word such as
+     * {@code changed}: letters, digits and hyphens, at most 20 — or null. Anything else a URL carries
+     * is ignored (it could be personal data someone typed into the address).
+     */
+    public static String query(Message m, String name) {
+        String q = m.getHeader(Exchange.HTTP_QUERY, String.class);
+        if (q == null) {
+            return null;
+        }
+        for (String pair : q.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                String v = pair.substring(name.length() + 1);
+                return v.matches("[A-Za-z0-9-]{1,20}") ? v : null;
+            }
+        }
+        return null;
+    }
+
     private static String language(Message m) {
         String cookie = m.getHeader("Cookie", String.class);
         if (cookie != null) {

@@ -40,7 +40,7 @@ public final class ConsolePages {
     /** {@code GET /console/login}: the login form; after an idle lock ({@code ?code=S440}) the lock screen. */
     public void loginForm(Exchange e) {
         Console c = new Console(e);
-        String code = query(e.getMessage(), "code");
+        String code = Console.query(e.getMessage(), "code");
         boolean locked = "S440".equals(code);
         loginPage(c, locked ? c.t("locked.title") : c.t("login"), locked ? c.t("locked.text")
                 : code != null && code.startsWith("S4") ? c.t("ended.text") + " (" + code + ")" : null, null, 200);
@@ -102,7 +102,7 @@ public final class ConsolePages {
 
     /** {@code GET /console/lang?to=en|ja}: remembers the language, back to the home page. */
     public void language(Exchange e) {
-        String to = "en".equals(query(e.getMessage(), "to")) ? "en" : "ja";
+        String to = "en".equals(Console.query(e.getMessage(), "to")) ? "en" : "ja";
         new Console(e).redirect("/console/");
         e.getMessage().setHeader("Set-Cookie", Console.LANG_COOKIE + "=" + to + "; Path=/; Secure; SameSite=Strict");
     }
@@ -138,19 +138,5 @@ public final class ConsolePages {
                 .append("autocomplete=\"current-password\"></label><button type=\"submit\">").append(esc(c.t("login")))
                 .append("</button></form>");
         c.page(status, title, b.toString());
-    }
-
-    private static String query(Message m, String name) {
-        String q = m.getHeader(Exchange.HTTP_QUERY, String.class);
-        if (q == null) {
-            return null;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                String v = pair.substring(name.length() + 1);
-                return v.matches("[A-Za-z0-9]{1,16}") ? v : null;
-            }
-        }
-        return null;
     }
 }

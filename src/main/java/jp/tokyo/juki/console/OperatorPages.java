@@ -16,7 +16,6 @@ import jp.tokyo.juki.operator.Permission;
 import jp.tokyo.juki.operator.ReviewReport;
 import jp.tokyo.juki.operator.Role;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * The operator register on the console (routes/console-operators.camel.yaml): the list of operators
@@ -216,25 +215,10 @@ public final class OperatorPages {
 
     /** What the last change did ({@code ?done=<action>} after its redirect), as a note. */
     private static void done(Console c, StringBuilder b) {
-        String done = query(c.exchange().getMessage(), "done");
+        String done = Console.query(c.exchange().getMessage(), "done");
         if (done != null && ACTIONS.contains(done)) {
             b.append("<p class=\"ok\" id=\"done\">").append(esc(c.t("op.done." + done))).append("</p>");
         }
-    }
-
-    /** A query parameter made of letters and hyphens only (the pages' own words), or null. */
-    static String query(Message m, String name) {
-        String q = m.getHeader(Exchange.HTTP_QUERY, String.class);
-        if (q == null) {
-            return null;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                String v = pair.substring(name.length() + 1);
-                return v.matches("[a-z-]{1,20}") ? v : null;
-            }
-        }
-        return null;
     }
 
     private static Role role(Console c) {

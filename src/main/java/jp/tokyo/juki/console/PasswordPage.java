@@ -43,7 +43,7 @@ public final class PasswordPage {
     public void form(Exchange e) {
         Console c = new Console(e);
         StringBuilder b = new StringBuilder(2048);
-        if ("changed".equals(OperatorPages.query(e.getMessage(), "done"))) {
+        if ("changed".equals(Console.query(e.getMessage(), "done"))) {
             b.append("<p class=\"ok\" id=\"done\">").append(esc(c.t("pw.done"))).append("</p>");
         }
         b.append("<p class=\"note\">").append(esc(c.t("pw.rules"))).append("</p>")
