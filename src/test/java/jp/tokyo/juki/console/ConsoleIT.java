@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -77,11 +78,24 @@ class ConsoleIT {
         follow(d, By.cssSelector("#login button[type=submit]"));
     }
 
-    /** Clicks what {@code by} finds and waits until the next page has replaced this one. */
+    /**
+     * Clicks what {@code by} finds and waits until the next page has replaced this one and is
+     * loaded: a mark on this page's window is gone. (ExpectedConditions.stalenessOf asks the old
+     * element while Chromium navigates, which now and then fails with "Node with given id does not
+     * belong to the document" instead of answering stale.)
+     */
     private static void follow(WebDriver d, By by) {
-        WebElement page = d.findElement(By.tagName("html"));
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        js.executeScript("window.jukiPreviousPage = true;");
         d.findElement(by).click();
-        new WebDriverWait(d, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(d, Duration.ofSeconds(30)).until(driver -> {
+            try {
+                return Boolean.TRUE.equals(js.executeScript(
+                        "return window.jukiPreviousPage === undefined && document.readyState === 'complete';"));
+            } catch (WebDriverException navigating) {
+                return false;
+            }
+        });
     }
 
     private static WebDriver loggedIn(Browser b) {
