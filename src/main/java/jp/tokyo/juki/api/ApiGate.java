@@ -47,6 +47,8 @@ public final class ApiGate implements Processor {
     public static final String SESSION = "jukiSession";
     public static final String TOKEN = "jukiToken";
     public static final String BODY = "jukiBody";
+    /** Exchange property: the gate has audited this request's refusal itself. */
+    private static final String REFUSAL_AUDITED = "jukiRefusalAudited";
     /** The console's session cookie; {@code __Host-}: Secure, Path=/, no Domain, set by this origin only. */
     public static final String COOKIE = "__Host-juki_session";
     /** Largest request body read, in bytes. */
@@ -133,6 +135,7 @@ public final class ApiGate implements Processor {
             audit.record(GatewayEvent.API_REQUEST, caller, session.operatorId(), session.terminal(), AuditStatus.ALLOWED,
                     "A200", permission.name(), ApiReply.text(body, "reason"));
         } catch (ApiAudit.NotAudited ex) {
+            e.setProperty(REFUSAL_AUDITED, true); // the audit is what failed: nothing more to try
             ApiReply.refuse(e, 503, "A503", "the request could not be audited; nothing was done");
         }
     }
@@ -152,6 +155,7 @@ public final class ApiGate implements Processor {
 
     /** A refusal, audited; when even its audit record cannot be written the answer says so. */
     void refuse(Exchange e, ApiCaller caller, Authenticated session, int status, String code, String reason) {
+        e.setProperty(REFUSAL_AUDITED, true);
         try {
             audit.record(GatewayEvent.API_REFUSED, caller, session == null ? null : session.operatorId(),
                     session == null ? null : session.terminal(), AuditStatus.REFUSED, code,
@@ -247,7 +251,20 @@ public final class ApiGate implements Processor {
     }
 
     /** One line per request on completion: no path, no query, no body. */
-    private record AccessLog(String action, long start) implements Synchronization {
+    /**
+     * One line per request on completion — no path, no query, no body — and the audit record of a
+     * refusal that came after the gate (an action's 400, 404, 409 or the console's refusal page,
+     * or the login route's own): every refusal of the port is an {@code API_REFUSED} record with
+     * its code, in this one place, whether or not the capability recorded its own as well.
+     */
+    private final class AccessLog implements Synchronization {
+        private final String action;
+        private final long start;
+
+        AccessLog(String action, long start) {
+            this.action = action;
+            this.start = start;
+        }
         @Override
         public void onComplete(Exchange e) {
             log(e, "ok");
@@ -260,7 +277,18 @@ public final class ApiGate implements Processor {
 
         private void log(Exchange e, String outcome) {
             ApiCaller caller = e.getProperty(CALLER, ApiCaller.class);
-            ACCESS.info("{} {} {} {} {} {} ms", action, e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
+            int status = e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+            if (status >= 400 && !e.getProperty(REFUSAL_AUDITED, false, Boolean.class)) {
+                Authenticated session = e.getProperty(SESSION, Authenticated.class);
+                try {
+                    audit.record(GatewayEvent.API_REFUSED, caller, session == null ? null : session.operatorId(),
+                            session == null ? null : session.terminal(), AuditStatus.REFUSED,
+                            e.getProperty(ApiReply.CODE, "HTTP" + status, String.class), action, null);
+                } catch (ApiAudit.NotAudited ex) {
+                    ACCESS.warn("{} {}: the refusal's audit record could not be written", action, status);
+                }
+            }
+            ACCESS.info("{} {} {} {} {} {} ms", action, status,
                     e.getProperty(ApiReply.CODE, "-", String.class), caller == null ? "-" : caller.commonName(), outcome,
                     (System.nanoTime() - start) / 1_000_000);
         }

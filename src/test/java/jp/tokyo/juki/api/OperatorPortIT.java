@@ -92,6 +92,15 @@ class OperatorPortIT {
                 + "AND peer = 'op-srch1'")).isPositive();
         assertThat(desk.gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REFUSED' AND code = 'A400'"))
                 .isPositive();
+        // refused after the gate, by the action itself (a login without a terminal): audited all the same
+        long before = desk.gw.queryLong("SELECT coalesce(max(seq), 0) FROM audit.record");
+        Reply noTerminal = desk.as("srch1").post("/api/session/login", OperatorDesk.body().put("password", "x"));
+        assertThat(noTerminal.status()).isEqualTo(400);
+        assertThat(noTerminal.code()).isEqualTo("A400");
+        // recorded once the answer is out (nothing was done, so nothing waits for it)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(desk.gw.queryLong("SELECT count(*) FROM "
+                + "audit.record WHERE seq > ? AND msg_type = 'API_REFUSED' AND code = 'A400' AND detail = 'LOGIN' "
+                + "AND peer = 'op-srch1'", before)).isEqualTo(1));
     }
 
     @Test
