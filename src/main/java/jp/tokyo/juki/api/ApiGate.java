@@ -183,7 +183,12 @@ public final class ApiGate implements Processor {
         }
         String type = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
         if (type.startsWith("application/x-www-form-urlencoded")) {
-            return form(new String(bytes, StandardCharsets.UTF_8));
+            try {
+                return form(new String(bytes, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformedEscape) {
+                refuse(e, e.getProperty(CALLER, ApiCaller.class), null, 400, "A400", "the form is not URL-encoded");
+                return null;
+            }
         }
         try {
             JsonNode n = ApiReply.JSON.readTree(bytes);

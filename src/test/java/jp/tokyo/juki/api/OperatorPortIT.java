@@ -88,6 +88,9 @@ class OperatorPortIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.code()).isEqualTo("A400");
         assertThat(bad.body()).doesNotContain("[1,2");
+        Reply badForm = desk.login("srch1").post("/api/session/whoami", "a=%zz", "application/x-www-form-urlencoded", Map.of());
+        assertThat(badForm.status()).isEqualTo(400);
+        assertThat(badForm.code()).isEqualTo("A400");
         assertThat(desk.gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REFUSED' AND code = 'S401' "
                 + "AND peer = 'op-srch1'")).isPositive();
         assertThat(desk.gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'API_REFUSED' AND code = 'A400'"))
