@@ -73,5 +73,19 @@ public enum GatewayEvent {
     /** operator API: a request allowed, recorded before it takes effect */
     API_REQUEST,
     /** operator API: a request refused (401, 403, CSRF, bad input) */
-    API_REFUSED
+    API_REFUSED,
+    /** operator: a person search, with its purpose and the persons shown (keyed hashes) */
+    PERSON_SEARCH,
+    /** operator: the report of searches per operator (検索件数) */
+    SEARCH_REPORT,
+    /** disclosure: a request registered, checked against the record (突合), or closed */
+    DISCLOSURE_REQUEST,
+    /** the form register (帳票管理簿): a form printed, handed over or destroyed */
+    DISCLOSURE_FORM,
+    /** a correction or stop-of-use request registered, or its outcome */
+    CORRECTION_REQUEST,
+    /** operator: a statistics report */
+    STATISTICS,
+    /** retention: rows past their period erased by a scheduled or requested run */
+    RETENTION_ERASE
 }

@@ -105,7 +105,14 @@ public final class Console {
         StringBuilder b = new StringBuilder("<nav><a href=\"/console/\">").append(esc(t("home"))).append("</a>");
         link(b, roles, Permission.APPROVALS_LIST, "/console/approvals", "nav.approvals");
         link(b, roles, Permission.DLQ_LIST, "/console/dlq", "nav.dlq");
+        link(b, roles, Permission.PERSON_SEARCH, "/console/search", "nav.search");
         link(b, roles, Permission.NATIONAL_QUERY, "/console/national", "nav.national");
+        link(b, roles, Permission.DISCLOSURE, "/console/disclosures", "nav.disclosures");
+        link(b, roles, Permission.FORMS, "/console/forms", "nav.forms");
+        link(b, roles, Permission.CORRECTION, "/console/corrections", "nav.corrections");
+        link(b, roles, Permission.STATISTICS, "/console/statistics", "nav.statistics");
+        link(b, roles, Permission.SEARCH_REPORT, "/console/search-report", "nav.search-report");
+        link(b, roles, Permission.RETENTION, "/console/retention", "nav.retention");
         link(b, roles, Permission.AUDIT_PERSON, "/console/history", "nav.history");
         link(b, roles, Permission.STATUS, "/console/status", "nav.status");
         link(b, roles, Permission.OPERATORS_READ, "/console/operators", "nav.operators");

@@ -33,6 +33,13 @@ public final class ConsoleText {
         add("nav.approvals", "大量照会の承認", "Approvals");
         add("nav.dlq", "デッドレター", "Dead letters");
         add("nav.national", "全国照会", "National query");
+        add("nav.search", "本人確認情報検索", "Search");
+        add("nav.disclosures", "開示請求", "Disclosures");
+        add("nav.forms", "帳票管理簿", "Form register");
+        add("nav.corrections", "訂正・利用停止", "Corrections");
+        add("nav.statistics", "統計", "Statistics");
+        add("nav.search-report", "検索件数", "Searches");
+        add("nav.retention", "保存期間", "Retention");
         add("nav.history", "本人の監査履歴", "Audit history of a person");
         add("nav.status", "状態", "Status");
         add("nav.operators", "操作者管理", "Operators");

@@ -49,7 +49,21 @@ public enum Permission {
     /** read the operator register and the yearly review report */
     OPERATORS_READ(EnumSet.of(ADMINISTRATOR, AUDITOR), false),
     /** issue, change (roles, terminals), review, unlock and revoke operators */
-    OPERATORS_MANAGE(EnumSet.of(ADMINISTRATOR), false);
+    OPERATORS_MANAGE(EnumSet.of(ADMINISTRATOR), false),
+    /** search the stores for persons (住民票コード, My Number or the 4 items), with a stated purpose */
+    PERSON_SEARCH(EnumSet.of(SEARCHER), true),
+    /** the searches per operator and day, and those outside working hours (検索件数) */
+    SEARCH_REPORT(EnumSet.of(AUDITOR), false),
+    /** disclosure requests (開示請求): register, check the requester, produce the form, hand it over */
+    DISCLOSURE(EnumSet.of(MANAGER), true),
+    /** the form register (帳票管理簿): list the forms, record one handed over or destroyed */
+    FORMS(EnumSet.of(MANAGER, AUDITOR), false),
+    /** correction and stop-of-use requests (訂正・追加・削除, 利用停止): register, track, decide */
+    CORRECTION(EnumSet.of(MANAGER), true),
+    /** statistics of updates, provisions, notices, searches and consistency checks (counts only) */
+    STATISTICS(EnumSet.of(AUDITOR, MANAGER), false),
+    /** the retention jobs: what is due, their last runs, run one now */
+    RETENTION(EnumSet.of(ADMINISTRATOR), false);
 
     private final Set<Role> roles;
     private final boolean personalData;
