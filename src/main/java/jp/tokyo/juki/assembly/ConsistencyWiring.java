@@ -8,6 +8,8 @@ import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.fuhyo.FuhyoConsistency;
 import jp.tokyo.juki.honnin.HonninConsistency;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.stats.ConsistencyLedger;
+import jp.tokyo.juki.stats.StatisticsSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.HonninUpdateReader;
@@ -30,6 +32,7 @@ final class ConsistencyWiring {
                 new Sessions.Store<>(FuhyoConsistency.source(new FuhyoUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.FUHYO_ROLE))),
                 settings, a.audit(), c.get(Settings.THREADS));
+        sessions.keepResultsIn(new ConsistencyLedger(a.database().forRole(StatisticsSettings.ROLE)));
         a.bind("consistency", new ConsistencyRequests(sessions));
         a.bind("consistencySessions", sessions);
         a.onClose().add(sessions);

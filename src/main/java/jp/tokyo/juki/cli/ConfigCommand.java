@@ -40,6 +40,7 @@ public final class ConfigCommand {
             "consoleOperatorsReview", "consoleOperatorsRevoke", "consolePasswordForm", "consolePassword",
             "apiDlqList", "apiDlqShow", "apiDlqReveal", "apiDlqReplay", "apiDlqDiscard", "consoleDlqList", "consoleDlqShow",
             "consoleDlqReveal", "consoleDlqReplay", "consoleDlqDiscard",
+            "statisticsRollup", "apiStatisticsReport", "consoleStatisticsForm", "consoleStatistics", "consoleStatisticsChart", "consoleStatisticsCsv",
             "apiAuditPerson", "apiAuditVerify", "apiAuditExport", "apiAuditTrim", "consoleHistoryForm", "consoleHistory");
 
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,7 @@ final class Session<R> {
     private final Settings settings;
     private final SerialQueue queue;
     private final Runnable onClosed;
+    private final CheckLog checks;
     private final ItemDigest digest = ItemDigest.withRandomKey();
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile long lastActive = System.nanoTime();
@@ -68,8 +70,9 @@ final class Session<R> {
 
     /** @param onClosed called once when the session closes, so the registry forgets it */
     Session(Key key, ConsistencySource<R> source, long expected, Sessions.Opener opener, Settings settings,
-            SerialQueue queue, Runnable onClosed) {
+            SerialQueue queue, CheckLog checks, Runnable onClosed) {
         this.key = key;
+        this.checks = checks;
         this.onClosed = onClosed;
         this.source = source;
         this.expected = expected;
@@ -264,6 +267,7 @@ final class Session<R> {
                     result.count[ResultLayout.DIFFERING], result.count[ResultLayout.MISSING_IN_STORE],
                     result.count[ResultLayout.MISSING_AT_CS], (System.nanoTime() - begun) / 1_000_000,
                     checkingNanos / 1_000_000, stagingNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000, result.parts);
+            keep();
         }
         int p = part == null ? 0 : part;
         if (p >= result.parts) {
@@ -281,6 +285,18 @@ final class Session<R> {
             close();
         }
         return reply;
+    }
+
+    /** Tells the check log this comparison's result; its failure never fails the session. */
+    private void keep() {
+        try {
+            checks.checked(new CheckLog.Checked(key.sender(), source.store(), Instant.now(), received, result.matched,
+                    result.count[ResultLayout.DIFFERING], result.count[ResultLayout.MISSING_IN_STORE],
+                    result.count[ResultLayout.MISSING_AT_CS]));
+        } catch (RuntimeException e) {
+            LOG.warn("consistency check of {} ({}): its result was not kept: {}", key.sender(), source.store(),
+                    e.getClass().getName());
+        }
     }
 
     private ObjectNode readPart(int part) throws SQLException {

@@ -55,6 +55,7 @@ public final class Sessions implements AutoCloseable {
     /** every session not yet closed — the expired ones too, until their close has run */
     private final Set<Session<?>> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private volatile CheckLog checks = CheckLog.NONE;
 
     /**
      * @param threads the threads that check chunks, and as many that stage them and compare, shared
@@ -81,6 +82,11 @@ public final class Sessions implements AutoCloseable {
 
     Settings settings() {
         return settings;
+    }
+
+    /** Where each comparison's result is kept from now on (R-CONS). */
+    public void keepResultsIn(CheckLog log) {
+        this.checks = log;
     }
 
     /** The {@code store} values served, e.g. {@code [HONNIN, FUHYO]}. */
@@ -133,7 +139,7 @@ public final class Sessions implements AutoCloseable {
     private <R> Session<R> newSession(Session.Key key, Store<R> store, long expected) {
         Session<R>[] self = new Session[1];
         self[0] = new Session<>(key, store.source(), expected, store.opener(), settings, new SerialQueue(pool),
-                () -> {
+                checked -> checks.checked(checked), () -> {
                     open.remove(key, self[0]);
                     live.remove(self[0]);
                 });

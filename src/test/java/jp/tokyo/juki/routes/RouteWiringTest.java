@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,32 +53,36 @@ class RouteWiringTest extends RouteFileTestSupport {
     private record Timer(String name, String periodKey, String bean, String call) {
     }
 
-    private static final Map<String, Timer> TIMERS = Map.of(
-            "honnin-outbox-relay", new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay", "drain()"),
-            "fuhyo-outbox-relay", new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay", "drain()"),
-            "national-honnin-delivery", new Timer("national-honnin-delivery", "juki.national.period-ms",
-                    "nationalHonninDelivery", null),
-            "national-fuhyo-delivery", new Timer("national-fuhyo-delivery", "juki.national.period-ms",
-                    "nationalFuhyoDelivery", null),
-            "consistency-expiry", new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions",
-                    "expireIdle()"),
-            "my-number-hold-purge", new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold", "purge()"),
-            "my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
-                    "report()"),
-            "agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests", "sweepAll()"),
-            "operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms", "operatorSessions",
-                    "sweep()"),
-            "agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
-                    "poll(" + AGENCY + ")"));
+    private static final Map<String, Timer> TIMERS = timers(
+            new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay", "drain()"),
+            new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay", "drain()"),
+            new Timer("national-honnin-delivery", "juki.national.period-ms", "nationalHonninDelivery", null),
+            new Timer("national-fuhyo-delivery", "juki.national.period-ms", "nationalFuhyoDelivery", null),
+            new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions", "expireIdle()"),
+            new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold", "purge()"),
+            new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold", "report()"),
+            new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests", "sweepAll()"),
+            new Timer("operator-sessions-sweep", "juki.operator.sweep-ms", "operatorSessions", "sweep()"),
+            new Timer("statistics-rollup", "juki.stats.rollup-ms", "statisticsRollup", "run()"),
+            new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests", "poll(" + AGENCY + ")"));
+
+    /** The timers by route id (more than Map.of takes). */
+    private static Map<String, Timer> timers(Timer... timers) {
+        Map<String, Timer> m = new LinkedHashMap<>();
+        for (Timer t : timers) {
+            m.put(t.name(), t);
+        }
+        return Map.copyOf(m);
+    }
 
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
             "console-approvals.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml", "console-national.camel.yaml",
-            "console-operators.camel.yaml", "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
+            "console-operators.camel.yaml", "console-statistics.camel.yaml", "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
             "national-fuhyo.camel.yaml", "national-honnin.camel.yaml", "operator-api.camel.yaml", "operator-approvals.camel.yaml",
             "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
             "operator-national.camel.yaml", "operator-register.camel.yaml",
-            "operator-status.camel.yaml");
+            "operator-statistics.camel.yaml", "operator-status.camel.yaml", "statistics.camel.yaml");
 
     /** the operator port's routes that serve files and need no session: they run no gate */
     private static final Set<String> UNGATED = Set.of("console-css", "console-js");

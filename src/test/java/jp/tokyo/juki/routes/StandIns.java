@@ -22,8 +22,10 @@ import jp.tokyo.juki.observe.CsLineErrors;
 import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.platform.ExchangeKeys;
+import jp.tokyo.juki.stats.Rollup;
 import jp.tokyo.juki.wire.DecodeBudget;
 import jp.tokyo.juki.wire.FrameDecoder;
+import jp.tokyo.juki.stats.Rollup;
 import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.LineEvents;
 import jp.tokyo.juki.wire.LineGuard;
@@ -73,6 +75,7 @@ final class StandIns {
             Map.entry("consistencySessions", Sessions.class),
             Map.entry("myNumberHold", HoldWatch.class),
             Map.entry("agencyRequests", AgencyRequests.class),
+            Map.entry("statisticsRollup", Rollup.class),
             // the operator port: its endpoint and the steps of the API's and the console's routes
             Map.entry("operatorTls", SSLContextParameters.class),
             Map.entry("operatorSessions", jp.tokyo.juki.operator.Sessions.class),
@@ -136,7 +139,10 @@ final class StandIns {
             Map.entry("apiAuditExport", Processor.class),
             Map.entry("apiAuditTrim", Processor.class),
             Map.entry("consoleHistoryForm", Processor.class),
-            Map.entry("consoleHistory", Processor.class));
+            Map.entry("consoleHistory", Processor.class),
+            Map.entry("apiStatisticsReport", Processor.class), Map.entry("consoleStatisticsForm", Processor.class),
+            Map.entry("consoleStatistics", Processor.class), Map.entry("consoleStatisticsChart", Processor.class),
+            Map.entry("consoleStatisticsCsv", Processor.class));
 
     /** The exchange property a {@link Recorder} notes its step in. */
     static final String TRACE = "routeTestTrace";
@@ -270,6 +276,10 @@ final class StandIns {
         public int sweep() {
             calls.add("sweep()");
             return 0;
+        }
+
+        public void run() {
+            calls.add("run()");
         }
     }
 
