@@ -55,7 +55,7 @@ CREATE TABLE stats.rollup_mark (
     source     varchar(16)  NOT NULL REFERENCES stats.rollup_source (source),
     seq        bigint       NOT NULL,
     marked_at  timestamptz  NOT NULL,
-    xmax       xid8         NOT NULL,
+    running_to xid8         NOT NULL,   -- the snapshot's xmax at the mark
     PRIMARY KEY (source, seq)
 );
 

@@ -146,7 +146,7 @@ public final class StatisticsPages {
                 .append(esc(c.time(r.countedTo()))).append(" · <a id=\"csv\" href=\"").append(FORM).append("/report.csv?")
                 .append(esc(q)).append("\">").append(esc(c.t("stats.csv"))).append("</a></p>");
         b.append("<p><img id=\"chart\" src=\"").append(FORM).append("/chart.png?").append(esc(q)).append("\" alt=\"")
-                .append(esc(c.t("stats.chart"))).append("\" width=\"960\" height=\"480\"></p>");
+                .append(esc(c.t("stats.chart"))).append("\" width=\"720\" height=\"360\"></p>");
         section(b, c, "stats.updates", "updates", r.updates().isEmpty(), new String[]{"stats.municipality", "stats.store",
                 "stats.reason", "stats.count"});
         for (Report.Update u : r.updates()) {

@@ -123,7 +123,7 @@ public final class Rollup {
         long upTo = last;
         Instant countedTo = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, marked_at FROM stats.rollup_mark WHERE source = ? "
-                + "AND marked_at <= now() - ? * interval '1 millisecond' AND xmax <= pg_snapshot_xmin(pg_current_snapshot()) "
+                + "AND marked_at <= now() - ? * interval '1 millisecond' AND running_to <= pg_snapshot_xmin(pg_current_snapshot()) "
                 + "ORDER BY seq DESC LIMIT 1")) {
             ps.setString(1, s.name());
             ps.setLong(2, settle.toMillis());
@@ -164,7 +164,7 @@ public final class Rollup {
             }
         }
         // the new mark: the sequence's last number given, and which transactions may still hold one
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats.rollup_mark (source, seq, marked_at, xmax) "
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats.rollup_mark (source, seq, marked_at, running_to) "
                 + "SELECT ?, CASE WHEN is_called THEN last_value ELSE last_value - 1 END, clock_timestamp(), "
                 + "pg_snapshot_xmax(pg_current_snapshot()) FROM " + s.sequence() + " ON CONFLICT DO NOTHING")) {
             ps.setString(1, s.name());
