@@ -137,6 +137,7 @@ class RouteWiringTest extends RouteFileTestSupport {
         Map<String, List<String>> refs = beanRefs();
         assertThat(refs).containsOnlyKeys("honninOutboxRelay", "fuhyoOutboxRelay", "consistencySessions", "myNumberHold",
                 "operatorSessions",
+                "statisticsRollup",
                 "agencyRequests");
         refs.forEach((name, methods) -> {
             Class<?> kind = StandIns.KINDS.get(name);
