@@ -66,7 +66,7 @@ public final class RetentionPages {
             b.append("<tr id=\"job-").append(esc(s.job().id())).append("\"><td>").append(esc(c.t("job." + s.job().id())))
                     .append("<br><code>").append(esc(s.job().id())).append("</code></td><td class=\"")
                     .append(s.enabled() ? "ok" : "refused").append("\">").append(esc(c.t(s.enabled() ? "retention.on" : "retention.off")))
-                    .append("</td><td>").append(esc(s.period())).append("</td><td>").append(esc(c.time(s.cutoff())))
+                    .append("</td><td>").append(esc(period(c, s.period()))).append("</td><td>").append(esc(c.time(s.cutoff())))
                     .append("</td><td>").append(s.nextRun() == null ? "-" : esc(c.time(s.nextRun()))).append("</td><td>");
             if (last == null) {
                 b.append(esc(c.t("retention.none"))).append("</td><td></td><td></td>");
@@ -100,6 +100,11 @@ public final class RetentionPages {
             return;
         }
         c.redirect(PAGE);
+    }
+
+    /** {@code 150 years} as {@code 150年} on a Japanese page. */
+    private static String period(Console c, String period) {
+        return "ja".equals(c.lang()) ? period.replace(" years", "年").replace(" days", "日") : period;
     }
 
     private static String counts(Map<String, Long> counts) {

@@ -286,7 +286,7 @@ class RetentionIT {
             d.findElement(By.cssSelector("#retention-run button[type=submit]")).click();
             await().atMost(Duration.ofSeconds(20)).until(() -> d.findElements(By.id("jobs")).size() == 1
                     && d.findElement(By.id("job-provisions")).getText().contains("OPERATOR"));
-            assertThat(d.findElement(By.id("job-history")).getText()).contains("150 years").contains("honnin.resident_history 2");
+            assertThat(d.findElement(By.id("job-history")).getText()).contains("150年").contains("honnin.resident_history 2");
             b.screenshot(Path.of("docs", "console", "retention.png"));
         }
         assertThat(count("SELECT count(*) FROM audit.record WHERE msg_type = 'RETENTION_ERASE' AND reason = 'console check'"))
