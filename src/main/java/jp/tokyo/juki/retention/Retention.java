@@ -121,11 +121,11 @@ public final class Retention {
     public void tick(RetentionJob job) {
         try {
             if (settings.enabled().contains(job)) {
-                Run scheduled;
+                boolean due;
                 try (Connection c = db.getConnection()) {
-                    scheduled = last(c, job, true);
+                    due = due(c, job);
                 }
-                if (RetentionRules.due(clock.instant(), scheduled == null ? null : scheduled.startedAt(), settings.at())) {
+                if (due) {
                     execute(job, null, null);
                     return;
                 }
@@ -138,6 +138,7 @@ public final class Retention {
         }
     }
 
+    /** Runs {@code job} under its advisory lock; a scheduled run ({@code who} null) only if still due (else null). */
     private Run execute(RetentionJob job, Actor who, String reason) throws Refused {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(true);
@@ -145,6 +146,9 @@ public final class Retention {
                 throw new Refused(BUSY, "the " + job.id() + " job is running already");
             }
             try {
+                if (who == null && !due(c, job)) {
+                    return null; // another node made today's scheduled run meanwhile
+                }
                 return erase(c, job, who, reason);
             } finally {
                 lock(c, job, false);
@@ -249,6 +253,12 @@ public final class Retention {
             LOG.warn("retention {}: audit record not written (SQLState {})", job.id(), e.getSQLState());
             throw new Refused(NOT_DONE, "the run was done (see the status) but its audit record could not be written");
         }
+    }
+
+    /** Whether {@code job}'s scheduled run is due by the clock. */
+    private boolean due(Connection c, RetentionJob job) throws SQLException {
+        Run scheduled = last(c, job, true);
+        return RetentionRules.due(clock.instant(), scheduled == null ? null : scheduled.startedAt(), settings.at());
     }
 
     /** The last run of {@code job} (only scheduled ones with {@code scheduled}), or null. */
