@@ -2,12 +2,14 @@ package jp.tokyo.juki.forms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +95,31 @@ class FormPdfTest {
             String text = new PDFTextStripper().getText(doc);
             assertTrue(text.contains("野　太郎") || text.contains("野 太郎"), text);
             assertTrue(text.contains("unknown_item"), "an unknown code printed as itself");
+        }
+    }
+
+    @Test
+    void aCellLongerThanAPageIsSplitAcrossPagesNotLost() throws Exception {
+        StringBuilder business = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            business.append("長い事務の名称").append(i).append("、");
+        }
+        business.append("最後の一文");
+        DisclosureForm busy = SampleForms.busy();
+        List<Provision> provisions = new ArrayList<>(SampleForms.provisions(3));
+        provisions.add(1, new Provision(busy.issuedOn().atStartOfDay(Wareki.JST).toInstant(), "見本庁", "PROVISION",
+                business.toString(), "見本法第一条", null, "FOUND", false));
+        DisclosureForm form = new DisclosureForm("F-1", busy.issuedOn(), "東京都知事", "Q-1", busy.store(), List.of(), false,
+                null, null, null, provisions);
+        byte[] pdf = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> FormPdf.disclosure(form));
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            assertTrue(doc.getNumberOfPages() >= 3, "pages: " + doc.getNumberOfPages());
+            String flat = flat(new PDFTextStripper().getText(doc));
+            assertTrue(flat.contains("長い事務の名称0、") && flat.contains("最後の一文"));
+            assertTrue(flat.contains("見本法第一条"));
+            for (Provision p : SampleForms.provisions(3)) {
+                assertTrue(flat.contains(flat(p.agency() + "提供" + p.business() + p.legalBasis())));
+            }
         }
     }
 
