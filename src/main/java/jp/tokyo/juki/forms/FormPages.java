@@ -47,12 +47,22 @@ final class FormPages implements AutoCloseable {
     private float y;
 
     FormPages() {
+        TrueTypeFont parsed = null;
         try {
-            ttf = new TTFParser().parse(new RandomAccessReadBuffer(fontBytes()));
+            parsed = new TTFParser().parse(new RandomAccessReadBuffer(fontBytes()));
             // Japanese set horizontally needs no glyph substitution; PDFBox's GSUB pass costs seconds per form
-            ttf.setEnableGsub(false);
-            font = PDType0Font.load(doc, ttf, true);
+            parsed.setEnableGsub(false);
+            font = PDType0Font.load(doc, parsed, true);
+            ttf = parsed;
         } catch (IOException e) {
+            try {
+                doc.close();
+                if (parsed != null) {
+                    parsed.close();
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException("the form font could not be loaded", e);
         }
     }

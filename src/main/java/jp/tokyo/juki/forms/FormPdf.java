@@ -154,6 +154,7 @@ public final class FormPdf {
         pages.line(FormPages.LEFT, baseline - 5f, FormPages.RIGHT, baseline - 5f, 0.9f);
         pages.down(HEADING_SIZE + 10f);
         if (!noteLines.isEmpty()) {
+            pages.down(2f);
             paragraph(pages, note);
         }
         if (rows.isEmpty()) {
