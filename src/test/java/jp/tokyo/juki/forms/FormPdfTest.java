@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -62,6 +63,7 @@ class FormPdfTest {
             assertTrue(flat.contains("照合不一致") && flat.contains("保存記録"));
             assertFalse(all.contains("該当なし"), "no section is empty");
             assertFontEmbedded(doc);
+            assertEquals("本人確認情報開示書（R7-開示-000123）", doc.getDocumentInformation().getTitle());
         }
         render(pdf, "sample");
     }
@@ -126,7 +128,7 @@ class FormPdfTest {
     private static void assertFontEmbedded(PDDocument doc) throws IOException {
         for (PDPage page : doc.getPages()) {
             int fonts = 0;
-            for (var name : page.getResources().getFontNames()) {
+            for (COSName name : page.getResources().getFontNames()) {
                 PDFont font = page.getResources().getFont(name);
                 assertTrue(font.isEmbedded(), "font embedded: " + font.getName());
                 assertTrue(font.getName().contains("IPAexGothic"), font.getName());
