@@ -10,7 +10,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,36 +52,46 @@ class RouteWiringTest extends RouteFileTestSupport {
     private record Timer(String name, String periodKey, String bean, String call) {
     }
 
-    private static final Map<String, Timer> TIMERS = timers(
-            new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay", "drain()"),
-            new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay", "drain()"),
-            new Timer("national-honnin-delivery", "juki.national.period-ms", "nationalHonninDelivery", null),
-            new Timer("national-fuhyo-delivery", "juki.national.period-ms", "nationalFuhyoDelivery", null),
-            new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions", "expireIdle()"),
-            new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold", "purge()"),
-            new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold", "report()"),
-            new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests", "sweepAll()"),
-            new Timer("operator-sessions-sweep", "juki.operator.sweep-ms", "operatorSessions", "sweep()"),
-            new Timer("statistics-rollup", "juki.stats.rollup-ms", "statisticsRollup", "run()"),
-            new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests", "poll(" + AGENCY + ")"));
-
-    /** The timers by route id (more than Map.of takes). */
-    private static Map<String, Timer> timers(Timer... timers) {
-        Map<String, Timer> m = new LinkedHashMap<>();
-        for (Timer t : timers) {
-            m.put(t.name(), t);
-        }
-        return Map.copyOf(m);
-    }
+    private static final Map<String, Timer> TIMERS = Map.ofEntries(
+            Map.entry("honnin-outbox-relay", new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay",
+                    "drain()")),
+            Map.entry("fuhyo-outbox-relay", new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay",
+                    "drain()")),
+            Map.entry("national-honnin-delivery", new Timer("national-honnin-delivery", "juki.national.period-ms",
+                    "nationalHonninDelivery", null)),
+            Map.entry("national-fuhyo-delivery", new Timer("national-fuhyo-delivery", "juki.national.period-ms",
+                    "nationalFuhyoDelivery", null)),
+            Map.entry("consistency-expiry", new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions",
+                    "expireIdle()")),
+            Map.entry("my-number-hold-purge", new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold",
+                    "purge()")),
+            Map.entry("my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
+                    "report()")),
+            Map.entry("agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests",
+                    "sweepAll()")),
+            Map.entry("operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms",
+                    "operatorSessions", "sweep()")),
+            Map.entry("statistics-rollup", new Timer("statistics-rollup", "juki.stats.rollup-ms", "statisticsRollup", "run()")),
+            Map.entry("agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
+                    "poll(" + AGENCY + ")")),
+            Map.entry("retention-history", new Timer("retention-history", "juki.retention.check-period-ms",
+                    "retentionHistory", "tick()")),
+            Map.entry("retention-accepted-requests", new Timer("retention-accepted-requests", "juki.retention.check-period-ms",
+                    "retentionAcceptedRequests", "tick()")),
+            Map.entry("retention-provisions", new Timer("retention-provisions", "juki.retention.check-period-ms",
+                    "retentionProvisions", "tick()")),
+            Map.entry("retention-audit-archives", new Timer("retention-audit-archives", "juki.retention.check-period-ms",
+                    "retentionAuditArchives", "tick()")));
 
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
             "console-approvals.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml", "console-national.camel.yaml",
-            "console-operators.camel.yaml", "console-statistics.camel.yaml", "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
+            "console-operators.camel.yaml", "console-retention.camel.yaml", "console-statistics.camel.yaml", "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
             "national-fuhyo.camel.yaml", "national-honnin.camel.yaml", "operator-api.camel.yaml", "operator-approvals.camel.yaml",
             "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
             "operator-national.camel.yaml", "operator-register.camel.yaml",
-            "operator-statistics.camel.yaml", "operator-status.camel.yaml", "statistics.camel.yaml");
+            "operator-retention.camel.yaml", "operator-statistics.camel.yaml", "operator-status.camel.yaml", "retention.camel.yaml",
+            "statistics.camel.yaml");
 
     /** the operator port's routes that serve files and need no session: they run no gate */
     private static final Set<String> UNGATED = Set.of("console-css", "console-js");
@@ -94,7 +103,8 @@ class RouteWiringTest extends RouteFileTestSupport {
     /** the defaults the route files give the keys config/application.properties may leave out */
     private static final Map<String, Long> PERIOD_DEFAULTS = Map.of("juki.operator.sweep-ms", 60_000L,
             "juki.link.purge-period-ms", 600_000L,
-            "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L);
+            "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L,
+            "juki.retention.check-period-ms", 60_000L);
 
     @Test
     void theRouteFilesLoadAsCamelMainFindsThem() throws Exception {
@@ -138,7 +148,7 @@ class RouteWiringTest extends RouteFileTestSupport {
         assertThat(refs).containsOnlyKeys("honninOutboxRelay", "fuhyoOutboxRelay", "consistencySessions", "myNumberHold",
                 "operatorSessions",
                 "statisticsRollup",
-                "agencyRequests");
+                "agencyRequests", "retentionHistory", "retentionAcceptedRequests", "retentionProvisions", "retentionAuditArchives");
         refs.forEach((name, methods) -> {
             Class<?> kind = StandIns.KINDS.get(name);
             for (String call : methods) {

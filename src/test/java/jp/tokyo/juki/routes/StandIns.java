@@ -22,10 +22,10 @@ import jp.tokyo.juki.observe.CsLineErrors;
 import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.platform.ExchangeKeys;
+import jp.tokyo.juki.retention.RetentionTimer;
 import jp.tokyo.juki.stats.Rollup;
 import jp.tokyo.juki.wire.DecodeBudget;
 import jp.tokyo.juki.wire.FrameDecoder;
-import jp.tokyo.juki.stats.Rollup;
 import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.LineEvents;
 import jp.tokyo.juki.wire.LineGuard;
@@ -140,6 +140,11 @@ final class StandIns {
             Map.entry("apiAuditTrim", Processor.class),
             Map.entry("consoleHistoryForm", Processor.class),
             Map.entry("consoleHistory", Processor.class),
+            Map.entry("retentionHistory", RetentionTimer.class), Map.entry("retentionAcceptedRequests", RetentionTimer.class),
+            Map.entry("retentionProvisions", RetentionTimer.class), Map.entry("retentionAuditArchives", RetentionTimer.class),
+            Map.entry("apiRetentionStatus", Processor.class), Map.entry("apiRetentionRun", Processor.class),
+            Map.entry("consoleRetention", Processor.class), Map.entry("consoleRetentionRun", Processor.class),
+
             Map.entry("apiStatisticsReport", Processor.class), Map.entry("consoleStatisticsForm", Processor.class),
             Map.entry("consoleStatistics", Processor.class), Map.entry("consoleStatisticsChart", Processor.class),
             Map.entry("consoleStatisticsCsv", Processor.class));
@@ -280,6 +285,10 @@ final class StandIns {
 
         public void run() {
             calls.add("run()");
+        }
+
+        public void tick() {
+            calls.add("tick()");
         }
     }
 
