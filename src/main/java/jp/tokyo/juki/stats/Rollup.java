@@ -172,49 +172,4 @@ public final class Rollup {
         }
         return upTo - last;
     }
-
-    /**
-     * Rolls up until every row numbered before this call is counted (tests, the benchmark, the
-     * demo): runs until each source's count reaches the mark taken first, or {@code patience} passes.
-     *
-     * @return whether everything was counted in time
-     */
-    public boolean catchUp(Duration patience) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        long[] target = new long[SOURCES.size()];
-        try (Connection c = db.getConnection()) {
-            for (int i = 0; i < target.length; i++) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN is_called THEN last_value ELSE "
-                        + "last_value - 1 END FROM " + SOURCES.get(i).sequence());
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    target[i] = rs.getLong(1);
-                }
-            }
-        }
-        while (true) {
-            boolean done = true;
-            for (int i = 0; i < target.length; i++) {
-                roll(SOURCES.get(i));
-                done &= countedUpTo(SOURCES.get(i).name()) >= target[i];
-            }
-            if (done) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(Math.max(50, Math.min(settle.toMillis() / 4, 1000)));
-        }
-    }
-
-    private long countedUpTo(String source) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM stats.rollup_source WHERE source = ?")) {
-            ps.setString(1, source);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
 }

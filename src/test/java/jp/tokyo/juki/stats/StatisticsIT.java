@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -273,6 +274,30 @@ class StatisticsIT {
         Reply bad = desk.login("aud1").post("/api/statistics/report", body("week", "date", TODAY.toString()));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.code()).isEqualTo("S400");
+    }
+
+    @Test
+    void aVersionNumberedBeforeARollupMarkButCommittedAfterItIsCountedExactlyOnce() throws Exception {
+        String day = "2020-06-01"; // a day nothing else in this class touches
+        try (Connection c = gw.gateway.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("CREATE TEMP TABLE late ON COMMIT DROP AS SELECT * FROM honnin.resident LIMIT 1");
+            s.execute("UPDATE late SET juminhyo_code = '99999999990', update_seq = nextval('honnin.update_seq'), "
+                    + "reason = 'DEATH', municipality_code = '131024', updated_at = '" + day + "T03:00:00Z'");
+            s.execute("INSERT INTO honnin.resident SELECT * FROM late");
+            long seq = gw.queryLong("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM honnin.update_seq");
+            // the timer keeps marking while this transaction holds its number: none of those marks may be counted past it
+            await().atMost(Duration.ofSeconds(20)).until(() -> gw.queryLong("SELECT count(*) FROM stats.rollup_mark "
+                    + "WHERE source = 'HONNIN' AND seq >= ?", seq) > 0);
+            Thread.sleep(1500);
+            assertThat(gw.queryLong("SELECT last_seq FROM stats.rollup_source WHERE source = 'HONNIN'")).isLessThan(seq);
+            c.commit();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> report("aud1", body("day", "date", day))
+                .path("totalUpdates").asLong() == 1);
+        Thread.sleep(1500); // more runs: still once
+        JsonNode r = report("aud1", body("day", "date", day));
+        assertThat(updates(r)).containsExactlyEntriesOf(Map.of("131024 HONNIN DEATH 死亡", 1L));
     }
 
     @Test
