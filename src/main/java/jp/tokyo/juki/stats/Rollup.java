@@ -120,6 +120,13 @@ public final class Rollup {
                 last = rs.getLong(1);
             }
         }
+        long numbered;
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+                + "FROM " + s.sequence());
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            numbered = rs.getLong(1);
+        }
         long upTo = last;
         Instant countedTo = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, marked_at FROM stats.rollup_mark WHERE source = ? "
@@ -151,7 +158,8 @@ public final class Rollup {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE stats.rollup_source SET last_seq = ?, rolled_at = ? WHERE source = ?")) {
                 ps.setLong(1, upTo);
-                ps.setTimestamp(2, Timestamp.from(countedTo));
+                // nothing numbered since the mark counted up to: every row committed so far is counted
+                ps.setTimestamp(2, Timestamp.from(upTo >= numbered ? Instant.now() : countedTo));
                 ps.setString(3, s.name());
                 ps.executeUpdate();
             }

@@ -117,8 +117,8 @@ class StatisticsIT {
                 .isEqualTo(Status.ACK);
         assertThat(cs.send(ConsistencyMessages.chunk(CHIYODA, session, 0, sent)).get(20, TimeUnit.SECONDS).status())
                 .isEqualTo(Status.ACK);
-        jp.tokyo.juki.wire.Reply result = cs.send(ConsistencyMessages.end(CHIYODA, session, null)).get(20, TimeUnit.SECONDS);
-        assertThat(result.body().path("differing").size()).isEqualTo(1);
+        JsonNode result = cs.send(ConsistencyMessages.end(CHIYODA, session, null)).get(20, TimeUnit.SECONDS).body();
+        assertThat(result.path("differing").size()).isEqualTo(1);
     }
 
     /** A request file of 水道局 asking for a stored person and an unknown one, dropped as the agency does. */
