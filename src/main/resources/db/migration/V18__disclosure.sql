@@ -98,7 +98,7 @@ GRANT USAGE ON SCHEMA honnin, fuhyo TO juki_disclosure;
 GRANT SELECT ON honnin.resident, honnin.resident_history, fuhyo.person, fuhyo.person_history TO juki_disclosure;
 -- The provision records (提供・移転の記録) of the person.
 GRANT USAGE ON SCHEMA agency TO juki_disclosure;
-GRANT SELECT (at, agency, kind, business, legal_basis, key_type, person, items, outcome) ON agency.provision TO juki_disclosure;
+GRANT SELECT (id, at, agency, kind, business, legal_basis, key_type, person, items, outcome) ON agency.provision TO juki_disclosure;
 -- The audit: the exchanges naming the person's hash (the national notices) and which exports exist;
 -- and, as V12 lets juki_agency, appending its own records (insert and move the chain's head).
 GRANT USAGE ON SCHEMA audit TO juki_disclosure;

@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,25 +23,26 @@ import jp.tokyo.juki.record.NameKeys;
  * The person's rows in one store, read as {@code juki_disclosure}: the current version, the
  * superseded ones ({@code *_history}), the candidates of a 4 items check and the former
  * 住民票コード. Items are the store's columns by name (the form prints their labels), in the
- * store's order; the search keys the gateway derives ({@code kana_normalized}) and the CS request a
- * version came from are not items of the record and are left out.
+ * store's order. What the gateway keeps to run the store — the search keys it derives
+ * ({@code kana_normalized}), the update's order number, the CS operator and terminal and the CS
+ * request a version came from — is not 本人確認情報 and is left out.
  */
 final class StoreRows {
     /** 本人確認情報: the items of honnin.resident (V1), in its order. */
     static final List<String> HONNIN_ITEMS = List.of("juminhyo_code", "name_kanji", "name_gaiji_count", "name_kana",
             "birth_date", "sex", "address_text", "address_gaiji_count", "my_number", "reason", "change_date",
-            "retention_flag", "municipality_code", "aza_code", "operator_id", "terminal_id", "updated_at", "notified_date",
-            "gaiji_flag", "deleted", "update_seq", "name_gaiji_change_seq", "address_gaiji_change_seq",
+            "retention_flag", "municipality_code", "aza_code", "updated_at", "notified_date", "gaiji_flag", "deleted",
+            "name_gaiji_change_seq", "address_gaiji_change_seq",
             "former_surname_kanji", "former_surname_gaiji_count", "former_surname_kana", "former_surname_gaiji_change_seq");
     /** 附票本人確認情報: the items of fuhyo.person (V4), in its order. */
     static final List<String> FUHYO_ITEMS = List.of("juminhyo_code", "name_kanji", "name_gaiji_count", "name_kana",
             "birth_date", "sex", "address_municipality_code", "address_text", "address_gaiji_count", "last_address_text",
             "last_address_gaiji_count", "change_date", "former_juminhyo_code", "managing_municipality_code", "status",
-            "gaiji_flag", "gaiji_pattern", "notice_kind", "reason", "operator_id", "terminal_id", "updated_at",
-            "notified_date", "deleted", "update_seq");
+            "gaiji_flag", "gaiji_pattern", "notice_kind", "reason", "updated_at", "notified_date", "deleted");
     /** What the gateway stamps on every version: not a change of the record when it differs. */
-    static final Set<String> STAMP = Set.of("reason", "change_date", "operator_id", "terminal_id", "updated_at",
-            "notified_date", "update_seq");
+    static final Set<String> STAMP = Set.of("reason", "change_date", "updated_at", "notified_date");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.of("Asia/Tokyo"));
     private static final String CODE_CHANGE = "JUMINHYO_CODE_CHANGE";
     /** A chain of code changes longer than this is not followed further (a loop in bad data ends). */
     private static final int MAX_FORMER = 16;
@@ -164,16 +167,16 @@ final class StoreRows {
         return out;
     }
 
-    /** A column's value as the form prints it: times as ISO instants, flags as true/false, none as empty. */
+    /** A column's value as the form prints it: times in Tokyo to the second, flags as true/false, none as empty. */
     private static String text(Object v) {
         if (v == null) {
             return "";
         }
         if (v instanceof OffsetDateTime t) {
-            return t.toInstant().toString();
+            return TIME.format(t.toInstant());
         }
         if (v instanceof Timestamp t) {
-            return t.toInstant().toString();
+            return TIME.format(t.toInstant());
         }
         return v.toString().strip();
     }
