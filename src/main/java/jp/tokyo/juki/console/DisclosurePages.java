@@ -64,6 +64,11 @@ public final class DisclosurePages {
         ConsoleText.add("forms.none", "帳票はありません。", "No forms.");
         ConsoleText.add("forms.note", "帳票管理簿: 作成・交付・廃棄を記録します。記録は管理者が行い、監査者は閲覧します。",
                 "The form register: printing, hand-over and destruction. A manager records; an auditor reads.");
+        ConsoleText.add("disc.result.REGISTERED", "未突合", "REGISTERED (not checked)");
+        ConsoleText.add("disc.result.MATCHED", "一致", "MATCHED");
+        ConsoleText.add("disc.result.NOT_FOUND", "該当なし", "NOT_FOUND");
+        ConsoleText.add("disc.result.MULTIPLE", "複数該当", "MULTIPLE");
+        ConsoleText.add("disc.result.MISMATCH", "不一致", "MISMATCH");
         for (IdentityDocument d : IdentityDocument.values()) {
             ConsoleText.add("disc.id." + d.name(), switch (d) {
                 case MY_NUMBER_CARD -> "マイナンバーカード";
@@ -127,7 +132,8 @@ public final class DisclosurePages {
             for (Disclosures.Request r : list) {
                 b.append("<tr><td>").append(esc(r.number())).append("</td><td>").append(esc(c.t("disc.store." + r.store())))
                         .append("</td><td>").append(esc(c.t("disc.id." + r.identity().name()))).append("</td><td class=\"")
-                        .append(esc(r.status().name())).append("\">").append(esc(r.status().name())).append("</td><td>")
+                        .append(esc(r.status().name())).append("\">").append(esc(c.t("disc.result." + r.status().name())))
+                        .append("</td><td>")
                         .append(esc(r.registeredBy())).append(" ").append(esc(c.time(r.registeredAt()))).append("</td><td>");
                 if (r.status() == CheckResult.REGISTERED) {
                     action(b, c, REQUESTS + "/check", "check-" + r.number(), r.number(), "disc.check");

@@ -91,7 +91,7 @@ public final class Disclosures {
                 audit.write(c, who, GatewayEvent.DISCLOSURE_REQUEST, AuditStatus.ASKED, null, "registered " + number + " ("
                         + r.store() + ", identity checked by " + r.identity() + (r.statedCode() == null ? "" : ", code stated")
                         + ")", List.of());
-                return find(c, number, false);
+                return find(c, number);
             });
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -131,7 +131,7 @@ public final class Disclosures {
                         : result == CheckResult.MISMATCH ? List.of(r.statedCode()) : List.of();
                 audit.write(c, who, GatewayEvent.DISCLOSURE_REQUEST, result == CheckResult.MATCHED ? AuditStatus.ALLOWED
                         : AuditStatus.REFUSED, null, "checked " + number + ": " + result, persons);
-                return find(c, number, false);
+                return find(c, number);
             });
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -156,7 +156,7 @@ public final class Disclosures {
     /** One request. */
     public Request get(String number) throws SQLException, DisclosureRefused {
         try (Connection c = db.getConnection()) {
-            return find(c, number, false);
+            return find(c, number);
         }
     }
 
@@ -194,7 +194,7 @@ public final class Disclosures {
                 audit.write(c, who, GatewayEvent.DISCLOSURE_FORM, AuditStatus.ANSWERED, null, "printed " + form + " for "
                         + number + " (" + pages + " pages, " + g.form().provisions().size() + " provisions, "
                         + g.form().notices().size() + " notices" + (g.form().formerCodes().isEmpty() ? ""
-                        : ", " + g.form().formerCodes().size() + " former codes") + (g.missingArchives().isEmpty() ? ""
+                        : ", former codes: " + g.form().formerCodes().size()) + (g.missingArchives().isEmpty() ? ""
                         : "; exports not in the export directory: " + String.join(", ", g.missingArchives())) + ")",
                         List.of(s.matchedCode()));
                 return new Printed(form, number, pages, at, pdf, g.missingArchives());
@@ -226,8 +226,8 @@ public final class Disclosures {
     private static final String SELECT = "SELECT number, store, identity_document, stated_code IS NOT NULL, status, person, "
             + "registered_by, registered_at, checked_by, checked_at FROM disclosure.request";
 
-    private static Request find(Connection c, String number, boolean lock) throws SQLException, DisclosureRefused {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE number = ?" + (lock ? " FOR UPDATE" : ""))) {
+    private static Request find(Connection c, String number) throws SQLException, DisclosureRefused {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE number = ?")) {
             ps.setString(1, number == null ? "" : number.strip());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
