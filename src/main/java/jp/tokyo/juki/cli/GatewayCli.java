@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {PkiCommand.class, RunCommand.class, SimCommand.class, DemoCommand.class, BenchCommand.class, LinkCommand.class, ApprovalsCommand.class, AuditCommand.class, DlqCommand.class, DbCommand.class,
                 OperatorsCommand.class, StatusCommand.class, ConfigCommand.class,
                 DisclosureCommand.class, FormsCommand.class, CorrectionsCommand.class,
-                QueryCommand.class, CommandLine.HelpCommand.class})
+                QueryCommand.class, CommandLine.HelpCommand.class,
+                RetentionCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {
         int code = new CommandLine(new GatewayCli()).execute(args);

@@ -27,7 +27,8 @@ import jp.tokyo.juki.audit.PersonHistory;
  * records naming one of the person's keyed hashes. An archive holds the audit chain only — the
  * exchanges, national notices among them; the provision records ({@code agency.provision}) are a
  * table of their own that no export moves, so they are always read live. An export file missing
- * from the directory (moved to offline storage) is named in {@link Found#missing}, so the form's
+ * from the directory (moved to offline storage, or erased by the retention job after its period)
+ * is named in {@link Found#missing}, so the form's
  * maker knows the form may be incomplete; archives are not verified here ({@code audit verify}
  * does that), only read.
  */

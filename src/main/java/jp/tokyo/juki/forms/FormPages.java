@@ -1,6 +1,5 @@
 package jp.tokyo.juki.forms;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +8,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.fontbox.ttf.TTFParser;
+import org.apache.fontbox.ttf.TrueTypeFont;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.PDPageContentStream.AppendMode;
@@ -37,6 +40,7 @@ final class FormPages implements AutoCloseable {
     private static volatile byte[] fontBytes;
 
     private final PDDocument doc = new PDDocument();
+    private final TrueTypeFont ttf;
     private final PDType0Font font;
     private final Map<Integer, Float> widths = new HashMap<>();
     private final Map<Integer, Boolean> shown = new HashMap<>();
@@ -44,9 +48,22 @@ final class FormPages implements AutoCloseable {
     private float y;
 
     FormPages() {
+        TrueTypeFont parsed = null;
         try {
-            font = PDType0Font.load(doc, new ByteArrayInputStream(fontBytes()), true);
+            parsed = new TTFParser().parse(new RandomAccessReadBuffer(fontBytes()));
+            // Japanese set horizontally needs no glyph substitution; PDFBox's GSUB pass costs seconds per form
+            parsed.setEnableGsub(false);
+            font = PDType0Font.load(doc, parsed, true);
+            ttf = parsed;
         } catch (IOException e) {
+            try {
+                doc.close();
+                if (parsed != null) {
+                    parsed.close();
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new UncheckedIOException("the form font could not be loaded", e);
         }
     }
@@ -126,35 +143,47 @@ final class FormPages implements AutoCloseable {
     }
 
     float width(String text, float size) {
+        return advance(showable(text)) / 1000f * size;
+    }
+
+    /** The advance of already showable text, in glyph units (1/1000 of the font size). */
+    private float advance(CharSequence text) {
         float w = 0;
-        String s = showable(text);
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            w += widths.computeIfAbsent(cp, this::glyphWidth);
+        for (int i = 0; i < text.length(); ) {
+            int cp = Character.codePointAt(text, i);
+            w += advance(cp);
             i += Character.charCount(cp);
         }
-        return w / 1000f * size;
+        return w;
+    }
+
+    private float advance(int cp) {
+        return widths.computeIfAbsent(cp, this::glyphWidth);
     }
 
     /**
-     * Breaks text into lines no wider than {@code max}: at any character (Japanese), at a space when
-     * a Latin word would be cut, never starting a line with closing punctuation; explicit line
-     * breaks kept. Never returns an empty list.
+     * Breaks text into lines no wider than {@code max}: at any character (Japanese), before a Latin
+     * word or number that would be cut, never starting a line with closing punctuation; explicit
+     * line breaks kept. Never returns an empty list.
      */
     List<String> wrap(String text, float size, float max) {
         List<String> lines = new ArrayList<>();
-        for (String para : showable(text == null ? "" : text).split("\n", -1)) {
+        float limit = max * 1000f / size;
+        for (String para : showable(text).split("\n", -1)) {
             StringBuilder line = new StringBuilder();
+            float w = 0;
             for (int i = 0; i < para.length(); ) {
                 int cp = para.codePointAt(i);
-                String ch = new String(Character.toChars(cp));
-                if (line.length() > 0 && width(line + ch, size) > max) {
-                    String carry = carry(line, ch);
+                float cw = advance(cp);
+                if (line.length() > 0 && w + cw > limit) {
+                    String carry = carry(line, cp);
                     lines.add(line.toString().stripTrailing());
                     line.setLength(0);
                     line.append(carry.stripLeading());
+                    w = advance(line);
                 }
-                line.append(ch);
+                line.appendCodePoint(cp);
+                w += cw;
                 i += Character.charCount(cp);
             }
             lines.add(line.toString());
@@ -162,16 +191,28 @@ final class FormPages implements AutoCloseable {
         return lines;
     }
 
-    /** What moves from a full line to the next: the tail of a cut Latin word, or one character before closing punctuation. */
-    private static String carry(StringBuilder line, String next) {
+    /**
+     * What moves from a full line to the next: a cut Latin word or number (from the space before it,
+     * or from where the run starts when it is short), or one character before closing punctuation.
+     */
+    private static String carry(StringBuilder line, int next) {
         int cut = -1;
-        if (isWordChar(next) && isWordChar(line.substring(line.length() - 1))) {
+        int last = line.length() - 1;
+        if (isWordChar(next) && isWordChar(line.charAt(last))) {
+            int start = last;
+            while (start > 0 && isWordChar(line.charAt(start - 1))) {
+                start--;
+            }
             int space = line.lastIndexOf(" ");
-            if (space > 0 && line.length() - space < 24) {
+            if (start > 0 && line.charAt(start - 1) == ' ' && line.length() - start < 24) {
+                cut = start;
+            } else if (start > 0 && line.length() - start < 12) {
+                cut = start;
+            } else if (space > 0 && line.length() - space < 24) {
                 cut = space + 1;
             }
-        } else if (NO_LINE_START.contains(next) && line.length() > 1) {
-            cut = line.length() - 1;
+        } else if (NO_LINE_START.indexOf(next) >= 0 && line.length() > 1) {
+            cut = last;
         }
         if (cut < 0) {
             return "";
@@ -181,8 +222,7 @@ final class FormPages implements AutoCloseable {
         return tail;
     }
 
-    private static boolean isWordChar(String ch) {
-        char c = ch.charAt(0);
+    private static boolean isWordChar(int c) {
         return c < 0x2000 && Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_';
     }
 
@@ -257,6 +297,9 @@ final class FormPages implements AutoCloseable {
             }
         }
         out = null;
+        PDDocumentInformation info = doc.getDocumentInformation();
+        info.setTitle(title + "（" + formNumber + "）");
+        info.setCreator("juki-gateway");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         doc.save(bytes);
         return bytes.toByteArray();
@@ -267,7 +310,11 @@ final class FormPages implements AutoCloseable {
         if (out != null) {
             out.close();
         }
-        doc.close();
+        try {
+            doc.close();
+        } finally {
+            ttf.close();
+        }
     }
 
     private static byte[] fontBytes() throws IOException {

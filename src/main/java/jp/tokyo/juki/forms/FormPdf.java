@@ -65,7 +65,7 @@ public final class FormPdf {
 
     private static void current(FormPages pages, DisclosureForm form) throws IOException {
         List<String[]> rows = new ArrayList<>();
-        for (Item item : form.record()) {
+        for (Item item : orEmpty(form.record())) {
             rows.add(new String[] {FormLabels.item(item.code()), FormLabels.value(item.code(), item.value())});
         }
         block(pages, "1　現在の記録", form.deleted() ? "消除" : null,
@@ -74,12 +74,12 @@ public final class FormPdf {
     }
 
     private static void formerCodes(FormPages pages, DisclosureForm form) throws IOException {
-        if (form.formerCodes().isEmpty()) {
+        if (orEmpty(form.formerCodes()).isEmpty()) {
             return;
         }
         List<String[]> rows = new ArrayList<>();
         int n = 1;
-        for (String code : form.formerCodes()) {
+        for (String code : orEmpty(form.formerCodes())) {
             rows.add(new String[] {Integer.toString(n++), code});
         }
         block(pages, "旧住民票コード", null, "以下の各欄には、これらの旧住民票コードで保存されていた記録も含めています。",
@@ -89,9 +89,9 @@ public final class FormPdf {
     private static void history(FormPages pages, DisclosureForm form) throws IOException {
         List<String[]> rows = new ArrayList<>();
         int n = 1;
-        for (Change c : form.history()) {
+        for (Change c : orEmpty(form.history())) {
             rows.add(new String[] {Integer.toString(n++), Wareki.date(c.changeDate()), FormLabels.reason(c.reason()),
-                    Wareki.dateTime(c.recordedAt()), c.changedItems().isEmpty() ? "（記載）" : FormLabels.items(c.changedItems())});
+                    Wareki.dateTime(c.recordedAt()), orEmpty(c.changedItems()).isEmpty() ? "（記載）" : FormLabels.items(c.changedItems())});
         }
         block(pages, "2　変更履歴", null, null, new FormTable(new String[] {"番号", "異動年月日", "異動事由", "記録日時",
                 "変更項目"}, 6, 17, 19, 22, 36), rows);
@@ -100,7 +100,7 @@ public final class FormPdf {
     private static void notices(FormPages pages, DisclosureForm form) throws IOException {
         List<String[]> rows = new ArrayList<>();
         int n = 1;
-        for (Notice notice : form.notices()) {
+        for (Notice notice : orEmpty(form.notices())) {
             rows.add(new String[] {Integer.toString(n++), Wareki.dateTime(notice.at()), FormLabels.line(notice.line()),
                     FormLabels.noticeType(notice.type()), FormLabels.outcome(notice.outcome())});
         }
@@ -109,12 +109,12 @@ public final class FormPdf {
     }
 
     private static void provisions(FormPages pages, DisclosureForm form) throws IOException {
-        List<Provision> all = form.provisions();
+        List<Provision> all = orEmpty(form.provisions());
         String legend = null;
         if (!all.isEmpty()) {
             long transfers = all.stream().filter(p -> "TRANSFER".equals(p.kind())).count();
             legend = ("合計 " + all.size() + " 件（提供 " + (all.size() - transfers) + " 件、移転 " + transfers
-                    + " 件）。結果欄の「照合不一致」は、照会元から受け取った氏名・生年月日等が記録と一致しなかったため、何も提供しなかったものです。備考欄の「保存記録」は、監査記録の保存ファイルから読み出したものです。");
+                    + " 件）。結果欄の「照合不一致」は、照会元から受け取った氏名・生年月日等が記録と一致しなかったため、何も提供しなかったもの、「提供（機構）」は地方公共団体情報システム機構から得た情報で回答したものです。備考欄の「保存記録」は、監査記録の保存ファイルから読み出したものです。");
         }
         List<String[]> rows = new ArrayList<>();
         int n = 1;
@@ -124,7 +124,7 @@ public final class FormPdf {
                     p.archived() ? "保存記録" : ""});
         }
         block(pages, "4　提供・移転の状況", null, legend, new FormTable(new String[] {"番号", "日時", "提供先", "区分", "事務",
-                "根拠法令", "提供項目", "結果", "備考"}, 4.5f, 15.5f, 13, 5.5f, 14.5f, 14.5f, 15.5f, 9.5f, 8), rows);
+                "根拠法令", "提供項目", "結果", "備考"}, 4.5f, 15, 13, 5.5f, 14.5f, 14.5f, 14.5f, 11, 8), rows);
     }
 
     private static void closing(FormPages pages) throws IOException {
@@ -154,6 +154,7 @@ public final class FormPdf {
         pages.line(FormPages.LEFT, baseline - 5f, FormPages.RIGHT, baseline - 5f, 0.9f);
         pages.down(HEADING_SIZE + 10f);
         if (!noteLines.isEmpty()) {
+            pages.down(2f);
             paragraph(pages, note);
         }
         if (rows.isEmpty()) {
@@ -174,4 +175,7 @@ public final class FormPdf {
         pages.down(3f);
     }
 
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
 }

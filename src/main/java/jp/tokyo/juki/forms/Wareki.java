@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * print {@code 令和1年}. The era follows the day it changed ({@code 平成31年4月30日}, {@code 令和元年5月1日}).
  * Days before 明治6年1月1日 (1873-01-01, when Japan took the Gregorian calendar and before which the
  * chronology has no dates) are printed in the Western calendar only. Times are Japan Standard Time.
+ * A missing date ({@code null}) prints as nothing.
  */
 public final class Wareki {
     /** The zone every time on a form is shown in. */
@@ -35,11 +36,17 @@ public final class Wareki {
 
     /** {@code 令和7年4月1日}; before {@link #FIRST_DAY} the Western date only ({@code 1872年12月31日}). */
     public static String date(LocalDate day) {
+        if (day == null) {
+            return "";
+        }
         return era(day).map(e -> e.text(day.getMonthValue(), day.getDayOfMonth())).orElseGet(() -> western(day));
     }
 
     /** {@code 令和7年4月1日（2025年4月1日）}; before {@link #FIRST_DAY} the Western date only. */
     public static String dateWithWestern(LocalDate day) {
+        if (day == null) {
+            return "";
+        }
         return era(day).isPresent() ? date(day) + "（" + western(day) + "）" : western(day);
     }
 
@@ -50,6 +57,9 @@ public final class Wareki {
 
     /** {@code 令和7年4月1日 14:05}: the instant in Japan Standard Time, to the minute. */
     public static String dateTime(Instant at) {
+        if (at == null) {
+            return "";
+        }
         LocalDateTime local = LocalDateTime.ofInstant(at, JST);
         return date(local.toLocalDate()) + String.format(" %02d:%02d", local.getHour(), local.getMinute());
     }

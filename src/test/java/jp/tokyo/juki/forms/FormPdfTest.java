@@ -2,17 +2,20 @@ package jp.tokyo.juki.forms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -60,6 +63,7 @@ class FormPdfTest {
             assertTrue(flat.contains("照合不一致") && flat.contains("保存記録"));
             assertFalse(all.contains("該当なし"), "no section is empty");
             assertFontEmbedded(doc);
+            assertEquals("本人確認情報開示書（R7-開示-000123）", doc.getDocumentInformation().getTitle());
         }
         render(pdf, "sample");
     }
@@ -96,10 +100,35 @@ class FormPdfTest {
         }
     }
 
+    @Test
+    void aCellLongerThanAPageIsSplitAcrossPagesNotLost() throws Exception {
+        StringBuilder business = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            business.append("長い事務の名称").append(i).append("、");
+        }
+        business.append("最後の一文");
+        DisclosureForm busy = SampleForms.busy();
+        List<Provision> provisions = new ArrayList<>(SampleForms.provisions(3));
+        provisions.add(1, new Provision(busy.issuedOn().atStartOfDay(Wareki.JST).toInstant(), "見本庁", "PROVISION",
+                business.toString(), "見本法第一条", null, "FOUND", false));
+        DisclosureForm form = new DisclosureForm("F-1", busy.issuedOn(), "東京都知事", "Q-1", busy.store(), List.of(), false,
+                null, null, null, provisions);
+        byte[] pdf = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> FormPdf.disclosure(form));
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            assertTrue(doc.getNumberOfPages() >= 3, "pages: " + doc.getNumberOfPages());
+            String flat = flat(new PDFTextStripper().getText(doc));
+            assertTrue(flat.contains("長い事務の名称0、") && flat.contains("最後の一文"));
+            assertTrue(flat.contains("見本法第一条"));
+            for (Provision p : SampleForms.provisions(3)) {
+                assertTrue(flat.contains(flat(p.agency() + "提供" + p.business() + p.legalBasis())));
+            }
+        }
+    }
+
     private static void assertFontEmbedded(PDDocument doc) throws IOException {
         for (PDPage page : doc.getPages()) {
             int fonts = 0;
-            for (var name : page.getResources().getFontNames()) {
+            for (COSName name : page.getResources().getFontNames()) {
                 PDFont font = page.getResources().getFont(name);
                 assertTrue(font.isEmbedded(), "font embedded: " + font.getName());
                 assertTrue(font.getName().contains("IPAexGothic"), font.getName());
