@@ -64,6 +64,7 @@ final class OperatorApiWiring {
         RegisterApiWiring.wire(a, operators);
         DeadLetterApiWiring.wire(a);
         AuditApiWiring.wire(a);
+        SearchApiWiring.wire(a);
         return gate;
     }
 }
