@@ -142,6 +142,16 @@ public final class PersonSearch {
         return new Result(criteria.kind(), shown, total, exact, maxResults);
     }
 
+    /** The statement a search of {@code store} runs first (its rows, capped) and its parameters: for the benchmark's plans. */
+    public record Statement(String sql, List<String> params) {
+    }
+
+    /** The first statement {@link #search} runs on {@code store} for {@code criteria}. */
+    public Statement statement(Store store, SearchCriteria criteria) {
+        Query q = query(store, criteria);
+        return new Statement(q.sql("SELECT " + columns(store), " LIMIT " + (maxResults + 1)), q.params());
+    }
+
     /** A search's condition on one store's table, and its parameters in order. */
     record Query(String table, String where, List<String> params) {
         String sql(String head, String tail) {
