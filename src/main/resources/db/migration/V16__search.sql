@@ -4,7 +4,7 @@
 -- (the space between surname and given name is not part of the name). It is kept as an EXPRESSION
 -- index, not as a column written by the update transactions: replace() is immutable and removes
 -- exactly those two code points, as NameKeys.kanji does (both leave every other character, surrogate
--- pairs included, as it is; store.SearchKeys holds the expression, SearchKeysIT proves the two equal on
+-- pairs included, as it is; store.SearchKeys holds the expression, SearchIT proves the two equal on
 -- the database). So no update path, bulk load or history table changes, and no backfill is needed:
 -- the index is built from the rows as they are. It replaces V7's index on the name as written, whose
 -- prefix missed "佐藤太" for "佐藤 太郎". Byte order (COLLATE "C"): [key, key || U+10FFFF) holds every

@@ -3,15 +3,18 @@ package jp.tokyo.juki.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gateway search}: an operator's search of the stores (R-SRCH), and {@code ./gateway search
- * report}: the auditor's 検索件数 report — both through the operator API ({@code /api/search/*}).
+ * report}: the auditor's 検索件数 report — one command with one login (picocli would ask a parent command's login
+ * options before a subcommand's), both through the operator API ({@code /api/search/*}).
  */
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Searches the honnin and fuhyo stores by 住民票コード, My Number (honnin only) or the 4 items, and "
@@ -20,7 +23,6 @@ import picocli.CommandLine.Spec;
                 "Searches through the operator API (/api/search/persons, a searcher's) as the operator of --cert; the "
                         + "terms travel in the request body only. The gateway audits each search with operator, terminal, "
                         + "--purpose and the persons shown (keyed hashes)."},
-        subcommands = {SearchCommand.Report.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {" 0:searched (the count and the list are printed, none or more)",
                 " 1:refused by the operator API (code and reason on stderr: K400 no purpose, no key or a bad key; P403 "
@@ -29,6 +31,15 @@ import picocli.CommandLine.Spec;
 public final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "report",
+            description = "report: the 検索件数 report of the days --from to --to (JST; an auditor's, /api/search/report): "
+                    + "searches per operator and day, those outside working hours (juki.search.working-hours, weekdays; "
+                    + "weekends are outside) and the refused ones, then each search outside working hours. Audited.")
+    String action;
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "report: the first day (JST).")
+    String from;
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "report: the last day (JST; default: --from).")
+    String to;
     @Option(names = "--purpose", paramLabel = "TEXT",
             description = "The purpose of the search (利用目的; required by the gateway; one line, at most 200 characters).")
     String purpose;
@@ -55,6 +66,12 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ("report".equals(action)) {
+            return report();
+        }
+        if (action != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown action " + action + " (only: report)");
+        }
         ObjectNode body = ApiClient.body();
         put(body, "reason", purpose);
         if (store != null) {
@@ -93,43 +110,29 @@ public final class SearchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code ./gateway search report}: searches per operator and day, and those outside working hours (an auditor's). */
-    @Command(name = "report", mixinStandardHelpOptions = true,
-            description = {"The 検索件数 report of the days --from to --to (JST): searches per operator and day, those outside "
-                    + "working hours (juki.search.working-hours, weekdays; weekends are outside) and the refused ones, then "
-                    + "each search outside working hours. Through /api/search/report (an auditor's); audited."})
-    static final class Report implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First day (JST).")
-        String from;
-        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day (JST; default: --from).")
-        String to;
-        @Mixin
-        OperatorLogin login;
-
-        @Override
-        public Integer call() {
-            ObjectNode body = ApiClient.body().put("from", from);
-            if (to != null) {
-                body.put("to", to);
-            }
-            return ApiClient.run(spec, login, (api, out) -> {
-                JsonNode a = api.post("/api/search/report", body);
-                out.printf("searches %s to %s (working hours %s JST, weekdays)%n", a.path("from").asText(), a.path("to").asText(),
-                        a.path("workingHours").asText());
-                out.printf("%-20s %-10s %8s %8s %8s%n", "operator", "date", "searches", "outside", "refused");
-                for (JsonNode d : a.path("days")) {
-                    out.printf("%-20s %-10s %8d %8d %8d%n", d.path("operator").asText(), d.path("date").asText(),
-                            d.path("searches").asLong(), d.path("outsideHours").asLong(), d.path("refused").asLong());
-                }
-                out.printf("outside working hours: %d%n", a.path("outsideHoursTotal").asLong());
-                for (JsonNode o : a.path("outsideHours")) {
-                    out.printf("  %s %s %s %s%n", o.path("at").asText(), o.path("operator").asText(), o.path("terminal").asText(),
-                            o.path("purpose").asText());
-                }
-                return 0;
-            });
+    private int report() {
+        if (from == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "search report needs --from");
         }
+        ObjectNode body = ApiClient.body().put("from", from);
+        if (to != null) {
+            body.put("to", to);
+        }
+        return ApiClient.run(spec, login, (api, out) -> {
+            JsonNode a = api.post("/api/search/report", body);
+            out.printf("searches %s to %s (working hours %s JST, weekdays)%n", a.path("from").asText(), a.path("to").asText(),
+                    a.path("workingHours").asText());
+            out.printf("%-20s %-10s %8s %8s %8s%n", "operator", "date", "searches", "outside", "refused");
+            for (JsonNode d : a.path("days")) {
+                out.printf("%-20s %-10s %8d %8d %8d%n", d.path("operator").asText(), d.path("date").asText(),
+                        d.path("searches").asLong(), d.path("outsideHours").asLong(), d.path("refused").asLong());
+            }
+            out.printf("outside working hours: %d%n", a.path("outsideHoursTotal").asLong());
+            for (JsonNode o : a.path("outsideHours")) {
+                out.printf("  %s %s %s %s%n", o.path("at").asText(), o.path("operator").asText(), o.path("terminal").asText(),
+                        o.path("purpose").asText());
+            }
+            return 0;
+        });
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.operator.Role;
+import jp.tokyo.juki.record.NameKeys;
+import jp.tokyo.juki.store.SearchKeys;
 import jp.tokyo.juki.testkit.Messages;
 import jp.tokyo.juki.testkit.OperatorDesk;
 import jp.tokyo.juki.testkit.OperatorDesk.Api;
@@ -138,6 +140,15 @@ class SearchIT {
         assertThat(range.path("kind").asText()).isEqualTo("birthRange+sex");
 
         assertThat(codes(search(OperatorDesk.body().put("addressPrefix", "東京都千代田区丸の内９")))).containsExactly(code);
+    }
+
+    @Test
+    void theIndexedKanjiKeyIsNameKeysKanjiOnTheDatabase() throws Exception {
+        for (String name : List.of("佐藤 太郎", "佐藤\u3000太郎", " 佐 藤　 ", "𠮷田 太郎", "ｻﾄｳ ﾀﾛｳ", "佐藤\t太郎", "佐藤\u00a0太郎",
+                "{MJ000001}佐藤 太郎", "　")) {
+            assertThat(desk.gw.queryString("SELECT " + SearchKeys.kanji("t") + " FROM (SELECT CAST(? AS text) AS name_kanji) t",
+                    name)).as("the key of a name").isEqualTo(NameKeys.kanji(name));
+        }
     }
 
     @Test
