@@ -75,8 +75,8 @@ class SearchRulesTest {
         assertThatThrownBy(() -> of("目的", null, null, null, null, null, "80-1-1", null, null, null))
                 .hasMessageStartingWith("birthDate");
         assertThatThrownBy(() -> of("目的", null, null, null, null, " 　 ", null, null, null, null)).hasMessageStartingWith("key");
-        assertThatThrownBy(() -> of("目的", null, null, null, null, "　", null, null, null, "東京"))
-                .hasMessageStartingWith("nameKanji");
+        // a name of spaces only is no name: the search is by the address alone
+        assertThat(of("目的", null, null, null, null, "　", null, null, null, "東京").kind()).isEqualTo("addressPrefix");
         assertThatThrownBy(() -> of("目的", List.of("all"), CODE, null, null, null, null, null, null, null))
                 .hasMessageStartingWith("stores");
         assertThatThrownBy(() -> of("目的", null, null, null, null, null, null, null, "3", "東京都")).hasMessageStartingWith("sex");
