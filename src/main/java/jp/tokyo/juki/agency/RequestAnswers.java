@@ -32,7 +32,10 @@ import org.apache.commons.csv.CSVPrinter;
  * then at the national servers (R-NQ) — the stores in batches, the national servers several
  * queries at a time — and answered with only the items its business may receive. A person
  * abroad found in the fuhyo store gets the My Number only through R-LINK, held for this
- * delivery. Every row yields a {@link Provision} record.
+ * delivery. A row asked by 住民票コード or My Number that also carries the name or the birth date
+ * is answered only when they match the person found ({@link RequestRules#mismatch}, 突合): else
+ * {@code MISMATCH}, no item given, the reason naming the columns that differ. Every row yields a
+ * {@link Provision} record.
  */
 public final class RequestAnswers {
     /** Result CSV header (PROTOCOL §4). */
@@ -77,6 +80,8 @@ public final class RequestAnswers {
         String status;
         String note;
         Found found;
+        /** the person a row found but did not match (MISMATCH): whom its provision record concerns; nothing given */
+        Found mismatched;
 
         Work(RequestCsv.Row row, RequestRules.Decision decision) {
             this.row = row;
@@ -119,6 +124,7 @@ public final class RequestAnswers {
         search(honnin, work);
         search(fuhyo, work);
         askNational(agency, work);
+        crossCheck(work);
         linkMyNumbers(agency, deliveryId, work);
         return write(agency, work);
     }
@@ -238,6 +244,22 @@ public final class RequestAnswers {
         return items;
     }
 
+    /** 突合: a person found by 住民票コード or My Number whose record the row's name or birth date does not match is no answer. */
+    private static void crossCheck(List<Work> work) {
+        for (Work w : work) {
+            if (w.found == null) {
+                continue;
+            }
+            String differ = RequestRules.mismatch(w.row, w.keyType(), w.found.items());
+            if (differ != null) {
+                w.status = "MISMATCH";
+                w.note = differ;
+                w.mismatched = w.found;
+                w.found = null;
+            }
+        }
+    }
+
     /** R-LINK: the My Number of a person abroad found in Tokyo's fuhyo store, where the business may have it. */
     private void linkMyNumbers(Agency agency, String deliveryId, List<Work> work) {
         for (Work w : work) {
@@ -322,10 +344,13 @@ public final class RequestAnswers {
         csv.flush(); // not closed: the stream beneath is the caller's
     }
 
-    /** Whom a row concerned: the person found, or the 住民票コード it asked by (refused rows too). */
+    /** Whom a row concerned: the person found (or found and not matched), or the 住民票コード it asked by (refused rows too). */
     private String person(Work w) {
         if (w.found != null) {
             return personHash.apply(w.found.juminhyoCode());
+        }
+        if (w.mismatched != null) {
+            return personHash.apply(w.mismatched.juminhyoCode());
         }
         String asked = w.row.juminhyoCode();
         boolean byCode = w.keyType() == Business.KeyType.JUMINHYO_CODE

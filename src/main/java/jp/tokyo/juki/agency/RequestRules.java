@@ -1,8 +1,12 @@
 package jp.tokyo.juki.agency;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import jp.tokyo.juki.record.Items;
+import jp.tokyo.juki.record.NameKeys;
 import jp.tokyo.juki.record.Violation;
 import jp.tokyo.juki.wire.Json;
 
@@ -11,7 +15,9 @@ import jp.tokyo.juki.wire.Json;
  * the agency's configuration allows, the key type one that business may ask by, a My Number
  * only where 番号法 allows it — each a {@code REFUSED} row — and the key well formed, else
  * {@code INVALID}. The reasons name columns and rules, never values; they go into the result
- * file and the provision record.
+ * file and the provision record. A row asked by 住民票コード or My Number that also carries the
+ * name or the birth date is answered only when they match the person found ({@link #mismatch},
+ * 突合), else {@code MISMATCH}.
  */
 public final class RequestRules {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -83,6 +89,44 @@ public final class RequestRules {
             return new Decision.Invalid(csvColumns(v.detail()));
         }
         return new Decision.Allowed(business, keyType);
+    }
+
+    /**
+     * The cross-check (突合) of a row asked by 住民票コード or My Number against the record found:
+     * when the row carries a name (kana or kanji) or a birth date, each item it carries must match
+     * under {@link NameKeys} — kana on its 清音化 form, kanji as the same name with spaces ignored,
+     * birth date and sex exactly — else the answer is the reason naming the columns that differ
+     * ({@code birth_date: does not match the record}), never a value. Null: nothing to check, or
+     * every item matches. A row that carries only the sex is not cross-checked (it identifies no one).
+     *
+     * @param record the person found, by result column ({@link Found#items})
+     */
+    public static String mismatch(RequestCsv.Row row, Business.KeyType keyType, Map<String, String> record) {
+        if (keyType != Business.KeyType.JUMINHYO_CODE && keyType != Business.KeyType.MY_NUMBER) {
+            return null;
+        }
+        if (blank(row.nameKana()) && blank(row.nameKanji()) && blank(row.birthDate())) {
+            return null;
+        }
+        List<String> differ = new ArrayList<>();
+        if (!blank(row.nameKana()) && !NameKeys.kanaSame(nonNull(record.get("name_kana")), row.nameKana())) {
+            differ.add("name_kana");
+        }
+        if (!blank(row.nameKanji()) && !NameKeys.kanjiSame(nonNull(record.get("name_kanji")), row.nameKanji())) {
+            differ.add("name_kanji");
+        }
+        if (!blank(row.birthDate()) && !row.birthDate().strip().equals(record.get("birth_date"))) {
+            differ.add("birth_date");
+        }
+        if (!blank(row.sex()) && !row.sex().strip().equals(record.get("sex"))) {
+            differ.add("sex");
+        }
+        return differ.isEmpty() ? null
+                : String.join(", ", differ) + (differ.size() == 1 ? ": does not" : ": do not") + " match the record";
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The 4-item rule speaks of the query key's members; a request file has columns. */

@@ -41,7 +41,8 @@ public final class ConfigCommand {
             "consoleOperatorsReview", "consoleOperatorsRevoke", "consolePasswordForm", "consolePassword",
             "apiDlqList", "apiDlqShow", "apiDlqReveal", "apiDlqReplay", "apiDlqDiscard", "consoleDlqList", "consoleDlqShow",
             "consoleDlqReveal", "consoleDlqReplay", "consoleDlqDiscard",
-            "apiAuditPerson", "apiAuditVerify", "apiAuditExport", "apiAuditTrim", "consoleHistoryForm", "consoleHistory");
+            "apiAuditPerson", "apiAuditVerify", "apiAuditExport", "apiAuditTrim", "consoleHistoryForm", "consoleHistory",
+            "retentionHistory", "retentionAcceptedRequests", "retentionProvisions", "retentionAuditArchives", "apiRetentionStatus", "apiRetentionRun", "consoleRetention", "consoleRetentionRun");
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks application.properties, JUKI_* environment variables and --set (known and "

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
         description = "Integration gateway of the Tokyo prefectural server (住基ネット).",
         subcommands = {PkiCommand.class, RunCommand.class, SimCommand.class, DemoCommand.class, BenchCommand.class, LinkCommand.class, ApprovalsCommand.class, AuditCommand.class, DlqCommand.class, DbCommand.class,
                 OperatorsCommand.class, StatusCommand.class, ConfigCommand.class,
-                QueryCommand.class,
-                SearchCommand.class,
-                CommandLine.HelpCommand.class})
+                QueryCommand.class, CommandLine.HelpCommand.class,
+                RetentionCommand.class,
+                SearchCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {
         int code = new CommandLine(new GatewayCli()).execute(args);

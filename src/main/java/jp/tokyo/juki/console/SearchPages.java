@@ -45,6 +45,7 @@ public final class SearchPages {
         ConsoleText.add("search.birthDate", "生年月日（範囲の始め）", "Date of birth (or from)");
         ConsoleText.add("search.birthTo", "生年月日（範囲の終わり）", "Date of birth to");
         ConsoleText.add("search.sex", "性別", "Sex");
+        ConsoleText.add("search.birth", "生年月日", "Date of birth");
         ConsoleText.add("search.addressPrefix", "住所（前方一致）", "Address (prefix)");
         ConsoleText.add("search.submit", "検索する", "Search");
         ConsoleText.add("search.result", "検索結果", "Result");
@@ -126,7 +127,7 @@ public final class SearchPages {
             b.append("<p id=\"none\">").append(esc(c.t("search.none"))).append("</p>");
         } else {
             b.append("<table id=\"persons\"><thead><tr>");
-            for (String h : new String[]{"search.store", "search.juminhyoCode", "search.name", "search.birthDate", "search.sex",
+            for (String h : new String[]{"search.store", "search.juminhyoCode", "search.name", "search.birth", "search.sex",
                 "search.address", "search.municipality", "search.status", "search.change"}) {
                 b.append("<th>").append(esc(c.t(h))).append("</th>");
             }

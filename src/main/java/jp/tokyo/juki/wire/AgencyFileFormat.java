@@ -32,9 +32,13 @@ public final class AgencyFileFormat {
     /** The result CSV's header, in its fixed order. */
     public static final List<String> RESULT_HEADER = List.of("request_id", "status", "juminhyo_code", "name_kanji",
             "name_kana", "birth_date", "sex", "address", "my_number", "reason", "change_date");
-    /** Every {@code status} a result row may have, in the order summaries name them. */
+    /**
+     * Every {@code status} a result row may have, in the order summaries name them: PROTOCOL §4's
+     * six, then {@code MISMATCH} (this gateway's addition, docs/protocol.md: a person found by
+     * 住民票コード or My Number whose name or birth date in the row does not match).
+     */
     public static final List<String> RESULT_STATUSES = List.of("FOUND", "NOT_FOUND", "MULTIPLE", "REFUSED", "INVALID",
-            "FOUND_NATIONAL");
+            "FOUND_NATIONAL", "MISMATCH");
 
     /** RFC 4180; empty lines are no rows. Records are written with CRLF. */
     private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();

@@ -52,35 +52,48 @@ class RouteWiringTest extends RouteFileTestSupport {
     private record Timer(String name, String periodKey, String bean, String call) {
     }
 
-    private static final Map<String, Timer> TIMERS = Map.of(
-            "honnin-outbox-relay", new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay", "drain()"),
-            "fuhyo-outbox-relay", new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay", "drain()"),
-            "national-honnin-delivery", new Timer("national-honnin-delivery", "juki.national.period-ms",
-                    "nationalHonninDelivery", null),
-            "national-fuhyo-delivery", new Timer("national-fuhyo-delivery", "juki.national.period-ms",
-                    "nationalFuhyoDelivery", null),
-            "consistency-expiry", new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions",
-                    "expireIdle()"),
-            "my-number-hold-purge", new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold", "purge()"),
-            "my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
-                    "report()"),
-            "agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests", "sweepAll()"),
-            "operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms", "operatorSessions",
-                    "sweep()"),
-            "agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
-                    "poll(" + AGENCY + ")"));
+    private static final Map<String, Timer> TIMERS = Map.ofEntries(
+            Map.entry("honnin-outbox-relay", new Timer("honnin-outbox-relay", "juki.relay.period-ms", "honninOutboxRelay",
+                    "drain()")),
+            Map.entry("fuhyo-outbox-relay", new Timer("fuhyo-outbox-relay", "juki.relay.period-ms", "fuhyoOutboxRelay",
+                    "drain()")),
+            Map.entry("national-honnin-delivery", new Timer("national-honnin-delivery", "juki.national.period-ms",
+                    "nationalHonninDelivery", null)),
+            Map.entry("national-fuhyo-delivery", new Timer("national-fuhyo-delivery", "juki.national.period-ms",
+                    "nationalFuhyoDelivery", null)),
+            Map.entry("consistency-expiry", new Timer("consistency-expiry", "juki.consistency.sweep-ms", "consistencySessions",
+                    "expireIdle()")),
+            Map.entry("my-number-hold-purge", new Timer("my-number-hold-purge", "juki.link.purge-period-ms", "myNumberHold",
+                    "purge()")),
+            Map.entry("my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
+                    "report()")),
+            Map.entry("agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests",
+                    "sweepAll()")),
+            Map.entry("operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms",
+                    "operatorSessions", "sweep()")),
+            Map.entry("agency-" + AGENCY, new Timer("agency-" + AGENCY, "juki.agency.poll-ms", "agencyRequests",
+                    "poll(" + AGENCY + ")")),
+            Map.entry("retention-history", new Timer("retention-history", "juki.retention.check-period-ms",
+                    "retentionHistory", "tick()")),
+            Map.entry("retention-accepted-requests", new Timer("retention-accepted-requests", "juki.retention.check-period-ms",
+                    "retentionAcceptedRequests", "tick()")),
+            Map.entry("retention-provisions", new Timer("retention-provisions", "juki.retention.check-period-ms",
+                    "retentionProvisions", "tick()")),
+            Map.entry("retention-audit-archives", new Timer("retention-audit-archives", "juki.retention.check-period-ms",
+                    "retentionAuditArchives", "tick()")));
 
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
             "console-approvals.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml", "console-national.camel.yaml",
-            "console-operators.camel.yaml",
+            "console-operators.camel.yaml", "console-retention.camel.yaml",
             "console-search.camel.yaml",
             "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
             "national-fuhyo.camel.yaml", "national-honnin.camel.yaml", "operator-api.camel.yaml", "operator-approvals.camel.yaml",
             "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
             "operator-national.camel.yaml", "operator-register.camel.yaml",
+            "operator-retention.camel.yaml",
             "operator-search.camel.yaml",
-            "operator-status.camel.yaml");
+            "operator-status.camel.yaml", "retention.camel.yaml");
 
     /** the operator port's routes that serve files and need no session: they run no gate */
     private static final Set<String> UNGATED = Set.of("console-css", "console-js");
@@ -92,7 +105,8 @@ class RouteWiringTest extends RouteFileTestSupport {
     /** the defaults the route files give the keys config/application.properties may leave out */
     private static final Map<String, Long> PERIOD_DEFAULTS = Map.of("juki.operator.sweep-ms", 60_000L,
             "juki.link.purge-period-ms", 600_000L,
-            "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L);
+            "juki.link.report-period-ms", 60_000L, "juki.agency.poll-ms", 1000L, "juki.agency.sweep-ms", 60_000L,
+            "juki.retention.check-period-ms", 60_000L);
 
     @Test
     void theRouteFilesLoadAsCamelMainFindsThem() throws Exception {
@@ -135,7 +149,7 @@ class RouteWiringTest extends RouteFileTestSupport {
         Map<String, List<String>> refs = beanRefs();
         assertThat(refs).containsOnlyKeys("honninOutboxRelay", "fuhyoOutboxRelay", "consistencySessions", "myNumberHold",
                 "operatorSessions",
-                "agencyRequests");
+                "agencyRequests", "retentionHistory", "retentionAcceptedRequests", "retentionProvisions", "retentionAuditArchives");
         refs.forEach((name, methods) -> {
             Class<?> kind = StandIns.KINDS.get(name);
             for (String call : methods) {

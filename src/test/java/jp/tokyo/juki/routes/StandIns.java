@@ -22,6 +22,7 @@ import jp.tokyo.juki.observe.CsLineErrors;
 import jp.tokyo.juki.observe.CsReplyCounter;
 import jp.tokyo.juki.observe.GatewayMetrics;
 import jp.tokyo.juki.platform.ExchangeKeys;
+import jp.tokyo.juki.retention.RetentionTimer;
 import jp.tokyo.juki.wire.DecodeBudget;
 import jp.tokyo.juki.wire.FrameDecoder;
 import jp.tokyo.juki.wire.FrameEncoder;
@@ -137,7 +138,11 @@ final class StandIns {
             Map.entry("apiAuditExport", Processor.class),
             Map.entry("apiAuditTrim", Processor.class),
             Map.entry("consoleHistoryForm", Processor.class),
-            Map.entry("consoleHistory", Processor.class));
+            Map.entry("consoleHistory", Processor.class),
+            Map.entry("retentionHistory", RetentionTimer.class), Map.entry("retentionAcceptedRequests", RetentionTimer.class),
+            Map.entry("retentionProvisions", RetentionTimer.class), Map.entry("retentionAuditArchives", RetentionTimer.class),
+            Map.entry("apiRetentionStatus", Processor.class), Map.entry("apiRetentionRun", Processor.class),
+            Map.entry("consoleRetention", Processor.class), Map.entry("consoleRetentionRun", Processor.class));
 
     /** The exchange property a {@link Recorder} notes its step in. */
     static final String TRACE = "routeTestTrace";
@@ -271,6 +276,10 @@ final class StandIns {
         public int sweep() {
             calls.add("sweep()");
             return 0;
+        }
+
+        public void tick() {
+            calls.add("tick()");
         }
     }
 

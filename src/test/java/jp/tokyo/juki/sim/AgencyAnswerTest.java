@@ -25,13 +25,23 @@ class AgencyAnswerTest {
                 """);
 
         assertThat(r.rows()).extracting(AgencyAnswer.Row::requestId).containsExactly("r1", "r2", "r3", "r4");
-        assertThat(r.summary()).isEqualTo("FOUND 2, NOT_FOUND 0, MULTIPLE 0, REFUSED 1, INVALID 0, FOUND_NATIONAL 1");
+        assertThat(r.summary()).isEqualTo("FOUND 2, NOT_FOUND 0, MULTIPLE 0, REFUSED 1, INVALID 0, FOUND_NATIONAL 1, MISMATCH 0");
         assertThat(r.rows().get(1).reason()).startsWith("business:");
     }
 
     @Test
+    void aMismatchRowIsReadWithItsReasonAndCounted() throws Exception {
+        AgencyAnswer.Result r = result("r1,MISMATCH,,,,,,,,birth_date: does not match the record,\r\n");
+
+        assertThat(r.rows().get(0).status()).isEqualTo("MISMATCH");
+        assertThat(r.rows().get(0).reason()).isEqualTo("birth_date: does not match the record");
+        assertThat(r.byStatus()).containsEntry("MISMATCH", 1L);
+    }
+
+    @Test
     void aResultWithoutRowsSummarisesToZeros() throws Exception {
-        assertThat(result("").summary()).isEqualTo("FOUND 0, NOT_FOUND 0, MULTIPLE 0, REFUSED 0, INVALID 0, FOUND_NATIONAL 0");
+        assertThat(result("").summary())
+                .isEqualTo("FOUND 0, NOT_FOUND 0, MULTIPLE 0, REFUSED 0, INVALID 0, FOUND_NATIONAL 0, MISMATCH 0");
     }
 
     @Test
@@ -45,7 +55,8 @@ class AgencyAnswerTest {
     void aRowWithAStatusOutsideTheProtocolIsMalformedWithoutQuotingIt() {
         assertThatThrownBy(() -> result("r1,佐藤,,,,,,,,,\r\n"))
                 .isInstanceOf(AgencyAnswer.Malformed.class)
-                .hasMessage("a.res.p7m line 2: status is not one of FOUND, NOT_FOUND, MULTIPLE, REFUSED, INVALID, FOUND_NATIONAL")
+                .hasMessage("a.res.p7m line 2: status is not one of FOUND, NOT_FOUND, MULTIPLE, REFUSED, INVALID, "
+                        + "FOUND_NATIONAL, MISMATCH")
                 .hasMessageNotContaining("佐藤");
     }
 

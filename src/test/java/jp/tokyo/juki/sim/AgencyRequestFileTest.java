@@ -68,7 +68,7 @@ class AgencyRequestFileTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of("JUMINHYO_CODE", 1000L, "MY_NUMBER", 400L, "FOUR_INFO", 600L));
         assertThat(file.expectedByStatus()).containsExactly(Map.entry("FOUND", 1800L), Map.entry("NOT_FOUND", 0L),
                 Map.entry("MULTIPLE", 0L), Map.entry("REFUSED", 100L), Map.entry("INVALID", 0L),
-                Map.entry("FOUND_NATIONAL", 100L));
+                Map.entry("FOUND_NATIONAL", 100L), Map.entry("MISMATCH", 0L));
     }
 
     @Test
