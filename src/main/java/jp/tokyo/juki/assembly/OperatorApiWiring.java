@@ -65,6 +65,7 @@ final class OperatorApiWiring {
         DeadLetterApiWiring.wire(a);
         AuditApiWiring.wire(a);
         DisclosureApiWiring.wire(a);
+        SearchApiWiring.wire(a);
         RetentionWiring.wire(a);
         return gate;
     }

@@ -38,6 +38,7 @@ public final class ConfigCommand {
             "apiApprovalsList", "apiApprovalsApprove", "apiApprovalsReject", "consoleApprovals", "consoleApprovalsApprove",
             "consoleApprovalsReject", "apiNationalQuery", "consoleNationalForm", "consoleNationalQuery", "apiLinkStatus",
             "apiStatus", "consoleStatus",
+            "apiSearchPersons", "apiSearchReport", "consoleSearchForm", "consoleSearch", "consoleSearchReportForm", "consoleSearchReport",
             "apiOperatorsList", "apiOperatorsReviewReport", "apiOperatorsIssue", "apiOperatorsGrant", "apiOperatorsWithdraw",
             "apiOperatorsTerminals", "apiOperatorsResetPassword", "apiOperatorsUnlock", "apiOperatorsReview", "apiOperatorsRevoke",
             "apiSessionPassword", "consoleOperators", "consoleOperatorsReport", "consoleOperatorsIssue", "consoleOperatorsGrant",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
                 OperatorsCommand.class, StatusCommand.class, ConfigCommand.class,
                 DisclosureCommand.class, FormsCommand.class, CorrectionsCommand.class,
                 QueryCommand.class, CommandLine.HelpCommand.class,
-                RetentionCommand.class})
+                RetentionCommand.class,
+                SearchCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {
         int code = new CommandLine(new GatewayCli()).execute(args);

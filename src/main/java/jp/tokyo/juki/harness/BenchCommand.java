@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
         subcommands = {UpdatesBench.class, ConsistencyBench.class, AgencyBench.class, AuditBench.class,
-                SoakBench.class})
+                SoakBench.class,
+                SearchBench.class})
 public final class BenchCommand {
 }

@@ -85,12 +85,15 @@ class RouteWiringTest extends RouteFileTestSupport {
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
             "console-approvals.camel.yaml", "console-disclosure.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml",
-            "console-national.camel.yaml", "console-operators.camel.yaml", "console-retention.camel.yaml", "console-status.camel.yaml",
-            "cs-listener.camel.yaml", "my-number-link.camel.yaml",
+            "console-national.camel.yaml", "console-operators.camel.yaml", "console-retention.camel.yaml",
+            "console-search.camel.yaml",
+            "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
             "national-fuhyo.camel.yaml", "national-honnin.camel.yaml", "operator-api.camel.yaml", "operator-approvals.camel.yaml",
             "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-disclosure.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
             "operator-national.camel.yaml", "operator-register.camel.yaml",
-            "operator-retention.camel.yaml", "operator-status.camel.yaml", "retention.camel.yaml");
+            "operator-retention.camel.yaml",
+            "operator-search.camel.yaml",
+            "operator-status.camel.yaml", "retention.camel.yaml");
 
     /** the operator port's routes that serve files and need no session: they run no gate */
     private static final Set<String> UNGATED = Set.of("console-css", "console-js");

@@ -94,6 +94,7 @@ final class StandIns {
             Map.entry("consoleNationalQuery", Processor.class), Map.entry("apiLinkStatus", Processor.class),
             Map.entry("apiStatus", Processor.class), Map.entry("consoleStatus", Processor.class),
             Map.entry("consoleResource", Processor.class),
+            Map.entry("apiSearchPersons", Processor.class), Map.entry("apiSearchReport", Processor.class), Map.entry("consoleSearchForm", Processor.class), Map.entry("consoleSearch", Processor.class), Map.entry("consoleSearchReportForm", Processor.class), Map.entry("consoleSearchReport", Processor.class),
             Map.entry("consoleHome", Processor.class),
             Map.entry("consoleLogin", Processor.class),
             Map.entry("consoleLogout", Processor.class),
