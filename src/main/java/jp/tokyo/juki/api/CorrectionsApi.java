@@ -14,7 +14,7 @@ import org.apache.camel.Exchange;
  * Correction and stop-of-use requests on the operator API ({@code routes/operator-disclosure.camel.yaml};
  * a manager's, {@code CORRECTION}): {@code POST /api/corrections/register} (a MATCHED disclosure
  * request, the kind, what is asked), {@code list} and {@code decide} (the next status; ACCEPTED or
- * REJECTED by another manager than the registrar, {@code K403}).
+ * REJECTED by another manager than the registrar, {@code J403}).
  */
 public final class CorrectionsApi {
     private final Corrections corrections;

@@ -20,7 +20,7 @@ import org.apache.camel.Message;
  * store, stated code, identity document), {@code check} (the 4 items 突合), {@code list} and
  * {@code form} — the PDF as base64 in JSON, or the PDF itself when the request accepts
  * {@code application/pdf}; the gateway keeps no copy. Each through {@link Disclosures} as the
- * session's operator at its terminal; refusals {@code K400}, {@code K404}, {@code K409}, {@code A503}.
+ * session's operator at its terminal; refusals {@code J400}, {@code J404}, {@code J409}, {@code A503}.
  */
 public final class DisclosureApi {
     private final Disclosures disclosures;

@@ -16,7 +16,7 @@ import org.apache.camel.Exchange;
 /**
  * The form register (帳票管理簿) on the operator API ({@code routes/operator-disclosure.camel.yaml};
  * {@code FORMS}: managers and auditors): {@code POST /api/forms/list}, {@code handed-over} and
- * {@code destroyed} — the last two a manager's only (an auditor reads; {@code K403}).
+ * {@code destroyed} — the last two a manager's only (an auditor reads; {@code J403}).
  */
 public final class FormsApi {
     private final FormRegister register;

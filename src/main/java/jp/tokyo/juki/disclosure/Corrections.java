@@ -23,7 +23,7 @@ import jp.tokyo.juki.audit.PersonHasher;
  * what is asked in free text (kept here, never logged nor audited), and tracked to their outcome:
  * RECEIVED → FORWARDED (to the municipality that keeps the resident record) or UNDER_REVIEW →
  * ACCEPTED or REJECTED (with the reason), which closes it. The decision is taken by another manager
- * than the one who registered the request (separation of duties, K403, audited as a refusal).
+ * than the one who registered the request (separation of duties, J403, audited as a refusal).
  * Every step is audited ({@code CORRECTION_REQUEST}) with the person's keyed hash.
  */
 public final class Corrections {

@@ -6,13 +6,13 @@ package jp.tokyo.juki.disclosure;
  */
 public final class DisclosureRefused extends Exception {
     /** A field is missing or malformed (named, never quoted). */
-    public static final String INVALID = "K400";
+    public static final String INVALID = "J400";
     /** Separation of duties, or an auditor recording in the form register: the operator may not take this step. */
-    public static final String NOT_YOURS = "K403";
+    public static final String NOT_YOURS = "J403";
     /** No such request, form or correction. */
-    public static final String NO_SUCH = "K404";
+    public static final String NO_SUCH = "J404";
     /** The step does not fit the state: a request not MATCHED, a form already destroyed, a correction closed. */
-    public static final String STATE = "K409";
+    public static final String STATE = "J409";
     /** The action's audit record could not be written: nothing was done. */
     public static final String NOT_AUDITED = "A503";
 

@@ -206,7 +206,7 @@ public final class Disclosures {
     record Stated(Requester requester, CheckResult status, String matchedCode) {
     }
 
-    /** The request with the requester's items, locked for the step; K404 when there is none. */
+    /** The request with the requester's items, locked for the step; J404 when there is none. */
     static Stated stated(Connection c, String number) throws SQLException, DisclosureRefused {
         try (PreparedStatement ps = c.prepareStatement("SELECT store, name_kana, name_kanji, birth_date, sex, address, "
                 + "stated_code, identity_document, status, matched_code FROM disclosure.request WHERE number = ? FOR UPDATE")) {

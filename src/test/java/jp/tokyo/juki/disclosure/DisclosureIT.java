@@ -243,7 +243,7 @@ class DisclosureIT {
         OperatorDesk.Reply form = manager.post("/api/disclosures/form", OperatorDesk.body().put("request", number));
 
         assertThat(form.status()).isEqualTo(409);
-        assertThat(form.code()).isEqualTo("K409");
+        assertThat(form.code()).isEqualTo("J409");
         assertThat(gw.queryLong("SELECT count(*) FROM disclosure.form WHERE request = ?", number)).isZero();
         // the mismatch is recorded against the person whose code was stated
         assertThat(gw.queryString("SELECT status || '|' || persons[1] FROM audit.record WHERE msg_type = 'DISCLOSURE_REQUEST' "
@@ -264,11 +264,11 @@ class DisclosureIT {
         assertThat(listed.path("handedOverAt").isNull()).isTrue();
         OperatorDesk.Reply byAuditor = auditor.post("/api/forms/handed-over", OperatorDesk.body().put("form", form));
         assertThat(byAuditor.status()).isEqualTo(403);
-        assertThat(byAuditor.code()).isEqualTo("K403");
+        assertThat(byAuditor.code()).isEqualTo("J403");
 
         assertThat(manager.post("/api/forms/handed-over", OperatorDesk.body().put("form", form)).status()).isEqualTo(200);
-        assertThat(manager.post("/api/forms/handed-over", OperatorDesk.body().put("form", form)).code()).isEqualTo("K409");
-        assertThat(manager.post("/api/forms/destroyed", OperatorDesk.body().put("form", form)).code()).isEqualTo("K400");
+        assertThat(manager.post("/api/forms/handed-over", OperatorDesk.body().put("form", form)).code()).isEqualTo("J409");
+        assertThat(manager.post("/api/forms/destroyed", OperatorDesk.body().put("form", form)).code()).isEqualTo("J400");
         assertThat(manager.post("/api/forms/destroyed", OperatorDesk.body().put("form", form)
                 .put("reason", "保存期間経過")).status()).isEqualTo(200);
 
@@ -302,27 +302,27 @@ class DisclosureIT {
 
         OperatorDesk.Reply own = a.post("/api/corrections/decide", OperatorDesk.body().put("correction", c).put("status", "ACCEPTED"));
         assertThat(own.status()).isEqualTo(403);
-        assertThat(own.code()).isEqualTo("K403");
+        assertThat(own.code()).isEqualTo("J403");
         assertThat(a.post("/api/corrections/decide", OperatorDesk.body().put("correction", c).put("status", "FORWARDED"))
                 .json().path("status").asText()).isEqualTo("FORWARDED");
         assertThat(b.post("/api/corrections/decide", OperatorDesk.body().put("correction", c).put("status", "REJECTED"))
-                .code()).as("a rejection needs its reason").isEqualTo("K400");
+                .code()).as("a rejection needs its reason").isEqualTo("J400");
         OperatorDesk.Reply decided = b.post("/api/corrections/decide", OperatorDesk.body().put("correction", c)
                 .put("status", "ACCEPTED").put("reason", "市区町村で訂正済み"));
         assertThat(decided.status()).as(decided.body()).isEqualTo(200);
         assertThat(decided.json().path("decidedBy").asText()).isEqualTo("mgr2");
         assertThat(b.post("/api/corrections/decide", OperatorDesk.body().put("correction", c).put("status", "REJECTED")
-                .put("reason", "x")).code()).as("closed").isEqualTo("K409");
+                .put("reason", "x")).code()).as("closed").isEqualTo("J409");
         // a stop-of-use request on a request that did not match is refused
         String mismatch = checked(a, requester("1999-01-01", code), "MISMATCH");
         assertThat(a.post("/api/corrections/register", OperatorDesk.body().put("request", mismatch).put("kind", "STOP_USE")
-                .put("asked", "利用停止")).code()).isEqualTo("K409");
+                .put("asked", "利用停止")).code()).isEqualTo("J409");
 
         String trail = gw.queryString("SELECT string_agg(concat_ws('|', status, coalesce(code, ''), operator_id, persons[1], detail), E'\\n' "
                 + "ORDER BY seq) FROM audit.record WHERE msg_type = 'CORRECTION_REQUEST' AND detail LIKE ?", "%" + c + "%");
         String person = hasher.hash(code);
         assertThat(trail).contains("ASKED||mgr1|" + person + "|registered " + c + " (CORRECTION) on " + number,
-                "REFUSED|K403|mgr1|" + person + "|the decision on " + c, "WAITING||mgr1|" + person + "|" + c
+                "REFUSED|J403|mgr1|" + person + "|the decision on " + c, "WAITING||mgr1|" + person + "|" + c
                         + " RECEIVED -> FORWARDED", "APPROVED||mgr2|" + person + "|" + c + " FORWARDED -> ACCEPTED")
                 .doesNotContain(asked);
         JsonNode listed = b.post("/api/corrections/list", OperatorDesk.body()).json().path("corrections");
@@ -371,7 +371,7 @@ class DisclosureIT {
         assertThat(list.out()).contains("1 form(s)", number, "not handed over");
         OperatorDesk.Run refused = desk.cli("aud1", "forms", "handed-over", form.out().split(" ")[1]);
         assertThat(refused.exit()).isEqualTo(1);
-        assertThat(refused.err()).contains("K403");
+        assertThat(refused.err()).contains("J403");
         assertThat(desk.cli("srch1", "disclosure", "list").err()).contains("P403");
         for (Path f : List.of(pdf, items)) {
             Files.delete(f);
