@@ -11,19 +11,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import jp.tokyo.juki.record.KanaNormalizer;
+import jp.tokyo.juki.record.NameKeys;
+import jp.tokyo.juki.store.SearchKeys;
 
 /**
  * Finds current (not deleted) persons of one Tokyo store for a batch of request rows, on that
  * store's own database role: by 住民票コード, by My Number (honnin only) or by the 4 items —
  * kana on its 清音化 form, kanji name and address by prefix, birth date and sex exactly (SPEC
- * R-SRCH). Each key gets at most two matches: two mean the key is not specific enough
- * ({@code MULTIPLE}). One statement per {@value #BATCH} keys, each answered from an index.
+ * R-SRCH, the one rule of {@link NameKeys}: the kanji prefix without spaces, on the stores' kanji key
+ * index). Each key gets at most {@code limit} matches — the agency's two mean the key is not specific
+ * enough ({@code MULTIPLE}). One statement per {@value #BATCH} keys, each answered from an index.
  */
 public final class StoreSearch {
     static final int BATCH = 1000;
-    /** the last code point: [prefix, prefix + MAX) holds every text that starts with prefix, in byte order */
-    private static final String MAX = new String(Character.toChars(Character.MAX_CODE_POINT));
+    /** The agency's limit: a second match makes the answer {@code MULTIPLE}. */
+    public static final int MULTIPLE = 2;
 
     /** One store's table and the columns that answer the result CSV's items. */
     public record Table(Found.Source source, String name, String myNumberColumn, String abroadTest) {
@@ -46,10 +48,21 @@ public final class StoreSearch {
 
     private final DataSource dataSource;
     private final Table table;
+    private final int limit;
 
+    /** A search with at most {@link #MULTIPLE} matches per key (the agency's). */
     public StoreSearch(DataSource dataSource, Table table) {
+        this(dataSource, table, MULTIPLE);
+    }
+
+    /** @param limit at most this many matches per 4-item key (at least 1) */
+    public StoreSearch(DataSource dataSource, Table table, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
         this.dataSource = dataSource;
         this.table = table;
+        this.limit = limit;
     }
 
     public Table table() {
@@ -99,7 +112,7 @@ public final class StoreSearch {
     /**
      * The persons the 4 items describe, each key on the index that fits it: kana and birth date on
      * the (清音化 kana, birth date) index, kana alone on its leading column, a kanji name only on
-     * the kanji prefix index; at most two matches each.
+     * the kanji key index (the prefix without spaces); at most {@code limit} matches each.
      */
     public List<List<Found>> byFourInfo(List<FourInfo> keys) throws SQLException {
         List<List<Found>> out = new ArrayList<>(keys.size());
@@ -111,13 +124,14 @@ public final class StoreSearch {
             FourInfo k = keys.get(i);
             (k.nameKana() == null ? byKanji : k.birthDate() == null ? byKana : byKanaAndBirth).add(i);
         }
-        String kanji = "(q.kanji IS NULL OR (r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || t.top))";
+        String key = SearchKeys.kanji("r");
+        String inRange = key + " >= q.kanji AND " + key + " < q.kanji || t.top";
+        String kanji = "(q.kanji IS NULL OR (" + inRange + "))";
         String rest = " AND (q.sex IS NULL OR r.sex = q.sex) AND (q.addr IS NULL OR starts_with(r.address_text, q.addr))";
         try (Connection c = dataSource.getConnection()) {
             run(c, lateral("r.kana_normalized = q.kana AND r.birth_date = q.birth AND " + kanji + rest), keys, byKanaAndBirth, out);
             run(c, lateral("r.kana_normalized = q.kana AND " + kanji + rest), keys, byKana, out);
-            run(c, lateral("r.name_kanji COLLATE \"C\" >= q.kanji AND r.name_kanji COLLATE \"C\" < q.kanji || t.top"
-                    + " AND (q.birth IS NULL OR r.birth_date = q.birth)" + rest), keys, byKanji, out);
+            run(c, lateral(inRange + " AND (q.birth IS NULL OR r.birth_date = q.birth)" + rest), keys, byKanji, out);
         }
         return out;
     }
@@ -126,7 +140,7 @@ public final class StoreSearch {
         return "SELECT q.i, r.* FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY "
                 + "AS q(kana, kanji, birth, sex, addr, i), LATERAL (SELECT ?::text AS top) t, "
                 + "LATERAL (SELECT " + table.columns() + " FROM " + table.name() + " r WHERE NOT r.deleted AND "
-                + condition + " LIMIT 2) r";
+                + condition + " LIMIT " + limit + ") r";
     }
 
     private void run(Connection c, String sql, List<FourInfo> keys, List<Integer> which, List<List<Found>> out)
@@ -137,8 +151,8 @@ public final class StoreSearch {
                 String[][] cols = new String[5][batch.size()];
                 for (int j = 0; j < batch.size(); j++) {
                     FourInfo k = keys.get(batch.get(j));
-                    cols[0][j] = k.nameKana() == null ? null : KanaNormalizer.normalize(k.nameKana());
-                    cols[1][j] = k.nameKanji();
+                    cols[0][j] = k.nameKana() == null ? null : NameKeys.kana(k.nameKana());
+                    cols[1][j] = k.nameKanji() == null ? null : NameKeys.kanji(k.nameKanji());
                     cols[2][j] = k.birthDate();
                     cols[3][j] = k.sex();
                     cols[4][j] = k.addressPrefix();
@@ -146,12 +160,12 @@ public final class StoreSearch {
                 for (int p = 0; p < 5; p++) {
                     ps.setArray(p + 1, c.createArrayOf("text", cols[p]));
                 }
-                ps.setString(6, MAX);
+                ps.setString(6, SearchKeys.MAX);
                 Map<Integer, List<Found>> matches = new LinkedHashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int j = (int) rs.getLong(1) - 1;
-                        matches.computeIfAbsent(batch.get(j), x -> new ArrayList<>(2)).add(found(rs, 1));
+                        matches.computeIfAbsent(batch.get(j), x -> new ArrayList<>(Math.min(limit, 16))).add(found(rs, 1));
                     }
                 }
                 matches.forEach(out::set);

@@ -64,6 +64,8 @@ final class OperatorApiWiring {
         RegisterApiWiring.wire(a, operators);
         DeadLetterApiWiring.wire(a);
         AuditApiWiring.wire(a);
+        DisclosureApiWiring.wire(a);
+        SearchApiWiring.wire(a);
         StatisticsApiWiring.wire(a);
         RetentionWiring.wire(a);
         return gate;

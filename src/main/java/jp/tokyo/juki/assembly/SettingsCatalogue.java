@@ -17,6 +17,7 @@ import jp.tokyo.juki.platform.ConfigKeys;
 import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.Setting;
+import jp.tokyo.juki.search.SearchSettings;
 import jp.tokyo.juki.retention.RetentionSettings;
 import jp.tokyo.juki.stats.StatisticsSettings;
 import jp.tokyo.juki.store.StoreSettings;
@@ -32,6 +33,7 @@ public final class SettingsCatalogue {
             CsLineSettings.class, NationalSettings.class, StoreSettings.class, Settings.class, AgencySettings.class,
             SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class,
             ApiSettings.class, OperatorSettings.class,
+            SearchSettings.class,
             RetentionSettings.class,
             StatisticsSettings.class);
 

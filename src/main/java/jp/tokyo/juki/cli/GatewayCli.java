@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
         description = "Integration gateway of the Tokyo prefectural server (住基ネット).",
         subcommands = {PkiCommand.class, RunCommand.class, SimCommand.class, DemoCommand.class, BenchCommand.class, LinkCommand.class, ApprovalsCommand.class, AuditCommand.class, DlqCommand.class, DbCommand.class,
                 OperatorsCommand.class, StatusCommand.class, ConfigCommand.class,
+                DisclosureCommand.class, FormsCommand.class, CorrectionsCommand.class,
                 QueryCommand.class, CommandLine.HelpCommand.class,
-                StatisticsCommand.class,
-                RetentionCommand.class})
+                RetentionCommand.class,
+                SearchCommand.class,
+                StatisticsCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {
         int code = new CommandLine(new GatewayCli()).execute(args);

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
         subcommands = {UpdatesBench.class, ConsistencyBench.class, AgencyBench.class, AuditBench.class,
                 SoakBench.class,
+                SearchBench.class,
                 StatsBench.class})
 public final class BenchCommand {
 }

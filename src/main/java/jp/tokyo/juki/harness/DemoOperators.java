@@ -27,7 +27,7 @@ final class DemoOperators {
     static final String SEARCHER = "demo-searcher";
     static final String TERMINAL = "demo-ws";
     /** the demo's password (dev only): long, not in the denylist, no operator ID in it */
-    private static final String PASSWORD = "amber harbour lantern 47";
+    static final String PASSWORD = "amber harbour lantern 47";
 
     /** What an operator command printed (out and err) and its exit code. */
     record Run(int exit, String output) {

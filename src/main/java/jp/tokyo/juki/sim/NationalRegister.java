@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 import jp.tokyo.juki.record.Address;
 import jp.tokyo.juki.record.HonninRecord;
 import jp.tokyo.juki.record.Items;
-import jp.tokyo.juki.record.KanaNormalizer;
 import jp.tokyo.juki.record.Name;
+import jp.tokyo.juki.record.NameKeys;
 import jp.tokyo.juki.record.RecordJson;
 import jp.tokyo.juki.record.Violation;
 
@@ -41,7 +41,7 @@ final class NationalRegister {
     static NationalRegister honnin(List<NationalPopulation.Person> people) {
         NationalRegister r = new NationalRegister(false);
         for (NationalPopulation.Person p : people) {
-            r.put(new Entry(p.code(), p.myNumber(), KanaNormalizer.normalize(p.kana()), compact(p.kanji()), p.birthDate(),
+            r.put(new Entry(p.code(), p.myNumber(), NameKeys.kana(p.kana()), NameKeys.kanji(p.kanji()), p.birthDate(),
                     p.sex(), p.address(), () -> NationalPopulation.honninRecord(p)));
         }
         return r;
@@ -50,7 +50,7 @@ final class NationalRegister {
     static NationalRegister fuhyo(List<NationalPopulation.Person> people) {
         NationalRegister r = new NationalRegister(true);
         for (NationalPopulation.Person p : people) {
-            r.put(new Entry(p.code(), null, KanaNormalizer.normalize(p.kana()), compact(p.kanji()), p.birthDate(), p.sex(),
+            r.put(new Entry(p.code(), null, NameKeys.kana(p.kana()), NameKeys.kanji(p.kanji()), p.birthDate(), p.sex(),
                     p.address(), () -> NationalPopulation.fuhyoRecord(p)));
         }
         return r;
@@ -61,8 +61,8 @@ final class NationalRegister {
         ObjectNode record = fuhyo ? fuhyoRecord(notice) : honninRecord(notice);
         JsonNode name = record.get("name");
         String myNumber = fuhyo ? null : record.get("myNumber").asText();
-        put(new Entry(record.get("juminhyoCode").asText(), myNumber, KanaNormalizer.normalize(name.get("kana").asText()),
-                compact(name.get("kanji").asText()), record.get("birthDate").asText(), record.get("sex").asText(),
+        put(new Entry(record.get("juminhyoCode").asText(), myNumber, NameKeys.kana(name.get("kana").asText()),
+                NameKeys.kanji(name.get("kanji").asText()), record.get("birthDate").asText(), record.get("sex").asText(),
                 record.get("address").get("text").asText(), record::deepCopy));
     }
 
@@ -91,8 +91,8 @@ final class NationalRegister {
             }
         } else {
             JsonNode f = key.get("fourInfo");
-            String kana = f.has("nameKana") ? KanaNormalizer.normalize(f.get("nameKana").asText()) : null;
-            String kanji = f.has("nameKanji") ? compact(f.get("nameKanji").asText()) : null;
+            String kana = f.has("nameKana") ? NameKeys.kana(f.get("nameKana").asText()) : null;
+            String kanji = f.has("nameKanji") ? NameKeys.kanji(f.get("nameKanji").asText()) : null;
             String birth = f.has("birthDate") ? f.get("birthDate").asText() : null;
             String sex = f.has("sex") ? f.get("sex").asText() : null;
             String address = f.has("addressPrefix") ? f.get("addressPrefix").asText() : null;
@@ -154,10 +154,5 @@ final class NationalRegister {
         ObjectNode r = n.deepCopy();
         r.remove(List.of("origin", "reason", "changeDate"));
         return r;
-    }
-
-    /** Kanji names are compared without the space between surname and given name. */
-    private static String compact(String s) {
-        return s.replace(" ", "").replace("\u3000", "");
     }
 }

@@ -85,12 +85,16 @@ class RouteWiringTest extends RouteFileTestSupport {
 
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
-            "console-approvals.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml", "console-national.camel.yaml",
-            "console-operators.camel.yaml", "console-retention.camel.yaml", "console-statistics.camel.yaml", "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
+            "console-approvals.camel.yaml", "console-disclosure.camel.yaml", "console-dlq.camel.yaml", "console-history.camel.yaml",
+            "console-national.camel.yaml", "console-operators.camel.yaml", "console-retention.camel.yaml",
+            "console-search.camel.yaml", "console-statistics.camel.yaml",
+            "console-status.camel.yaml", "cs-listener.camel.yaml", "my-number-link.camel.yaml",
             "national-fuhyo.camel.yaml", "national-honnin.camel.yaml", "operator-api.camel.yaml", "operator-approvals.camel.yaml",
-            "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
+            "operator-audit.camel.yaml", "operator-console.camel.yaml", "operator-disclosure.camel.yaml", "operator-dlq.camel.yaml", "operator-link.camel.yaml",
             "operator-national.camel.yaml", "operator-register.camel.yaml",
-            "operator-retention.camel.yaml", "operator-statistics.camel.yaml", "operator-status.camel.yaml", "retention.camel.yaml",
+            "operator-retention.camel.yaml",
+            "operator-search.camel.yaml", "operator-statistics.camel.yaml",
+            "operator-status.camel.yaml", "retention.camel.yaml",
             "statistics.camel.yaml");
 
     /** the operator port's routes that serve files and need no session: they run no gate */
