@@ -41,9 +41,9 @@ CREATE TABLE stats.daily_audit (
 );
 
 -- How far each source is rolled up: every row whose sequence value is at most last_seq is counted.
--- A mark is the source sequence's last value read at a run, with the transactions then running
--- (the snapshot's xmax); a later run counts up to the newest mark that has settled (old enough, and
--- every transaction of its time ended), so a row committed late under a lower number is never missed.
+-- A mark is the source sequence's last value read at a run, with the xid the run took right after
+-- reading it; a later run counts up to the newest mark that has settled (old enough, and no older
+-- transaction still running), so a row committed late under a lower number is never missed.
 CREATE TABLE stats.rollup_source (
     source     varchar(16)  PRIMARY KEY,
     last_seq   bigint       NOT NULL DEFAULT 0,
@@ -55,7 +55,7 @@ CREATE TABLE stats.rollup_mark (
     source     varchar(16)  NOT NULL REFERENCES stats.rollup_source (source),
     seq        bigint       NOT NULL,
     marked_at  timestamptz  NOT NULL,
-    running_to xid8         NOT NULL,   -- the snapshot's xmax at the mark
+    running_to xid8         NOT NULL,   -- the marking run's xid, taken after the value was read
     PRIMARY KEY (source, seq)
 );
 

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each source is read by its sequence number (a store's {@code update_seq}, the provision's and
  * the audit record's id). A run reads the sequence's last value as a <em>mark</em>, and counts the
- * rows numbered up to the newest earlier mark that has settled — {@code juki.stats.settle-ms} old
- * and every transaction running at its time ended — so a transaction that took its number before
- * the mark and committed after it is still counted, exactly once. The source's row is locked for
- * the run: several gateway nodes may run the timer, one at a time counts.
+ * rows numbered up to the newest earlier mark that has settled — {@code juki.stats.settle-ms} old,
+ * and no transaction older than the marking run's xid still running — so a transaction that took its
+ * number before the mark and committed after it is still counted, exactly once (a transaction that
+ * took a number before it had an xid is covered by the settle time; docs/operations/statistics.md).
+ * The source's row is locked for the run: several gateway nodes may run the timer, one at a time counts.
  */
 public final class Rollup {
     private static final Logger LOG = LoggerFactory.getLogger(Rollup.class);
@@ -109,6 +110,15 @@ public final class Rollup {
     }
 
     private long roll(Connection c, Source s) throws SQLException {
+        // the mark: the last number given, read before this transaction takes its xid (at the lock below), so
+        // every transaction that had an xid when it took a number up to here has a smaller xid than ours
+        long numbered;
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+                + "FROM " + s.sequence());
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            numbered = rs.getLong(1);
+        }
         long last;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT last_seq FROM stats.rollup_source WHERE source = ? FOR UPDATE")) {
@@ -119,13 +129,6 @@ public final class Rollup {
                 }
                 last = rs.getLong(1);
             }
-        }
-        long numbered;
-        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
-                + "FROM " + s.sequence());
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            numbered = rs.getLong(1);
         }
         long upTo = last;
         Instant countedTo = null;
@@ -171,11 +174,11 @@ public final class Rollup {
                 ps.executeUpdate();
             }
         }
-        // the new mark: the sequence's last number given, and which transactions may still hold one
+        // the new mark: the number read first, and this transaction's xid — settled once no older xid runs
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats.rollup_mark (source, seq, marked_at, running_to) "
-                + "SELECT ?, CASE WHEN is_called THEN last_value ELSE last_value - 1 END, clock_timestamp(), "
-                + "pg_snapshot_xmax(pg_current_snapshot()) FROM " + s.sequence() + " ON CONFLICT DO NOTHING")) {
+                + "VALUES (?, ?, clock_timestamp(), pg_current_xact_id()) ON CONFLICT DO NOTHING")) {
             ps.setString(1, s.name());
+            ps.setLong(2, numbered);
             ps.executeUpdate();
         }
         return upTo - last;

@@ -281,6 +281,8 @@ class StatisticsIT {
         String day = "2020-06-01"; // a day nothing else in this class touches
         try (Connection c = gw.gateway.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
+            // as a store transaction holds its persons' rows (FOR UPDATE) before it numbers its versions: it has an xid
+            s.execute("SELECT pg_current_xact_id()");
             s.execute("CREATE TEMP TABLE late ON COMMIT DROP AS SELECT * FROM honnin.resident LIMIT 1");
             s.execute("UPDATE late SET juminhyo_code = '99999999990', update_seq = nextval('honnin.update_seq'), "
                     + "reason = 'DEATH', municipality_code = '131024', updated_at = '" + day + "T03:00:00Z'");
