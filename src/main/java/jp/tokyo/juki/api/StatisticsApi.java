@@ -24,7 +24,7 @@ import org.apache.camel.Message;
  * "fiscalYear": 2026, "format"?: "json"|"csv"|"png", "reason"?}} answers the report as JSON (codes:
  * reasons as {@code record.Reason} names, with their Japanese {@code reasonName}), as the CSV file
  * (UTF-8 with BOM) or as the chart (PNG). Each answer is audited ({@code STATISTICS}) by the
- * capability. Refusals: 400 {@code S400} (period), 503 {@code S503} (not audited, nothing made). The
+ * capability. Refusals: 400 {@code T400} (period), 503 {@code A503} (not audited, nothing made). The
  * console's statistics pages use {@link #period} and {@link #answer} too.
  */
 public final class StatisticsApi {
@@ -52,14 +52,14 @@ public final class StatisticsApi {
         String format = ApiReply.text(body, "format");
         format = format == null ? "json" : format;
         if (!List.of("json", "csv", "png").contains(format)) {
-            ApiReply.refuse(e, 400, "S400", "format must be json, csv or png");
+            ApiReply.refuse(e, 400, "T400", "format must be json, csv or png");
             return;
         }
         Period period;
         try {
             period = period(name -> ApiReply.text(body, name));
         } catch (Period.Invalid ex) {
-            ApiReply.refuse(e, 400, "S400", ex.getMessage());
+            ApiReply.refuse(e, 400, "T400", ex.getMessage());
             return;
         }
         answer(e, statistics, period, format, ApiReply.text(body, "reason"));
@@ -68,7 +68,7 @@ public final class StatisticsApi {
     /**
      * Makes the audited report of {@code period} for the session's operator and answers it in
      * {@code format} ({@code json}, {@code csv}, {@code png}); a report that could not be audited
-     * is refused 503 {@code S503}.
+     * is refused 503 {@code A503}.
      */
     public static void answer(Exchange e, Statistics statistics, Period period, String format, String reason)
             throws SQLException {
@@ -77,7 +77,7 @@ public final class StatisticsApi {
         try {
             r = statistics.reportFor(session.operatorId(), session.terminal(), reason, period, format);
         } catch (Statistics.NotAudited ex) {
-            ApiReply.refuse(e, 503, "S503", "the report could not be audited; nothing was made");
+            ApiReply.refuse(e, 503, "A503", "the report could not be audited; nothing was made");
             return;
         }
         switch (format) {

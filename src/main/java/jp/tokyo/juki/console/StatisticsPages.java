@@ -87,14 +87,14 @@ public final class StatisticsPages {
         try {
             p = Period.parse(c.field("period"), c.field("value"));
         } catch (Period.Invalid ex) {
-            c.refused(400, "S400", ex.getMessage(), FORM);
+            c.refused(400, "T400", ex.getMessage(), FORM);
             return;
         }
         Report r;
         try {
             r = statistics.reportFor(c.session().operatorId(), c.session().terminal(), null, p, "page");
         } catch (Statistics.NotAudited ex) {
-            c.refused(503, "S503", "the report could not be audited; nothing was made", FORM);
+            c.refused(503, "A503", "the report could not be audited; nothing was made", FORM);
             return;
         }
         c.page(200, c.t("nav.statistics") + " " + p.label(), form(c, p) + tables(c, r));
@@ -115,7 +115,7 @@ public final class StatisticsPages {
         try {
             p = Period.parse(Console.query(e.getMessage(), "period"), Console.query(e.getMessage(), "value"));
         } catch (Period.Invalid ex) {
-            new Console(e).refused(400, "S400", ex.getMessage(), FORM);
+            new Console(e).refused(400, "T400", ex.getMessage(), FORM);
             return;
         }
         StatisticsApi.answer(e, statistics, p, format, null);

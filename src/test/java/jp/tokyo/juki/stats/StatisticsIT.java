@@ -260,7 +260,7 @@ class StatisticsIT {
         assertThat(ImageIO.read(dir.resolve("r.png").toFile()).getWidth()).isEqualTo(ReportChart.WIDTH);
         OperatorDesk.Run bad = desk.cli("aud1", "statistics", "--month", "2026-13");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("S400");
+        assertThat(bad.err()).contains("T400");
     }
 
     @Test
@@ -273,7 +273,7 @@ class StatisticsIT {
                 + "AND operator_id = 'srch1' AND detail = 'STATISTICS'")).isPositive();
         Reply bad = desk.login("aud1").post("/api/statistics/report", body("week", "date", TODAY.toString()));
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.code()).isEqualTo("S400");
+        assertThat(bad.code()).isEqualTo("T400");
     }
 
     @Test
