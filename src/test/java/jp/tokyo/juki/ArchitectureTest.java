@@ -163,6 +163,38 @@ class ArchitectureTest {
     }
 
     @Test
+    void formsPrintOnlyWhatTheyAreGiven() {
+        usesOfOursOnly("forms")
+                .because("a form printer is handed plain data (forms.DisclosureForm) and turns it into pages: it reads "
+                        + "no store, audit or setting, so what a form shows is decided by the capability that fills it "
+                        + "(issue 13)")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void thePeopleFacingCapabilitiesAreReachedOnlyThroughTheOperatorPort() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("search"), pkg("disclosure"), pkg("stats"), pkg("retention"),
+                        pkg("api"), pkg("console"), pkg("assembly"), pkg("harness"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("search"), pkg("disclosure"), pkg("stats"),
+                        pkg("retention"))
+                .because("search, disclosure, statistics and retention act on personal data for an authenticated "
+                        + "operator (or on a timer bound by assembly): every call comes through the operator port's "
+                        + "gate, never from another capability or a line (issue 13)")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void statisticsAreCountsOnly() {
+        noClasses().that().resideInAPackage(pkg("stats"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("honnin"), pkg("fuhyo"), pkg("link"), pkg("agency"),
+                        pkg("search"), pkg("disclosure"), pkg("cs"), pkg("national"))
+                .because("a statistics report holds counts, never a person: the package reads counted columns on its own "
+                        + "login (juki_stats) and knows no capability that handles a person's items (issue 13)")
+                .check(GATEWAY);
+    }
+
+    @Test
     void simSpeaksOnlyTheProtocol() {
         classes().that().resideInAPackage(pkg("sim"))
                 .should(onlyHaveDependenciesWhere(dependencyTarget(notOurs().or(inOurPackages("sim", "wire", "record",
