@@ -50,6 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final String CHECK_MUNICIPALITY = "132039";
     /** more than juki.agency.approval-rows (10,000): the bulk request needs a manager's approval */
     private static final int AGENCY_ROWS = 12_000;
+    /** the residents of {@link #CHECK_MUNICIPALITY} the consistency step loads over the CS line */
+    private static final int CHECK_PERSONS = 5_000;
 
     @Option(names = "--seconds", defaultValue = "60", description = "How long the CS simulators send (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -110,9 +112,10 @@ public final class DemoCommand implements Callable<Integer> {
             String query = nationalQuery(national);
             ConsistencySimulator.Outcome check = new ConsistencySimulator(keys.sslContext(Identities.cs(CHECK_MUNICIPALITY),
                     Identities.exactly(Identities.GATEWAY), "cs-sim"), new ConsistencySimulator.Options("localhost", csPort,
-                    CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), Store.HONNIN, 5_000, 0.02, true, 1, 1000, 8, 2,
+                    CHECK_MUNICIPALITY, tokyo.name(CHECK_MUNICIPALITY), Store.HONNIN, CHECK_PERSONS, 0.02, true, 1, 1000, 8, 2,
                     false)).run();
             AgencyStep agency = agencyRequests(gateway, keystores, tokyo, national);
+            DemoPeople.Outcome people = DemoPeople.run(operators, agency.residents(), CHECK_PERSONS, agency.bulkCsv(), data);
 
             long acked = results.stream().mapToLong(CsSimulator.Result::acked).sum();
             List<String[]> ackedOrigins = new ArrayList<>();
@@ -163,23 +166,27 @@ public final class DemoCommand implements Callable<Integer> {
                     CHECK_MUNICIPALITY, check.report());
             System.out.println("agency requests over the SFTP drop folders:");
             agency.report().forEach(line -> System.out.println("  " + line));
+            System.out.println("search, disclosure and statistics (operator commands through the operator API):");
+            people.report().forEach(line -> System.out.println("  " + line));
             System.out.printf("deliberately bad messages answered as expected: %s%n", badOk ? "yes" : "NO");
             System.out.printf("gateway stopped with SIGTERM, exit code %d; demo took %d s%n", exit,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
             boolean queryOk = query.startsWith("FOUND");
             boolean ok = missing == 0 && fuhyoMissing == 0 && fuhyo.acked() > 0 && badOk && audit >= expectedAudit && queryOk
-                    && check.exact() && agency.ok() && operators.ok();
+                    && check.exact() && agency.ok() && operators.ok() && people.ok();
             System.out.println(ok ? "RESULT: OK — every acknowledged update reached its national server; operators were "
                     + "issued and logged in with certificate and password; the query was answered; "
                     + "the consistency check named exactly the planted differences; the agency's bulk request was "
-                    + "approved and answered as its file implies, and the file signed by another agency was refused"
+                    + "approved and answered as its file implies, and the file signed by another agency was refused; a "
+                    + "search found the resident, whose disclosure form names the agency their record went to, and the "
+                    + "fiscal year's statistics were made"
                     : "RESULT: FAILED");
             return ok ? 0 : 1;
         }
     }
 
     /** What the agency part of the demo saw. */
-    private record AgencyStep(boolean ok, List<String> report) {
+    private record AgencyStep(boolean ok, List<String> report, ResidentSet residents, byte[] bulkCsv) {
     }
 
     /**
@@ -197,7 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < 1000; i++) {
             outsideTokyo.add(national.person(i).get("juminhyoCode").asText());
         }
-        AgencyRequestFile.Built bulk = AgencyRequestFile.mixed(AGENCY_ROWS, residents, 5_000, outsideTokyo, "SHUZEI-TAX",
+        AgencyRequestFile.Built bulk = AgencyRequestFile.mixed(AGENCY_ROWS, residents, CHECK_PERSONS, outsideTokyo, "SHUZEI-TAX",
                 List.of("SUIDO-FEE", "KEISHICHO-LICENSE"), 7);
         boolean ok;
         try (AgencyClient shuzei = AgencyClient.connect(new AgencyClient.Options("localhost", gateway.sftpPort(), "shuzei",
@@ -231,7 +238,7 @@ public final class DemoCommand implements Callable<Integer> {
             report.add("provision records: " + provisions + " (one per row of the bulk request)");
             ok = bulkOk && refusedOk && provisions == bulk.rows();
         }
-        return new AgencyStep(ok, report);
+        return new AgencyStep(ok, report, residents, bulk.csv());
     }
 
     /** {@code ./gateway approvals …} as the demo's manager, through the operator API; returns what it printed. */
