@@ -182,14 +182,15 @@ final class SearchSeed {
                 if (!criteria.stores().contains(store)) {
                     continue;
                 }
-                PersonSearch.Statement s = shape.statement(store, criteria);
-                out.add("-- " + store.text());
-                try (PreparedStatement ps = owner.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + s.sql())) {
-                    ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-                    for (int i = 0; i < s.params().size(); i++) {
-                        ps.setString(i + 1, s.params().get(i));
+                for (PersonSearch.Statement s : List.of(shape.statement(store, criteria), shape.countStatement(store, criteria))) {
+                    out.add("-- " + store.text() + (s.sql().startsWith("SELECT count") ? ", the count (run when more than the cap match)" : ""));
+                    try (PreparedStatement ps = owner.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + s.sql())) {
+                        ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+                        for (int i = 0; i < s.params().size(); i++) {
+                            ps.setString(i + 1, s.params().get(i));
+                        }
+                        out.addAll(SearchBench.lines(ps));
                     }
-                    out.addAll(SearchBench.lines(ps));
                 }
             }
         }
