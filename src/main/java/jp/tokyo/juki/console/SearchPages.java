@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import jp.tokyo.juki.api.ApiReply;
 import jp.tokyo.juki.api.DeadLettersApi;
 import jp.tokyo.juki.api.SearchApi;
+import jp.tokyo.juki.forms.FormLabels;
 import jp.tokyo.juki.search.PersonSearch;
 import jp.tokyo.juki.search.SearchCriteria;
 import jp.tokyo.juki.search.SearchRefused;
@@ -141,7 +142,7 @@ public final class SearchPages {
                         .append(esc(c.t("national.sex." + ("1".equals(p.sex()) ? "1" : "2")))).append("</td><td>")
                         .append(esc(p.address())).append("</td><td>").append(esc(p.municipality())).append("</td><td class=\"status\">")
                         .append(esc(c.t("search." + status))).append(p.abroad() ? " · " + esc(c.t("search.abroad")) : "")
-                        .append("</td><td>").append(esc(p.reason())).append(' ').append(esc(p.changeDate())).append("</td></tr>");
+                        .append("</td><td>").append(esc(c.lang().equals("en") ? p.reason() : FormLabels.reason(p.reason()))).append(' ').append(esc(p.changeDate())).append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
