@@ -68,16 +68,3 @@ GRANT SELECT (event_id), INSERT ON audit.record TO juki_retention;
 GRANT USAGE ON SEQUENCE audit.record_id_seq TO juki_retention;
 GRANT SELECT, UPDATE ON audit.chain_head TO juki_retention;
 
--- How many other sessions are as old as transaction p_xid (their snapshot or transaction): an
--- erasure's VACUUM waits for none to be left. A count only: the role may not read the other
--- sessions' rows of pg_stat_activity (it would see nulls there, and never wait).
-CREATE FUNCTION retention.older_sessions(p_xid xid8)
-    RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT count(*) FROM pg_stat_activity
-     WHERE pid <> pg_backend_pid()
-       AND (age(backend_xmin) >= age(xid(p_xid)) OR age(backend_xid) >= age(xid(p_xid)));
-$$;
-REVOKE ALL ON FUNCTION retention.older_sessions(xid8) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION retention.older_sessions(xid8) TO juki_retention;

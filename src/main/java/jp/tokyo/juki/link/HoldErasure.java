@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import jp.tokyo.juki.platform.OlderSnapshots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,6 @@ final class HoldErasure {
      * Sessions whose transaction or snapshot is as old as the erasing transaction: while one
      * remains, VACUUM must keep the erased row versions (they are still visible to it).
      */
-    private static final String OLDER_SNAPSHOTS = "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-            + "AND (age(backend_xmin) >= age(xid(?::xid8)) OR age(backend_xid) >= age(xid(?::xid8)))";
-
     private final DataSource dataSource;
     private final Duration snapshotWait;
     /** true from start: a crash between an erasure's DELETE and its VACUUM leaves row versions behind */
@@ -63,7 +61,7 @@ final class HoldErasure {
                     }
                 }
                 if (!rows.isEmpty()) {
-                    xid = currentXid(c);
+                    xid = OlderSnapshots.currentXid(c);
                 }
                 c.commit();
             } catch (SQLException e) {
@@ -82,18 +80,11 @@ final class HoldErasure {
         return rows;
     }
 
-    private static String currentXid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     /** A VACUUM that covers every erasure committed so far. */
     void vacuumNow() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            vacuum(c, currentXid(c));
+            vacuum(c, OlderSnapshots.currentXid(c));
         } catch (SQLException e) {
             LOG.warn("my-number hold: vacuum not possible now, retried on the next purge (SQLState {})", e.getSQLState());
         }
@@ -109,7 +100,7 @@ final class HoldErasure {
     private void vacuum(Connection c, String xid) {
         synchronized (vacuumLock) {
             try {
-                boolean clear = awaitOlderSnapshots(c, xid);
+                boolean clear = OlderSnapshots.awaitGone(c, xid, snapshotWait);
                 try (Statement s = c.createStatement()) {
                     // the rewrite takes the table's exclusive lock; better retry later than wait behind a long reader
                     s.execute("SET lock_timeout = '5s'");
@@ -127,31 +118,6 @@ final class HoldErasure {
                 vacuumPending.set(true);
                 LOG.warn("my-number hold: vacuum after erasure failed, retried on the next purge (SQLState {})",
                         e.getSQLState());
-            }
-        }
-    }
-
-    private boolean awaitOlderSnapshots(Connection c, String xid) throws SQLException {
-        long deadline = System.nanoTime() + snapshotWait.toNanos();
-        try (PreparedStatement ps = c.prepareStatement(OLDER_SNAPSHOTS)) {
-            ps.setString(1, xid);
-            ps.setString(2, xid);
-            while (true) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return true;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
             }
         }
     }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import jp.tokyo.juki.platform.OlderSnapshots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,6 @@ final class TableErasure {
      * the rows for them. Asked through V19's function: this role may not read other sessions' rows
      * of pg_stat_activity itself (it would see nulls, and never wait).
      */
-    private static final String OLDER_SNAPSHOTS = "SELECT retention.older_sessions(?::xid8)";
-
     /**
      * One table of a job: its name, the alias its condition uses, the condition (one {@code ?}:
      * the cut-off) and whether it holds personal data (then VACUUM FULL).
@@ -62,7 +61,7 @@ final class TableErasure {
                 ps.setTimestamp(3, at);
                 int n = ps.executeUpdate();
                 if (n > 0) {
-                    xid = currentXid(c);
+                    xid = OlderSnapshots.currentXid(c);
                 }
                 c.commit();
                 total += n;
@@ -90,13 +89,6 @@ final class TableErasure {
         }
     }
 
-    private static String currentXid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     /**
      * VACUUMs {@code table} (FULL when {@code personal}) once no session older than the erasure
      * is left, waiting at most {@code wait}; true when done and nothing older was still open.
@@ -104,7 +96,7 @@ final class TableErasure {
     static boolean vacuum(Connection c, String table, boolean personal, Duration wait) {
         try {
             c.setAutoCommit(true);
-            boolean clear = awaitOlderSnapshots(c, currentXid(c), wait);
+            boolean clear = OlderSnapshots.awaitGone(c, OlderSnapshots.currentXid(c), wait);
             try (Statement s = c.createStatement()) {
                 // FULL takes the table's exclusive lock: better owe it than queue behind a long reader
                 s.execute("SET lock_timeout = '5s'");
@@ -125,27 +117,4 @@ final class TableErasure {
         }
     }
 
-    private static boolean awaitOlderSnapshots(Connection c, String xid, Duration wait) throws SQLException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        try (PreparedStatement ps = c.prepareStatement(OLDER_SNAPSHOTS)) {
-            ps.setString(1, xid);
-            while (true) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return true;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-    }
 }
