@@ -39,7 +39,35 @@ public final class RunningGateway implements AutoCloseable {
         this.gateway = gateway;
     }
 
+    /**
+     * Starts a gateway; when one of its ports was taken between choosing it and binding it
+     * (another process on this machine may pick the same free port), starts again on fresh
+     * ports and a fresh directory, up to three times.
+     */
     public static RunningGateway start(boolean withNational, Map<String, String> extra) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(withNational, extra);
+            } catch (Exception e) {
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+                System.err.println("RunningGateway: a port was taken while starting (" + e.getClass().getSimpleName()
+                        + "), starting again on fresh ports");
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RunningGateway startOnce(boolean withNational, Map<String, String> extra) throws Exception {
         Path data = Files.createTempDirectory("juki-it");
         int csPort = Ports.free();
         int nationalPort = Ports.free();
@@ -66,7 +94,15 @@ public final class RunningGateway implements AutoCloseable {
         overrides.put("juki.operator.port", Integer.toString(Ports.free()));
         overrides.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         overrides.putAll(extra);
-        Gateway gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
+        Gateway gateway;
+        try {
+            gateway = new Gateway(GatewayConfig.load(Path.of("config/application.properties"), overrides)).start();
+        } catch (Exception e) {
+            if (national != null) {
+                national.close();
+            }
+            throw e;
+        }
         RunningGateway running = new RunningGateway(data, csPort, nationalPort,
                 Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
         running.national = national;
