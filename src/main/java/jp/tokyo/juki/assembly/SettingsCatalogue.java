@@ -13,6 +13,7 @@ import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.observe.ObserveSettings;
 import jp.tokyo.juki.operator.OperatorSettings;
 import jp.tokyo.juki.platform.BrokerSettings;
+import jp.tokyo.juki.platform.ClusterSettings;
 import jp.tokyo.juki.platform.ConfigKeys;
 import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.FileSettings;
@@ -29,7 +30,7 @@ import jp.tokyo.juki.store.StoreSettings;
  */
 public final class SettingsCatalogue {
     /** The classes whose {@code public static final Setting} fields are the gateway's keys. */
-    public static final List<Class<?>> RECORDS = List.of(FileSettings.class, DatabaseSettings.class, BrokerSettings.class,
+    public static final List<Class<?>> RECORDS = List.of(FileSettings.class, DatabaseSettings.class, BrokerSettings.class, ClusterSettings.class,
             CsLineSettings.class, NationalSettings.class, StoreSettings.class, Settings.class, AgencySettings.class,
             SftpSettings.class, LinkSettings.class, AuditSettings.class, ObserveSettings.class, DeadLetterSettings.class,
             ApiSettings.class, OperatorSettings.class,

@@ -87,5 +87,13 @@ public enum GatewayEvent {
     /** operator: a statistics report */
     STATISTICS,
     /** retention: rows past their period erased by a scheduled or requested run */
-    RETENTION_ERASE
+    RETENTION_ERASE,
+    /** a backup archive written (or refused): who, which data directory, the archive's digest */
+    BACKUP,
+    /** a backup archive restored into an empty data directory (or refused) */
+    RESTORE,
+    /** a node took or lost a lease (one node at a time: an agency's drop folder, the SFTP server, a singleton timer) */
+    NODE_LEASE,
+    /** a node refused to start: a shared secret (audit key, SFTP host key, CA) differs from the cluster's */
+    NODE_SECRET
 }

@@ -63,7 +63,9 @@ public enum Permission {
     /** statistics of updates, provisions, notices, searches and consistency checks (counts only) */
     STATISTICS(EnumSet.of(AUDITOR, MANAGER), false),
     /** the retention jobs: what is due, their last runs, run one now */
-    RETENTION(EnumSet.of(ADMINISTRATOR), false);
+    RETENTION(EnumSet.of(ADMINISTRATOR), false),
+    /** back up the database, broker journal and keys into an encrypted, signed archive, and restore one (定期運用に基づくバックアップ) */
+    BACKUP(EnumSet.of(ADMINISTRATOR), true);
 
     private final Set<Role> roles;
     private final boolean personalData;
