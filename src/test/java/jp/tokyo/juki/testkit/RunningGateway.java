@@ -2,6 +2,9 @@ package jp.tokyo.juki.testkit;
 
 import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,8 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.assembly.Gateway;
+import jp.tokyo.juki.platform.BrokerAccess;
 import jp.tokyo.juki.platform.DatabaseLogins;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
@@ -60,7 +65,7 @@ public final class RunningGateway implements AutoCloseable {
 
     private static boolean portTaken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
+            if (t instanceof BindException) {
                 return true;
             }
         }
@@ -103,7 +108,8 @@ public final class RunningGateway implements AutoCloseable {
             }
             throw e;
         }
-        RunningGateway running = new RunningGateway(data, csPort, nationalPort,
+        RunningGateway running = new RunningGateway(data, Integer.parseInt(overrides.get("juki.cs.port")),
+                Integer.parseInt(overrides.get("juki.national.port")),
                 Integer.parseInt(overrides.get("juki.national-fuhyo.port")), gateway);
         running.national = national;
         return running;
@@ -122,6 +128,40 @@ public final class RunningGateway implements AutoCloseable {
     /** The password of the embedded database's owner (the gateway made it at start; kept in the data directory). */
     public String ownerPassword() throws IOException {
         return DatabaseLogins.of(data).password(DatabaseLogins.OWNER);
+    }
+
+    /**
+     * Another node of this gateway (issue 14): its own JVM-local parts (ports, data directory, Camel) on this
+     * gateway's embedded PostgreSQL and Artemis (as an external database and broker, over TCP), delivering to the
+     * same national simulators. Both should run with {@code juki.cluster.enabled=true} (pass it to the first's
+     * {@code extra} too); this one is {@code juki.node.id=node-2} unless {@code extra} says otherwise. Closing it
+     * leaves this gateway running; its national simulators stay this gateway's.
+     */
+    public RunningGateway nextNode(Map<String, String> extra) throws Exception {
+        Map<String, String> node = new HashMap<>();
+        node.put("juki.db.url", gateway.database().jdbcUrl());
+        node.put("juki.db.user", DatabaseLogins.OWNER);
+        Properties pg = new Properties();
+        try (Reader r = Files.newBufferedReader(data.resolve(DatabaseLogins.FILE), StandardCharsets.UTF_8)) {
+            pg.load(r);
+        }
+        for (String role : pg.stringPropertyNames()) {
+            if (role.equals(DatabaseLogins.OWNER)) {
+                node.put("juki.db.password", pg.getProperty(role));
+            } else {
+                node.put("juki.db." + role + ".password", pg.getProperty(role));
+            }
+        }
+        BrokerAccess broker = BrokerAccess.of(gateway.config());
+        node.put("juki.broker.url", broker.url());
+        node.put("juki.broker.user", broker.user());
+        node.put("juki.broker.password", broker.password());
+        node.put("juki.national.port", Integer.toString(nationalPort));
+        node.put("juki.national-fuhyo.port", Integer.toString(fuhyoPort));
+        node.put("juki.cluster.enabled", "true");
+        node.put("juki.node.id", "node-2");
+        node.putAll(extra);
+        return start(false, node);
     }
 
     public void startNational() throws Exception {
