@@ -26,17 +26,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import jp.tokyo.juki.security.CmsFiles;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * The backup archive's content: one POSIX tar of the trees given (each under its own name, e.g.
+ * The backup archive's content: one POSIX tar (gzip, fastest level) of the trees given (each under its own name, e.g.
  * {@code data/…}, {@code keystores/…}; files with their modes, no links) followed by
  * {@code manifest.json} (format {@value #FORMAT}, what the caller says of the backup, and each
  * file's size and SHA-256) — signed and encrypted by {@link CmsFiles} as one streamed CMS file, so
- * {@code openssl cms -decrypt … | openssl cms -verify …} opens it too. Reading unpacks into a
+ * {@code openssl cms -decrypt … | openssl cms -verify … | tar -xz} opens it too. Reading unpacks into a
  * staging directory as it decrypts and trusts nothing of it until the GCM tag, the signature and
  * every file's hash have been checked.
  */
@@ -67,7 +70,14 @@ public final class BackupArchive {
                             List<Tree> trees, ObjectNode about) throws IOException {
         Map<String, ObjectNode> files = new TreeMap<>();
         CmsFiles.protect(file, signerKey, signer, recipient, content -> {
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(content, BUFFER);
+            GZIPOutputStream gzip = new GZIPOutputStream(content, BUFFER) {
+                {
+                    // the fastest level: most of a fresh cluster's and journal's bytes are zeros, and the
+                    // compression halves the bytes the encryption must go through for the rest
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, BUFFER);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Tree t : trees) {
@@ -85,6 +95,7 @@ public final class BackupArchive {
             tar.closeArchiveEntry();
             // not closed: CmsFiles closes the signed stream beneath
             tar.finish();
+            gzip.finish();
         });
         return files.size();
     }
@@ -181,7 +192,7 @@ public final class BackupArchive {
 
     private static Unpacked unpack(InputStream content, Path staging) throws IOException, BackupRefused {
         Unpacked u = new Unpacked();
-        TarArchiveInputStream tar = new TarArchiveInputStream(content, BUFFER);
+        TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(content, BUFFER), BUFFER);
         byte[] buf = new byte[BUFFER];
         Map<Path, Integer> dirModes = new LinkedHashMap<>();
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
