@@ -62,14 +62,14 @@ public final class ColdBackup {
 
     /**
      * Backs up the installation of {@code cfg} to {@code out} (which must not exist), encrypted to
-     * {@code recipient}, as the operator of {@code creds}.
+     * {@code recipient}, as the operator {@code gate} admits.
      *
      * @param hostUser the OS user who runs the command (the audit's peer {@code host:<user>})
      * @throws BackupRefused {@code B412} not on the embedded database and broker, or the backup key is in the
      *                       key directory; {@code B409} the gateway runs; {@code B400} the output is refused;
      *                       {@code B401}/{@code L4xx}/{@code B403} the operator; {@code B500} it failed
      */
-    public static Written run(GatewayConfig cfg, HostLogin.Credentials creds, Path out, X509Certificate recipient,
+    public static Written run(GatewayConfig cfg, Gate gate, Path out, X509Certificate recipient,
                               String hostUser) throws BackupRefused {
         long started = System.nanoTime();
         Path data = cfg.dataDir().toAbsolutePath().normalize();
@@ -83,26 +83,16 @@ public final class ColdBackup {
                     + ": stop it first (a cold backup copies the database and the broker journal at one instant)"));
         }
         KeyMaterial keys;
-        BackupRefused identity = null;
-        HostLogin.Identified who = null;
         try {
             keys = new KeyMaterial(cfg.keystoresDir(), cfg.keystorePassword(), Duration.ofMinutes(1));
         } catch (IOException e) {
             throw new BackupRefused("B500", "the key directory cannot be read: " + e.getMessage());
         }
-        try {
-            who = HostLogin.identify(creds, keys.cas(), keys.crl());
-        } catch (BackupRefused r) {
-            identity = r;
-        }
-        String operator = who == null ? null : who.operatorId();
+        String operator = null;
         AuditChain.Head head;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(cfg)) {
             try {
-                if (identity != null) {
-                    throw identity;
-                }
-                HostLogin.login(db.dataSource(), cfg, who, creds);
+                operator = gate.admit(db.dataSource(), cfg, keys.cas(), keys.crl());
                 checkOutput(cfg, data, out);
                 BackupAudit.append(db.dataSource(), GatewayEvent.BACKUP, hostUser, operator, name, AuditStatus.ALLOWED, "B200",
                         "cold backup begun: data " + data + " and keys " + cfg.keystoresDir().toAbsolutePath().normalize()
@@ -110,8 +100,8 @@ public final class ColdBackup {
                                 + recipient.getSerialNumber().toString(16));
                 head = BackupAudit.head(db.dataSource());
             } catch (BackupRefused r) {
-                BackupAudit.append(db.dataSource(), GatewayEvent.BACKUP, hostUser, operator, name, AuditStatus.REFUSED,
-                        r.code(), "backup refused: " + r.reason());
+                BackupAudit.append(db.dataSource(), GatewayEvent.BACKUP, hostUser, operator != null ? operator : gate.claimed(),
+                        name, AuditStatus.REFUSED, r.code(), "backup refused: " + r.reason());
                 throw r;
             }
         } catch (IOException | SQLException e) {

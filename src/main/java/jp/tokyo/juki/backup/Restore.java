@@ -55,7 +55,7 @@ public final class Restore {
      *                       this key opens; {@code R403} not signed by the gateway of these CAs; the
      *                       login's codes; {@code R500} it failed
      */
-    public static Restored run(GatewayConfig cfg, HostLogin.Credentials creds, Path archive, PrivateKey backupKey,
+    public static Restored run(GatewayConfig cfg, Gate gate, Path archive, PrivateKey backupKey,
                                X509Certificate backupCert, List<X509Certificate> trustedCas, Path dataTarget,
                                Path keysTarget, String hostUser) throws BackupRefused {
         long started = System.nanoTime();
@@ -90,12 +90,11 @@ public final class Restore {
                 throw new BackupRefused("R422", "the archive holds no data/pg or no keystores");
             }
             RevocationList crl = revocations(stagedKeys);
-            HostLogin.Identified who = HostLogin.identify(creds, trustedCas, crl);
             GatewayConfig staged = cfg.with(Map.of("juki.data.dir", stagedData.toString()));
             JsonNode m = opened.manifest();
             try (EmbeddedDatabase db = EmbeddedDatabase.start(staged)) {
-                HostLogin.login(db.dataSource(), staged, who, creds);
-                BackupAudit.append(db.dataSource(), GatewayEvent.RESTORE, hostUser, who.operatorId(),
+                String operator = gate.admit(db.dataSource(), staged, trustedCas, crl);
+                BackupAudit.append(db.dataSource(), GatewayEvent.RESTORE, hostUser, operator,
                         archive.getFileName().toString(), AuditStatus.ALLOWED, "R200", "restored " + archive.getFileName()
                                 + " sha256=" + digest + " (backup of " + m.path("createdAt").asText() + " by "
                                 + m.path("operator").asText() + ", audit chain to seq " + m.path("auditSeq").asLong()

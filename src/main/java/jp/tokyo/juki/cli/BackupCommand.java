@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.backup.BackupRefused;
 import jp.tokyo.juki.backup.ColdBackup;
-import jp.tokyo.juki.backup.HostLogin;
+import jp.tokyo.juki.operator.HostLogin;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.security.Identities;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class BackupCommand implements Callable<Integer> {
             GatewayConfig cfg = login.config(dataDir);
             creds = login.credentials(cfg);
             Path pem = recipient != null ? recipient : cfg.keystoresDir().resolve(Identities.BACKUP + ".pem");
-            ColdBackup.Written w = ColdBackup.run(cfg, creds, this.out, ColdBackup.recipient(pem),
+            ColdBackup.Written w = ColdBackup.run(cfg, new HostLoginGate(creds), this.out, ColdBackup.recipient(pem),
                     System.getProperty("user.name"));
             out.printf("backup written: %s (%d bytes, %d files, sha256 %s, audit chain to seq %d) in %.1f s%n",
                     w.archive(), w.bytes(), w.files(), w.sha256(), w.auditSeq(), w.seconds());

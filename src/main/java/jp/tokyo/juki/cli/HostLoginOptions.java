@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import jp.tokyo.juki.backup.HostLogin;
+import jp.tokyo.juki.operator.HostLogin;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import picocli.CommandLine.Option;

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.backup.BackupRefused;
-import jp.tokyo.juki.backup.HostLogin;
+import jp.tokyo.juki.operator.HostLogin;
 import jp.tokyo.juki.backup.Restore;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.security.Identities;
@@ -77,7 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
             }
             List<X509Certificate> cas = KeyMaterial.readCas(ca);
             creds = login.credentials(cfg);
-            Restore.Restored r = Restore.run(cfg, creds, from, backupKey, backupCert, cas, dataDir, keystoresDir,
+            Restore.Restored r = Restore.run(cfg, new HostLoginGate(creds), from, backupKey, backupCert, cas, dataDir, keystoresDir,
                     System.getProperty("user.name"));
             out.printf("restored: %s (sha256 %s; backup of %s by %s, audit chain to seq %d) into %s%s in %.1f s%n",
                     from, r.sha256(), r.manifest().path("createdAt").asText(), r.manifest().path("operator").asText(),

@@ -108,22 +108,6 @@ class BackupArchiveTest {
     }
 
     @Test
-    void anOperatorCertificateIsWhatIdentifiesAnOperator() throws Exception {
-        TestPki.operatorCertificate("backup.admin");
-        KeyMaterial keys = TestPki.keys();
-        HostLogin.Identified who = HostLogin.identify(new HostLogin.Credentials(TestPki.dir().resolve("op-backup.admin.p12"),
-                TestPki.PASSWORD, "pw".toCharArray(), "ws-01"), keys.cas(), keys.crl());
-        assertThat(who.operatorId()).isEqualTo("backup.admin");
-        assertThatThrownBy(() -> HostLogin.identify(new HostLogin.Credentials(TestPki.dir().resolve("op-backup.admin.p12"),
-                "wrong".toCharArray(), "pw".toCharArray(), "ws-01"), keys.cas(), keys.crl()))
-                .isInstanceOfSatisfying(BackupRefused.class, r -> assertThat(r.code()).isEqualTo("B401"));
-        assertThatThrownBy(() -> HostLogin.identify(new HostLogin.Credentials(TestPki.dir().resolve("cs-131016.p12"),
-                TestPki.PASSWORD, "pw".toCharArray(), "ws-01"), keys.cas(), keys.crl()))
-                .isInstanceOfSatisfying(BackupRefused.class, r -> assertThat(r.code()).isEqualTo("B401"))
-                .hasMessageContaining("no operator certificate");
-    }
-
-    @Test
     void aStoppedGatewayIsNotRunning() throws Exception {
         assertThat(ColdBackup.running(tree())).isFalse();
     }

@@ -1,4 +1,4 @@
-package jp.tokyo.juki.backup;
+package jp.tokyo.juki.operator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +13,8 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import jp.tokyo.juki.operator.Authenticated;
-import jp.tokyo.juki.operator.Logins;
-import jp.tokyo.juki.operator.OperatorSettings;
-import jp.tokyo.juki.operator.PasswordHasher;
-import jp.tokyo.juki.operator.PasswordPolicy;
-import jp.tokyo.juki.operator.Permission;
-import jp.tokyo.juki.operator.Sessions;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.RevocationList;
@@ -31,12 +25,30 @@ import jp.tokyo.juki.security.RevocationList;
  * certificate {@code op-<ID>} (its PKCS#12 opened with its password, the key proven by a signature,
  * the certificate issued by the CA the restorer trusts and not revoked) and the password, checked by
  * {@link Logins} against the operator register (lockout, terminals, audit of the login) — then the
- * permission {@link Permission#BACKUP}. The session the login opens is ended at once.
+ * permission the command needs ({@link Permission#BACKUP}). The session the login opens is ended at once.
  */
 public final class HostLogin {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private HostLogin() {
+    }
+
+    /** A login refused: the code ({@code B401} the certificate, the login's {@code Lnnn}, {@code B403}) and why. */
+    public static final class Refused extends Exception {
+        private final String code;
+
+        Refused(String code, String reason) {
+            super(reason, null, false, false);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public String reason() {
+            return getMessage();
+        }
     }
 
     /** What the operator gives: their certificate's PKCS#12 and its password, their password, their terminal. */
@@ -51,15 +63,15 @@ public final class HostLogin {
      * The operator {@code c}'s certificate names, if it is an operator certificate of one of
      * {@code cas}, in force and not revoked, and its key is in the key store.
      *
-     * @throws BackupRefused {@code B401} why not (never which part of a password was wrong)
+     * @throws Refused {@code B401} why not (never which part of a password was wrong)
      */
-    public static Identified identify(Credentials c, List<X509Certificate> cas, RevocationList crl) throws BackupRefused {
+    public static Identified identify(Credentials c, List<X509Certificate> cas, RevocationList crl) throws Refused {
         KeyStore ks;
         try (InputStream in = Files.newInputStream(c.p12())) {
             ks = KeyStore.getInstance("PKCS12");
             ks.load(in, c.storePassword());
         } catch (IOException | GeneralSecurityException e) {
-            throw new BackupRefused("B401", "the certificate " + c.p12().getFileName()
+            throw new Refused("B401", "the certificate " + c.p12().getFileName()
                     + " cannot be opened (not a PKCS#12, or not its password)");
         }
         try {
@@ -78,12 +90,12 @@ public final class HostLogin {
                 return new Identified(id, Sessions.fingerprint(cert));
             }
         } catch (GeneralSecurityException e) {
-            throw new BackupRefused("B401", "the certificate's key cannot be used (" + e.getClass().getSimpleName() + ")");
+            throw new Refused("B401", "the certificate's key cannot be used (" + e.getClass().getSimpleName() + ")");
         }
-        throw new BackupRefused("B401", "no operator certificate (op-<ID>) with its key in " + c.p12().getFileName());
+        throw new Refused("B401", "no operator certificate (op-<ID>) with its key in " + c.p12().getFileName());
     }
 
-    private static void checkIssued(X509Certificate cert, List<X509Certificate> cas, RevocationList crl) throws BackupRefused {
+    private static void checkIssued(X509Certificate cert, List<X509Certificate> cas, RevocationList crl) throws Refused {
         boolean ours = false;
         for (X509Certificate ca : cas) {
             try {
@@ -95,20 +107,20 @@ public final class HostLogin {
             }
         }
         if (!ours) {
-            throw new BackupRefused("B401", "the operator certificate is not issued by the gateway's CA");
+            throw new Refused("B401", "the operator certificate is not issued by the gateway's CA");
         }
         try {
             cert.checkValidity();
         } catch (GeneralSecurityException e) {
-            throw new BackupRefused("B401", "the operator certificate is expired or not yet valid");
+            throw new Refused("B401", "the operator certificate is expired or not yet valid");
         }
         if (crl != null && crl.isRevoked(cert)) {
-            throw new BackupRefused("B401", "the operator certificate is revoked");
+            throw new Refused("B401", "the operator certificate is revoked");
         }
     }
 
     /** The key store holds the certificate's key: a signature of a fresh random value by it verifies. */
-    private static void proveKey(PrivateKey key, X509Certificate cert) throws GeneralSecurityException, BackupRefused {
+    private static void proveKey(PrivateKey key, X509Certificate cert) throws GeneralSecurityException, Refused {
         byte[] challenge = new byte[32];
         RANDOM.nextBytes(challenge);
         Signature s = Signature.getInstance("SHA256withRSA");
@@ -119,36 +131,39 @@ public final class HostLogin {
         v.initVerify(cert.getPublicKey());
         v.update(challenge);
         if (!v.verify(signed)) {
-            throw new BackupRefused("B401", "the key in the PKCS#12 is not the operator certificate's");
+            throw new Refused("B401", "the key in the PKCS#12 is not the operator certificate's");
         }
     }
 
     /**
      * Logs {@code who} in with their password from their terminal against the register on
-     * {@code ds} (the database owner's pool), requires {@link Permission#BACKUP}, and ends the session.
+     * {@code ds} (the database owner's pool), requires {@code permission}, and ends the session.
      *
-     * @throws BackupRefused the login's refusal ({@code L401} wrong ID or password, {@code L423}
-     *                       locked out, {@code L403} terminal, {@code L503}) or {@code B403} not an administrator
+     * @throws Refused the login's refusal ({@code L401} wrong ID or password, {@code L423}
+     *                       locked out, {@code L403} terminal, {@code L503}) or {@code B403} not permitted
      */
-    public static Authenticated login(DataSource ds, GatewayConfig cfg, Identified who, Credentials c) throws BackupRefused {
+    public static Authenticated login(DataSource ds, GatewayConfig cfg, Identified who, Credentials c, Permission permission)
+            throws Refused {
         OperatorSettings.Values settings = OperatorSettings.of(cfg);
         PasswordPolicy policy;
         try {
             policy = PasswordPolicy.load(settings.denylist());
         } catch (IOException e) {
-            throw new BackupRefused("B500", "the password policy cannot be read: " + e.getMessage());
+            throw new Refused("B500", "the password policy cannot be read: " + e.getMessage());
         }
         Clock clock = Clock.systemUTC();
         Logins logins = new Logins(ds, clock, PasswordHasher.of(settings), policy, settings.lockoutAttempts(),
                 settings.lockout());
         Logins.Result r = logins.login(who.operatorId(), who.fingerprint(), c.password(), c.terminal());
         if (r instanceof Logins.Refused refused) {
-            throw new BackupRefused(refused.code(), refused.reason());
+            throw new Refused(refused.code(), refused.reason());
         }
         Logins.LoggedIn in = (Logins.LoggedIn) r;
         new Sessions(ds, clock, settings.idle(), settings.absolute()).logout(in.token());
-        if (!in.session().may(Permission.BACKUP)) {
-            throw new BackupRefused("B403", "backup and restore are for administrators (permission BACKUP)");
+        if (!in.session().may(permission)) {
+            throw new Refused("B403", "this command is for the role(s) "
+                    + permission.roles().stream().map(Role::text).sorted().collect(Collectors.joining(", "))
+                    + " (permission " + permission + ")");
         }
         return in.session();
     }
