@@ -73,6 +73,8 @@ public final class TestPki {
             Instant now = Instant.now();
             new DevPki(dir(), PASSWORD).issueBackup(keys, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30)));
             backupKeys = keys;
+            // a private key: not left in /tmp after the run
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> GatewayChild.deleteTree(keys), "juki-backup-key-cleanup"));
         }
         return backupKeys;
     }
