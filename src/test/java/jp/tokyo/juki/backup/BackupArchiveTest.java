@@ -7,22 +7,33 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.security.Pem;
+import jp.tokyo.juki.security.RevocationList;
 import jp.tokyo.juki.testkit.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The archive: what goes in comes out with its modes; an altered or foreign one is refused with a code. */
+/**
+ * The archive: what goes in comes out with its modes; an altered one, one for another key, and one
+ * signed by a gateway of another CA are refused with a code.
+ */
 class BackupArchiveTest {
     private static KeyMaterial.Signer gateway;
     private static X509Certificate backupCert;
@@ -105,6 +116,43 @@ class BackupArchiveTest {
         Path data = tree();
         Files.createSymbolicLink(data.resolve("elsewhere"), tmp);
         assertThatThrownBy(() -> archive(data, backupCert)).hasMessageContaining("a link in data");
+    }
+
+    @Test
+    void anArchiveSignedByAGatewayOfAnotherCaIsRefusedBeforeAnyLogin() throws Exception {
+        Path otherCa = tmp.resolve("other-ca");
+        new DevPki(otherCa, TestPki.PASSWORD).init(List.of(Identities.GATEWAY));
+        KeyMaterial.Signer foreign = new KeyMaterial(otherCa, TestPki.PASSWORD, Duration.ofMinutes(1)).signer(Identities.GATEWAY);
+        Path data = tree();
+        Files.createDirectories(tmp.resolve("src/keystores"));
+        Path archive = tmp.resolve("foreign.tar.p7m");
+        try (OutputStream out = Files.newOutputStream(archive)) {
+            BackupArchive.write(out, foreign.key(), foreign.certificate(), backupCert,
+                    List.of(new BackupArchive.Tree("data", data, rel -> false),
+                            new BackupArchive.Tree("keystores", tmp.resolve("src/keystores"), rel -> false)),
+                    JsonNodeFactory.instance.objectNode());
+        }
+        Gate noLogin = new Gate() {
+            @Override
+            public String admit(DataSource ds, GatewayConfig cfg, List<X509Certificate> cas, RevocationList crl) {
+                throw new AssertionError("a foreign archive must be refused before the login");
+            }
+
+            @Override
+            public String claimed() {
+                return null;
+            }
+        };
+        GatewayConfig cfg = GatewayConfig.load(Path.of("config/application.properties"), Map.of());
+        Path target = tmp.resolve("restored");
+        assertThatThrownBy(() -> Restore.run(cfg, noLogin, archive, backupKey, backupCert, TestPki.keys().cas(), target, null,
+                "it"))
+                .isInstanceOfSatisfying(BackupRefused.class, r -> assertThat(r.code()).isEqualTo("R403"))
+                .hasMessageContaining("another CA");
+        assertThat(target).doesNotExist();
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("restoring"));
+        }
     }
 
     @Test
