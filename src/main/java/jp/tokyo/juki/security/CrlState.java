@@ -68,6 +68,12 @@ final class CrlState {
         }
         CrlState state = new CrlState(file, p, shared);
         if (shared != null) {
+            // what this node knows and the table does not yet (a node that ran alone before) goes there too
+            for (String name : p.stringPropertyNames()) {
+                if (name.endsWith(".thisUpdate")) {
+                    state.raised.add(name.substring(0, name.length() - ".thisUpdate".length()));
+                }
+            }
             try (Connection c = shared.getConnection();
                  PreparedStatement ps = c.prepareStatement("SELECT ca_key, crl_number, this_update FROM cluster.crl_seen");
                  ResultSet rs = ps.executeQuery()) {
@@ -86,6 +92,10 @@ final class CrlState {
     /** Takes another node's highest CRL of the CA keyed {@code key} where it is higher than this node's. */
     private void merge(String key, BigInteger number, long thisUpdate) {
         String mine = state.getProperty(key + ".number");
+        long myIssued = Long.parseLong(state.getProperty(key + ".thisUpdate", "0"));
+        if ((mine == null || number != null && number.compareTo(new BigInteger(mine)) >= 0) && thisUpdate >= myIssued) {
+            raised.remove(key); // the table has it already
+        }
         if (number != null && (mine == null || number.compareTo(new BigInteger(mine)) > 0)) {
             state.setProperty(key + ".number", number.toString());
         }
@@ -119,6 +129,11 @@ final class CrlState {
             return true;
         }
         return false;
+    }
+
+    /** Whether the shared table lacks something this node knows (written by {@link #write}). */
+    boolean sharedBehind() {
+        return shared != null && !raised.isEmpty();
     }
 
     void write() {

@@ -264,7 +264,7 @@ public final class RevocationList {
             inForce = Map.copyOf(next);
             loadedMtime = mtime;
             lastLoad = clock.instant();
-            if (stateChanged) {
+            if (stateChanged || state.sharedBehind()) {
                 state.write();
             }
         } catch (UnsupportedCrl e) {
