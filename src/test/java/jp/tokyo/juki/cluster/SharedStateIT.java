@@ -32,6 +32,7 @@ import jp.tokyo.juki.testkit.Messages;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.testkit.TestPki;
 import jp.tokyo.juki.wire.FrameClient;
+import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,8 +63,10 @@ class SharedStateIT {
     static void start() throws Exception {
         // node-1 takes CS updates but delivers no honnin notice: nodes 2 and 3 do, each to its own simulator,
         // so the test knows which node holds the notice
+        // (and answers only once the audit records are on the broker: juki.audit.reply-after-broker)
         first = RunningGateway.start(false, Map.of("juki.cluster.enabled", "true", "juki.node.id", "node-1",
-                "camel.main.routes-exclude-pattern", "file:routes/national-honnin.camel.yaml"));
+                "camel.main.routes-exclude-pattern", "file:routes/national-honnin.camel.yaml",
+                "juki.audit.reply-after-broker", "true"));
         toSecond = NationalSimulator.start(TestPki.national(), Ports.free(), null);
         toThird = NationalSimulator.start(TestPki.national(), Ports.free(), null);
         toSecond.setUnavailable(true);
@@ -161,9 +164,15 @@ class SharedStateIT {
     @Order(6)
     void aRefusedNoticeIsDeadLetteredAfterTheAttemptsInTotalAcrossTwoNodes() throws Exception {
         ObjectNode p = person(SHINJUKU, Messages.newJuminhyoCode(), Messages.newMyNumber(), "再送 花子", "サイソウ ハナコ");
+        String id;
         try (FrameClient cs = first.connect(SHINJUKU)) {
-            assertThat(cs.send(update(SHINJUKU, "MOVE_IN", p)).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+            Request request = update(SHINJUKU, "MOVE_IN", p);
+            id = request.id();
+            assertThat(cs.send(request).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
         }
+        // node-1 answered only once the audit records were on the broker: they reach the audit table
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.queryLong(
+                "SELECT count(*) FROM audit.record WHERE msg_id = ? AND line = 'cs'", id) >= 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> toSecond.unserved() + toThird.unserved() >= 2);
         boolean secondHeld = toSecond.unserved() > 0;
         RunningGateway holder = secondHeld ? second : third;
