@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
         AgencyDirectory agencies = AgencyWiring.directory(config);
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
                 config.get(FileSettings.CRL_CHECK));
-        PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
+        PersonHasher hasher = ClusterWiring.hasher(config);
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
         AuditWiring.Parts audit = AuditWiring.wire(config, keys, hasher, database, broker);
@@ -113,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         Operators operators = Operators.create(operatorDb, Clock.systemUTC(), config);
         OperatorApiWiring.wire(assembly, operatorDb, operators, config.get(OperatorSettings.IDLE));
         observe.wire(assembly, audit.tap(), audit.writer(), audit.lag());
+        ClusterWiring.check(assembly); // refuses the start when a shared secret differs from the cluster's
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(audit.checkpoints(), audit.writer(), audit.tap(), honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
