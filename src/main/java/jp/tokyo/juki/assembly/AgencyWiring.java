@@ -100,7 +100,7 @@ final class AgencyWiring {
                 LOG.warn("agency {}: no certificate {} — not served", agency.id(), cert.getFileName());
             }
         }
-        Path root = config.dataDir().resolve("sftp");
+        Path root = SftpSettings.root(config);
         Map<String, DropFolder> drops = new LinkedHashMap<>();
         for (String id : served.keySet()) {
             SftpDropFolder.Settings external = AgencySettings.externalDropFolder(config, id);

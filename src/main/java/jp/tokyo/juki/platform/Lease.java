@@ -22,14 +22,6 @@ public final class Lease {
         this.name = name;
     }
 
-    /** A lease that is always held: for work that runs without a lease service (tools, tests of one component). */
-    public static Lease always(String name) {
-        Lease lease = new Lease(name);
-        lease.id = -1;
-        lease.held = true;
-        return lease;
-    }
-
     public String name() {
         return name;
     }
@@ -46,9 +38,6 @@ public final class Lease {
     public void check(Connection c) throws SQLException {
         if (!held) {
             throw new Lost(name);
-        }
-        if (id < 0) {
-            return; // always held
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
                 + "AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 2 AND pid = ? AND granted")) {

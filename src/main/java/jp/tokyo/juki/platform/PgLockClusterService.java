@@ -156,6 +156,10 @@ public final class PgLockClusterService extends AbstractCamelClusterService<PgLo
             lease.held(false, 0);
         }
         if (was) {
+            PgLockClusterView view = views.get(lease.name());
+            if (view != null) {
+                view.changed(); // what still listens (the SFTP server) stops before the lock is free
+            }
             events.lost(lease.name(), "released by node " + nodeId);
             onWorker(() -> {
                 Connection c = connection;
