@@ -5,6 +5,10 @@ import static jp.tokyo.juki.testkit.TestPki.CHIYODA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +88,9 @@ class AgencyLeaseIT {
         assertThat(holder("sftp")).isEqualTo("juki-lease node-1");
         assertThat(sftp(first).running()).isTrue();
         assertThat(sftp(second).running()).as("the SFTP port is open on the holder only").isFalse();
+        // what operators see on the management port: which node holds which lease
+        assertThat(health(first)).contains("lease.agency-suido", "held").doesNotContain("standby");
+        assertThat(health(second)).contains("lease.agency-suido", "standby").doesNotContain("held");
 
         List<String> stems = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -189,6 +196,16 @@ class AgencyLeaseIT {
 
     private static CamelContext camel(RunningGateway gw) {
         return gw.gateway.bean("jukiLeases", PgLockClusterService.class).getCamelContext();
+    }
+
+    /** The management port's full health, where check juki-leases tells each lease held or standby. */
+    private static String health(RunningGateway gw) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gw.managementPort() + "/observe/health?exposureLevel=full&data=true")).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        int at = r.body().indexOf("juki-leases");
+        assertThat(at).as("check juki-leases in %s", r.body()).isPositive();
+        return r.body().substring(at, Math.min(r.body().length(), r.body().indexOf('}', at) + 1));
     }
 
     private static SftpOnLease sftp(RunningGateway gw) {
