@@ -74,7 +74,8 @@ final class AgencyWiring {
     }
 
     /**
-     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}) with one account
+     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}; on the node holding lease
+     * {@code sftp} only, docs/operations/leases.md) with one account
      * per configured agency that has an {@code agency-ID} certificate — or, for an agency with
      * {@code juki.agency.<ID>.sftp.host}, its folders on that external server (host key checked
      * against the given known_hosts) — the bean
