@@ -29,6 +29,7 @@ import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.PgLockClusterService;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.HonninUpdate;
@@ -107,8 +108,9 @@ public final class Gateway implements AutoCloseable {
                 new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
         ConsistencyWiring.wire(assembly);
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
+        PgLockClusterService leases = LeaseWiring.wire(assembly);
         MyNumberLink link = LinkWiring.wire(assembly);
-        AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
+        AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link, leases);
         DataSource operatorDb = database.forRole(Operators.ROLE);
         Operators operators = Operators.create(operatorDb, Clock.systemUTC(), config);
         OperatorApiWiring.wire(assembly, operatorDb, operators, config.get(OperatorSettings.IDLE));
@@ -119,7 +121,7 @@ public final class Gateway implements AutoCloseable {
         commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(ServiceSupport::start);
         main.start();
-        AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
+        AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests, leases);
         LOG.info("juki-gateway ready: CS listener on port {}, operator port {}, national server at {}:{}",
                 config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
                 config.get(NationalSettings.PORT));
