@@ -149,19 +149,17 @@ final class SessionTable {
 
     /** Counts a chunk taken and remembers its request, so a resend of it is answered the same. */
     static void taken(Connection c, long id, int chunk, String requestId, long received) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE consistency.session SET next_chunk = ?, received = ?, "
-                + "last_active = now() WHERE id = ?")) {
+        // one statement, one round trip: a chunk's transaction is on the path of every chunk's ACK
+        try (PreparedStatement ps = c.prepareStatement("WITH counted AS (UPDATE consistency.session SET next_chunk = ?, "
+                + "received = ?, last_active = now() WHERE id = ?) INSERT INTO consistency.chunk (session_id, chunk, "
+                + "request_id, received) VALUES (?, ?, ?, ?)")) {
             ps.setInt(1, chunk + 1);
             ps.setLong(2, received);
             ps.setLong(3, id);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO consistency.chunk (session_id, chunk, request_id, "
-                + "received) VALUES (?, ?, ?, ?)")) {
-            ps.setLong(1, id);
-            ps.setInt(2, chunk);
-            ps.setString(3, requestId);
-            ps.setLong(4, received);
+            ps.setLong(4, id);
+            ps.setInt(5, chunk);
+            ps.setString(6, requestId);
+            ps.setLong(7, received);
             ps.executeUpdate();
         }
     }

@@ -154,11 +154,12 @@ public final class Sessions implements AutoCloseable {
                 () -> checkAhead(sender, name, chunk, records), checkers);
         return enqueue(new Key(sender, name), requestId, () -> transaction(requestId,
                 "the chunk was not taken; send it again", c -> {
+                    // checked before the row is locked: the lock is held only while the chunk is taken
+                    SessionSteps.Checked ch = checked.join();
                     Row row = SessionTable.lock(c, sender, name);
                     if (row == null) {
                         return SessionSteps.Outcome.of(Reply.nack(requestId, ReplyCode.E150, UNKNOWN_SESSION));
                     }
-                    SessionSteps.Checked ch = checked.join();
                     if (ch == null || ch.session() != row.id()) {
                         // the session began (again) after the look-ahead read it: digest with its key now
                         ch = stores.get(row.store()).check(row.id(), row.digest(), sender, chunk, records);
