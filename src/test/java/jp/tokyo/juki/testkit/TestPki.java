@@ -39,6 +39,7 @@ public final class TestPki {
 
     private static Path dir;
     private static Path otherCaDir;
+    private static Path backupKeys;
 
     private TestPki() {
     }
@@ -59,6 +60,23 @@ public final class TestPki {
             dir = d;
         }
         return dir;
+    }
+
+    /**
+     * Where the backup certificate's key is ({@code backup.p12}, password {@link #PASSWORD}), issued the
+     * first time it is asked for as {@code ./gateway pki issue-backup} issues it: apart from {@link #dir()},
+     * which gets {@code backup.pem} only.
+     */
+    public static synchronized Path backupKeyDir() throws Exception {
+        if (backupKeys == null) {
+            Path keys = Files.createTempDirectory("juki-backup-key");
+            Instant now = Instant.now();
+            new DevPki(dir(), PASSWORD).issueBackup(keys, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30)));
+            backupKeys = keys;
+            // a private key: not left in /tmp after the run
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> GatewayChild.deleteTree(keys), "juki-backup-key-cleanup"));
+        }
+        return backupKeys;
     }
 
     public static KeyMaterial keys() throws Exception {
