@@ -61,20 +61,20 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(String classPath, Path data, int csPort, int nationalPort, List<String> extraArgs)
             throws IOException {
-        return start(List.of(), classPath, data, csPort, nationalPort, extraArgs);
+        return start(List.of(), classPath, data, csPort, Ports.free(), nationalPort, extraArgs);
     }
 
     /**
      * As {@link #start(String, Path, int, int, List)}, the command run by {@code prefix} (e.g.
-     * {@code ip netns exec <ns>}, which execs it: the process is still the gateway's JVM).
+     * {@code ip netns exec <ns>}, which execs it: the process is still the gateway's JVM), on a given
+     * management port (a load balancer checks it, so a node started again keeps it).
      */
-    public static GatewayProcess start(List<String> prefix, String classPath, Path data, int csPort, int nationalPort,
-                                       List<String> extraArgs) throws IOException {
+    public static GatewayProcess start(List<String> prefix, String classPath, Path data, int csPort, int managementPort,
+                                       int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
         int operatorPort = Ports.free();
-        int managementPort = Ports.free();
         Path log = data.resolve("gateway.log");
         for (int n = 1; Files.exists(log); n++) {
             Path earlier = data.resolve("gateway-" + n + ".log");

@@ -19,7 +19,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
  * one login, a synced journal, a static cluster connection to its peer; the primary checks for an active
  * server at start (a primary restarted after a failover must not serve its stale journal), the backup does
  * not fail back. Arguments: {@code primary|backup <dir> <bind host> <advertised host> <port> <peer port> <user> <password>}.
- * Prints {@code juki-ha-broker active} when it serves (the primary at once, the backup after a failover).
+ * Prints {@code juki-ha-broker in sync with the primary} (backup) once replicated, and {@code juki-ha-broker active}
+ * when it serves (the primary at once, the backup after a failover).
  */
 public final class HaBroker {
     private HaBroker() {
@@ -62,6 +63,12 @@ public final class HaBroker {
         broker.setSecurityManager(new SingleLoginSecurity(user, password));
         broker.start();
         System.out.println("juki-ha-broker started (" + args[0] + ")");
+        if (!primary) {
+            while (!broker.getActiveMQServer().isReplicaSync() && !broker.getActiveMQServer().isActive()) {
+                Thread.sleep(50);
+            }
+            System.out.println("juki-ha-broker in sync with the primary");
+        }
         while (!broker.getActiveMQServer().isActive()) {
             Thread.sleep(50);
         }

@@ -1,9 +1,14 @@
 package jp.tokyo.juki.harness;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,6 +49,7 @@ public final class HaCluster implements AutoCloseable {
     private int nationalFuhyoPort;
     private int frontPort;
     private final List<Integer> csPorts = new ArrayList<>();
+    private final List<Integer> managementPorts = new ArrayList<>();
     private HaProxy haproxy;
 
     private HaCluster(Options options) {
@@ -77,7 +83,7 @@ public final class HaCluster implements AutoCloseable {
         primaryBroker = startBroker("primary", primaryBrokerPort, backupBrokerPort);
         awaitLine(options.dir().resolve("broker-primary.log"), "juki-ha-broker active", 60);
         backupBroker = startBroker("backup", backupBrokerPort, primaryBrokerPort);
-        awaitLine(options.dir().resolve("broker-backup.log"), "AMQ221024", 60);
+        awaitLine(options.dir().resolve("broker-backup.log"), "juki-ha-broker in sync", 60);
         log("Artemis primary + replicating backup up in %.1f s", t0);
         national = NationalSimulator.start(options.nationalTls(), 0, null);
         nationalFuhyo = NationalSimulator.startFuhyo(options.nationalFuhyoTls(), 0, null);
@@ -95,40 +101,51 @@ public final class HaCluster implements AutoCloseable {
         t0 = System.nanoTime();
         for (int i = 1; i <= options.nodes(); i++) {
             csPorts.add(Ports.free());
+            managementPorts.add(Ports.free());
         }
         haproxyForwardsOnly(forwards);
-        List<Thread> starting = new ArrayList<>();
-        GatewayProcess[] started = new GatewayProcess[options.nodes()];
-        Exception[] failed = new Exception[1];
+        // one after the other: a first node makes the key files a node makes at its first start (the SFTP host
+        // key); two making them at once in one keystore directory trip over each other
         for (int i = 1; i <= options.nodes(); i++) {
-            int n = i;
-            Thread t = new Thread(() -> {
-                try {
-                    started[n - 1] = startNode(n);
-                } catch (Exception e) {
-                    failed[0] = e;
-                }
-            }, "start-node-" + n);
-            t.start();
-            starting.add(t);
-        }
-        for (Thread t : starting) {
-            t.join();
-        }
-        for (GatewayProcess g : started) {
-            if (g != null) {
-                nodes.add(g);
-            }
-        }
-        if (failed[0] != null) {
-            throw failed[0];
+            nodes.add(startNode(i));
         }
         log(options.nodes() + " gateway node(s) ready in %.1f s", t0);
         for (int i = 1; i <= options.nodes(); i++) {
-            behind.add(new HaProxy.Node("node" + i, nodeHost(i), csPorts.get(i - 1), nodes.get(i - 1).managementPort()));
+            behind.add(new HaProxy.Node("node" + i, nodeHost(i), csPorts.get(i - 1), managementPorts.get(i - 1)));
         }
         haproxy.close();
         haproxy = HaProxy.start(options.dir().resolve("haproxy"), frontPort, behind, forwards);
+        for (int i = 1; i <= options.nodes(); i++) {
+            awaitInService(i);
+        }
+    }
+
+    /**
+     * Waits until node {@code n} is ready ({@code /observe/health/ready} 200, as HAProxy checks it) and then
+     * for HAProxy's two passing checks a second apart.
+     */
+    public void awaitInService(int n) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create("http://" + nodeHost(n) + ":" + managementPorts.get(n - 1) + "/observe/health/ready");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not up yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("node " + n + " not ready within 120 s");
+            }
+            GatewayProcess.sleep(250);
+        }
+        GatewayProcess.sleep(2500);
     }
 
     /** The forwards alone first (the nodes reach the national simulators through them while they start). */
@@ -174,12 +191,13 @@ public final class HaCluster implements AutoCloseable {
         args.addAll(options.extraArgs());
         List<String> prefix = options.namespaces() ? NetNamespaces.exec(n) : List.of();
         return GatewayProcess.start(prefix, options.classPath(), options.dir().resolve("node-" + n), csPorts.get(n - 1),
-                nationalPort, args);
+                managementPorts.get(n - 1), nationalPort, args);
     }
 
     /** Starts node {@code n} again (after {@link #killNode}) on its own data directory and ports. */
     public void restartNode(int n) throws IOException {
         nodes.set(n - 1, startNode(n));
+        awaitInService(n);
     }
 
     /** SIGKILL of node {@code n}'s JVM. */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * HAProxy (Debian's {@code haproxy}) in TCP mode in front of the gateway nodes' CS ports, as the several-node
  * harness runs it: least connections, a node is in only while its management port's
- * {@code /observe/health/ready} answers 200 (checked every 500 ms, out after 2 failures), a connection to a
+ * {@code /observe/health/ready} answers 200 within 3 s (checked every second, out after 2 failures, in after 2 passes), a connection to a
  * node that fails is redispatched to another, and the sessions of a node marked down are closed (a node cut
  * off the network sends no RST). Extra plain TCP forwards ({@link Forward}) let nodes in network namespaces
  * reach servers that listen on the host's loopback only (the national simulators).
@@ -55,7 +55,7 @@ public final class HaProxy implements AutoCloseable {
                     timeout connect 2s
                     timeout client 1h
                     timeout server 1h
-                    timeout check 1s
+                    timeout check 3s
                 frontend cs
                     bind 127.0.0.1:%d
                     default_backend gateways
@@ -65,7 +65,7 @@ public final class HaProxy implements AutoCloseable {
                     retries 2
                     option httpchk GET /observe/health/ready
                     http-check expect status 200
-                    default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
+                    default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
                 """.formatted(frontPort));
         for (Node n : nodes) {
             c.append("    server %s %s:%d check port %d%n".formatted(n.name(), n.host(), n.csPort(), n.managementPort()));
