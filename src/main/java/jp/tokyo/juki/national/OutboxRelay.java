@@ -105,6 +105,9 @@ public final class OutboxRelay {
                             m.setLongProperty(OUTBOX_ID, rs.getLong(1));
                             m.setStringProperty(ORIGIN_SENDER, rs.getString(3));
                             m.setStringProperty(ORIGIN_ID, rs.getString(4));
+                            // a page sent again after a commit whose outcome was unknown (broker failover,
+                            // AMQ219031, or the database commit lost after the broker's) is dropped by the broker
+                            m.setStringProperty(Jms.DUPLICATE_ID, table + ":" + rs.getLong(1));
                             producer.send(m);
                             ids.add(rs.getLong(1));
                         }
