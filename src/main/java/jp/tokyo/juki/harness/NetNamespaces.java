@@ -26,8 +26,8 @@ public final class NetNamespaces implements AutoCloseable {
     /** Why namespaces cannot be made here (no {@code ip}, no CAP_NET_ADMIN), or null when they can. */
     public static String unavailable() {
         try {
-            ip(false, "netns", "add", "juki-ha-probe");
-            ip(false, "netns", "del", "juki-ha-probe");
+            ip("netns", "add", "juki-ha-probe");
+            ip("netns", "del", "juki-ha-probe");
             return null;
         } catch (IOException e) {
             return "ip netns add failed (" + e.getMessage() + "): needs iproute2 and CAP_NET_ADMIN";
@@ -39,18 +39,18 @@ public final class NetNamespaces implements AutoCloseable {
         NetNamespaces n = new NetNamespaces(nodes);
         n.close();
         try {
-            ip(true, "addr", "add", SHARED + "/32", "dev", "lo");
+            ip("addr", "add", SHARED + "/32", "dev", "lo");
             for (int i = 1; i <= nodes; i++) {
                 String ns = name(i);
-                ip(true, "netns", "add", ns);
-                ip(true, "link", "add", "juki-v" + i, "type", "veth", "peer", "name", "juki-v" + i + "p");
-                ip(true, "link", "set", "juki-v" + i + "p", "netns", ns);
-                ip(true, "addr", "add", "10.77." + i + ".1/24", "dev", "juki-v" + i);
-                ip(true, "link", "set", "juki-v" + i, "up");
-                ip(true, "-n", ns, "addr", "add", nodeAddress(i) + "/24", "dev", "juki-v" + i + "p");
-                ip(true, "-n", ns, "link", "set", "lo", "up");
-                ip(true, "-n", ns, "link", "set", "juki-v" + i + "p", "up");
-                ip(true, "-n", ns, "route", "add", "default", "via", "10.77." + i + ".1");
+                ip("netns", "add", ns);
+                ip("link", "add", "juki-v" + i, "type", "veth", "peer", "name", "juki-v" + i + "p");
+                ip("link", "set", "juki-v" + i + "p", "netns", ns);
+                ip("addr", "add", "10.77." + i + ".1/24", "dev", "juki-v" + i);
+                ip("link", "set", "juki-v" + i, "up");
+                ip("-n", ns, "addr", "add", nodeAddress(i) + "/24", "dev", "juki-v" + i + "p");
+                ip("-n", ns, "link", "set", "lo", "up");
+                ip("-n", ns, "link", "set", "juki-v" + i + "p", "up");
+                ip("-n", ns, "route", "add", "default", "via", "10.77." + i + ".1");
             }
         } catch (IOException e) {
             n.close();
@@ -74,13 +74,13 @@ public final class NetNamespaces implements AutoCloseable {
 
     /** Cuts node {@code n} off: its link down inside the namespace. */
     public void cut(int node) throws IOException {
-        ip(true, "-n", name(node), "link", "set", "juki-v" + node + "p", "down");
+        ip("-n", name(node), "link", "set", "juki-v" + node + "p", "down");
     }
 
     /** Joins node {@code n} again: its link up and its default route back (a link going down drops it). */
     public void join(int node) throws IOException {
-        ip(true, "-n", name(node), "link", "set", "juki-v" + node + "p", "up");
-        ip(true, "-n", name(node), "route", "replace", "default", "via", "10.77." + node + ".1");
+        ip("-n", name(node), "link", "set", "juki-v" + node + "p", "up");
+        ip("-n", name(node), "route", "replace", "default", "via", "10.77." + node + ".1");
     }
 
     @Override
@@ -94,13 +94,13 @@ public final class NetNamespaces implements AutoCloseable {
 
     private static void quietly(String... args) {
         try {
-            ip(false, args);
+            ip(args);
         } catch (IOException e) {
             // not there
         }
     }
 
-    private static void ip(boolean report, String... args) throws IOException {
+    private static void ip(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -2,6 +2,8 @@ package jp.tokyo.juki.platform;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.Message;
 
 /** Small JMS helpers shared by the beans that manage their own sessions. */
@@ -14,6 +16,25 @@ public final class Jms {
     public static final String DUPLICATE_ID = Message.HDR_DUPLICATE_DETECTION_ID.toString();
 
     private Jms() {
+    }
+
+    /**
+     * Whether the broker refused a send (or the commit of one) as a duplicate of a message it already took
+     * ({@link #DUPLICATE_ID}); in a transaction it then rolls the whole transaction back.
+     */
+    public static boolean isDuplicateRejected(JMSException e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 10; depth++) {
+            if (t instanceof ActiveMQException a && a.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
+                return true;
+            }
+            Throwable next = t.getCause();
+            if (next == null && t instanceof JMSException j) {
+                next = j.getLinkedException();
+            }
+            t = next;
+        }
+        return false;
     }
 
     /** Closes a connection that may already be broken; closing rolls back an open transaction. */
