@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,6 +28,7 @@ import jp.tokyo.juki.audit.AuditStatus;
 import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.observe.MemoryCheck;
+import jp.tokyo.juki.platform.Lease;
 import jp.tokyo.juki.security.CmsFiles;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.PeerTrustManager;
@@ -79,8 +79,9 @@ public final class AgencyRequests {
      * @param maxRows        more rows are refused (A130)
      * @param approvalRows   more rows wait for a manager's approval
      * @param answerRetention an answer nobody collected is erased after this (R-RET)
+     * @param sweepEvery     how often an agency's poll also sweeps its outbox (R-RET)
      */
-    public record Settings(long maxFileBytes, int maxRows, int approvalRows, Duration answerRetention) {
+    public record Settings(long maxFileBytes, int maxRows, int approvalRows, Duration answerRetention, Duration sweepEvery) {
     }
 
     /** The gateway's signing key and certificate, and the certificate each agency's answers are encrypted to. */
@@ -100,14 +101,15 @@ public final class AgencyRequests {
     private final Clock clock;
     private final AgencyMemory memory;
     private final OutboxSweep outbox;
-    /** files that failed, by agency and name (used under that agency's lock): node-local, a restart tries each at once */
-    private final Map<String, Map<String, FileFailures>> failures = new ConcurrentHashMap<>();
-    /** files that wait for their memory share, by agency (used under that agency's lock): logged once each */
+    /** each agency's lease: only its holder polls, sweeps and commits (issue 14); the failures all nodes count */
+    private final Function<String, Lease> leases;
+    private final FileFailureTable failureTable;
+    /** files that wait for their memory share, by agency (used by its poll only): logged once each */
     private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
 
     public AgencyRequests(Map<String, Agency> agencies, Map<String, DropFolder> drops, RequestLedger ledger,
                           RequestAnswers answers, MyNumberLink link, Keys keys, Settings settings, AuditSink audit,
-                          Clock clock, AgencyMemory memory) {
+                          Clock clock, AgencyMemory memory, Function<String, Lease> leases) {
         this.agencies = Map.copyOf(agencies);
         this.drops = Map.copyOf(drops);
         this.ledger = ledger;
@@ -118,7 +120,10 @@ public final class AgencyRequests {
         this.audit = audit;
         this.clock = clock;
         this.memory = memory;
-        this.outbox = new OutboxSweep(this.agencies, this.drops, ledger, link, settings.answerRetention(), audit, clock);
+        this.leases = leases;
+        this.failureTable = ledger.failures();
+        this.outbox = new OutboxSweep(this.agencies, this.drops, ledger, link, settings.answerRetention(),
+                settings.sweepEvery(), audit, clock);
     }
 
     /** The agencies that have a drop folder: one route each. */
@@ -126,87 +131,94 @@ public final class AgencyRequests {
         return drops.keySet();
     }
 
-    /** Answers what is complete in the agency's inbox. Called by its route; a failure leaves the file for the next poll. */
+    /**
+     * Answers what is complete in the agency's inbox, and sweeps its outbox when that is due. Called by its route,
+     * which runs only on the node holding the agency's lease (issue 14); a failure leaves the file for the next poll.
+     */
     public void poll(String agencyId) {
         Agency agency = agencies.get(agencyId);
         DropFolder drop = drops.get(agencyId);
-        synchronized (drop) {
-            List<DropFolder.Entry> files;
-            try {
-                files = drop.requests();
-            } catch (IOException e) {
-                LOG.warn("agency {}: inbox cannot be listed ({})", agencyId, e.getClass().getSimpleName());
-                return;
+        Lease lease = leases.apply(agencyId);
+        if (!lease.held()) {
+            return; // given up meanwhile: the next holder polls
+        }
+        outbox.sweepIfDue(agencyId);
+        List<DropFolder.Entry> files;
+        try {
+            files = drop.requests();
+        } catch (IOException e) {
+            LOG.warn("agency {}: inbox cannot be listed ({})", agencyId, e.getClass().getSimpleName());
+            return;
+        }
+        List<String> names = files.stream().map(DropFolder.Entry::name).toList();
+        Map<String, FileFailures> failed;
+        try {
+            for (RequestLedger.Request gone : ledger.withdrawn(agencyId, names)) {
+                audit.record(audited(agency, gone, AuditStatus.WITHDRAWN, null,
+                        "the file left inbox/ before it was answered; no longer waits for a manager"));
+            }
+            failed = failureTable.load(agencyId, names); // files gone are forgotten
+        } catch (SQLException e) {
+            LOG.warn("agency {}: requests waiting, the database is unavailable (SQLState {})", agencyId, e.getSQLState());
+            return;
+        }
+        Instant now = clock.instant();
+        Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new HashSet<>());
+        waits.retainAll(names);
+        for (DropFolder.Entry file : files) {
+            String key = file.name();
+            FileFailures f = failed.get(key);
+            if (f != null && now.isBefore(f.next())) {
+                continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
+            }
+            if (!lease.held()) {
+                return; // the lease was lost: the files left are the next holder's
             }
             try {
-                for (RequestLedger.Request gone : ledger.withdrawn(agencyId, files.stream().map(DropFolder.Entry::name).toList())) {
-                    audit.record(audited(agency, gone, AuditStatus.WITHDRAWN, null,
-                            "the file left inbox/ before it was answered; no longer waits for a manager"));
+                if (!handle(agency, drop, file, failed, waits)) {
+                    // it waits for its memory share, the files after it behind it (first come, first served)
+                    return;
+                }
+                if (failed.remove(key) != null) {
+                    failureTable.clear(agencyId, key);
                 }
             } catch (SQLException e) {
-                LOG.warn("agency {}: requests waiting, the database is unavailable (SQLState {})", agencyId, e.getSQLState());
+                LOG.warn(e instanceof Lease.Lost ? "agency {}: the lease was lost during a request, left to its next "
+                        + "holder ({})" : "agency {}: a request waits, the database is unavailable (SQLState {})",
+                        agencyId, e.getSQLState());
+                failureTable.abandoned(agencyId, key, failed);
                 return;
-            }
-            Instant now = clock.instant();
-            Map<String, FileFailures> failed = failures.computeIfAbsent(agencyId, id -> new HashMap<>());
-            failed.keySet().retainAll(files.stream().map(DropFolder.Entry::name).toList()); // forget files gone
-            Set<String> waits = waiting.computeIfAbsent(agencyId, id -> new HashSet<>());
-            waits.retainAll(files.stream().map(DropFolder.Entry::name).toList());
-            for (DropFolder.Entry file : files) {
-                String key = file.name();
-                FileFailures f = failed.get(key);
-                if (f != null && now.isBefore(f.next())) {
-                    continue; // failed lately: not redone (decrypted, looked up, asked nationally) every poll
-                }
-                try {
-                    if (!handle(agency, drop, file, f, waits)) {
-                        // it waits for its memory share: the files after it wait behind it (first come, first served),
-                        // not 5 s each while this agency's lock is held; the next poll tries it again
-                        return;
-                    }
-                    failed.remove(key);
-                } catch (SQLException e) {
-                    LOG.warn("agency {}: a request waits, the database is unavailable (SQLState {})", agencyId,
-                            e.getSQLState());
-                    return;
-                } catch (FileFailures.Unreadable e) {
-                    // an authentic file whose reader failed otherwise than as malformed: refused A120 after
-                    // READ_ATTEMPTS attempts of the same content, never retried without end
-                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.UNREADABLE, e.digest);
-                    failed.put(key, next);
-                    LOG.warn("agency {}: a request could not be read ({}; {} of {} attempts); tried again after {} s",
-                            agencyId, e.getCause().getClass().getSimpleName(), next.unreadable(), FileFailures.READ_ATTEMPTS,
-                            Duration.between(now, next.next()).toSeconds());
-                } catch (IOException | RuntimeException e) {
-                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.OTHER, null);
-                    failed.put(key, next);
-                    LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
-                            e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
-                } catch (OutOfMemoryError e) {
-                    // the budget should make this impossible; if it happens all the same, it is counted, shown by
-                    // health, and the file is refused after OUT_OF_MEMORY_ATTEMPTS attempts instead of looping
-                    MemoryCheck.outOfMemory("agency");
-                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.OUT_OF_MEMORY, null);
-                    failed.put(key, next);
-                    LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
-                            agencyId, next.outOfMemory(), FileFailures.OUT_OF_MEMORY_ATTEMPTS,
-                            Duration.between(now, next.next()).toSeconds());
-                } catch (Error e) {
-                    // the last resort (a StackOverflowError of a parser, say): without it the error left the poll,
-                    // the file was retried every poll with a stack trace each time and the agency's later files
-                    // were never answered. One line, no stack trace; refused A100 after ERROR_ATTEMPTS attempts
-                    FileFailures next = FileFailures.after(f, now, FileFailures.Kind.ERROR, null);
-                    failed.put(key, next);
-                    LOG.error("agency {}: a request failed with {} ({} of {} attempts); tried again after {} s",
-                            agencyId, e.getClass().getSimpleName(), next.errors(), FileFailures.ERROR_ATTEMPTS,
-                            Duration.between(now, next.next()).toSeconds());
-                }
+            } catch (FileFailures.Unreadable e) {
+                // an authentic file whose reader failed, not as malformed: A120 after READ_ATTEMPTS of one content
+                FileFailures next = failureTable.failedAgain(agencyId, key, failed, now, FileFailures.Kind.UNREADABLE, e.digest);
+                LOG.warn("agency {}: a request could not be read ({}; {} of {} attempts); tried again after {} s",
+                        agencyId, e.getCause().getClass().getSimpleName(), next.unreadable(), FileFailures.READ_ATTEMPTS,
+                        Duration.between(now, next.next()).toSeconds());
+            } catch (IOException | RuntimeException e) {
+                FileFailures next = failureTable.failedAgain(agencyId, key, failed, now, FileFailures.Kind.OTHER, null);
+                LOG.warn("agency {}: a request failed {} time(s) ({}); tried again after {} s", agencyId, next.count(),
+                        e.getClass().getSimpleName(), Duration.between(now, next.next()).toSeconds());
+            } catch (OutOfMemoryError e) {
+                // the budget should make this impossible; counted, shown by health, refused after a few attempts
+                MemoryCheck.outOfMemory("agency");
+                FileFailures next = failureTable.failedAgain(agencyId, key, failed, now, FileFailures.Kind.OUT_OF_MEMORY, null);
+                LOG.error("agency {}: a request ran out of memory ({} of {} attempts); tried again after {} s",
+                        agencyId, next.outOfMemory(), FileFailures.OUT_OF_MEMORY_ATTEMPTS,
+                        Duration.between(now, next.next()).toSeconds());
+            } catch (Error e) {
+                // the last resort (a parser's StackOverflowError, say), else the agency's later files are never
+                // answered: one line, no stack trace; refused A100 after ERROR_ATTEMPTS attempts
+                FileFailures next = failureTable.failedAgain(agencyId, key, failed, now, FileFailures.Kind.ERROR, null);
+                LOG.error("agency {}: a request failed with {} ({} of {} attempts); tried again after {} s",
+                        agencyId, e.getClass().getSimpleName(), next.errors(), FileFailures.ERROR_ATTEMPTS,
+                        Duration.between(now, next.next()).toSeconds());
             }
         }
     }
 
     /** @return false when the file waits for its share of the memory budget (the agency's poll ends there) */
-    private boolean handle(Agency agency, DropFolder drop, DropFolder.Entry file, FileFailures failed, Set<String> waits)
+    private boolean handle(Agency agency, DropFolder drop, DropFolder.Entry file, Map<String, FileFailures> failed,
+                           Set<String> waits)
             throws SQLException, IOException {
         String stem = file.name().substring(0, file.name().length() - DropFolder.REQUEST.length());
         if (!NAME.matcher(stem).matches()) {
@@ -247,8 +259,8 @@ public final class AgencyRequests {
     }
 
     /** @param share the file's share of the memory budget; null for a file refused unread */
-    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem, FileFailures failed,
-                        AgencyMemory.Share share) throws SQLException, IOException {
+    private void handle(Agency agency, DropFolder drop, DropFolder.Entry file, String stem,
+                        Map<String, FileFailures> failed, AgencyMemory.Share share) throws SQLException, IOException {
         boolean tooLarge = share == null;
         String digest = tooLarge ? RequestDigest.of(("oversized " + file.size() + " " + file.modified()).getBytes(StandardCharsets.UTF_8))
                 : RequestDigest.of(drop, file.name());
@@ -261,13 +273,18 @@ public final class AgencyRequests {
             case REJECTED -> refuse(agency, drop, r, stem, FileRefusal.A140,
                     "by " + r.decidedBy() + (r.decisionReason() == null ? "" : ": " + r.decisionReason()), r.rows());
             case RECEIVED, APPROVED -> {
-                FileFailures.Refusal giveUp = failed == null ? null : failed.giveUp(digest);
+                FileFailures before = failed.get(file.name());
+                FileFailures.Refusal giveUp = before == null ? null : before.giveUp(digest);
                 if (tooLarge) {
                     refuse(agency, drop, r, stem, FileRefusal.A130, file.size() + " bytes, at most "
                             + settings.maxFileBytes(), null);
                 } else if (giveUp != null) {
                     refuse(agency, drop, r, stem, giveUp.why(), giveUp.reason(), null);
                 } else {
+                    // counted before it is processed: a file that kills its node has used an attempt (issue 14)
+                    FileFailures begun = FileFailures.begun(before, clock.instant());
+                    failureTable.save(agency.id(), file.name(), begun);
+                    failed.put(file.name(), begun);
                     answer(agency, drop, r, stem, file, digest, share);
                 }
             }
@@ -379,18 +396,5 @@ public final class AgencyRequests {
                                             String detail) {
         return AuditEvent.in(AuditLine.AGENCY, agency.identity(), GatewayEvent.AGENCY_REQUEST).id("AR-" + r.id())
                 .status(status).code(code).detail(detail);
-    }
-
-    /**
-     * R-RET for one agency's outbox ({@link OutboxSweep}): answers the agency removed are collected,
-     * answers older than the retention period are erased; either ends their R-LINK delivery.
-     */
-    public void sweep(String agencyId) {
-        outbox.sweep(agencyId);
-    }
-
-    /** {@link #sweep} for every agency with a drop folder. */
-    public void sweepAll() {
-        drops.keySet().forEach(this::sweep);
     }
 }

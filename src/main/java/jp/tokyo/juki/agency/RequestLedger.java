@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import jp.tokyo.juki.audit.AuditChain;
 import jp.tokyo.juki.audit.AuditEvent;
 import jp.tokyo.juki.platform.CopyText;
+import jp.tokyo.juki.platform.Lease;
 import org.postgresql.PGConnection;
 
 /**
@@ -22,7 +24,8 @@ import org.postgresql.PGConnection;
  * ({@code agency.provision}), on the agency flow's own database role. A file is found again by
  * (agency, name, SHA-256) until it is DONE, which is what makes answering crash-safe: the answer
  * and the provision records are committed together before the answer is published, and a file
- * whose answer is committed is never answered again.
+ * whose answer is committed is never answered again. With several nodes (issue 14) each of a file's steps
+ * commits only while this node holds the agency's lease ({@link Lease#check} in the same transaction).
  */
 public final class RequestLedger {
     /** The agency flow's login role (V7__agency_requests.sql). */
@@ -41,9 +44,17 @@ public final class RequestLedger {
     }
 
     private final DataSource dataSource;
+    private final Function<String, Lease> leases;
 
-    public RequestLedger(DataSource dataSource) {
+    /** @param leases each agency's lease (by agency id), checked by every step of its files */
+    public RequestLedger(DataSource dataSource, Function<String, Lease> leases) {
         this.dataSource = dataSource;
+        this.leases = leases;
+    }
+
+    /** The retry state of the files, in the same database (shared by the nodes). */
+    FileFailureTable failures() {
+        return new FileFailureTable(dataSource);
     }
 
     /** Whether a file of this name waits for a manager (it is then not even read). */
@@ -60,7 +71,7 @@ public final class RequestLedger {
 
     /** The open record of this very file, or a new one in state RECEIVED. */
     public Request receive(String agency, String fileName, String digest) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        return fenced(agency, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO agency.request (agency, file_name, digest, state) "
                     + "VALUES (?, ?, ?, 'RECEIVED') ON CONFLICT (agency, file_name, digest) WHERE state <> 'DONE' DO NOTHING")) {
                 ps.setString(1, agency);
@@ -78,7 +89,7 @@ public final class RequestLedger {
                     return request(rs);
                 }
             }
-        }
+        });
     }
 
     /**
@@ -86,12 +97,14 @@ public final class RequestLedger {
      * waiting request is not read until it is decided or withdrawn.)
      */
     public void awaitApproval(Request r, int rows) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE agency.request SET state = 'WAITING', row_count = ? WHERE id = ?")) {
-            ps.setInt(1, rows);
-            ps.setLong(2, r.id());
-            ps.executeUpdate();
-        }
+        fenced(r.agency(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE agency.request SET state = 'WAITING', row_count = ? WHERE id = ?")) {
+                ps.setInt(1, rows);
+                ps.setLong(2, r.id());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -111,6 +124,7 @@ public final class RequestLedger {
                 ps.setLong(4, r.id());
                 ps.executeUpdate();
                 copyProvisions(c, r.id(), provisions);
+                leases.apply(r.agency()).check(c); // before the chain's lock: the lease is held when the commit is sent
                 AuditChain.append(c, List.of(audited));
                 c.commit();
             } catch (SQLException | IOException e) {
@@ -145,7 +159,32 @@ public final class RequestLedger {
 
     /** The request has left {@code inbox/}. */
     public void done(Request r) throws SQLException {
-        update("UPDATE agency.request SET state = 'DONE' WHERE id = ?", r.id());
+        fenced(r.agency(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE agency.request SET state = 'DONE' WHERE id = ?")) {
+                ps.setLong(1, r.id());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** One transaction that commits only while this node holds the agency's lease. */
+    private <T> T fenced(String agency, Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
+                leases.apply(agency).check(c); // last: the lease is held when the commit is sent
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
     }
 
     /** The agency removed the answer: the requests it answered (their R-LINK deliveries end). */
@@ -193,13 +232,6 @@ public final class RequestLedger {
             }
         }
         return out;
-    }
-
-    private void update(String sql, long id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
     }
 
     static final String COLUMNS = "id, agency, file_name, state, row_count, decided_by, decision_reason, answer_file";

@@ -1,7 +1,9 @@
 package jp.tokyo.juki.agency;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Setting;
 
 /** The embedded SFTP server for the agencies' drop folders and its limits ({@code juki.sftp.*}; docs/operations/sftp.md). */
@@ -9,6 +11,8 @@ public final class SftpSettings {
     public static final Setting<Boolean> ENABLED = Setting.flag("juki.sftp.enabled", true, "run the embedded SFTP server");
     public static final Setting<String> HOST = Setting.text("juki.sftp.host", "0.0.0.0", "address it binds");
     public static final Setting<Integer> PORT = Setting.port("juki.sftp.port", 2222, "its port (0: any free port)");
+    public static final Setting<String> ROOT = Setting.text("juki.sftp.root", "",
+            "the drop folders' root (empty: <data>/sftp); with several nodes, storage every node reaches (issue 14)");
     public static final Setting<Integer> QUOTA = Setting.positive("juki.sftp.quota-mb", 256, "MiB",
             "bytes an agency may hold in its inbox/ (a write past it fails, S120)");
     public static final Setting<Duration> PART_MAX_AGE = Setting.duration("juki.sftp.part-max-age-minutes", 60,
@@ -28,5 +32,11 @@ public final class SftpSettings {
             "connections from one address not (yet) logged in at once; more are closed");
 
     private SftpSettings() {
+    }
+
+    /** {@code juki.sftp.root}, or {@code <data>/sftp} when it is empty. */
+    public static Path root(GatewayConfig config) {
+        String root = config.get(ROOT);
+        return root == null || root.isBlank() ? config.dataDir().resolve("sftp") : Path.of(root.trim());
     }
 }

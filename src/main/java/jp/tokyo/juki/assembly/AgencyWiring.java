@@ -3,7 +3,6 @@ package jp.tokyo.juki.assembly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -12,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import jp.tokyo.juki.agency.Agency;
 import jp.tokyo.juki.agency.AgencyDirectory;
 import jp.tokyo.juki.agency.AgencyRequests;
@@ -28,11 +28,15 @@ import jp.tokyo.juki.audit.AuditLine;
 import jp.tokyo.juki.link.MyNumberLink;
 import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.agency.DropFolderServer;
+import jp.tokyo.juki.agency.SftpOnLease;
+import jp.tokyo.juki.platform.Lease;
+import jp.tokyo.juki.platform.PgLockClusterService;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.Pem;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,11 @@ import org.slf4j.LoggerFactory;
 final class AgencyWiring {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyWiring.class);
     static final String TEMPLATE = "agency-requests";
+    /** an agency's lease is this and its id (the route's {@code master:agency-{{agency}}:…}) */
+    static final String LEASE_PREFIX = "agency-";
+    /** the embedded SFTP server's lease */
+    static final String SFTP_LEASE = "sftp";
+    private static final String SFTP_BEAN = "dropFolderLease";
 
     private AgencyWiring() {
     }
@@ -65,7 +74,8 @@ final class AgencyWiring {
     }
 
     /**
-     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}) with one account
+     * R-PROV over the drop folders: the embedded SFTP server ({@code juki.sftp.*}; on the node holding lease
+     * {@code sftp} only, docs/operations/leases.md) with one account
      * per configured agency that has an {@code agency-ID} certificate — or, for an agency with
      * {@code juki.agency.<ID>.sftp.host}, its folders on that external server (host key checked
      * against the given known_hosts) — the bean
@@ -74,8 +84,8 @@ final class AgencyWiring {
      *
      * @return the agencies served, whose routes {@link #startRoutes} makes from the template
      */
-    static AgencyRequests wire(Assembly a, NationalQuery national, MyNumberLink link)
-            throws IOException, GeneralSecurityException {
+    static AgencyRequests wire(Assembly a, NationalQuery national, MyNumberLink link, PgLockClusterService leases)
+            throws Exception {
         GatewayConfig config = a.config();
         Map<String, Agency> served = new LinkedHashMap<>();
         Map<String, PublicKey> accounts = new LinkedHashMap<>();
@@ -91,7 +101,7 @@ final class AgencyWiring {
                 LOG.warn("agency {}: no certificate {} — not served", agency.id(), cert.getFileName());
             }
         }
-        Path root = config.dataDir().resolve("sftp");
+        Path root = SftpSettings.root(config);
         Map<String, DropFolder> drops = new LinkedHashMap<>();
         for (String id : served.keySet()) {
             SftpDropFolder.Settings external = AgencySettings.externalDropFolder(config, id);
@@ -106,14 +116,22 @@ final class AgencyWiring {
             LOG.info("agency {}: drop folder on {}:{} as {}", id, external.host(), external.port(), external.user());
         }
         if (config.get(SftpSettings.ENABLED)) {
-            DropFolderServer server = DropFolderServer.start(config.get(SftpSettings.HOST),
-                    config.get(SftpSettings.PORT), root, config.keystoresDir().resolve("sftp-host.key"), accounts,
+            // on the node holding lease "sftp" only (issue 14): it starts when the lease is taken, stops when it is lost
+            SftpOnLease sftp = new SftpOnLease(config.get(SftpSettings.PORT), port -> DropFolderServer.start(
+                    config.get(SftpSettings.HOST), port, root, config.keystoresDir().resolve("sftp-host.key"), accounts,
                     id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
                     (account, type, status, code, detail) -> a.audit().record(AuditEvent.in(AuditLine.SFTP,
                             account != null && served.containsKey(account) ? served.get(account).identity() : null, type)
-                            .status(status).code(code).detail(detail)));
-            a.onClose().add(server);
-            a.bind("dropFolderServer", server);
+                            .status(status).code(code).detail(detail))), server -> a.bind("dropFolderServer", server));
+            leases.getView(SFTP_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                if (view.getLocalMember().isLeader()) {
+                    sftp.taken();
+                } else {
+                    sftp.lost();
+                }
+            });
+            a.onClose().add(sftp);
+            a.bind(SFTP_BEAN, sftp);
         }
 
         jp.tokyo.juki.security.KeyMaterial.Signer gateway = a.keys().signer(Identities.GATEWAY);
@@ -134,7 +152,8 @@ final class AgencyWiring {
                 config.get(AgencySettings.MAX_FILE) * 1024L * 1024L,
                 config.get(AgencySettings.MAX_ROWS),
                 config.get(AgencySettings.APPROVAL_ROWS),
-                config.get(AgencySettings.ANSWER_RETENTION));
+                config.get(AgencySettings.ANSWER_RETENTION),
+                config.get(AgencySettings.SWEEP));
         // one budget for all agencies' files (issue 15 finding 6); a poll waits a few seconds for its share
         jp.tokyo.juki.agency.AgencyMemory memory = new jp.tokyo.juki.agency.AgencyMemory(
                 config.get(AgencySettings.MEMORY_BUDGET) * 1024L * 1024L, Duration.ofSeconds(5));
@@ -142,8 +161,10 @@ final class AgencyWiring {
             LOG.warn("juki.agency.memory-budget-mb ({} MiB) is more than half the maximum heap ({} MiB)",
                     memory.budget() >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
-        AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE)),
-                answers, link, keys, settings, a.audit(), Clock.systemUTC(), memory);
+        // one lease per agency (issue 14): its poll and outbox sweep run on the holder, its ledger commits only there
+        Function<String, Lease> lease = id -> leases.lease(LEASE_PREFIX + id);
+        AgencyRequests requests = new AgencyRequests(served, drops, new RequestLedger(a.database().forRole(RequestLedger.ROLE),
+                lease), answers, link, keys, settings, a.audit(), Clock.systemUTC(), memory, lease);
         a.bind("agencyRequests", requests);
         LOG.info("agency drop folders: {} agencies served; more than {} rows wait for approval; answers kept {} h; "
                 + "memory budget {} MiB", served.size(), settings.approvalRows(), settings.answerRetention().toHours(),
@@ -164,10 +185,19 @@ final class AgencyWiring {
         }
     }
 
-    /** One route per agency served, made from routes/agency-requests.camel.yaml once the routes are loaded. */
-    static void startRoutes(CamelContext context, AgencyRequests requests) throws Exception {
+    /**
+     * One route per agency served, made from routes/agency-requests.camel.yaml once the routes are loaded; then the
+     * leases are tried once, so that a node alone serves its agencies and SFTP when its start returns, and a server
+     * that cannot start (its host key unreadable) fails the start as it did before leases.
+     */
+    static void startRoutes(CamelContext context, AgencyRequests requests, PgLockClusterService leases) throws Exception {
         for (String id : requests.agencyIds()) {
             context.addRouteFromTemplate("agency-" + id, TEMPLATE, Map.of("agency", id));
+        }
+        leases.awaitTried(Duration.ofSeconds(10));
+        SftpOnLease sftp = context.getRegistry().lookupByNameAndType(SFTP_BEAN, SftpOnLease.class);
+        if (sftp != null && sftp.failure() != null) {
+            throw sftp.failure();
         }
     }
 }

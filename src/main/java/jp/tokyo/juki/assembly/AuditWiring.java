@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import jp.tokyo.juki.audit.AuditAccepted;
 import jp.tokyo.juki.audit.AuditChain;
 import jp.tokyo.juki.audit.AuditCheckpoints;
 import jp.tokyo.juki.audit.AuditLag;
@@ -17,6 +18,7 @@ import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,15 @@ public final class AuditWiring {
                         "{} audit record(s) written without the hash chain were put into it now", chained);
             }
         }
+    }
+
+    /**
+     * A line's audit step: {@code tapStep} as it is, or, with {@code juki.audit.reply-after-broker}, followed by
+     * a wait (no thread held) until its records are committed on the broker ({@link AuditAccepted}).
+     */
+    static Processor tapStep(GatewayConfig config, Processor tapStep, AuditTap tap) {
+        return config.get(AuditSettings.REPLY_AFTER_BROKER)
+                ? new AuditAccepted(tapStep, tap, config.get(AuditSettings.MAX_LAG)) : tapStep;
     }
 
     public static AuditCheckpoints checkpoints(GatewayConfig config, KeyMaterial keys, EmbeddedDatabase database)

@@ -59,7 +59,7 @@ final class CsLineWiring {
         a.bind("csOpen", (Processor) cs::open);
         a.bind("csPing", (Processor) cs::ping);
         a.bind("csFailure", (Processor) cs::failure);
-        a.bind("csAuditTap", (Processor) cs::tap);
+        a.bind("csAuditTap", AuditWiring.tapStep(a.config(), cs::tap, a.audit()));
         a.bind("csEncode", (Processor) cs::encode);
         a.bind("csWrap", (Processor) replyOrder::wrap);
         a.bind("csInOrder", replyOrder);

@@ -29,6 +29,7 @@ import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.PgLockClusterService;
 import jp.tokyo.juki.record.FuhyoUpdate;
 import jp.tokyo.juki.record.FuhyoUpdateReader;
 import jp.tokyo.juki.record.HonninUpdate;
@@ -82,7 +83,7 @@ public final class Gateway implements AutoCloseable {
         AgencyDirectory agencies = AgencyWiring.directory(config);
         KeyMaterial keys = new KeyMaterial(config.keystoresDir(), config.keystorePassword(),
                 config.get(FileSettings.CRL_CHECK));
-        PersonHasher hasher = PersonHasher.fromKeyFile(config.keystoresDir().resolve("audit-hmac.key"));
+        PersonHasher hasher = ClusterWiring.hasher(config);
         database = EmbeddedDatabase.start(config);
         broker = Broker.start(config);
         AuditWiring.Parts audit = AuditWiring.wire(config, keys, hasher, database, broker);
@@ -107,18 +108,20 @@ public final class Gateway implements AutoCloseable {
                 new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
         ConsistencyWiring.wire(assembly);
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
+        PgLockClusterService leases = LeaseWiring.wire(assembly);
         MyNumberLink link = LinkWiring.wire(assembly);
-        AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link);
+        AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link, leases);
         DataSource operatorDb = database.forRole(Operators.ROLE);
         Operators operators = Operators.create(operatorDb, Clock.systemUTC(), config);
         OperatorApiWiring.wire(assembly, operatorDb, operators, config.get(OperatorSettings.IDLE));
         observe.wire(assembly, audit.tap(), audit.writer(), audit.lag());
+        ClusterWiring.check(assembly); // refuses the start when a shared secret differs from the cluster's
         // started before the routes and stopped after them, so in-flight work drains
         services = List.of(audit.checkpoints(), audit.writer(), audit.tap(), honninCommit, fuhyoCommit);
         commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(ServiceSupport::start);
         main.start();
-        AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests);
+        AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests, leases);
         LOG.info("juki-gateway ready: CS listener on port {}, operator port {}, national server at {}:{}",
                 config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
                 config.get(NationalSettings.PORT));

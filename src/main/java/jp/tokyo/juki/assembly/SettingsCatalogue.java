@@ -17,6 +17,7 @@ import jp.tokyo.juki.platform.ClusterSettings;
 import jp.tokyo.juki.platform.ConfigKeys;
 import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.FileSettings;
+import jp.tokyo.juki.platform.LeaseSettings;
 import jp.tokyo.juki.platform.Setting;
 import jp.tokyo.juki.search.SearchSettings;
 import jp.tokyo.juki.retention.RetentionSettings;
@@ -36,7 +37,8 @@ public final class SettingsCatalogue {
             ApiSettings.class, OperatorSettings.class,
             SearchSettings.class,
             RetentionSettings.class,
-            StatisticsSettings.class);
+            StatisticsSettings.class,
+            LeaseSettings.class);
 
     private SettingsCatalogue() {
     }

@@ -15,6 +15,9 @@ public final class AuditSettings {
             "false writes the audit without the chain: only to measure what the chain costs");
     public static final Setting<Duration> MAX_LAG = Setting.duration("juki.audit.max-lag-seconds", 60, ChronoUnit.SECONDS,
             "when the oldest audit record not yet written is older than this, readiness is DOWN and updates get E503");
+    public static final Setting<Boolean> REPLY_AFTER_BROKER = Setting.flag("juki.audit.reply-after-broker", false,
+            "a CS reply waits until its audit records are committed on the broker (at most max-lag-seconds), so a node "
+                    + "killed -9 loses no audit record of a request it answered");
     public static final Setting<String> EXPORT_DIR = Setting.text("juki.audit.export-dir", "",
             "where audit exports are written on the gateway's host; empty: audit-exports in juki.data.dir");
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * it serves every connection on it (handshakes, reads). Its records (connection refusals) go
  * through {@link #recordWithoutWaiting}: straight into the tap when there is room, else to a
  * bounded overflow queue that one thread of its own moves into the tap, waiting in its place.
+ *
+ * <p>{@link #accepted} bounds what a node's death can lose to what is not yet answered (issue 14): its
+ * future completes once every record the calling thread tapped before it is committed on the broker. A
+ * line that releases its reply only then ({@code juki.audit.reply-after-broker}) never answers a request
+ * whose audit record a kill -9 of this node could still lose. It is a marker in the tap's queue, behind
+ * the caller's records, completed after the commit of the batch it was drained with.
  */
 public final class AuditTap extends ServiceSupport implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTap.class);
@@ -39,7 +46,8 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     private final PersonHasher hasher;
     /** records tapped and not yet handed to the publisher: past this the caller waits (back-pressure) */
     public static final int CAPACITY = 200_000;
-    private final BlockingQueue<AuditEvent> pending = new ArrayBlockingQueue<>(CAPACITY);
+    /** {@link AuditEvent}s, and the markers of {@link #accepted} ({@link CompletableFuture}s) behind them */
+    private final BlockingQueue<Object> pending = new ArrayBlockingQueue<>(CAPACITY);
     /** the time of the oldest record the publisher holds and has not yet sent (null: none) */
     private volatile Instant inHandSince;
     private volatile boolean running;
@@ -59,7 +67,21 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     /** Records one exchange; its persons are in plain, only their hashes leave this method. */
     @Override
     public void record(AuditEvent.Draft draft) {
-        AuditEvent event = AuditEvent.of(hasher, draft);
+        enqueue(AuditEvent.of(hasher, draft));
+    }
+
+    /**
+     * A future completed once every record this thread tapped before the call is committed on the audit
+     * queue (in order: they are ahead of it in the tap). While the broker is out it stays open; the
+     * caller bounds its wait.
+     */
+    public CompletableFuture<Void> accepted() {
+        CompletableFuture<Void> marker = new CompletableFuture<>();
+        enqueue(marker);
+        return marker;
+    }
+
+    private void enqueue(Object event) {
         try {
             // back-pressure rather than loss when the broker cannot keep up
             while (!pending.offer(event, 1, TimeUnit.SECONDS)) {
@@ -136,7 +158,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
     }
 
     private void publishLoop() {
-        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        List<Object> batch = new ArrayList<>(BATCH);
         while (running || !pending.isEmpty() || !batch.isEmpty()) {
             try (Connection connection = connectionFactory.createConnection()) {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -144,20 +166,33 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 while (running || !pending.isEmpty() || !batch.isEmpty()) {
                     if (batch.isEmpty()) {
-                        AuditEvent first = pending.poll(100, TimeUnit.MILLISECONDS);
+                        Object first = pending.poll(100, TimeUnit.MILLISECONDS);
                         if (first == null) {
                             continue;
                         }
                         batch.add(first);
-                        inHandSince = first.at();
                         pending.drainTo(batch, BATCH - 1);
+                        inHandSince = first instanceof AuditEvent e ? e.at() : oldest(batch);
                     }
-                    for (byte[] body : AuditMessages.write(batch)) {
-                        BytesMessage m = session.createBytesMessage();
-                        m.writeBytes(body);
-                        producer.send(m);
+                    List<AuditEvent> events = new ArrayList<>(batch.size());
+                    for (Object o : batch) {
+                        if (o instanceof AuditEvent e) {
+                            events.add(e);
+                        }
                     }
-                    session.commit();
+                    if (!events.isEmpty()) {
+                        for (byte[] body : AuditMessages.write(events)) {
+                            BytesMessage m = session.createBytesMessage();
+                            m.writeBytes(body);
+                            producer.send(m);
+                        }
+                        session.commit();
+                    }
+                    for (Object o : batch) {
+                        if (o instanceof CompletableFuture<?> marker) {
+                            marker.complete(null);
+                        }
+                    }
                     batch.clear();
                     inHandSince = null;
                 }
@@ -172,6 +207,16 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         }
     }
 
+    /** The time of the first record of a batch, or null when it holds markers only. */
+    private static Instant oldest(List<Object> batch) {
+        for (Object o : batch) {
+            if (o instanceof AuditEvent e) {
+                return e.at();
+            }
+        }
+        return null;
+    }
+
     private static void sleepQuietly() {
         try {
             Thread.sleep(500);
@@ -180,7 +225,7 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         }
     }
 
-    /** Records tapped and not yet sent to the audit queue (the audit lag held in memory; metrics). */
+    /** Records tapped and not yet sent to the audit queue, with the markers waiting among them (metrics). */
     public int pending() {
         return pending.size() + overflow.size();
     }
@@ -196,11 +241,21 @@ public final class AuditTap extends ServiceSupport implements AuditSink {
         if (held != null) {
             return held;
         }
-        AuditEvent head = pending.peek();
+        AuditEvent head = firstEvent();
         AuditEvent over = overflow.peek();
         if (head == null || over == null) {
             return head != null ? head.at() : over != null ? over.at() : null;
         }
         return head.at().isBefore(over.at()) ? head.at() : over.at();
+    }
+
+    /** The first record waiting in the tap (past any marker at its head), or null. */
+    private AuditEvent firstEvent() {
+        for (Object o : pending) {
+            if (o instanceof AuditEvent e) {
+                return e;
+            }
+        }
+        return null;
     }
 }

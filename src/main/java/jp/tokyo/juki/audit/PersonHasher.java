@@ -39,8 +39,25 @@ public final class PersonHasher {
         }
     }
 
+    /** The constant whose HMAC under the key is the key's fingerprint ({@link #keyCheck}). */
+    static final String KEY_CHECK = "juki key check v1";
+
     /** Reads the key, creating a random one on first use. */
     public static PersonHasher fromKeyFile(Path file) throws IOException {
+        return fromKeyFile(file, true);
+    }
+
+    /**
+     * Reads the key; when the file is missing, creates a random one if {@code create}, else refuses: a node of
+     * several ({@code juki.cluster.enabled}) must hold the key every node holds, for a key of its own would give
+     * each person a second hash (another message group, so notices out of order; audit searches finding half).
+     */
+    public static PersonHasher fromKeyFile(Path file, boolean create) throws IOException {
+        if (!Files.exists(file) && !create) {
+            throw new IOException("the audit key " + file + " is missing; a node of several (juki.cluster.enabled=true) "
+                    + "never makes one: copy " + file.getFileName() + " from a node of this gateway (mode 0600, the "
+                    + "gateway's user) and start again (docs/operations/cluster.md)");
+        }
         if (!Files.exists(file)) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
@@ -66,6 +83,15 @@ public final class PersonHasher {
             throw new IOException(file + ": audit key must hold at least 32 bytes");
         }
         return new PersonHasher(key);
+    }
+
+    /**
+     * The key's fingerprint: HMAC-SHA-256 of a constant under it. Equal keys give equal fingerprints; the
+     * fingerprint tells nothing of the key (nor of any person's hash), so it may be stored and compared
+     * ({@code cluster.secret}).
+     */
+    public byte[] keyCheck() {
+        return newMac().doFinal(KEY_CHECK.getBytes(StandardCharsets.US_ASCII));
     }
 
     public String hash(String juminhyoCode) {

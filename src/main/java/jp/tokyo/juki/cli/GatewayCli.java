@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 QueryCommand.class, CommandLine.HelpCommand.class,
                 RetentionCommand.class,
                 SearchCommand.class,
-                StatisticsCommand.class})
+                StatisticsCommand.class,
+                BackupCommand.class, RestoreCommand.class})
 public final class GatewayCli {
     public static void main(String[] args) {
         int code = new CommandLine(new GatewayCli()).execute(args);

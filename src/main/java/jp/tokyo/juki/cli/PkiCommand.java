@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./gateway pki init|revoke|issue-operator}: the development PKI. */
+/** {@code ./gateway pki init|revoke|issue-operator|issue-backup}: the development PKI. */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Development PKI (one CA, every identity of PROTOCOL §1).",
-        subcommands = {PkiCommand.Init.class, PkiCommand.Revoke.class, PkiCommand.IssueOperator.class})
+        subcommands = {PkiCommand.Init.class, PkiCommand.Revoke.class, PkiCommand.IssueOperator.class,
+                PkiCommand.IssueBackup.class})
 public final class PkiCommand {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
@@ -105,6 +106,48 @@ public final class PkiCommand {
             System.out.printf("issued %s (serial %s, valid until %s): %s, %s, %s%n", name, cert.getSerialNumber().toString(16),
                     cert.getNotAfter().toInstant(), dir.resolve(name + ".p12"), dir.resolve(name + ".pem"),
                     dir.resolve(name + ".key.pem"));
+            return 0;
+        }
+    }
+
+    @Command(name = "issue-backup", mixinStandardHelpOptions = true,
+            description = "Issue the backup certificate (the recipient of './gateway backup' archives) from the development "
+                    + "CA: backup.pem into the key directory, its key backup.p12 (and a copy of backup.pem) only into "
+                    + "--key-dir, which must be outside the key directory: take it off the host (docs/operations/backup.md).")
+    static final class IssueBackup implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "keystores", description = "Key directory (default: ${DEFAULT-VALUE}).")
+        Path dir;
+        @Option(names = "--key-dir", required = true, paramLabel = "DIR",
+                description = "Where the backup key goes (e.g. a removable medium); not inside the key directory.")
+        Path keyDir;
+        @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).")
+        String password;
+        @Option(names = "--replace", description = "Issue again although backup.pem exists (archives made before stay "
+                + "readable with the old key only).")
+        boolean replace;
+
+        @Override
+        public Integer call() throws Exception {
+            Path keys = dir.toAbsolutePath().normalize();
+            if (keyDir.toAbsolutePath().normalize().startsWith(keys)) {
+                System.err.println("pki issue-backup: --key-dir must be outside " + dir + " (every backup carries that "
+                        + "directory: an archive must not carry the key that opens it)");
+                return 2;
+            }
+            if (!Files.exists(dir.resolve("ca.pem")) || !Files.exists(dir.resolve("ca.key.pem"))) {
+                System.err.println("pki issue-backup: no CA in " + dir + " (run './gateway pki init' first)");
+                return 1;
+            }
+            if (Files.exists(dir.resolve("backup.pem")) && !replace) {
+                System.err.println("pki issue-backup: backup.pem exists in " + dir + " (to issue another: --replace)");
+                return 1;
+            }
+            Instant now = Instant.now();
+            X509Certificate cert = new DevPki(dir, password.toCharArray()).issueBackup(keyDir,
+                    now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(825)));
+            System.out.printf("issued backup (serial %s, valid until %s): %s; its key %s (keep it away from this host)%n",
+                    cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant(), dir.resolve("backup.pem"),
+                    keyDir.resolve("backup.p12"));
             return 0;
         }
     }

@@ -3,16 +3,21 @@ package jp.tokyo.juki.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import jp.tokyo.juki.observe.PrometheusText;
+import jp.tokyo.juki.platform.ClusterNodes;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.wire.Json;
 import picocli.CommandLine.Command;
@@ -27,6 +32,12 @@ import picocli.CommandLine.Spec;
  * municipality, requests per second by type over the last interval, outbox backlog, queue and
  * dead-letter depths, national servers, certificate days left, CRL age. Exit 0 when ready, 1 when
  * not ready, 2 when the management port does not answer.
+ *
+ * <p>{@code --all}: every node of this gateway instead ({@code cluster.node} in its database, reached as
+ * every operator tool reaches it: {@code juki.db.url} from the environment or the configuration, else the
+ * embedded database of the local data directory), alive or down, and the readiness of each alive one from
+ * its management port. Exit 0 when every alive node is ready and one is, 1 otherwise, 2 when the database
+ * cannot be reached.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "One-screen summary of the running gateway, from its management port (health and metrics).")
@@ -37,6 +48,8 @@ final class StatusCommand implements Callable<Integer> {
     RunningGatewayOptions gateway;
     @Option(names = "--interval", defaultValue = "1", description = "Seconds between the two scrapes the rates are taken over (default 1).")
     double interval;
+    @Option(names = "--all", description = "Every node of this gateway (cluster.node in its database) and which are alive and ready.")
+    boolean all;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -47,6 +60,9 @@ final class StatusCommand implements Callable<Integer> {
             return 2;
         }
         GatewayConfig cfg = gateway.config();
+        if (all) {
+            return allNodes(cfg);
+        }
         String host = cfg.get("camel.management.host", "127.0.0.1");
         if (host.equals("0.0.0.0")) {
             host = "127.0.0.1";
@@ -104,6 +120,52 @@ final class StatusCommand implements Callable<Integer> {
                 second.sum("juki_audit_written_total", s -> true));
         out.flush();
         return isReady ? 0 : 1;
+    }
+
+    /** {@code --all}: one line per node recorded in the database. */
+    private int allNodes(GatewayConfig cfg) throws InterruptedException {
+        List<ClusterNodes.Node> nodes;
+        try (Connection c = RunningGatewayOptions.connect(cfg)) {
+            nodes = ClusterNodes.list(c);
+        } catch (IOException | SQLException e) {
+            spec.commandLine().getErr().println("the gateway's database cannot be reached (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); set juki.db.url (environment JUKI_DB_URL) or run on a node's host");
+            return 2;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-20s %-6s %-9s %-24s %-10s %6s %6s %6s  %-20s %-20s%n", "node", "state", "ready", "host", "version",
+                "cs", "api", "mgmt", "started", "last seen");
+        int alive = 0;
+        int ready = 0;
+        for (ClusterNodes.Node n : nodes) {
+            String readiness = "-";
+            if (n.alive()) {
+                alive++;
+                try {
+                    // a node on this host is asked on loopback, where the management port listens by default
+                    String at = n.host().equals(localHost()) ? "127.0.0.1" : n.host();
+                    boolean up = get("http://" + at + ":" + n.managementPort() + "/observe/health/ready").statusCode() == 200;
+                    readiness = up ? "READY" : "NOT READY";
+                    ready += up ? 1 : 0;
+                } catch (IOException e) {
+                    readiness = "no answer";
+                }
+            }
+            out.printf("%-20s %-6s %-9s %-24s %-10s %6d %6d %6d  %-20s %-20s%n", n.id(), n.alive() ? "alive" : "down",
+                    readiness, n.host(), n.version(), n.csPort(), n.apiPort(), n.managementPort(),
+                    n.startedAt().toString().substring(0, 19), n.seenAt().toString().substring(0, 19));
+        }
+        out.printf("%d node(s), %d alive, %d ready%n", nodes.size(), alive, ready);
+        out.flush();
+        return alive > 0 && ready == alive ? 0 : 1;
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
     }
 
     /** The check's message, and for certificates and the CRL their figures. */

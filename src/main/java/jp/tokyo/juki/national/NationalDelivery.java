@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * overtake an earlier one. After the configured attempts, the notices still not taken move to
  * the dead-letter queue (which never expires) in the same transaction, and are audited.
  *
+ * <p>The attempts are counted by the broker, not by this node: a page's attempt is the highest
+ * {@code JMSXDeliveryCount} of its messages. Artemis raises it on every delivery and persists it on a
+ * rollback (durable messages not paged), and the backup holds it too, so a notice whose delivering node
+ * stops or dies goes on being counted by the node that takes it over: the dead-letter rule holds in total,
+ * across nodes (issue 14). A node that dies holding a page counts as one attempt for that page.
+ *
  * <p>Called repeatedly by the delivery route's timer; each call does at most one page and
  * never sleeps, so the route stops promptly.
  */
@@ -78,7 +84,7 @@ public final class NationalDelivery {
     private MessageConsumer consumer;
     private MessageProducer deadLetters;
     private FrameClient client;
-    private int attempt;
+    /** node-local pacing only (the back-off of the last failed page); the attempt count is the broker's */
     private long notBefore;
 
     public NationalDelivery(ConnectionFactory connectionFactory, String queue, Supplier<SSLContext> tls,
@@ -122,13 +128,11 @@ public final class NationalDelivery {
             String failure = send(page, taken);
             if (failure == null) {
                 session.commit();
-                attempt = 0;
                 return page.size();
             }
-            attempt++;
+            int attempt = attempt(page);
             if (attempt > settings.maxRedeliveries()) {
-                deadLetter(page, taken, failure);
-                attempt = 0;
+                deadLetter(page, taken, failure, attempt);
                 return 0;
             }
             session.rollback();
@@ -144,6 +148,18 @@ public final class NationalDelivery {
             return 0;
         }
     }
+
+    /** The attempt this page was, counted by the broker: the highest delivery count of its messages (1 the first time). */
+    static int attempt(List<Message> page) throws JMSException {
+        int highest = 1;
+        for (Message m : page) {
+            highest = Math.max(highest, m.getIntProperty(DELIVERY_COUNT));
+        }
+        return highest;
+    }
+
+    /** The JMS property the broker sets to the number of times it delivered the message (JMS 2.0 §3.5.11). */
+    static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 
     private List<Message> receivePage() throws JMSException {
         List<Message> page = new ArrayList<>();
@@ -215,7 +231,7 @@ public final class NationalDelivery {
      * Moves the notices of the page that the national server did not take to the dead-letter
      * queue, with why, and commits (those it took are done).
      */
-    private void deadLetter(List<Message> page, boolean[] taken, String failure) throws JMSException {
+    private void deadLetter(List<Message> page, boolean[] taken, String failure, int attempts) throws JMSException {
         List<Message> dead = new ArrayList<>();
         for (int i = 0; i < page.size(); i++) {
             if (!taken[i]) {
@@ -229,7 +245,7 @@ public final class NationalDelivery {
             }
             copy.setLongProperty(OutboxRelay.OUTBOX_ID, m.getLongProperty(OutboxRelay.OUTBOX_ID));
             copy.setStringProperty("jukiDeadLetterError", failure);
-            copy.setIntProperty("jukiDeadLetterAttempts", settings.maxRedeliveries() + 1);
+            copy.setIntProperty("jukiDeadLetterAttempts", attempts);
             copy.setLongProperty("jukiDeadLetterAt", System.currentTimeMillis());
             deadLetters.send(copy);
         }
@@ -237,7 +253,7 @@ public final class NationalDelivery {
         for (Message m : dead) {
             String origin = m.getStringProperty(OutboxRelay.ORIGIN_SENDER);
             LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
-                    m.getStringProperty(OutboxRelay.ORIGIN_ID), settings.maxRedeliveries() + 1, failure);
+                    m.getStringProperty(OutboxRelay.ORIGIN_ID), attempts, failure);
             audit.record(AuditEvent.out(AuditLine.NATIONAL, null, GatewayEvent.DEAD_LETTER)
                     .id(notices.idOf(m.getLongProperty(OutboxRelay.OUTBOX_ID))).sender(origin)
                     .status(AuditStatus.DEAD_LETTER).code(ReplyCode.E503).detail(failure));

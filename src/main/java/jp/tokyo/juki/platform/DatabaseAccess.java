@@ -12,6 +12,9 @@ import java.util.List;
 /**
  * How an operator tool reaches a running gateway's database, as {@link BrokerAccess} reaches its
  * broker: the configured external database, or the embedded one found through the data directory.
+ * {@code juki.db.url} comes from the environment ({@code JUKI_DB_URL}, e.g. a systemd EnvironmentFile)
+ * before the configuration file, so on a node of several (issue 14) every tool that connects here runs
+ * on any server with that environment and no {@code data/} (docs/operations/cluster.md).
  */
 public final class DatabaseAccess {
     private DatabaseAccess() {

@@ -104,8 +104,46 @@ public final class DevPki {
     public X509Certificate issue(String name, Instant notBefore, Instant notAfter)
             throws IOException, GeneralSecurityException {
         X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
-        PrivateKey caKey = Pem.readPrivateKey(dir.resolve("ca.key.pem"));
         KeyPair pair = newKeyPair();
+        X509Certificate cert = certificate(ca, name, pair, notBefore, notAfter);
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        p12.load(null, null);
+        p12.setKeyEntry(name, pair.getPrivate(), password, new X509Certificate[]{cert, ca});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p12.store(out, password);
+        Pem.writePrivatePem(dir.resolve(name + ".key.pem"), new JcaPKCS8Generator(pair.getPrivate(), null));
+        Pem.writePem(dir.resolve(name + ".pem"), cert);
+        KeyFiles.writePrivately(dir.resolve(name + ".p12"), out.toByteArray());
+        return cert;
+    }
+
+    /**
+     * Issues the backup certificate ({@link Identities#BACKUP}: RSA-OAEP recipient of the backup
+     * archives, issue 14): its key only into {@code keyDir} as {@code backup.p12} (this PKI's
+     * password; no unencrypted key file), kept apart from this directory because the archives
+     * carry this directory whole; the certificate as {@code backup.pem} into both.
+     */
+    public X509Certificate issueBackup(Path keyDir, Instant notBefore, Instant notAfter)
+            throws IOException, GeneralSecurityException {
+        X509Certificate ca = Pem.readCertificate(dir.resolve("ca.pem"));
+        KeyPair pair = newKeyPair();
+        String name = Identities.BACKUP;
+        X509Certificate cert = certificate(ca, name, pair, notBefore, notAfter);
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        p12.load(null, null);
+        p12.setKeyEntry(name, pair.getPrivate(), password, new X509Certificate[]{cert, ca});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p12.store(out, password);
+        Files.createDirectories(keyDir);
+        KeyFiles.writePrivately(keyDir.resolve(name + ".p12"), out.toByteArray());
+        Pem.writePem(keyDir.resolve(name + ".pem"), cert);
+        Pem.writePem(dir.resolve(name + ".pem"), cert);
+        return cert;
+    }
+
+    private X509Certificate certificate(X509Certificate ca, String name, KeyPair pair, Instant notBefore, Instant notAfter)
+            throws IOException, GeneralSecurityException {
+        PrivateKey caKey = Pem.readPrivateKey(dir.resolve("ca.key.pem"));
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial(),
                 Date.from(notBefore), Date.from(notAfter), new X500Principal("CN=" + name + ",O=Juki-net Tokyo"),
                 pair.getPublic());
@@ -119,17 +157,7 @@ public final class DevPki {
         }
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId(ca));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer(caKey)));
-
-        KeyStore p12 = KeyStore.getInstance("PKCS12");
-        p12.load(null, null);
-        p12.setKeyEntry(name, pair.getPrivate(), password, new X509Certificate[]{cert, ca});
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p12.store(out, password);
-        Pem.writePrivatePem(dir.resolve(name + ".key.pem"), new JcaPKCS8Generator(pair.getPrivate(), null));
-        Pem.writePem(dir.resolve(name + ".pem"), cert);
-        KeyFiles.writePrivately(dir.resolve(name + ".p12"), out.toByteArray());
-        return cert;
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer(caKey)));
     }
 
     /**
@@ -249,6 +277,10 @@ public final class DevPki {
         }
         if (Identities.municipalityOf(name) != null || Identities.operatorOf(name) != null) {
             return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth}, false);
+        }
+        if (name.equals(Identities.BACKUP)) {
+            // only receives: the content key of a backup archive is transported to it (RSA-OAEP)
+            return new Usage(KeyUsage.keyEncipherment, new KeyPurposeId[]{KeyPurposeId.id_kp_emailProtection}, false);
         }
         if (name.equals(Identities.NATIONAL) || name.equals(Identities.NATIONAL_FUHYO)) {
             return new Usage(sign, new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth}, true);

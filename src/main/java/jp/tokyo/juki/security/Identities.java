@@ -17,6 +17,8 @@ public final class Identities {
     public static final String GATEWAY = "gateway";
     public static final String NATIONAL = "national";
     public static final String NATIONAL_FUHYO = "national-fuhyo";
+    /** the recipient of the backup archives (issue 14); its key is kept away from the gateway's host */
+    public static final String BACKUP = "backup";
     private static final Pattern CS = Pattern.compile("cs-(\\d{6})");
     /** An operator ID of the operator register: 3 to 32 of a-z, 0-9, '.', '-', '_', first a letter or digit. */
     public static final String OPERATOR_ID = "[a-z0-9][a-z0-9._-]{2,31}";

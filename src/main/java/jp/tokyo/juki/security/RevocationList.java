@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code crl-state.properties} beside {@code crl.pem} (0600, written atomically, keyed by a hash
  * of the CA's subject and key): an older CRL put back while the gateway was stopped would
  * un-revoke certificates, so the gateway refuses to start on one, naming the CA and both
- * numbers (install the newest CRL of that CA again). A CRL with an unsupported critical
+ * numbers (install the newest CRL of that CA again). Several nodes on one database share that mark
+ * ({@link #shareHighWater}): a node refuses a CRL older than one any node put in force. A CRL with an unsupported critical
  * extension, a delta CRL ({@code deltaCRLIndicator}) or a partitioned one
  * ({@code issuingDistributionPoint}) is refused as a bad signature is: the gateway does not
  * start on it, and a running one keeps the CRL in force.
@@ -63,6 +65,8 @@ public final class RevocationList {
     private volatile FileTime loadedMtime;
     private volatile Instant lastCheck = Instant.EPOCH;
     private volatile Instant lastLoad = Instant.EPOCH;
+    /** the database holding every node's highest CRL ({@code cluster.crl_seen}), or null (this node's file only) */
+    private volatile DataSource shared;
 
     /** The state file beside {@code crl.pem}: the highest CRL seen of each CA. */
     public static final String STATE_FILE = "crl-state.properties";
@@ -90,6 +94,17 @@ public final class RevocationList {
                         file.getFileName(), i + 1, this.cas.get(i).getSerialNumber().toString(16));
             }
         }
+    }
+
+    /**
+     * From now on compares each CRL with the highest any node of this gateway put in force
+     * ({@code cluster.crl_seen} in {@code database}) as well as with this node's own, and records each newer
+     * one there: reads {@code crl.pem} again at once and throws, naming the CA and both numbers, when it is
+     * older than one another node put in force (the gateway does not start on it).
+     */
+    public void shareHighWater(DataSource database) throws IOException {
+        shared = database;
+        reload(true);
     }
 
     /** The trusted CAs (every certificate of {@code ca.pem}). */
@@ -203,7 +218,7 @@ public final class RevocationList {
             FileTime mtime = Files.getLastModifiedTime(file);
             List<X509CRL> fresh = Pem.readCrls(file);
             Map<Integer, X509CRL> next = new HashMap<>(inForce);
-            CrlState state = CrlState.read(file.resolveSibling(STATE_FILE));
+            CrlState state = CrlState.read(file.resolveSibling(STATE_FILE), shared);
             boolean stateChanged = false;
             for (X509CRL crl : fresh) {
                 int ca = signerOf(crl);
@@ -228,8 +243,9 @@ public final class RevocationList {
                 if (older) {
                     String what = "the CRL of CA " + (ca + 1) + " (serial " + cas.get(ca).getSerialNumber().toString(16)
                             + ") is number " + n + " issued " + crl.getThisUpdate().toInstant() + ", older than number "
-                            + seenNumber + " issued " + Instant.ofEpochMilli(seenIssued) + " in force before ("
-                            + STATE_FILE + "): an older crl.pem was put back, which would un-revoke certificates";
+                            + seenNumber + " issued " + Instant.ofEpochMilli(seenIssued) + " in force before (" + STATE_FILE
+                            + (shared == null ? "" : " or another node's, cluster.crl_seen")
+                            + "): an older crl.pem was put back, which would un-revoke certificates";
                     if (required) {
                         throw new IOException(file + ": " + what + ". Install the newest CRL of that CA (the last one "
                                 + "published); the gateway does not start with an older one");
@@ -248,7 +264,7 @@ public final class RevocationList {
             inForce = Map.copyOf(next);
             loadedMtime = mtime;
             lastLoad = clock.instant();
-            if (stateChanged) {
+            if (stateChanged || state.sharedBehind()) {
                 state.write();
             }
         } catch (UnsupportedCrl e) {

@@ -93,6 +93,8 @@ public final class NationalSimulator implements AutoCloseable {
     private final List<JsonNode> firstSeen = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong repeats = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    /** notices and queries answered E503 while unavailable */
+    private final AtomicLong unserved = new AtomicLong();
     private final BufferedWriter record;
     private final Channel server;
     /** open connections, so that {@link #close} ends them at once, like a server that is switched off */
@@ -234,6 +236,11 @@ public final class NationalSimulator implements AutoCloseable {
         return refused.get();
     }
 
+    /** Notices and queries answered {@code E503} while {@link #setUnavailable unavailable}. */
+    public long unserved() {
+        return unserved.get();
+    }
+
     private Reply answer(Frame frame) {
         if (frame.oversize()) {
             return Reply.nack(null, ReplyCode.E100, "frame length out of bounds");
@@ -249,6 +256,7 @@ public final class NationalSimulator implements AutoCloseable {
             return Reply.ack(request.id(), "pong", Json.MAPPER.createObjectNode());
         }
         if (unavailable) {
+            unserved.incrementAndGet();
             return Reply.nack(request.id(), ReplyCode.E503, "not serving now");
         }
         if (request.messageType() == queryType) {

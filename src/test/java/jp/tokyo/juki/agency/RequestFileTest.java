@@ -160,4 +160,31 @@ class RequestFileTest {
         assertThat(io.giveUp(digest)).isNull();
         assertThat(pauses).containsExactly(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 600L, 600L, 600L);
     }
+
+    @Test
+    void anAttemptBegunThatNeverEndedCountsAsAFailureSoAFileThatKillsItsNodeIsRefusedAfterThreeInTotal() {
+        Instant t = Instant.parse("2026-12-06T00:00:00Z");
+        // issue 14: the attempt is counted before the file is processed; a node that dies leaves it begun, never ended
+        FileFailures f = null;
+        for (int i = 1; i <= FileFailures.ERROR_ATTEMPTS; i++) {
+            assertThat(f == null ? null : f.giveUp("d1")).as("after %d attempts that died", i - 1).isNull();
+            f = FileFailures.begun(f, t);
+            assertThat(f.next()).as("not tried again at once").isAfter(t);
+        }
+        assertThat(f.died()).isEqualTo(3);
+        assertThat(f.giveUp("d1")).isEqualTo(new FileFailures.Refusal(FileRefusal.A100,
+                "it could not be opened (3 attempts failed with an internal error or ended with their node)"));
+
+        // an attempt that ended in a failure is that failure, not a death: I/O failures are never refused
+        FileFailures io = null;
+        for (int i = 0; i < 5; i++) {
+            io = FileFailures.after(FileFailures.begun(io, t), t, FileFailures.Kind.OTHER, null);
+        }
+        assertThat(io.died()).isZero();
+        assertThat(io.giveUp("d1")).isNull();
+        // two deaths and one Error: three attempts that failed the gateway
+        FileFailures mixed = FileFailures.after(FileFailures.begun(FileFailures.begun(FileFailures.begun(null, t), t), t), t,
+                FileFailures.Kind.ERROR, null);
+        assertThat(mixed.giveUp("d1").why()).isEqualTo(FileRefusal.A100);
+    }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine;
  * before {@code pg_hba.conf} was replaced starts again. Against a real PostgreSQL 17.
  */
 class DatabasePasswordsIT {
-    private static final List<String> ROLES = List.of("postgres", "juki_honnin", "juki_fuhyo", "juki_link", "juki_agency");
+    private static final List<String> ROLES = List.of("postgres", "juki_honnin", "juki_fuhyo", "juki_link", "juki_agency",
+            "juki_lease");
     private Path data;
 
     @BeforeEach

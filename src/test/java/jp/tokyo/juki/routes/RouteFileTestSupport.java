@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
  * ({@link RouteFiles}), every bean they name bound as a stand-in ({@link StandIns}), one agency
  * route made from the {@code agency-requests} template as the gateway makes one per agency, and
  * the CS listener's netty endpoint replaced by {@code direct:cs} (AdviceWith) so that no port,
- * certificate, database or broker is needed. The context is started after the advice.
+ * certificate, database or broker is needed. The leases the route files name ({@code master:…}) come
+ * from {@link StandInLeases}, which holds every one. The context is started after the advice.
  */
 abstract class RouteFileTestSupport extends CamelTestSupport {
     static final String CS = "direct:cs";
@@ -33,6 +34,7 @@ abstract class RouteFileTestSupport extends CamelTestSupport {
     void loadRouteFiles() throws Exception {
         config = RouteFiles.config();
         beans = StandIns.bindAll(context.getRegistry());
+        context.addService(new StandInLeases());
         beforeStart();
         RouteFiles.load(context, config);
         context.addRouteFromTemplate("agency-" + AGENCY, "agency-requests", Map.of("agency", AGENCY));

@@ -18,10 +18,12 @@ import java.util.TreeSet;
 import jp.tokyo.juki.cs.CsLineSettings;
 import jp.tokyo.juki.cli.ConfigCommand;
 import jp.tokyo.juki.operator.Permission;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.component.netty.NettyConfiguration;
 import org.apache.camel.component.netty.NettyEndpoint;
+import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.component.timer.TimerEndpoint;
 import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -67,8 +69,6 @@ class RouteWiringTest extends RouteFileTestSupport {
                     "purge()")),
             Map.entry("my-number-hold-report", new Timer("my-number-hold-report", "juki.link.report-period-ms", "myNumberHold",
                     "report()")),
-            Map.entry("agency-outbox-sweep", new Timer("agency-outbox-sweep", "juki.agency.sweep-ms", "agencyRequests",
-                    "sweepAll()")),
             Map.entry("operator-sessions-sweep", new Timer("operator-sessions-sweep", "juki.operator.sweep-ms",
                     "operatorSessions", "sweep()")),
             Map.entry("statistics-rollup", new Timer("statistics-rollup", "juki.stats.rollup-ms", "statisticsRollup", "run()")),
@@ -82,6 +82,10 @@ class RouteWiringTest extends RouteFileTestSupport {
                     "retentionProvisions", "tick()")),
             Map.entry("retention-audit-archives", new Timer("retention-audit-archives", "juki.retention.check-period-ms",
                     "retentionAuditArchives", "tick()")));
+
+    /** the timers that run on one node at a time, and their lease (docs/operations/leases.md) */
+    private static final Map<String, String> LEASES = Map.of("agency-" + AGENCY, "agency-" + AGENCY,
+            "my-number-hold-purge", "link-purge");
 
     /** the route files of routes/, in the order camel-main lists them */
     private static final List<String> ROUTE_FILES = List.of("agency-requests.camel.yaml", "consistency.camel.yaml",
@@ -195,7 +199,17 @@ class RouteWiringTest extends RouteFileTestSupport {
     void eachTimerHasItsConfiguredPeriodAndCallsItsBean() {
         for (Map.Entry<String, Timer> e : new TreeMap<>(TIMERS).entrySet()) {
             Timer t = e.getValue();
-            TimerEndpoint endpoint = (TimerEndpoint) context.getRoute(e.getKey()).getEndpoint();
+            Endpoint from = context.getRoute(e.getKey()).getEndpoint();
+            // one node at a time (issue 14): these run only on the node holding their lease
+            String lease = LEASES.get(e.getKey());
+            if (lease != null) {
+                assertThat(from).as(e.getKey() + " on a lease").isInstanceOf(MasterEndpoint.class);
+                assertThat(((MasterEndpoint) from).getNamespace()).as(e.getKey() + " lease").isEqualTo(lease);
+                from = ((MasterEndpoint) from).getEndpoint();
+            } else {
+                assertThat(from).as(e.getKey() + " runs on every node").isNotInstanceOf(MasterEndpoint.class);
+            }
+            TimerEndpoint endpoint = (TimerEndpoint) from;
             assertThat(endpoint.getTimerName()).as(e.getKey()).isEqualTo(t.name());
             String configured = config.get(t.periodKey(), null);
             long period = configured == null ? PERIOD_DEFAULTS.get(t.periodKey()) : Long.parseLong(configured);

@@ -262,7 +262,7 @@ final class StandIns {
      * A timer's bean: the methods the route files call on {@code honninOutboxRelay},
      * {@code fuhyoOutboxRelay} ({@code drain}), {@code consistencySessions} ({@code expireIdle}),
      * {@code myNumberHold} ({@code purge}, {@code report}) and {@code agencyRequests}
-     * ({@code poll(agency)}, {@code sweepAll}), each noting the call.
+     * ({@code poll(agency)}), each noting the call.
      */
     public static final class Calls {
         private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -292,10 +292,6 @@ final class StandIns {
 
         public void poll(String agency) {
             calls.add("poll(" + agency + ")");
-        }
-
-        public void sweepAll() {
-            calls.add("sweepAll()");
         }
 
         public int sweep() {

@@ -219,8 +219,8 @@ public final class RunningGateway implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops the gateway and its simulators and keeps its data directory (a backup of the stopped gateway, issue 14). */
+    public void stopKeepingData() {
         gateway.close();
         if (national != null) {
             national.close();
@@ -228,6 +228,11 @@ public final class RunningGateway implements AutoCloseable {
         if (fuhyo != null) {
             fuhyo.close();
         }
+    }
+
+    @Override
+    public void close() {
+        stopKeepingData();
         // each run left ~60 MB of database and journal behind: 46 GB in /tmp by the end of a day
         GatewayChild.deleteTree(data);
     }

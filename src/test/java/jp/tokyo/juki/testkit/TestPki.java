@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import jp.tokyo.juki.agency.DropFolderServer;
+import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
@@ -39,6 +42,7 @@ public final class TestPki {
 
     private static Path dir;
     private static Path otherCaDir;
+    private static Path backupKeys;
 
     private TestPki() {
     }
@@ -50,6 +54,7 @@ public final class TestPki {
             List<String> ids = new ArrayList<>(Identities.all(List.of(CHIYODA, CHUO, SHINJUKU, REVOKED)));
             ids.addAll(List.of(AGENCY, OTHER_AGENCY, REVOKED_AGENCY, CODE_ONLY_AGENCY));
             pki.init(ids);
+            sharedSecrets(d);
             pki.revoke(REVOKED_AGENCY);
             Instant now = Instant.now();
             pki.issue(Identities.cs(EXPIRED), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
@@ -59,6 +64,34 @@ public final class TestPki {
             dir = d;
         }
         return dir;
+    }
+
+    /**
+     * Where the backup certificate's key is ({@code backup.p12}, password {@link #PASSWORD}), issued the
+     * first time it is asked for as {@code ./gateway pki issue-backup} issues it: apart from {@link #dir()},
+     * which gets {@code backup.pem} only.
+     */
+    public static synchronized Path backupKeyDir() throws Exception {
+        if (backupKeys == null) {
+            Path keys = Files.createTempDirectory("juki-backup-key");
+            Instant now = Instant.now();
+            new DevPki(dir(), PASSWORD).issueBackup(keys, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30)));
+            backupKeys = keys;
+            // a private key: not left in /tmp after the run
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> GatewayChild.deleteTree(keys), "juki-backup-key-cleanup"));
+        }
+        return backupKeys;
+    }
+
+    /**
+     * The secrets a node of several never makes (issue 14): the audit key and the SFTP host key, made here by
+     * the gateway's own code as a single node makes them on its first start, so the cluster tests' nodes find them.
+     */
+    private static void sharedSecrets(Path d) throws Exception {
+        PersonHasher.fromKeyFile(d.resolve("audit-hmac.key"));
+        Path root = Files.createTempDirectory("juki-sftp-key");
+        DropFolderServer.start("127.0.0.1", 0, root, d.resolve("sftp-host.key"), Map.of()).close();
+        GatewayChild.deleteTree(root);
     }
 
     public static KeyMaterial keys() throws Exception {
