@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.assembly.DevIdentities;
+import jp.tokyo.juki.audit.PersonHasher;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
 import jp.tokyo.juki.security.Identities;
@@ -49,6 +52,13 @@ final class NodesBench implements Callable<Integer> {
         new DevPki(keystores, "juki-dev".toCharArray()).init(DevIdentities.of(tokyo, Path.of("config/agencies.yaml")));
         DemoCommand.deleteTree(data);
         Files.createDirectories(data);
+        // the secrets a node of several never makes: made here as a single node makes them on its first start
+        PersonHasher.fromKeyFile(keystores.resolve("audit-hmac.key"));
+        if (!Files.exists(keystores.resolve("sftp-host.key"))) {
+            Path root = data.resolve("sftp-key");
+            DropFolderServer.start("127.0.0.1", 0, root, keystores.resolve("sftp-host.key"), Map.of()).close();
+            DemoCommand.deleteTree(root);
+        }
         KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
         SSLContext csTls = keys.sslContext(Identities.cs(municipality), Identities.exactly(Identities.GATEWAY), "cs-sim");
         List<Double> rates = new ArrayList<>();
