@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,7 +220,7 @@ public final class PgPair implements AutoCloseable {
                     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
                     if (!p.waitFor(30, TimeUnit.SECONDS)) {
                         p.destroyForcibly();
-                        p.waitFor(Duration.ofSeconds(10).toSeconds(), TimeUnit.SECONDS);
+                        p.waitFor(10, TimeUnit.SECONDS);
                     }
                 } catch (IOException e) {
                     p.destroyForcibly();
