@@ -195,6 +195,27 @@ class ArchitectureTest {
     }
 
     @Test
+    void backupIsReachedOnlyByItsCommands() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("backup"), pkg("cli"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("backup"))
+                .because("a backup copies every person's data: it runs only from ./gateway backup and restore, on the "
+                        + "host, after an administrator's two factors are checked (issue 14); no route, timer or API reaches it")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void backupCopiesFilesAndReadsNoRecord() {
+        noClasses().that().resideInAPackage(pkg("backup"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("honnin"), pkg("fuhyo"), pkg("link"), pkg("store"),
+                        pkg("agency"), pkg("search"), pkg("disclosure"), pkg("cs"), pkg("national"), pkg("consistency"),
+                        pkg("deadletter"), pkg("stats"), pkg("retention"), pkg("record"))
+                .because("a backup is the data and key directories as files, signed and encrypted whole: it never reads "
+                        + "or rewrites a record, so what is restored is exactly what was stopped (issue 14)")
+                .check(GATEWAY);
+    }
+
+    @Test
     void simSpeaksOnlyTheProtocol() {
         classes().that().resideInAPackage(pkg("sim"))
                 .should(onlyHaveDependenciesWhere(dependencyTarget(notOurs().or(inOurPackages("sim", "wire", "record",

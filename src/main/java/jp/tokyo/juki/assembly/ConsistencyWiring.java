@@ -31,7 +31,7 @@ final class ConsistencyWiring {
                         opener(a, EmbeddedDatabase.HONNIN_ROLE)),
                 new Sessions.Store<>(FuhyoConsistency.source(new FuhyoUpdateReader(a.tokyo())),
                         opener(a, EmbeddedDatabase.FUHYO_ROLE))),
-                settings, a.audit(), c.get(Settings.THREADS));
+                opener(a, EmbeddedDatabase.HONNIN_ROLE), settings, a.audit(), c.get(Settings.THREADS));
         sessions.keepResultsIn(new ConsistencyLedger(a.database().forRole(StatisticsSettings.ROLE)));
         a.bind("consistency", new ConsistencyRequests(sessions));
         a.bind("consistencySessions", sessions);
@@ -39,9 +39,9 @@ final class ConsistencyWiring {
     }
 
     /**
-     * A session's own connection, logged in as the store's role (same user and password keys
-     * as the role's pool): not taken from the pool, because it holds temporary tables for as
-     * long as the session lives, and closing it is what drops them.
+     * Connections of the consistency check's own, logged in as the store's role (same user and
+     * password keys as the role's pool): not taken from the pool, so that a long comparison never
+     * holds a connection the store's updates wait for.
      */
     private static Sessions.Opener opener(Assembly a, String role) {
         return () -> a.database().connectAs(role, "juki-consistency");

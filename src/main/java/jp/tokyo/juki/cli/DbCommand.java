@@ -23,7 +23,7 @@ final class DbCommand {
             description = "With the gateway stopped: new passwords for the embedded database's roles, written (0600) "
                     + "to <data>/pg-credentials.properties; for a lost or outdated file.")
     static final class ResetPasswords implements Callable<Integer> {
-        @Option(names = "--data", defaultValue = "data", description = "The gateway's data directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--data", defaultValue = "${env:JUKI_DATA_DIR:-data}", description = "The gateway's data directory (default: ${DEFAULT-VALUE}).")
         Path data;
 
         @Override

@@ -24,7 +24,7 @@ public final class PkiCommand {
             description = "Create the CA and a certificate for gateway, national, national-fuhyo, cs-NNNNNN of "
                     + "every municipality and agency-ID of every configured agency; keeps what exists.")
     static final class Init implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "keystores", description = "Where to write (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", defaultValue = "${env:JUKI_KEYSTORES_DIR:-keystores}", description = "Where to write (default: ${DEFAULT-VALUE}).")
         Path dir;
         @Option(names = "--municipalities", defaultValue = "config/municipalities.csv",
                 description = "Municipality list (default: ${DEFAULT-VALUE}).")
@@ -53,7 +53,7 @@ public final class PkiCommand {
     static final class Revoke implements Callable<Integer> {
         @Parameters(index = "0", description = "Identity, e.g. cs-131016.")
         String name;
-        @Option(names = "--dir", defaultValue = "keystores", description = "Key directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", defaultValue = "${env:JUKI_KEYSTORES_DIR:-keystores}", description = "Key directory (default: ${DEFAULT-VALUE}).")
         Path dir;
         @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password.")
         String password;
@@ -75,7 +75,7 @@ public final class PkiCommand {
         static final Duration VALIDITY = Duration.ofDays(365);
         @Parameters(index = "0", description = "Operator ID of the register, e.g. tanaka.h (3-32 of a-z, 0-9, '.', '-', '_').")
         String id;
-        @Option(names = "--dir", defaultValue = "keystores", description = "Key directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", defaultValue = "${env:JUKI_KEYSTORES_DIR:-keystores}", description = "Key directory (default: ${DEFAULT-VALUE}).")
         Path dir;
         @Option(names = "--password", defaultValue = "juki-dev", description = "PKCS#12 password (default: ${DEFAULT-VALUE}).")
         String password;
@@ -115,7 +115,7 @@ public final class PkiCommand {
                     + "CA: backup.pem into the key directory, its key backup.p12 (and a copy of backup.pem) only into "
                     + "--key-dir, which must be outside the key directory: take it off the host (docs/operations/backup.md).")
     static final class IssueBackup implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "keystores", description = "Key directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dir", defaultValue = "${env:JUKI_KEYSTORES_DIR:-keystores}", description = "Key directory (default: ${DEFAULT-VALUE}).")
         Path dir;
         @Option(names = "--key-dir", required = true, paramLabel = "DIR",
                 description = "Where the backup key goes (e.g. a removable medium); not inside the key directory.")

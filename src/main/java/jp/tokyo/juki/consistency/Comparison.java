@@ -17,12 +17,19 @@ import org.postgresql.PGStatement;
  * cursors, a few batches between them and a bounded buffer of result entries: memory does not
  * grow with the municipality.
  * The entries go to the session's result table with their byte offset within their kind, from
- * which {@link ResultLayout} cuts the parts.
+ * which {@link ResultLayout} cuts the parts. Runs in the END request's transaction.
  */
 final class Comparison<R> {
     /** result entries gathered before they are copied to the result table */
     private static final int FLUSH_ENTRIES = 8192;
     private static final int FETCH = 5000;
+
+    /** The staging table holds fewer rows than the chunks taken: an UNLOGGED one after a database crash or failover. */
+    static final class StagingLost extends Exception {
+        StagingLost() {
+            super("staged records lost", null, false, false);
+        }
+    }
 
     /** The same 住民票コード came twice in the CS's set: where, as (chunk, index) pairs. */
     static final class DuplicateCode extends Exception {
@@ -37,6 +44,7 @@ final class Comparison<R> {
     }
 
     private final Connection db;
+    private final SessionTable.Row session;
     private final ConsistencySource<R> source;
     private final ItemDigest digest;
     private final List<String> items;
@@ -46,8 +54,9 @@ final class Comparison<R> {
     private long matched;
     private BinaryCopy pending;
 
-    Comparison(Connection db, ConsistencySource<R> source, ItemDigest digest) {
+    Comparison(Connection db, SessionTable.Row session, ConsistencySource<R> source, ItemDigest digest) {
         this.db = db;
+        this.session = session;
         this.source = source;
         this.digest = digest;
         this.items = source.items();
@@ -58,15 +67,17 @@ final class Comparison<R> {
     }
 
     /**
-     * Runs the merge — the staged side on the session's connection (one transaction), the store
+     * Runs the merge — the staged side on the request's connection, in its transaction, the store
      * side from a {@link StoreReader} — and returns the result's layout.
      */
-    ResultLayout run(Sessions.Opener opener, String municipality, long budget) throws SQLException, DuplicateCode {
+    ResultLayout run(Sessions.Opener opener, String municipality, long budget)
+            throws SQLException, DuplicateCode, StagingLost {
         int n = items.size();
+        long stagedRows = 0;
         pending = new BinaryCopy(64 * 1024);
-        db.setAutoCommit(false);
         try (StoreReader<R> store = new StoreReader<>(source, opener, municipality, digest);
-             PreparedStatement staged = db.prepareStatement("SELECT code, pos, digests FROM cs_staged ORDER BY code")) {
+             PreparedStatement staged = db.prepareStatement("SELECT code, pos, digests FROM " + session.staged()
+                     + " ORDER BY code")) {
             staged.setFetchSize(FETCH);
             // binary rows: the digests arrive as bytes, not as hex text to decode
             staged.unwrap(PGStatement.class).setPrepareThreshold(-1);
@@ -108,6 +119,7 @@ final class Comparison<R> {
                         lastCs = a;
                         lastCsPos = cs.getLong(2);
                         csHas = cs.next();
+                        stagedRows++;
                     }
                     if (b <= a) {
                         lastStore = b;
@@ -115,18 +127,12 @@ final class Comparison<R> {
                     }
                 }
             }
+            if (stagedRows != session.received()) {
+                throw new StagingLost();
+            }
             flush();
-            db.commit();
-        } catch (SQLException | DuplicateCode | RuntimeException e) {
-            rollbackQuietly();
-            throw e;
         } finally {
             pending = null;
-            db.setAutoCommit(true);
-        }
-        try (var s = db.createStatement()) {
-            s.execute("CREATE INDEX ON cs_result (kind, off)");
-            s.execute("ANALYZE cs_result");
         }
         return new ResultLayout(matched, count, bytes, budget);
     }
@@ -147,18 +153,10 @@ final class Comparison<R> {
         byte[] data = pending.finish();
         pending = new BinaryCopy(64 * 1024);
         try {
-            db.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY cs_result (kind, off, code, items) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(data));
+            db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + session.result()
+                    + " (kind, off, code, items) FROM STDIN (FORMAT binary)", new ByteArrayInputStream(data));
         } catch (IOException e) {
             throw new SQLException("result entries not written", e);
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            db.rollback();
-        } catch (SQLException ignored) {
-            // the session is closed after a failure anyway
         }
     }
 }

@@ -122,26 +122,21 @@ public final class ConsistencyRequests extends AsyncProcessorSupport implements 
         if (!records.isArray() || records.isEmpty() || records.size() > MAX_RECORDS) {
             throw Violation.item("body.records", "must be an array of 1 to " + MAX_RECORDS + " records");
         }
-        Session<?> session = sessions.find(request.sender(), name, request.id());
         // read-ahead bounds each connection (give or take the frames of one socket read); this bounds what
-        // other connections add to a session, so one connection pipelining its chunks is never refused
-        int others = session.inFlight() - (channel == null ? 0 : waitingOn(channel));
+        // other connections add to a session on this node, so one connection pipelining its chunks is never refused
+        int others = sessions.inFlight(request.sender(), name) - (channel == null ? 0 : waitingOn(channel));
         if (others >= 2 * sessions.settings().readAhead()) {
             throw new WireRefusal(ReplyCode.E503, "too many chunks of this session in flight; send this chunk again "
                     + "after the earlier ones are answered", request.id());
         }
-        // checked on the checking threads, beside the staging of the chunks before it; taken in order
-        CompletableFuture<Session.Checked> checked = CompletableFuture.supplyAsync(() -> session.check(chunk, records),
-                sessions.checkers());
-        return session.enqueue(request.id(), () -> session.chunk(request.id(), chunk, checked.join()));
+        return sessions.chunk(request.sender(), name, chunk, records, request.id());
     }
 
-    private CompletableFuture<Reply> end(Request request) throws Violation, WireRefusal {
+    private CompletableFuture<Reply> end(Request request) throws Violation {
         JsonNode body = Items.checkObject(request.body(), "body", END, END_REQUIRED);
         String name = sessionName(body);
         Integer part = body.has("part") ? Items.count(body, "part", "body.part") : null;
-        Session<?> session = sessions.find(request.sender(), name, request.id());
-        return session.enqueue(request.id(), () -> session.end(request.id(), part));
+        return sessions.end(request.sender(), name, part, request.id());
     }
 
     private static String sessionName(JsonNode body) throws Violation {

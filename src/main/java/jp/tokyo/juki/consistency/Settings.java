@@ -17,13 +17,14 @@ import jp.tokyo.juki.platform.Setting;
  *                             gateway stops reading that connection (TCP back-pressure)
  * @param frameMax             {@code juki.frame.max}: no reply may be larger
  * @param partBytes            largest result part, at most {@code frameMax}
- * @param workMem              PostgreSQL {@code work_mem} of a session (the sort of its staged records)
- * @param tempBuffers          PostgreSQL {@code temp_buffers} of a session (its temporary tables)
+ * @param workMem              PostgreSQL {@code work_mem} of a session's comparison (the sort of its staged records)
+ * @param unloggedStaging      stage into UNLOGGED tables: no WAL, no replication; a database failover then
+ *                             loses every open session (the CS begins again), a node failover does not
  */
 public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleTimeout, int readAhead, int frameMax,
-                       int partBytes, String workMem, String tempBuffers) {
+                       int partBytes, String workMem, boolean unloggedStaging) {
     public static final Setting<Integer> MAX_SESSIONS = Setting.positive("juki.consistency.max-sessions", 4, "sessions",
-            "sessions open at once over all CS (each holds one database connection); a BEGIN beyond: E503");
+            "sessions open at once over all CS and all gateway nodes; a BEGIN beyond: E503");
     public static final Setting<Integer> MAX_SESSIONS_PER_SENDER = Setting.positive("juki.consistency.max-sessions-per-sender",
             2, "sessions", "sessions one CS may hold at once");
     public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("juki.consistency.idle-timeout-s", 600,
@@ -38,8 +39,11 @@ public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleT
             "largest result part (the reply frame); 0 = juki.frame.max");
     public static final Setting<String> WORK_MEM = Setting.size("juki.consistency.work-mem", "64MB",
             "PostgreSQL work_mem of one session (sorting its staged records)");
-    public static final Setting<String> TEMP_BUFFERS = Setting.size("juki.consistency.temp-buffers", "32MB",
-            "PostgreSQL temp_buffers of one session (its temporary tables)");
+    public static final Setting<Boolean> UNLOGGED_STAGING = Setting.flag("juki.consistency.unlogged-staging", false,
+            "stage the CS's records in UNLOGGED tables: faster, but a database failover drops every open session");
+    public static final Setting<Void> TEMP_BUFFERS = Setting.retired("juki.consistency.temp-buffers",
+            "sessions no longer use temporary tables (they live in the database's consistency schema, shared by every "
+                    + "node); delete the key");
 
     public Settings {
         if (maxSessions < 1 || maxSessionsPerSender < 1 || readAhead < 1) {
@@ -50,15 +54,16 @@ public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleT
             // a part must hold the envelope and at least a few entries
             throw new IllegalArgumentException("juki.consistency.part-bytes (or juki.frame.max) must be at least 4096");
         }
-        if (!workMem.matches("\\d+\\s*[kMG]?B?") || !tempBuffers.matches("\\d+\\s*[kMG]?B?")) {
-            throw new IllegalArgumentException("juki.consistency: work-mem and temp-buffers must be PostgreSQL sizes, e.g. 64MB");
+        if (!workMem.matches("\\d+\\s*[kMG]?B?")) {
+            throw new IllegalArgumentException("juki.consistency.work-mem must be a PostgreSQL size, e.g. 64MB");
         }
     }
 
     /** The settings of {@code config}; {@code frameMax} is the CS line's largest frame. */
     public static Settings from(GatewayConfig config, int frameMax) {
         return new Settings(config.get(MAX_SESSIONS), config.get(MAX_SESSIONS_PER_SENDER), config.get(IDLE_TIMEOUT),
-                config.get(READ_AHEAD), frameMax, config.get(PART_BYTES), config.get(WORK_MEM), config.get(TEMP_BUFFERS));
+                config.get(READ_AHEAD), frameMax, config.get(PART_BYTES), config.get(WORK_MEM),
+                config.get(UNLOGGED_STAGING));
     }
 
     long partBudget(List<String> items) {

@@ -91,6 +91,7 @@ public final class NationalSimulator implements AutoCloseable {
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final Set<String> seenOrigins = ConcurrentHashMap.newKeySet();
     private final List<JsonNode> firstSeen = Collections.synchronizedList(new ArrayList<>());
+    private final Object noticeOrder = new Object();
     private final AtomicLong repeats = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     /** notices and queries answered E503 while unavailable */
@@ -269,32 +270,35 @@ public final class NationalSimulator implements AutoCloseable {
         }
         JsonNode origin = request.body().get("origin");
         String key = origin.get("sender").asText() + "/" + origin.get("id").asText();
-        if (!seenOrigins.add(key)) {
-            repeats.incrementAndGet();
-            return new Reply(request.id(), Status.DUPLICATE, ReplyCode.I000, "already received",
-                    Json.MAPPER.createObjectNode());
-        }
-        JsonNode asReceived;
-        try {
-            asReceived = Json.MAPPER.readTree(frame.payload());
-        } catch (IOException e) {
-            return Reply.nack(request.id(), ReplyCode.E100, "not JSON");
-        }
-        if (record != null) {
-            synchronized (record) {
-                try {
-                    record.write(asReceived.toString());
-                    record.newLine();
-                    record.flush();
-                } catch (IOException e) {
-                    seenOrigins.remove(key);
-                    return Reply.nack(request.id(), ReplyCode.E503, "cannot record");
+        // one notice at a time from the check of its origin to the register: with several gateway nodes
+        // delivering, a person's notices may come over two connections, and the latest one must win
+        synchronized (noticeOrder) {
+            if (!seenOrigins.add(key)) {
+                repeats.incrementAndGet();
+                return new Reply(request.id(), Status.DUPLICATE, ReplyCode.I000, "already received",
+                        Json.MAPPER.createObjectNode());
+            }
+            JsonNode asReceived;
+            try {
+                asReceived = Json.MAPPER.readTree(frame.payload());
+            } catch (IOException e) {
+                return Reply.nack(request.id(), ReplyCode.E100, "not JSON");
+            }
+            if (record != null) {
+                synchronized (record) {
+                    try {
+                        record.write(asReceived.toString());
+                        record.newLine();
+                        record.flush();
+                    } catch (IOException e) {
+                        seenOrigins.remove(key);
+                        return Reply.nack(request.id(), ReplyCode.E503, "cannot record");
+                    }
                 }
             }
+            register.notified(request.body());
+            firstSeen.add(asReceived);
         }
-        // a connection's notices arrive in order on one worker thread, so the latest one wins
-        register.notified(request.body());
-        firstSeen.add(asReceived);
         return Reply.ack(request.id(), "received", Json.MAPPER.createObjectNode());
     }
 

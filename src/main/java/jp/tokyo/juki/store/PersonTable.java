@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -67,8 +68,21 @@ public final class PersonTable<R> {
         return "?,".repeat(columnCount - 1) + "?";
     }
 
-    /** The current rows of these persons, locked for this transaction (in code order, so batches never deadlock). */
+    /**
+     * The current rows of these persons, locked for this transaction (in code order, so batches never deadlock).
+     * The persons are locked first by code — an advisory lock per person and table, held until the transaction
+     * ends — because a row lock holds only a person already in the table: with several gateway nodes, two
+     * transactions could otherwise both find no current row of a new person and both apply their update as
+     * the first, and their notices would leave in either order.
+     */
     public Map<String, R> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(? || x, 0)) "
+                + "FROM unnest(?::text[]) AS x")) {
+            ps.setString(1, table + ":");
+            // in code order (the array's order: a function scan keeps it), as the row locks below
+            ps.setArray(2, c.createArrayOf("text", new TreeSet<>(codes).toArray()));
+            ps.execute();
+        }
         Map<String, R> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table
                 + " WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code FOR UPDATE")) {

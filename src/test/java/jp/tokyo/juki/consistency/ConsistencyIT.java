@@ -366,12 +366,13 @@ class ConsistencyIT {
     }
 
     @Test
-    void anAbandonedSessionExpiresIsAuditedAndReleasesItsConnection() throws Exception {
+    void anAbandonedSessionExpiresIsAuditedAndDropsItsStagedRecords() throws Exception {
         try (FrameClient cs = gw.connect(OTA)) {
             String session = "abandoned";
             cs.send(begin(OTA, "HONNIN", session, 10)).get(20, TimeUnit.SECONDS);
             cs.send(chunk(OTA, session, 0, people(OTA, 5))).get(20, TimeUnit.SECONDS);
-            assertThat(sessionConnections()).isPositive();
+            long id = gw.queryLong("SELECT id FROM consistency.session WHERE sender = ? AND name = ?", OTA, session);
+            assertThat(sessionTables(id)).as("its staging and result tables").isEqualTo(2);
 
             await().atMost(Duration.ofSeconds(IDLE_SECONDS + 10)).until(() ->
                     gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'CONSISTENCY_EXPIRED' AND sender = ?",
@@ -379,7 +380,8 @@ class ConsistencyIT {
             Reply late = cs.send(chunk(OTA, session, 1, people(OTA, 5))).get(20, TimeUnit.SECONDS);
 
             assertThat(late.code().name()).isEqualTo("E150");
-            await().atMost(Duration.ofSeconds(10)).until(() -> sessionConnections() == 0);
+            assertThat(sessionTables(id)).as("dropped with the session").isZero();
+            assertThat(gw.queryLong("SELECT count(*) FROM consistency.chunk WHERE session_id = ?", id)).isZero();
             Reply again = cs.send(begin(OTA, "HONNIN", session, 0)).get(20, TimeUnit.SECONDS);
             assertThat(again.status()).as("the name is free again").isEqualTo(Status.ACK);
             cs.send(end(OTA, session, null)).get(60, TimeUnit.SECONDS);
@@ -581,7 +583,9 @@ class ConsistencyIT {
         return codes.stream().sorted().toList();
     }
 
-    private static long sessionConnections() throws Exception {
-        return gw.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'juki-consistency'");
+    /** The session's own tables, {@code consistency.staged_<id>} and {@code result_<id>}, that exist. */
+    private static long sessionTables(long id) throws Exception {
+        return gw.queryLong("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = 'consistency' AND c.relname IN ('staged_' || ?, 'result_' || ?)", id, id);
     }
 }
