@@ -38,14 +38,17 @@ public final class GatewayProcess implements AutoCloseable {
     private final int dbPort;
     private final int sftpPort;
     private final int operatorPort;
+    private final int managementPort;
 
-    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort, int operatorPort) {
+    private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort, int operatorPort,
+                           int managementPort) {
         this.process = process;
         this.data = data;
         this.log = log;
         this.dbPort = dbPort;
         this.sftpPort = sftpPort;
         this.operatorPort = operatorPort;
+        this.managementPort = managementPort;
     }
 
     static GatewayProcess start(Path data, int csPort, int nationalPort, List<String> extraArgs) throws IOException {
@@ -58,6 +61,16 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(String classPath, Path data, int csPort, int nationalPort, List<String> extraArgs)
             throws IOException {
+        return start(List.of(), classPath, data, csPort, Ports.free(), nationalPort, extraArgs);
+    }
+
+    /**
+     * As {@link #start(String, Path, int, int, List)}, the command run by {@code prefix} (e.g.
+     * {@code ip netns exec <ns>}, which execs it: the process is still the gateway's JVM), on a given
+     * management port (a load balancer checks it, so a node started again keeps it).
+     */
+    public static GatewayProcess start(List<String> prefix, String classPath, Path data, int csPort, int managementPort,
+                                       int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
@@ -69,7 +82,8 @@ public final class GatewayProcess implements AutoCloseable {
                 Files.move(log, earlier);
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseG1GC",
                 // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
@@ -83,12 +97,12 @@ public final class GatewayProcess implements AutoCloseable {
                 "--data", data.toString(), "--port", Integer.toString(csPort),
                 "--national-port", Integer.toString(nationalPort),
                 "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
-                "--set", "camel.management.port=" + Ports.free(),
+                "--set", "camel.management.port=" + managementPort,
                 "--set", "juki.operator.host=127.0.0.1", "--set", "juki.operator.port=" + operatorPort,
                 "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort);
+        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort, managementPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -114,6 +128,11 @@ public final class GatewayProcess implements AutoCloseable {
     /** The port of the gateway's embedded PostgreSQL (on localhost). */
     public int dbPort() {
         return dbPort;
+    }
+
+    /** The management port (health, metrics; {@code /observe/health/ready}). */
+    public int managementPort() {
+        return managementPort;
     }
 
     /** The operator port (API and console, on localhost). */

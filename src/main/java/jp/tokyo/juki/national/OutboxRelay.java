@@ -92,6 +92,7 @@ public final class OutboxRelay {
                     return 0;
                 }
                 List<Long> ids = new ArrayList<>();
+                List<TextMessage> sent = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, person_key, origin_sender, origin_id, notice FROM "
                         + table + " ORDER BY id LIMIT ?")) {
                     ps.setInt(1, page);
@@ -105,7 +106,11 @@ public final class OutboxRelay {
                             m.setLongProperty(OUTBOX_ID, rs.getLong(1));
                             m.setStringProperty(ORIGIN_SENDER, rs.getString(3));
                             m.setStringProperty(ORIGIN_ID, rs.getString(4));
+                            // a page sent again after a commit whose outcome was unknown (broker failover,
+                            // AMQ219031, or the database commit lost after the broker's) is dropped by the broker
+                            m.setStringProperty(Jms.DUPLICATE_ID, table + ":" + rs.getLong(1));
                             producer.send(m);
+                            sent.add(m);
                             ids.add(rs.getLong(1));
                         }
                     }
@@ -114,7 +119,17 @@ public final class OutboxRelay {
                     c.commit();
                     return 0;
                 }
-                session.commit();
+                try {
+                    session.commit();
+                } catch (JMSException e) {
+                    if (!Jms.isDuplicateRejected(e)) {
+                        throw e;
+                    }
+                    // part of this page was queued by a commit whose outcome was unknown (broker failover) or
+                    // whose rows the database then lost: the broker refused the whole transaction, so the page
+                    // goes again one notice per transaction, in id order, the ones it has being refused again
+                    resendOneByOne(sent);
+                }
                 try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY(?)")) {
                     del.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                     del.executeUpdate();
@@ -131,6 +146,20 @@ public final class OutboxRelay {
                     }
                 }
                 throw e;
+            }
+        }
+    }
+
+    private void resendOneByOne(List<TextMessage> page) throws JMSException {
+        for (TextMessage m : page) {
+            try {
+                producer.send(m);
+                session.commit();
+            } catch (JMSException e) {
+                if (!Jms.isDuplicateRejected(e)) {
+                    throw e;
+                }
+                session.rollback();
             }
         }
     }

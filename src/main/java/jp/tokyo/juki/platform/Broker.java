@@ -82,22 +82,7 @@ public final class Broker implements AutoCloseable {
             if (tcp != null) {
                 c.addAcceptorConfiguration("tcp", tcp);
             }
-            c.addAddressSetting("juki.national.#", new AddressSettings()
-                    .setDeadLetterAddress(SimpleString.of("DLQ.juki.national"))
-                    .setAutoCreateDeadLetterResources(true)
-                    .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
-                    .setMaxDeliveryAttempts(-1)
-                    .setRedeliveryDelay(0L));
-            // no-expiry: even a dead letter sent with a time-to-live is kept (R-REL-DLQ: never dropped)
-            c.addAddressSetting("DLQ.#", new AddressSettings()
-                    .setNoExpiry(true)
-                    .setExpiryDelay(-1L)
-                    .setMaxDeliveryAttempts(-1));
-            c.addAddressSetting("juki.audit", new AddressSettings()
-                    .setDeadLetterAddress(SimpleString.of("DLQ.juki.audit"))
-                    .setAutoCreateDeadLetterResources(true)
-                    .setMaxDeliveryAttempts(-1)
-                    .setRedeliveryDelay(1000L));
+            addressSettings(c);
             embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(c);
             embedded.setSecurityManager(new SingleLoginSecurity(login.user(), login.password()));
@@ -114,6 +99,30 @@ public final class Broker implements AutoCloseable {
             cf.setPassword(password);
         }
         return new Broker(embedded, cf, acceptorUrlFile);
+    }
+
+    /**
+     * The address settings every broker of the gateway needs (the embedded one, and each of an external
+     * pair, see {@code harness/HaBroker}): notices' dead-letter address whose messages never expire, no
+     * redelivery delay on notices (per-person order), a slower redelivery of audit records.
+     */
+    public static void addressSettings(Configuration c) {
+        c.addAddressSetting("juki.national.#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ.juki.national"))
+                .setAutoCreateDeadLetterResources(true)
+                .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(0L));
+        // no-expiry: even a dead letter sent with a time-to-live is kept (R-REL-DLQ: never dropped)
+        c.addAddressSetting("DLQ.#", new AddressSettings()
+                .setNoExpiry(true)
+                .setExpiryDelay(-1L)
+                .setMaxDeliveryAttempts(-1));
+        c.addAddressSetting("juki.audit", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ.juki.audit"))
+                .setAutoCreateDeadLetterResources(true)
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000L));
     }
 
     /**

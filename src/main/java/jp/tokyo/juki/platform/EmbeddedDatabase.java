@@ -31,6 +31,16 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
+    /**
+     * Set on every session with an external database (where several nodes share it): the server drops the
+     * connection of a node cut off the network within some 8 s (keepalive probes from 5 s idle, and unacknowledged
+     * data given up after 8 s) instead of the OS's 2 hours or 15 minutes. Until then the cut-off node's open
+     * transaction keeps its row locks, and another node's resend of the same request waits on its
+     * {@code accepted_request} key (FailoverIT: a 60 s cut held a CS request for the whole 60 s).
+     */
+    static final String DEAD_PEER_OPTIONS =
+            "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3 -c tcp_user_timeout=8000";
+
     /** The login role of the honnin flows (schema honnin only). */
     public static final String HONNIN_ROLE = "juki_honnin";
     /** The login role of the fuhyo flows (schema fuhyo only). */
@@ -167,7 +177,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         hc.setInitializationFailTimeout(30_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        if (external(config)) {
+            hc.addDataSourceProperty("options", DEAD_PEER_OPTIONS);
+        }
         return new HikariDataSource(hc);
+    }
+
+    private static boolean external(GatewayConfig config) {
+        return config.get(DatabaseSettings.URL) != null;
     }
 
     /**
@@ -199,6 +216,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         p.setProperty("password", password(role));
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("tcpKeepAlive", "true");
+        if (external(config)) {
+            p.setProperty("options", DEAD_PEER_OPTIONS);
+        }
         p.setProperty("connectTimeout", Long.toString(Math.max(1, config.get(DatabaseSettings.CONNECT_TIMEOUT).toSeconds())));
         return DriverManager.getConnection(jdbcUrl, p);
     }

@@ -2,10 +2,39 @@ package jp.tokyo.juki.platform;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.api.core.Message;
 
 /** Small JMS helpers shared by the beans that manage their own sessions. */
 public final class Jms {
+    /**
+     * Artemis's duplicate detection property ({@code _AMQ_DUPL_ID}): a message sent again with the id of one the
+     * address already took (within its id cache, 20,000 by default, persisted and replicated) is dropped — what
+     * makes the redo of a transaction whose commit outcome was unknown after a failover (AMQ219031) safe.
+     */
+    public static final String DUPLICATE_ID = Message.HDR_DUPLICATE_DETECTION_ID.toString();
+
     private Jms() {
+    }
+
+    /**
+     * Whether the broker refused a send (or the commit of one) as a duplicate of a message it already took
+     * ({@link #DUPLICATE_ID}); in a transaction it then rolls the whole transaction back.
+     */
+    public static boolean isDuplicateRejected(JMSException e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 10; depth++) {
+            if (t instanceof ActiveMQException a && a.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
+                return true;
+            }
+            Throwable next = t.getCause();
+            if (next == null && t instanceof JMSException j) {
+                next = j.getLinkedException();
+            }
+            t = next;
+        }
+        return false;
     }
 
     /** Closes a connection that may already be broken; closing rolls back an open transaction. */

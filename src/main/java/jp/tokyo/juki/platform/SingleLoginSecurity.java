@@ -12,11 +12,11 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
  * read from the data directory) may connect, and it may do everything; anyone else is
  * refused. Roles are not used — there is nobody to tell apart.
  */
-final class SingleLoginSecurity implements ActiveMQSecurityManager {
+public final class SingleLoginSecurity implements ActiveMQSecurityManager {
     private final byte[] user;
     private final byte[] password;
 
-    SingleLoginSecurity(String user, String password) {
+    public SingleLoginSecurity(String user, String password) {
         this.user = user.getBytes(StandardCharsets.UTF_8);
         this.password = password.getBytes(StandardCharsets.UTF_8);
     }

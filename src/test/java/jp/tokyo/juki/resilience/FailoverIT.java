@@ -1,0 +1,197 @@
+package jp.tokyo.juki.resilience;
+
+import static jp.tokyo.juki.testkit.TestPki.SHINJUKU;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jp.tokyo.juki.harness.HaCluster;
+import jp.tokyo.juki.harness.HaProxy;
+import jp.tokyo.juki.harness.NetNamespaces;
+import jp.tokyo.juki.sim.ResendingCs;
+import jp.tokyo.juki.testkit.GatewayChild;
+import jp.tokyo.juki.testkit.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failures of every part of a two-node deployment, with real processes ({@link HaCluster}): two gateway nodes
+ * in network namespaces behind HAProxy, a PostgreSQL primary with a synchronous standby, an Artemis
+ * replication pair. Under steady CS load through HAProxy (a CS that resends what went unanswered), in turn: a
+ * node killed, the live broker killed, the database primary killed and the standby promoted, a node cut off
+ * the network for 60 s. After each: every acknowledged update is in the store and reached the national
+ * simulator once, each person's in the order the CS made them; the figures are printed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverIT {
+    private static final int LANES = 6;
+    private static HaCluster cluster;
+    /** the processes' data and logs; kept when a scenario failed */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        String why = !HaProxy.installed() ? "haproxy is not installed (apt-get install haproxy)" : NetNamespaces.unavailable();
+        if (why != null) {
+            System.out.println("FailoverIT skipped: " + why);
+        }
+        Assumptions.assumeTrue(why == null, why);
+        System.out.println("FailoverIT: data and logs in " + dir);
+        cluster = HaCluster.start(new HaCluster.Options(dir, 2, true, TestPki.dir(), new String(TestPki.PASSWORD),
+                TestPki.national(), TestPki.nationalFuhyo(), Path.of("target", "juki-gateway.jar").toString(), List.of()));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aNodeKilledCostsNothingAcknowledged() throws Exception {
+        try {
+            underLoad("kill -9 of gateway node 1", 1, () -> cluster.killNode(1));
+        } finally {
+            // the next scenarios run on two nodes again
+            cluster.restartNode(1);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theLiveBrokerKilledCostsNothingAcknowledged() throws Exception {
+        underLoad("kill -9 of the live Artemis broker", 2, () -> {
+            long t0 = System.nanoTime();
+            String which = cluster.killActiveBroker();
+            System.out.printf("FAILOVER   %s broker killed; backup active after %.1f s%n", which,
+                    cluster.awaitBackupActive(t0));
+        });
+    }
+
+    @Test
+    @Order(3)
+    void theDatabasePrimaryKilledAndTheStandbyPromotedCostsNothingAcknowledged() throws Exception {
+        underLoad("kill -9 of the PostgreSQL primary, standby promoted", 3, () -> {
+            cluster.database().killPrimary();
+            System.out.printf("FAILOVER   standby promoted in %.2f s (synchronous_standby_names cleared)%n",
+                    cluster.database().promote());
+        });
+    }
+
+    @Test
+    @Order(4)
+    void aNodeCutOffTheNetworkFor60SecondsCostsNothingAcknowledged() throws Exception {
+        underLoad("node 2 cut off the network for 60 s", 4, () -> {
+            cluster.namespaces().cut(2);
+            Thread.sleep(60_000);
+            cluster.namespaces().join(2);
+        });
+    }
+
+    @Test
+    @Order(5)
+    @Disabled("enabled by the lead after h14-consistency / h14-lease are merged")
+    void aConsistencyCheckInFlightFinishesOnTheSurvivingNode() {
+        // a consistency session begun on node 1, node 1 killed, its chunks and END sent through HAProxy to node 2:
+        // the result is the one a single node gives (needs the shared consistency tables of h14-consistency)
+    }
+
+    @Test
+    @Order(6)
+    @Disabled("enabled by the lead after h14-consistency / h14-lease are merged")
+    void anAgencyRequestInFlightFinishesOnTheSurvivingNode() {
+        // an agency request file dropped while node 1 holds the agency's lease, node 1 killed: node 2 takes the
+        // lease within seconds and answers the file once (needs the leases of h14-lease)
+    }
+
+    /** Something that fails a part of the deployment (and, where it is a cut, heals it). */
+    private interface Failure {
+        void inflict() throws Exception;
+    }
+
+    private static void underLoad(String what, long seed, Failure failure) throws Exception {
+        ResendingCs cs = new ResendingCs("127.0.0.1", cluster.frontPort(), TestPki.cs(SHINJUKU), SHINJUKU,
+                GatewayChild.TOKYO.name(SHINJUKU), LANES, seed, Duration.ofSeconds(10));
+        long repeatsBefore = cluster.national().repeats();
+        cs.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cs.answeredSoFar() >= 300);
+        failure.inflict();
+        long after = cs.answeredSoFar();
+        // the load goes on until the deployment has answered as many again after the failure
+        await().atMost(Duration.ofSeconds(180)).until(() -> cs.answeredSoFar() >= after + 300);
+        ResendingCs.Outcome out = cs.stop();
+
+        Set<String> ids = new HashSet<>();
+        out.ackedInOrder().forEach(a -> ids.add(a.id()));
+        await().atMost(Duration.ofSeconds(120)).until(() -> ids.stream().allMatch(id -> cluster.national().hasOrigin(SHINJUKU, id)));
+        Set<String> stored = stored(ids);
+        Set<String> noticed = new HashSet<>();
+        Map<String, List<String>> nationalOrder = new LinkedHashMap<>();
+        for (JsonNode n : cluster.national().notices()) {
+            String id = n.at("/body/origin/id").asText();
+            if (ids.contains(id)) {
+                noticed.add(id);
+                nationalOrder.computeIfAbsent(n.at("/body/juminhyoCode").asText(), k -> new ArrayList<>()).add(id);
+            }
+        }
+        Map<String, List<String>> csOrder = new LinkedHashMap<>();
+        out.ackedInOrder().forEach(a -> csOrder.computeIfAbsent(a.person(), k -> new ArrayList<>()).add(a.id()));
+        long lost = ids.stream().filter(id -> !stored.contains(id) || !noticed.contains(id)).count();
+        // the national server takes a notice once per origin (sender, id) and answers a repeat DUPLICATE, as the
+        // gateway does its CS: a notice whose ACK was lost with a node or a broker is sent again (repeats) and
+        // taken once; taken twice would be a notice of the same origin in its list twice
+        long repeats = cluster.national().repeats() - repeatsBefore;
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        cluster.national().notices().forEach(n -> taken.merge(n.at("/body/origin/id").asText(), 1, Integer::sum));
+        long twice = ids.stream().filter(id -> taken.getOrDefault(id, 0) > 1).count();
+        long orderViolations = csOrder.entrySet().stream()
+                .filter(e -> !e.getValue().equals(nationalOrder.getOrDefault(e.getKey(), List.of()))).count();
+        System.out.printf("FAILOVER %s: acknowledged %d (ACK %d, DUPLICATE %d), resent %d, refused %s, unanswered %d | "
+                        + "lost %d, twice %d, order violations %d, recovery %.1f s (notices sent to the national server again and "
+                        + "answered DUPLICATE: %d)%n", what, ids.size(), out.acked(), out.duplicates(), out.resends(),
+                out.refused(), out.unanswered(), lost, twice, orderViolations, out.recoverySeconds(), repeats);
+        assertThat(out.unanswered()).as("requests the CS gave up resending").isZero();
+        assertThat(out.refused()).as("requests refused").isEmpty();
+        assertThat(lost).as("acknowledged updates missing from the store or the national server").isZero();
+        assertThat(twice).as("notices the national server took twice").isZero();
+        assertThat(orderViolations).as("persons whose notices reached the national server out of order").isZero();
+    }
+
+    private static Set<String> stored(Set<String> ids) throws Exception {
+        Set<String> found = new HashSet<>();
+        try (Connection c = cluster.database().connectPrimary();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT request_id FROM honnin.accepted_request WHERE sender = ? AND request_id = ANY (?)")) {
+            ps.setString(1, SHINJUKU);
+            ps.setArray(2, c.createArrayOf("varchar", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+}
