@@ -6,7 +6,6 @@ import jp.tokyo.juki.platform.GatewayConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,11 +339,6 @@ public final class DropFolderServer implements AutoCloseable {
 
     public int port() {
         return sshd.getPort();
-    }
-
-    /** The host key's public half (its fingerprint is compared across the nodes of one gateway). */
-    public PublicKey hostKey() throws IOException, GeneralSecurityException {
-        return sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
     }
 
     @Override

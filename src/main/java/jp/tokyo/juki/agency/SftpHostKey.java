@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -89,6 +90,14 @@ final class SftpHostKey {
         writePublic(file, pair);
         LOG.info("SFTP host key made: {} {}", KeyUtils.getKeyType(pair), KeyUtils.getFingerPrint(pair.getPublic()));
         return new Loaded(pair, replaced);
+    }
+
+    /**
+     * The public half of the host key in {@code file}, read as the server reads it, without starting a server: every
+     * node of several compares its fingerprint, also a node that does not hold the SFTP lease (issue 14).
+     */
+    public static PublicKey publicKey(Path file) throws IOException {
+        return read(file).getPublic();
     }
 
     /** the key in {@code file}; one that cannot be read or is no key fails the start (never replaced unread) */

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import jp.tokyo.juki.agency.DropFolderServer;
+import jp.tokyo.juki.agency.SftpHostKey;
 import jp.tokyo.juki.agency.SftpSettings;
 import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.audit.AuditEvent;
@@ -103,7 +102,7 @@ final class ClusterWiring {
         throw new SecretRefused(why.append("copy the cluster's file to this node (docs/operations/cluster.md)").toString());
     }
 
-    /** The fingerprints of this node's audit key, CA bundle and (when it runs the SFTP server) SFTP host key. */
+    /** The fingerprints of this node's audit key, CA bundle and (when SFTP is enabled) SFTP host key. */
     static List<SharedSecrets.Fingerprint> fingerprints(Assembly a) throws IOException {
         List<SharedSecrets.Fingerprint> out = new ArrayList<>();
         out.add(new SharedSecrets.Fingerprint("audit-key", AUDIT_KEY, a.hasher().keyCheck()));
@@ -116,14 +115,11 @@ final class ClusterWiring {
             }
         }
         out.add(new SharedSecrets.Fingerprint("ca", CA, SharedSecrets.sha256(cas)));
-        DropFolderServer sftp = a.main().lookup("dropFolderServer", DropFolderServer.class);
-        if (sftp != null) {
-            try {
-                out.add(new SharedSecrets.Fingerprint("sftp-host-key", SFTP_HOST_KEY,
-                        SharedSecrets.sha256(List.of(sftp.hostKey().getEncoded()))));
-            } catch (GeneralSecurityException e) {
-                throw new IOException(SFTP_HOST_KEY + ": its public key cannot be read", e);
-            }
+        // from the key file, not the running server: only the node holding the SFTP lease runs it
+        Path hostKey = a.config().keystoresDir().resolve(SFTP_HOST_KEY);
+        if (a.config().get(SftpSettings.ENABLED) && Files.exists(hostKey)) {
+            out.add(new SharedSecrets.Fingerprint("sftp-host-key", SFTP_HOST_KEY,
+                    SharedSecrets.sha256(List.of(SftpHostKey.publicKey(hostKey).getEncoded()))));
         }
         return out;
     }

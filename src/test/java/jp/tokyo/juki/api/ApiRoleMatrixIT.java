@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +64,10 @@ class ApiRoleMatrixIT {
     @Test
     void everyApiActionAnswersEachRoleAsThePermissionSaysAndRecordsItFirst() throws Exception {
         List<Action> actions = apiActions();
-        assertThat(actions).extracting(Action::permission).as("every permission has an API action")
-                .containsAll(List.of(Permission.values()));
+        // BACKUP is checked at the host by ./gateway backup and restore (operator.HostLogin), with the gateway stopped
+        assertThat(actions).extracting(Action::permission).as("every permission but BACKUP has an API action")
+                .containsAll(EnumSet.complementOf(EnumSet.of(Permission.BACKUP)))
+                .doesNotContain(Permission.BACKUP);
         StringBuilder table = new StringBuilder("\nrole matrix as enforced (✔ passed the gate, — 403 P403)\n");
         table.append(String.format("%-34s", "action"));
         for (Role r : Role.values()) {
