@@ -337,6 +337,14 @@ public final class DropFolderServer implements AutoCloseable {
         return factories.stream().map(NamedResource::getName).toList();
     }
 
+    /**
+     * The public half of the host key in {@code file}, read as the server reads it, without starting a server: every
+     * node of several compares its fingerprint, also one that does not hold the SFTP lease (issue 14).
+     */
+    public static PublicKey hostKey(Path file) throws IOException {
+        return SftpHostKey.publicKey(file);
+    }
+
     public int port() {
         return sshd.getPort();
     }

@@ -96,7 +96,7 @@ final class SftpHostKey {
      * The public half of the host key in {@code file}, read as the server reads it, without starting a server: every
      * node of several compares its fingerprint, also a node that does not hold the SFTP lease (issue 14).
      */
-    public static PublicKey publicKey(Path file) throws IOException {
+    static PublicKey publicKey(Path file) throws IOException {
         return read(file).getPublic();
     }
 

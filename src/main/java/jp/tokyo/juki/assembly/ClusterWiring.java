@@ -9,7 +9,7 @@ import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import jp.tokyo.juki.agency.SftpHostKey;
+import jp.tokyo.juki.agency.DropFolderServer;
 import jp.tokyo.juki.agency.SftpSettings;
 import jp.tokyo.juki.api.ApiSettings;
 import jp.tokyo.juki.audit.AuditEvent;
@@ -119,7 +119,7 @@ final class ClusterWiring {
         Path hostKey = a.config().keystoresDir().resolve(SFTP_HOST_KEY);
         if (a.config().get(SftpSettings.ENABLED) && Files.exists(hostKey)) {
             out.add(new SharedSecrets.Fingerprint("sftp-host-key", SFTP_HOST_KEY,
-                    SharedSecrets.sha256(List.of(SftpHostKey.publicKey(hostKey).getEncoded()))));
+                    SharedSecrets.sha256(List.of(DropFolderServer.hostKey(hostKey).getEncoded()))));
         }
         return out;
     }
