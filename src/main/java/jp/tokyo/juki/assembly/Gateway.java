@@ -55,6 +55,9 @@ import sun.misc.SignalHandler;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    /** counted down by SIGTERM or SIGINT once {@link #stopOnSignal()} is called */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
     private final GatewayConfig config;
     private EmbeddedDatabase database;
     private Broker broker;
@@ -129,22 +132,29 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Runs until SIGTERM or SIGINT, then shuts down in order: stop accepting and finish what is
-     * in flight (routes), drain the group commit and the audit, then the broker, then the
-     * database. The signals are handled here rather than by JVM shutdown hooks because the
-     * embedded PostgreSQL registers a hook of its own that would stop the database while
-     * the routes are still draining; with the signal handled, the JVM exits 0 after an
-     * orderly stop and that hook finds the database already closed.
+     * Takes SIGTERM and SIGINT from here on: call it before {@link #start()}, so that a signal that arrives while the
+     * gateway is still starting (it may already answer on its ports: a balancer's check, a CS) is kept and acted on
+     * by {@link #runUntilStopped()} as soon as the start is done. The signals are handled here rather than by JVM
+     * shutdown hooks because the embedded PostgreSQL registers a hook of its own that would stop the database while
+     * the routes are still draining; with the signal handled, the JVM exits 0 after an orderly stop and that hook
+     * finds the database already closed.
      */
-    public void runUntilStopped() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
+    public Gateway stopOnSignal() {
         SignalHandler handler = signal -> {
             LOG.info("juki-gateway stopping (SIG{})", signal.getName());
-            stop.countDown();
+            stopRequested.countDown();
         };
         Signal.handle(new Signal("TERM"), handler);
         Signal.handle(new Signal("INT"), handler);
-        stop.await();
+        return this;
+    }
+
+    /**
+     * Runs until SIGTERM or SIGINT ({@link #stopOnSignal()}), then shuts down in order: stop accepting and finish what
+     * is in flight (routes), drain the group commit and the audit, then the broker, then the database.
+     */
+    public void runUntilStopped() throws InterruptedException {
+        stopRequested.await();
         close();
     }
 

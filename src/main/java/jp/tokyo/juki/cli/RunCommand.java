@@ -36,7 +36,8 @@ public final class RunCommand implements Callable<Integer> {
         put(overrides, "juki.national.host", nationalHost);
         put(overrides, "juki.national.port", nationalPort);
         put(overrides, "juki.keystores.dir", keystores);
-        Gateway gateway = new Gateway(GatewayConfig.load(config, overrides)).start();
+        // signals first: a SIGTERM during the start is acted on once it is done, never by the JVM's shutdown hooks
+        Gateway gateway = new Gateway(GatewayConfig.load(config, overrides)).stopOnSignal().start();
         gateway.runUntilStopped();
         return 0;
     }
