@@ -12,6 +12,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -148,6 +149,11 @@ public final class Broker implements AutoCloseable {
     /** Connections for the beans that manage their own transacted sessions (relay, delivery, audit). */
     public ConnectionFactory connectionFactory() {
         return connectionFactory;
+    }
+
+    /** The embedded broker's server (null for an external one), for tests that fail its connections. */
+    ActiveMQServer server() {
+        return embedded == null ? null : embedded.getActiveMQServer();
     }
 
     @Override

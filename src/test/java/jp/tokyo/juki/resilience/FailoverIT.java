@@ -133,11 +133,17 @@ class FailoverIT {
         Set<String> stored = stored(ids);
         Set<String> noticed = new HashSet<>();
         Map<String, List<String>> nationalOrder = new LinkedHashMap<>();
-        for (JsonNode n : cluster.national().notices()) {
+        // each notice as the national server first saw it: origin id, the gateway's notice id (its outbox id) and arrival
+        Map<String, List<String>> nationalSeen = new LinkedHashMap<>();
+        List<JsonNode> arrived = cluster.national().notices();
+        for (int i = 0; i < arrived.size(); i++) {
+            JsonNode n = arrived.get(i);
             String id = n.at("/body/origin/id").asText();
             if (ids.contains(id)) {
                 noticed.add(id);
                 nationalOrder.computeIfAbsent(n.at("/body/juminhyoCode").asText(), k -> new ArrayList<>()).add(id);
+                nationalSeen.computeIfAbsent(n.at("/body/juminhyoCode").asText(), k -> new ArrayList<>())
+                        .add(id + "=" + n.path("id").asText() + "#" + i);
             }
         }
         Map<String, List<String>> csOrder = new LinkedHashMap<>();
@@ -151,6 +157,9 @@ class FailoverIT {
         long twice = twiceApplied(out, seqBefore);
         long orderViolations = csOrder.entrySet().stream()
                 .filter(e -> !e.getValue().equals(nationalOrder.getOrDefault(e.getKey(), List.of()))).count();
+        csOrder.entrySet().stream().filter(e -> !e.getValue().equals(nationalOrder.getOrDefault(e.getKey(), List.of())))
+                .limit(10).forEach(e -> System.out.printf("FAILOVER order: CS %s | national %s%n", e.getValue(),
+                        nationalSeen.get(e.getKey())));
         System.out.printf("FAILOVER %s: acknowledged %d (ACK %d, DUPLICATE %d), resent %d, refused %s, unanswered %d | "
                         + "lost %d, twice %d, order violations %d, recovery %.1f s (notices sent to the national server again and "
                         + "answered DUPLICATE: %d)%n", what, ids.size(), out.acked(), out.duplicates(), out.resends(),
