@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
@@ -60,6 +61,16 @@ final class UpdatesBench implements Callable<Integer> {
                     + "(e.g. --jar before/juki-gateway.jar --jar target/juki-gateway.jar): each is measured in turn, "
                     + "--rounds times, and the ratio of each to the first is printed.")
     List<Path> jars = new ArrayList<>();
+    @Option(names = "--db-limit", description = "First measure the database's own limit for the honnin update "
+            + "transaction (its statements from --connections clients on the gateway's PostgreSQL, one update per "
+            + "transaction, then ten), then print the gateway's throughput as a ratio of each.")
+    boolean dbLimit;
+    @Option(names = "--db-limit-seconds", defaultValue = "20",
+            description = "Measured seconds of each database limit, after 5 s not counted (default: ${DEFAULT-VALUE}).")
+    int dbLimitSeconds;
+    @Option(names = "--flame", description = "Also write a flame graph of the gateway's CPU over each measured window "
+            + "(async-profiler, attached with jcmd) into the gateway's bench directory: flame-<store>.html.")
+    boolean flame;
     @Option(names = "--rounds", defaultValue = "1",
             description = "How many times each build (--jar) is measured, alternating (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -186,11 +197,25 @@ final class UpdatesBench implements Callable<Integer> {
                 // let the audit writer and the JIT finish with the warm-up's load before measuring
                 GatewayProcess.sleep(10_000);
             }
+            DbLimit.Limits limits = null;
+            if (dbLimit) {
+                limits = DbLimit.measure(gateway, tokyo, municipality, connections, Duration.ofSeconds(dbLimitSeconds));
+                // their notices go to the national simulator now: measured only once that is done
+                settled(national);
+                GatewayProcess.sleep(5_000);
+            }
+            UpdateCost cost = new UpdateCost(gateway, dir, flame);
             for (String s : stores) {
                 NationalSimulator receiver = s.equals("FUHYO") ? fuhyoNational : national;
-                CsSimulator.Result r = measure(s, csTls, csPort, tokyo, receiver);
+                CsSimulator.Result r = measure(s, csTls, csPort, tokyo, receiver, cost);
                 ok &= r.failed() == 0 && r.orderViolations() == 0;
                 throughput.put(s, r.ackRate());
+                if (limits != null && s.equals("HONNIN")) {
+                    System.out.printf(Locale.ROOT, "RESULT HONNIN gateway / database limit: %.2f of one update "
+                                    + "per transaction (%.0f / %.0f), %.2f of ten per transaction (%.0f / %.0f); same run%n",
+                            r.ackRate() / limits.single(), r.ackRate(), limits.single(), r.ackRate() / limits.grouped(),
+                            r.ackRate(), limits.grouped());
+                }
             }
             long[] memEnd = gateway.memoryMiB();
             auditCaughtUp(gateway);
@@ -203,6 +228,23 @@ final class UpdatesBench implements Callable<Integer> {
             System.out.printf("RESULT gateway memory: peak heap %s MiB (limit 1024), RSS %d MiB at start, %d MiB at end, peak RSS %d MiB%n",
                     gateway.reportedPeakHeapMiB().map(String::valueOf).orElse("?"), memStart[0], memEnd[0], memEnd[1]);
             return ok;
+        }
+    }
+
+    /** Waits until the national simulator has had no new notice for 3 s (at most 300 s). */
+    private static void settled(NationalSimulator national) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        int last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int now = national.noticeCount();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
+                return;
+            }
+            GatewayProcess.sleep(200);
         }
     }
 
@@ -237,8 +279,9 @@ final class UpdatesBench implements Callable<Integer> {
 
     /** The measured run of one store's updates; prints its RESULT lines. */
     private CsSimulator.Result measure(String store, SSLContext csTls, int csPort, Municipalities tokyo,
-                                       NationalSimulator receiver) throws Exception {
+                                       NationalSimulator receiver, UpdateCost cost) throws Exception {
         int before = receiver.noticeCount();
+        UpdateCost.Start start = cost.start(store);
         CsSimulator.Result r = new CsSimulator(csTls, new CsSimulator.Options("localhost", csPort, municipality,
                 tokyo.name(municipality), count, rate, connections, false, 42, store)).run();
         long ackedAt = System.nanoTime();
@@ -247,6 +290,7 @@ final class UpdatesBench implements Callable<Integer> {
             GatewayProcess.sleep(100);
         }
         double drain = (System.nanoTime() - ackedAt) / 1e9;
+        UpdateCost.Measured spent = cost.stop(start);
         Reports.printCs(System.out, r);
         System.out.printf("RESULT %s throughput %.0f ACK/s | ACK latency ms p50 %.2f p99 %.2f p99.9 %.2f%n", store,
                 r.ackRate(), r.latency().percentileMillis(50), r.latency().percentileMillis(99),
@@ -256,6 +300,7 @@ final class UpdatesBench implements Callable<Integer> {
                 r.latency().secondHalfPercentileMillis(99.9));
         System.out.printf("RESULT %s national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
                 store, receiver.noticeCount() - before, r.acked(), drain);
+        spent.print(System.out, store, r.acked());
         return r;
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
@@ -329,6 +330,20 @@ public final class CsSimulator {
     private Request update(MessageType type, String suffix, String reason, ObjectNode record, LocalDate changeDate) {
         return new Request(id(suffix), type, options.municipality(), seq.incrementAndGet(), now(),
                 "op-0001", "term-01", body(reason, record, changeDate));
+    }
+
+    /**
+     * The bodies of the HONNIN_UPDATEs one connection of this simulator sends (the same mix of moves in, moves,
+     * corrections and deletions), for a benchmark that applies them without the CS line ({@code bench updates
+     * --db-limit}).
+     */
+    public static Supplier<ObjectNode> honninBodies(String municipality, String municipalityName, long seed) {
+        Population population = new Population(municipality, municipalityName, seed);
+        return () -> {
+            Population.Change change = population.next();
+            return body(change.reason(), change.record(),
+                    change.reason().equals("BIRTH") ? LocalDate.parse(change.person().birthDate) : today());
+        };
     }
 
     private static ObjectNode body(String reason, ObjectNode record, LocalDate changeDate) {
