@@ -103,15 +103,16 @@ public final class Gateway implements AutoCloseable {
         wired = assembly.onClose();
         ObservabilityWiring observe = new ObservabilityWiring();
         CsLineWiring.wire(assembly, MessageType.csLine(), audit.lag()::behind);
+        // the leases first: each store's national delivery runs on the holder of its lease
+        PgLockClusterService leases = LeaseWiring.wire(assembly);
         GroupCommit<?> honninCommit = StoreWiring.wire(assembly, observe, HONNIN,
                 HonninUpdates.transaction(database.forRole(HONNIN.role()), hasher::hash),
-                new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind);
+                new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind, leases);
         GroupCommit<?> fuhyoCommit = StoreWiring.wire(assembly, observe, FUHYO,
                 FuhyoUpdates.transaction(database.forRole(FUHYO.role()), hasher::hash),
-                new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
+                new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind, leases);
         ConsistencyWiring.wire(assembly);
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
-        PgLockClusterService leases = LeaseWiring.wire(assembly);
         MyNumberLink link = LinkWiring.wire(assembly);
         AgencyRequests agencyRequests = AgencyWiring.wire(assembly, nationalQuery, link, leases);
         DataSource operatorDb = database.forRole(Operators.ROLE);

@@ -53,6 +53,7 @@ final class LeaseWiring {
     }
 
     private static AuditLine line(String lease) {
-        return lease.startsWith("agency-") ? AuditLine.AGENCY : lease.equals("sftp") ? AuditLine.SFTP : AuditLine.LINK;
+        return lease.startsWith("agency-") ? AuditLine.AGENCY : lease.equals("sftp") ? AuditLine.SFTP
+                : lease.startsWith("national-") ? AuditLine.NATIONAL : AuditLine.LINK;
     }
 }

@@ -1,12 +1,11 @@
 package jp.tokyo.juki.assembly;
 
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
@@ -15,6 +14,7 @@ import jp.tokyo.juki.national.OutboxRelay;
 import jp.tokyo.juki.national.StoreLine;
 import jp.tokyo.juki.observe.ObserveSampler;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.PgLockClusterService;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.store.GroupCommit;
@@ -25,9 +25,9 @@ import jp.tokyo.juki.store.UpdateTransaction;
  * One store's flow, bound for routes/cs-listener.camel.yaml and routes/national-&lt;store&gt;.camel.yaml:
  * the CS route's update step ({@code <store>Updates}) in front of the store's group commit, the
  * outbox relay ({@code <store>OutboxRelay}) and the delivery to its national server
- * ({@code national<Store>Delivery}). Both stores share the national page, timeout and retry
- * settings ({@code juki.national.*}); host and port are per server. The relay and the delivery
- * are closed after the routes have stopped.
+ * ({@code national<Store>Delivery}), which runs on the node holding lease {@code national-<store>}. Both stores
+ * share the national page, timeout and retry settings ({@code juki.national.*}); host and port are per server. The
+ * relay and the delivery are closed after the routes have stopped.
  */
 final class StoreWiring {
     private StoreWiring() {
@@ -44,8 +44,8 @@ final class StoreWiring {
                                                              UpdateTransaction<U> transaction,
                                                              UpdateRequests.BodyReader<U> reader,
                                                              Function<U, List<String>> persons, ExecutorService replies,
-                                                             Supplier<String> auditBehind)
-            throws IOException, GeneralSecurityException {
+                                                             Supplier<String> auditBehind,
+                                                             PgLockClusterService leases) throws Exception {
         GatewayConfig config = a.config();
         // a connection's pipelined updates always go to the same writer, in the order they arrived
         GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.get(StoreSettings.WRITERS),
@@ -64,6 +64,14 @@ final class StoreWiring {
                 new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
                         a.audit()), a.audit());
         a.onClose().add(delivery::close);
+        // one node at a time delivers this store's notices (issue 14): per-person order across a takeover
+        leases.getView(NationalDelivery.lease(line)).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+            if (view.getLocalMember().isLeader()) {
+                delivery.leaseTaken();
+            } else {
+                delivery.leaseLost();
+            }
+        });
         observe.national(new ObserveSampler.NationalServer(line.name(), settings.host(), settings.port(), tls));
         a.bind("national" + line.beanPrefix() + "Delivery",
                 NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));

@@ -18,6 +18,9 @@ public final class NationalSettings {
             "the fuhyo national server's port");
     public static final Setting<Duration> TIMEOUT = Setting.duration("juki.national.timeout-ms", 10_000, ChronoUnit.MILLIS,
             "how long a page of notices may wait for its answers");
+    public static final Setting<Duration> TAKEOVER_SETTLE = Setting.duration("juki.national.takeover-settle-ms", 1000,
+            ChronoUnit.MILLIS, "after taking a national delivery lease: how long the queue must have had no other consumer "
+                    + "before this node takes from it (what a closed consumer held is then back in the queue, in order)");
     public static final Setting<Integer> PAGE = Setting.positive("juki.national.page", 200, "notices",
             "notices sent pipelined per page (one JMS transaction, one round of answers)");
     public static final Setting<Duration> PERIOD = Setting.duration("juki.national.period-ms", 10, ChronoUnit.MILLIS,
