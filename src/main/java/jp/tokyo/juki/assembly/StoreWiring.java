@@ -2,10 +2,10 @@ package jp.tokyo.juki.assembly;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.apache.camel.cluster.CamelClusterEventListener;
 import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
@@ -20,6 +20,8 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.store.GroupCommit;
 import jp.tokyo.juki.store.StoreSettings;
 import jp.tokyo.juki.store.UpdateTransaction;
+import org.apache.camel.Processor;
+import org.apache.camel.cluster.CamelClusterEventListener;
 
 /**
  * One store's flow, bound for routes/cs-listener.camel.yaml and routes/national-&lt;store&gt;.camel.yaml:
@@ -64,17 +66,25 @@ final class StoreWiring {
                 new NationalNotices(line.noticeType(), line.idPrefix(), Municipalities.PREFECTURE_CODE, line.peer(),
                         a.audit()), a.audit());
         a.onClose().add(delivery::close);
-        // one node at a time delivers this store's notices (issue 14): per-person order across a takeover
-        leases.getView(NationalDelivery.lease(line)).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
-            if (view.getLocalMember().isLeader()) {
-                delivery.leaseTaken();
-            } else {
-                delivery.leaseLost();
-            }
-        });
         observe.national(new ObserveSampler.NationalServer(line.name(), settings.host(), settings.port(), tls));
-        a.bind("national" + line.beanPrefix() + "Delivery",
-                NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));
+        // one node at a time delivers this store's notices (issue 14): per-person order across a takeover. The
+        // lease is asked for at the delivery route's first tick, so a node whose route does not run never holds it
+        Processor tick = NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage),
+                settings.page());
+        AtomicBoolean joined = new AtomicBoolean();
+        a.bind("national" + line.beanPrefix() + "Delivery", (Processor) exchange -> {
+            if (joined.compareAndSet(false, true)) {
+                leases.getView(NationalDelivery.lease(line)).addEventListener(
+                        (CamelClusterEventListener.Leadership) (view, leader) -> {
+                            if (view.getLocalMember().isLeader()) {
+                                delivery.leaseTaken();
+                            } else {
+                                delivery.leaseLost();
+                            }
+                        });
+            }
+            tick.process(exchange);
+        });
         return commit;
     }
 }

@@ -109,6 +109,8 @@ public final class NationalDelivery {
     private volatile boolean leaseHeld;
     /** the lease was taken and the queue not yet seen free of other consumers for {@link Settings#settle} */
     private volatile boolean fencing = true;
+    /** the lease was (re)taken since the fence began: it begins again (another holder may have come and gone) */
+    private volatile boolean restartFence;
     /** while fencing: since when no other consumer has been on the queue (0: not yet seen free) */
     private long freeSince;
     private long fenceStarted;
@@ -142,6 +144,7 @@ public final class NationalDelivery {
 
     /** This node took the lease: it delivers once the queue is free of the former holder's consumer. */
     public void leaseTaken() {
+        restartFence = true;
         fencing = true;
         leaseHeld = true;
         LOG.info("{}: this node delivers (lease {}), once no other consumer is on the queue", queue, leaseName());
@@ -211,6 +214,10 @@ public final class NationalDelivery {
      */
     private boolean fenced() throws JMSException {
         long now = System.nanoTime();
+        if (restartFence) {
+            restartFence = false;
+            fenceStarted = 0;
+        }
         if (fenceStarted == 0) {
             closeJms();
             fenceStarted = now;
