@@ -41,7 +41,7 @@ final class UpdateCost {
 
     /** What a window cost. */
     record Measured(ProcessCpu.Window cpu, long commits, double updateTransactions, double updatesInThem,
-                    Path flameGraph) {
+                    Path flameGraph, Path collapsed) {
         void print(PrintStream out, String store, long acked) {
             out.printf(Locale.ROOT, "RESULT %s CPU per acknowledged update: gateway %.0f µs, PostgreSQL %.0f µs, "
                             + "bench process (CS + national simulators) %.0f µs | window %.1f s (first request to the "
@@ -54,6 +54,13 @@ final class UpdateCost {
                     cpu.seconds() == 0 ? 0 : commits / cpu.seconds(),
                     cpu.seconds() == 0 ? 0 : updateTransactions / cpu.seconds(),
                     updateTransactions == 0 ? 0 : updatesInThem / updateTransactions);
+            if (collapsed != null) {
+                try {
+                    CpuByThread.print(out, store, collapsed);
+                } catch (IOException | RuntimeException e) {
+                    out.println("bench updates: " + collapsed + " not readable: " + e);
+                }
+            }
             if (flameGraph != null) {
                 out.printf("RESULT %s flame graph of the gateway over the window: %s%n", store, flameGraph);
             }
@@ -72,7 +79,7 @@ final class UpdateCost {
     }
 
     Start start(String store) throws SQLException, IOException, InterruptedException {
-        boolean profiling = flame && profiler("start,event=cpu,interval=1ms");
+        boolean profiling = flame && profiler("start,event=cpu,interval=1ms,threads");
         return new Start(store, cpu.sample(), commits(), batches(store), profiling);
     }
 
@@ -81,14 +88,20 @@ final class UpdateCost {
         long commits = commits() - start.commits();
         double[] batches = batches(start.store());
         Path graph = null;
+        Path stacks = null;
         if (start.profiling()) {
-            Path file = dir.toAbsolutePath().resolve("flame-" + start.store().toLowerCase(Locale.ROOT) + ".html");
+            String name = "flame-" + start.store().toLowerCase(Locale.ROOT);
+            Path collapsed = dir.toAbsolutePath().resolve(name + ".collapsed");
+            if (profiler("dump,file=" + collapsed)) {
+                stacks = collapsed;
+            }
+            Path file = dir.toAbsolutePath().resolve(name + ".html");
             if (profiler("stop,file=" + file)) {
                 graph = file;
             }
         }
         return new Measured(end.since(start.cpu()), commits, batches[0] - start.batches()[0],
-                batches[1] - start.batches()[1], graph);
+                batches[1] - start.batches()[1], graph, stacks);
     }
 
     /** Transactions committed in the gateway's database so far (every role's). */
