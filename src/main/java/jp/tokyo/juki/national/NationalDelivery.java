@@ -9,7 +9,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,8 +35,6 @@ import jp.tokyo.juki.wire.Reply;
 import jp.tokyo.juki.wire.ReplyCode;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -224,7 +221,7 @@ public final class NationalDelivery {
             fenceWarned = now;
             freeSince = 0;
         }
-        long consumers = consumerCount();
+        long consumers = Jms.consumers(connectionFactory, queue);
         if (consumers > 0) {
             freeSince = 0;
             if (now - fenceWarned > TimeUnit.SECONDS.toNanos(30)) {
@@ -246,31 +243,6 @@ public final class NationalDelivery {
         fenceStarted = 0;
         LOG.info("{}: queue free of other consumers for {} ms; delivering", queue, settings.settle().toMillis());
         return true;
-    }
-
-    /** Consumers on the queue now, by a management request to the broker (its {@code activemq.management} address). */
-    private long consumerCount() throws JMSException {
-        try (Connection c = connectionFactory.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replies = s.createTemporaryQueue();
-            Message ask = s.createMessage();
-            ask.setJMSReplyTo(replies);
-            JMSManagementHelper.putAttribute(ask, ResourceNames.QUEUE + queue, "consumerCount");
-            s.createProducer(s.createQueue("activemq.management")).send(ask);
-            Message reply = s.createConsumer(replies).receive(5000);
-            if (reply == null) {
-                throw new JMSException("no management reply within 5000 ms");
-            }
-            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
-                return 0; // the queue does not exist yet: nobody consumes it
-            }
-            try {
-                return ((Number) JMSManagementHelper.getResult(reply)).longValue();
-            } catch (Exception e) {
-                throw new JMSException("management reply not readable: " + e.getClass().getSimpleName());
-            }
-        }
     }
 
     /** The attempt this page was, counted by the broker: the highest delivery count of its messages (1 the first time). */

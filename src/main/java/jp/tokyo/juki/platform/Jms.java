@@ -1,10 +1,15 @@
 package jp.tokyo.juki.platform;
 
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 
 /** Small JMS helpers shared by the beans that manage their own sessions. */
 public final class Jms {
@@ -35,6 +40,34 @@ public final class Jms {
             t = next;
         }
         return false;
+    }
+
+    /**
+     * Consumers on a queue now, asked of the broker by a management message (its {@code activemq.management}
+     * address; an external broker's user needs the {@code manage} permission); 0 when the queue does not exist yet.
+     */
+    public static long consumers(ConnectionFactory connectionFactory, String queue) throws JMSException {
+        try (Connection c = connectionFactory.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = s.createTemporaryQueue();
+            jakarta.jms.Message ask = s.createMessage();
+            ask.setJMSReplyTo(replies);
+            JMSManagementHelper.putAttribute(ask, ResourceNames.QUEUE + queue, "consumerCount");
+            s.createProducer(s.createQueue("activemq.management")).send(ask);
+            jakarta.jms.Message reply = s.createConsumer(replies).receive(5000);
+            if (reply == null) {
+                throw new JMSException("no management reply within 5000 ms");
+            }
+            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
+                return 0; // no such queue yet: nobody consumes it
+            }
+            try {
+                return ((Number) JMSManagementHelper.getResult(reply)).longValue();
+            } catch (Exception e) {
+                throw new JMSException("management reply not readable: " + e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** Closes a connection that may already be broken; closing rolls back an open transaction. */

@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.jms.Connection;
-import jakarta.jms.Message;
-import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,13 +17,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.Jms;
 import jp.tokyo.juki.testkit.Messages;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Request;
 import jp.tokyo.juki.wire.Status;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,18 +105,6 @@ class NationalDeliveryLeaseIT {
 
     /** Consumers on the honnin national queue now, as the broker's management says. */
     private static long consumers(RunningGateway gw) throws Exception {
-        try (Connection c = gw.gateway.brokerConnectionFactory().createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replies = s.createTemporaryQueue();
-            Message ask = s.createMessage();
-            ask.setJMSReplyTo(replies);
-            JMSManagementHelper.putAttribute(ask, ResourceNames.QUEUE + Broker.NATIONAL_HONNIN_QUEUE, "consumerCount");
-            s.createProducer(s.createQueue("activemq.management")).send(ask);
-            Message reply = s.createConsumer(replies).receive(5000);
-            // not there yet (no notice sent so far): nobody consumes it
-            return JMSManagementHelper.hasOperationSucceeded(reply)
-                    ? ((Number) JMSManagementHelper.getResult(reply)).longValue() : 0;
-        }
+        return Jms.consumers(gw.gateway.brokerConnectionFactory(), Broker.NATIONAL_HONNIN_QUEUE);
     }
 }
