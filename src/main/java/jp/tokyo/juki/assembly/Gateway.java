@@ -103,14 +103,13 @@ public final class Gateway implements AutoCloseable {
         wired = assembly.onClose();
         ObservabilityWiring observe = new ObservabilityWiring();
         CsLineWiring.wire(assembly, MessageType.csLine(), audit.lag()::behind);
-        // the leases first: each store's national delivery runs on the holder of its lease
         PgLockClusterService leases = LeaseWiring.wire(assembly);
         GroupCommit<?> honninCommit = StoreWiring.wire(assembly, observe, HONNIN,
                 HonninUpdates.transaction(database.forRole(HONNIN.role()), hasher::hash),
-                new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind, leases);
+                new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind);
         GroupCommit<?> fuhyoCommit = StoreWiring.wire(assembly, observe, FUHYO,
                 FuhyoUpdates.transaction(database.forRole(FUHYO.role()), hasher::hash),
-                new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind, leases);
+                new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
         ConsistencyWiring.wire(assembly);
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);
         MyNumberLink link = LinkWiring.wire(assembly);
@@ -125,6 +124,7 @@ public final class Gateway implements AutoCloseable {
         commits = List.of(honninCommit, fuhyoCommit);
         services.forEach(ServiceSupport::start);
         main.start();
+        StoreWiring.joinDeliveryLeases(main.getCamelContext(), leases);
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests, leases);
         LOG.info("juki-gateway ready: CS listener on port {}, operator port {}, national server at {}:{}",
                 config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),

@@ -1,8 +1,9 @@
 package jp.tokyo.juki.assembly;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -20,7 +21,7 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.store.GroupCommit;
 import jp.tokyo.juki.store.StoreSettings;
 import jp.tokyo.juki.store.UpdateTransaction;
-import org.apache.camel.Processor;
+import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterEventListener;
 
 /**
@@ -32,7 +33,33 @@ import org.apache.camel.cluster.CamelClusterEventListener;
  * relay and the delivery are closed after the routes have stopped.
  */
 final class StoreWiring {
+    private static final String DELIVERY_BEAN = "nationalDeliveryOf";
+
     private StoreWiring() {
+    }
+
+    /**
+     * One node at a time delivers a store's notices (issue 14, decisions 29): for each store whose delivery route
+     * runs on this node, its delivery asks for lease {@code national-<store>} and is switched by the lease's
+     * events. Called once the routes exist and before the leases are first tried, on the thread that starts the
+     * gateway (a node whose delivery route is left out never holds the lease).
+     */
+    static void joinDeliveryLeases(CamelContext context, PgLockClusterService leases) throws Exception {
+        for (StoreLine line : List.of(StoreLine.HONNIN, StoreLine.FUHYO)) {
+            NationalDelivery delivery = context.getRegistry().lookupByNameAndType(DELIVERY_BEAN + line.beanPrefix(),
+                    NationalDelivery.class);
+            if (delivery == null || context.getRoute("national-" + line.name() + "-delivery") == null) {
+                continue;
+            }
+            leases.getView(NationalDelivery.lease(line)).addEventListener(
+                    (CamelClusterEventListener.Leadership) (view, leader) -> {
+                        if (view.getLocalMember().isLeader()) {
+                            delivery.leaseTaken();
+                        } else {
+                            delivery.leaseLost();
+                        }
+                    });
+        }
     }
 
     /**
@@ -46,8 +73,8 @@ final class StoreWiring {
                                                              UpdateTransaction<U> transaction,
                                                              UpdateRequests.BodyReader<U> reader,
                                                              Function<U, List<String>> persons, ExecutorService replies,
-                                                             Supplier<String> auditBehind,
-                                                             PgLockClusterService leases) throws Exception {
+                                                             Supplier<String> auditBehind)
+            throws IOException, GeneralSecurityException {
         GatewayConfig config = a.config();
         // a connection's pipelined updates always go to the same writer, in the order they arrived
         GroupCommit<UpdateTransaction.Command<U>> commit = new GroupCommit<>(line.name(), config.get(StoreSettings.WRITERS),
@@ -67,24 +94,9 @@ final class StoreWiring {
                         a.audit()), a.audit());
         a.onClose().add(delivery::close);
         observe.national(new ObserveSampler.NationalServer(line.name(), settings.host(), settings.port(), tls));
-        // one node at a time delivers this store's notices (issue 14): per-person order across a takeover. The
-        // lease is asked for at the delivery route's first tick, so a node whose route does not run never holds it
-        Processor tick = NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage),
-                settings.page());
-        AtomicBoolean joined = new AtomicBoolean();
-        a.bind("national" + line.beanPrefix() + "Delivery", (Processor) exchange -> {
-            if (joined.compareAndSet(false, true)) {
-                leases.getView(NationalDelivery.lease(line)).addEventListener(
-                        (CamelClusterEventListener.Leadership) (view, leader) -> {
-                            if (view.getLocalMember().isLeader()) {
-                                delivery.leaseTaken();
-                            } else {
-                                delivery.leaseLost();
-                            }
-                        });
-            }
-            tick.process(exchange);
-        });
+        a.bind("national" + line.beanPrefix() + "Delivery",
+                NationalDelivery.tick(observe.metrics().timedPages(line.name(), delivery::deliverPage), settings.page()));
+        a.bind(DELIVERY_BEAN + line.beanPrefix(), delivery);
         return commit;
     }
 }
