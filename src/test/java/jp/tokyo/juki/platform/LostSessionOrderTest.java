@@ -1,6 +1,7 @@
 package jp.tokyo.juki.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -10,6 +11,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What per-person notice order rests on when a delivering node is lost (issue 14): a node takes a page of
- * notices in one transaction, holds more in its consumer's buffer, and is then cut off until the broker's
- * connection TTL fails its connection. The broker must give them all back so that the next node gets each
- * person's notices in the order they were queued — the page's acknowledged part (in the lost session's
- * transaction) and its delivering rest included. Artemis does (it puts what it cancels back sorted); this
- * test holds it to that on upgrades, with the broker configuration the gateway uses.
+ * What per-person notice order rests on when a delivering node is lost (issue 14, decisions 29): a node takes a
+ * page of notices in one transaction, holds more in its consumer's buffer, and is then cut off until the broker's
+ * connection TTL fails its connection. Artemis gives everything back sorted — the page's acknowledged part (in the
+ * lost session's transaction) and its delivering rest — but only once its journal has written the rollback, after
+ * the consumer is already gone: a consumer that takes from the queue at once may get a person's later notice first
+ * (this test's first version, which did so, failed that way on a fresh clone). So the next node waits as the
+ * national delivery's takeover fence does — no consumer left on the queue, then the settle
+ * ({@code juki.national.takeover-settle-ms}, 1,000 ms) — and must then get each person's notices in order.
  */
 class LostSessionOrderTest {
     private static final int PERSONS = 5;
@@ -80,6 +84,10 @@ class LostSessionOrderTest {
                 }
             }
             assertThat(failed).as("node A's connection failed on the broker").isEqualTo(1);
+            // the fence: node A's consumer gone, then the settle
+            await().atMost(Duration.ofSeconds(10)).until(() -> Jms.consumers(broker.connectionFactory(),
+                    Broker.NATIONAL_HONNIN_QUEUE) == 0);
+            Thread.sleep(1000);
 
             // node B takes everything
             Map<String, List<Integer>> byPerson = new LinkedHashMap<>();
