@@ -9,8 +9,6 @@ import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 
 /**
@@ -35,20 +33,8 @@ public final class HaBroker {
         int peerPort = Integer.parseInt(args[5]);
         String user = args[6];
         String password = args[7];
-        Configuration c = new ConfigurationImpl()
-                .setName("juki-ha-" + args[0])
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(true)
+        Configuration c = Broker.durable("juki-ha-" + args[0], dir, password)
                 .setClusterUser("juki-cluster")
-                .setClusterPassword(password)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(dir.resolve("journal").toString())
-                .setBindingsDirectory(dir.resolve("bindings").toString())
-                .setLargeMessagesDirectory(dir.resolve("large").toString())
-                .setPagingDirectory(dir.resolve("paging").toString())
-                .setJournalSyncTransactional(true)
-                .setJournalSyncNonTransactional(true)
-                .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("tcp", "tcp://" + bind + ":" + port)
                 .addConnectorConfiguration("self", "tcp://" + advertised + ":" + port)
                 .addConnectorConfiguration("peer", "tcp://" + advertised + ":" + peerPort)

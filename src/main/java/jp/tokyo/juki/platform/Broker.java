@@ -64,20 +64,7 @@ public final class Broker implements AutoCloseable {
             BrokerAccess login = BrokerAccess.embeddedLogin(dir);
             user = login.user();
             password = login.password();
-            Configuration c = new ConfigurationImpl()
-                    .setName("juki-broker")
-                    .setPersistenceEnabled(true)
-                    .setSecurityEnabled(true)
-                    // the cluster user bypasses every check; its default password is public
-                    .setClusterPassword(login.password())
-                    .setJournalType(JournalType.NIO)
-                    .setJournalDirectory(dir.resolve("journal").toString())
-                    .setBindingsDirectory(dir.resolve("bindings").toString())
-                    .setLargeMessagesDirectory(dir.resolve("large").toString())
-                    .setPagingDirectory(dir.resolve("paging").toString())
-                    .setJournalSyncTransactional(true)
-                    .setJournalSyncNonTransactional(true)
-                    .setJMXManagementEnabled(false)
+            Configuration c = durable("juki-broker", dir, login.password())
                     .addAcceptorConfiguration("in-vm", "vm://" + vmId);
             String tcp = config.get(BrokerSettings.ACCEPTOR);
             if (tcp != null) {
@@ -100,6 +87,27 @@ public final class Broker implements AutoCloseable {
             cf.setPassword(password);
         }
         return new Broker(embedded, cf, acceptorUrlFile);
+    }
+
+    /**
+     * What every broker of the gateway is, the embedded one and each of an external pair ({@code harness/HaBroker}):
+     * persistent, with security on and the cluster user's password set (its default is public, and it bypasses every
+     * check), its journal, bindings, large messages and paging under {@code dir}, every journal write synced, no JMX.
+     */
+    public static Configuration durable(String name, Path dir, String clusterPassword) {
+        return new ConfigurationImpl()
+                .setName(name)
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(true)
+                .setClusterPassword(clusterPassword)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dir.resolve("large").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setJournalSyncTransactional(true)
+                .setJournalSyncNonTransactional(true)
+                .setJMXManagementEnabled(false);
     }
 
     /**
