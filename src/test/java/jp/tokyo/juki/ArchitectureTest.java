@@ -228,10 +228,11 @@ class ArchitectureTest {
     @Test
     void onlyCommandsAndHarnessUseTheSimulators() {
         noClasses()
-                .that().resideOutsideOfPackages(pkg("sim"), pkg("cli"), pkg("harness"))
+                .that().resideOutsideOfPackages(pkg("sim"), pkg("cli"), pkg("harness"), pkg("warmup"))
                 .should().dependOnClassesThat().resideInAPackage(pkg("sim"))
-                .because("the gateway serves real peers; the simulators are started by './gateway sim' and by the "
-                        + "harness (bench, soak, demo) only")
+                .because("the gateway serves real peers; the simulators are started by './gateway sim', by the "
+                        + "harness (bench, soak, demo) and by the warm-up, whose throwaway gateway has no other peer "
+                        + "(decisions §30)")
                 .check(GATEWAY);
     }
 
@@ -250,7 +251,7 @@ class ArchitectureTest {
     @Test
     void onlyCommandsAndHarnessUseTheCompositionRoot() {
         noClasses()
-                .that().resideOutsideOfPackages(pkg("assembly"), pkg("cli"), pkg("harness"))
+                .that().resideOutsideOfPackages(pkg("assembly"), pkg("cli"), pkg("harness"), pkg("warmup"))
                 .should().dependOnClassesThat().resideInAPackage(pkg("assembly"))
                 .because("assembly is the one place that assembles the gateway; the capabilities it binds must not know "
                         + "how they are bound (DESIGN §2)")
@@ -265,6 +266,18 @@ class ArchitectureTest {
                 .because("the development harness (bench, soak, demo) is reached from the command line only; nothing "
                         + "the gateway runs in production may need it (DESIGN §2)")
                 .check(GATEWAY);
+    }
+
+    @Test
+    void onlyRunUsesTheWarmUp() {
+        noClasses()
+                .that().resideOutsideOfPackages(pkg("warmup"), pkg("cli"), pkg("harness"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("warmup"))
+                .because("the warm-up runs before the real gateway starts, from './gateway run' (and the bench warms "
+                        + "its simulators with it): no capability and not the composition root may reach the throwaway "
+                        + "gateway (decisions §30)")
+                .check(GATEWAY);
+        usesOfOursOnly("warmup", "assembly", "sim", "security", "platform", "record").check(GATEWAY);
     }
 
     @Test

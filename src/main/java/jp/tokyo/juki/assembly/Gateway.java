@@ -66,9 +66,19 @@ public final class Gateway implements AutoCloseable {
     private List<GroupCommit<?>> commits = List.of();
     private List<AutoCloseable> wired = List.of();
     private ExecutorService replyExecutor;
+    private String name = "juki-gateway";
 
     public Gateway(GatewayConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Marks this gateway as the warm-up's throwaway one ({@code jp.tokyo.juki.warmup.Rehearsal}): its log lines say so,
+     * and it never says "juki-gateway ready", which operators and the harness wait for.
+     */
+    public Gateway rehearsal() {
+        name = "warm-up gateway (throwaway, serves no peer)";
+        return this;
     }
 
     /** Starts everything and returns once the CS listener accepts connections. */
@@ -126,7 +136,7 @@ public final class Gateway implements AutoCloseable {
         main.start();
         StoreWiring.joinDeliveryLeases(main.getCamelContext(), leases);
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests, leases);
-        LOG.info("juki-gateway ready: CS listener on port {}, operator port {}, national server at {}:{}",
+        LOG.info("{} ready: CS listener on port {}, operator port {}, national server at {}:{}", name,
                 config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
                 config.get(NationalSettings.PORT));
         return this;
@@ -157,6 +167,11 @@ public final class Gateway implements AutoCloseable {
     public void runUntilStopped() throws InterruptedException {
         stopRequested.await();
         close();
+    }
+
+    /** Whether SIGTERM or SIGINT has come since {@link #stopOnSignal()} (a warm-up before the start ends early). */
+    public boolean stopping() {
+        return stopRequested.getCount() == 0;
     }
 
     public GatewayConfig config() {

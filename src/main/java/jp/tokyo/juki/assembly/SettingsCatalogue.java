@@ -19,6 +19,7 @@ import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.LeaseSettings;
 import jp.tokyo.juki.platform.Setting;
+import jp.tokyo.juki.platform.WarmUpSettings;
 import jp.tokyo.juki.search.SearchSettings;
 import jp.tokyo.juki.retention.RetentionSettings;
 import jp.tokyo.juki.stats.StatisticsSettings;
@@ -38,7 +39,8 @@ public final class SettingsCatalogue {
             SearchSettings.class,
             RetentionSettings.class,
             StatisticsSettings.class,
-            LeaseSettings.class);
+            LeaseSettings.class,
+            WarmUpSettings.class);
 
     private SettingsCatalogue() {
     }

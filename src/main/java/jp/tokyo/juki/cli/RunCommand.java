@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.warmup.Rehearsal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,8 +37,12 @@ public final class RunCommand implements Callable<Integer> {
         put(overrides, "juki.national.host", nationalHost);
         put(overrides, "juki.national.port", nationalPort);
         put(overrides, "juki.keystores.dir", keystores);
+        GatewayConfig settings = GatewayConfig.load(config, overrides);
         // signals first: a SIGTERM during the start is acted on once it is done, never by the JVM's shutdown hooks
-        Gateway gateway = new Gateway(GatewayConfig.load(config, overrides)).stopOnSignal().start();
+        Gateway gateway = new Gateway(settings).stopOnSignal();
+        // juki.warmup.seconds: the JIT compiles the hot paths on a throwaway gateway before this one opens its ports
+        Rehearsal.run(config, settings, gateway::stopping);
+        gateway.start();
         gateway.runUntilStopped();
         return 0;
     }

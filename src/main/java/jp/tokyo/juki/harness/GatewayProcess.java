@@ -99,11 +99,16 @@ public final class GatewayProcess implements AutoCloseable {
                 "--set", "juki.db.embedded.port=" + dbPort, "--set", "juki.sftp.port=" + sftpPort,
                 "--set", "camel.management.port=" + managementPort,
                 "--set", "juki.operator.host=127.0.0.1", "--set", "juki.operator.port=" + operatorPort,
-                "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free()));
+                "--set", "juki.broker.acceptor=tcp://127.0.0.1:" + Ports.free(),
+                // no warm-up at start unless a caller asks for one (--set juki.warmup.seconds=N after this wins)
+                "--set", "juki.warmup.seconds=0"));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort, managementPort);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        // a warm-up (juki.warmup.seconds) comes before the start
+        long warmUp = extraArgs.stream().filter(a -> a.startsWith("juki.warmup.seconds="))
+                .mapToLong(a -> Long.parseLong(a.substring(a.indexOf('=') + 1).trim())).max().orElse(0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + warmUp);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IOException("gateway exited during start-up; see " + log);
@@ -114,7 +119,7 @@ public final class GatewayProcess implements AutoCloseable {
             sleep(200);
         }
         gp.close();
-        throw new IOException("gateway not ready within 180 s; see " + log);
+        throw new IOException("gateway not ready within " + (180 + warmUp) + " s; see " + log);
     }
 
     public long pid() {

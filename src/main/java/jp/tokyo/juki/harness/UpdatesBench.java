@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import jp.tokyo.juki.assembly.DevIdentities;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Ports;
 import jp.tokyo.juki.record.Municipalities;
 import jp.tokyo.juki.security.DevPki;
@@ -21,6 +22,7 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.KeyMaterial;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
+import jp.tokyo.juki.warmup.Rehearsal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,6 +73,16 @@ final class UpdatesBench implements Callable<Integer> {
     @Option(names = "--flame", description = "Also write a flame graph of the gateway's CPU over each measured window "
             + "(async-profiler, attached with jcmd) into the gateway's bench directory: flame-<store>.html.")
     boolean flame;
+    @Option(names = "--warm-simulators", defaultValue = "0", paramLabel = "SECONDS",
+            description = "First warm this process's own CS and national simulators for at most SECONDS, on a "
+                    + "throwaway gateway in this process (the gateway's own warm-up, juki.warmup.seconds), so that a "
+                    + "measurement right after the gateway's start (--warmup 0) is not a cold load generator's on the "
+                    + "same cores (default: ${DEFAULT-VALUE}: none).")
+    int warmSimulators;
+    @Option(names = "--pause-seconds", defaultValue = "10",
+            description = "Pause between the warm-up and the measured run, so the audit writer and the JIT finish the "
+                    + "warm-up's work (default: ${DEFAULT-VALUE}).")
+    int pauseSeconds;
     @Option(names = "--rounds", defaultValue = "1",
             description = "How many times each build (--jar) is measured, alternating (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -88,6 +100,13 @@ final class UpdatesBench implements Callable<Integer> {
         DemoCommand.deleteTree(data);
         Files.createDirectories(data);
         KeyMaterial keys = new KeyMaterial(keystores, "juki-dev".toCharArray(), Duration.ofSeconds(5));
+        if (warmSimulators > 0) {
+            Path settings = Path.of("config/application.properties");
+            Rehearsal.Outcome warmed = Rehearsal.run(settings, GatewayConfig.load(settings, Map.of("juki.data.dir",
+                    data.toString(), "juki.warmup.seconds", Integer.toString(warmSimulators))), () -> false);
+            System.out.printf(Locale.ROOT, "simulators warmed in this process: %d updates on a throwaway gateway in "
+                    + "%.0f s (not counted)%n", warmed.updates(), warmed.took().toMillis() / 1000.0);
+        }
         List<String> variants = switch (auditChain) {
             case "on" -> List.of("true");
             case "off" -> List.of("false");
@@ -195,7 +214,7 @@ final class UpdatesBench implements Callable<Integer> {
             }
             if (warmup > 0) {
                 // let the audit writer and the JIT finish with the warm-up's load before measuring
-                GatewayProcess.sleep(10_000);
+                GatewayProcess.sleep(pauseSeconds * 1000L);
             }
             DbLimit.Limits limits = null;
             if (dbLimit) {
@@ -298,6 +317,9 @@ final class UpdatesBench implements Callable<Integer> {
         System.out.printf("RESULT %s ACK latency ms of the second half (steady state): p50 %.2f p99 %.2f p99.9 %.2f%n",
                 store, r.latency().secondHalfPercentileMillis(50), r.latency().secondHalfPercentileMillis(99),
                 r.latency().secondHalfPercentileMillis(99.9));
+        if (rate > 0) {
+            System.out.printf("%s ACK latency by when the request was sent:%n%s", store, r.latency().timeline(5));
+        }
         System.out.printf("RESULT %s national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
                 store, receiver.noticeCount() - before, r.acked(), drain);
         spent.print(System.out, store, r.acked());

@@ -99,12 +99,14 @@ public final class CsSimulator {
     }
 
     public Result run() throws IOException, InterruptedException {
-        long start = System.nanoTime();
         List<FrameClient> clients = new ArrayList<>();
         try {
             for (int c = 0; c < options.connections(); c++) {
                 clients.add(FrameClient.connect(options.host(), options.port(), tls));
             }
+            // the offered rate's clock starts once every connection is up: started before the handshakes, a CS at a
+            // fixed rate would send the handshakes' time worth of updates in one burst (its own queue, not the gateway's)
+            long start = System.nanoTime();
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients.size(); c++) {
                 int share = options.count() / clients.size() + (c < options.count() % clients.size() ? 1 : 0);

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.sim;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Latency samples in microseconds with the time each request was sent, and their percentiles. Thread-safe. */
 public final class Latencies {
@@ -46,6 +47,40 @@ public final class Latencies {
             }
         }
         return percentile(Arrays.copyOf(selected, n), p);
+    }
+
+    /**
+     * The requests grouped by when they were sent, in windows of {@code seconds}: for each window its count, p50, p99
+     * and maximum in milliseconds, one line each, so a reader sees whether the tail is at the start or spread out.
+     */
+    public synchronized String timeline(int seconds) {
+        long width = seconds * 1_000_000_000L;
+        long last = 0;
+        for (int i = 0; i < size; i++) {
+            last = Math.max(last, sentAt[i]);
+        }
+        int windows = (int) (last / width) + 1;
+        long[][] byWindow = new long[windows][];
+        int[] counts = new int[windows];
+        for (int i = 0; i < size; i++) {
+            counts[(int) (sentAt[i] / width)]++;
+        }
+        for (int w = 0; w < windows; w++) {
+            byWindow[w] = new long[counts[w]];
+            counts[w] = 0;
+        }
+        for (int i = 0; i < size; i++) {
+            int w = (int) (sentAt[i] / width);
+            byWindow[w][counts[w]++] = samples[i];
+        }
+        StringBuilder out = new StringBuilder();
+        for (int w = 0; w < windows; w++) {
+            long[] v = byWindow[w];
+            out.append(String.format(Locale.ROOT, "  %4d-%-4d s %7d sent  p50 %8.2f  p99 %8.2f  max %8.2f ms%n",
+                    w * seconds, (w + 1) * seconds, v.length, percentile(v.clone(), 50), percentile(v.clone(), 99),
+                    percentile(v.clone(), 100)));
+        }
+        return out.toString();
     }
 
     private static double percentile(long[] values, double p) {

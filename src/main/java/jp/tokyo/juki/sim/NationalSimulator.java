@@ -93,6 +93,8 @@ public final class NationalSimulator implements AutoCloseable {
     private final List<JsonNode> firstSeen = Collections.synchronizedList(new ArrayList<>());
     private final Object noticeOrder = new Object();
     private final AtomicLong repeats = new AtomicLong();
+    private final AtomicLong counted = new AtomicLong();
+    private volatile boolean countOnly;
     private final AtomicLong refused = new AtomicLong();
     /** notices and queries answered E503 while unavailable */
     private final AtomicLong unserved = new AtomicLong();
@@ -189,6 +191,15 @@ public final class NationalSimulator implements AutoCloseable {
         return new NationalSimulator(tls, port, recordFile, true, population);
     }
 
+    /**
+     * From now on a valid notice is acknowledged and counted but not kept: no repeat detection, no register, nothing
+     * held in memory per notice (a long warm-up in the gateway's own JVM).
+     */
+    public NationalSimulator countOnly() {
+        countOnly = true;
+        return this;
+    }
+
     /** While set, notices and queries are answered {@code E503} (the server cannot serve now); PING still works. */
     public void setUnavailable(boolean unavailable) {
         this.unavailable = unavailable;
@@ -222,7 +233,7 @@ public final class NationalSimulator implements AutoCloseable {
     }
 
     public int noticeCount() {
-        return firstSeen.size();
+        return firstSeen.size() + (int) counted.get();
     }
 
     public boolean hasOrigin(String sender, String id) {
@@ -267,6 +278,10 @@ public final class NationalSimulator implements AutoCloseable {
         if (problem != null) {
             refused.incrementAndGet();
             return Reply.nack(request.id(), ReplyCode.E110, problem);
+        }
+        if (countOnly) {
+            counted.incrementAndGet();
+            return Reply.ack(request.id(), "received", Json.MAPPER.createObjectNode());
         }
         JsonNode origin = request.body().get("origin");
         String key = origin.get("sender").asText() + "/" + origin.get("id").asText();
