@@ -230,7 +230,7 @@ public final class Gateway implements AutoCloseable {
             database.close();
             database = null;
         }
-        LOG.info("juki-gateway stopped; peak heap {} MiB", peakHeapMiB());
+        LOG.info("{} stopped; peak heap {} MiB", name, peakHeapMiB());
     }
 
     /**

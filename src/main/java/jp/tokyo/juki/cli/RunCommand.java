@@ -42,7 +42,9 @@ public final class RunCommand implements Callable<Integer> {
         Gateway gateway = new Gateway(settings).stopOnSignal();
         // juki.warmup.seconds: the JIT compiles the hot paths on a throwaway gateway before this one opens its ports
         Rehearsal.run(config, settings, gateway::stopping);
-        gateway.start();
+        if (!gateway.stopping()) { // a SIGTERM during the warm-up ends it and the start
+            gateway.start();
+        }
         gateway.runUntilStopped();
         return 0;
     }

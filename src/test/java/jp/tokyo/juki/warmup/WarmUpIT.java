@@ -4,10 +4,13 @@ import static jp.tokyo.juki.testkit.TestPki.SHINJUKU;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import jp.tokyo.juki.testkit.GatewayChild;
@@ -21,6 +24,25 @@ import org.junit.jupiter.api.Test;
  * audit and national server hold nothing of them; the scratch directory is gone; and the first real update is served.
  */
 class WarmUpIT {
+    /** A stop asked for during the warm-up (SIGTERM: {@code Gateway::stopping}) ends it after the round in hand. */
+    @Test
+    void aStopDuringTheWarmUpEndsItAfterTheRoundInHandAndLeavesNoScratch() throws Exception {
+        Path data = Files.createTempDirectory("juki-warmup");
+        Path settings = Path.of("config/application.properties");
+        AtomicInteger asked = new AtomicInteger();
+        long started = System.nanoTime();
+        Rehearsal.Outcome outcome = Rehearsal.run(settings, GatewayConfig.load(settings,
+                Map.of("juki.data.dir", data.toString(), "juki.warmup.seconds", "300")), () -> asked.incrementAndGet() > 1);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("[WarmUpIT] stopped after round %d: %d updates, %.1f s in all%n", outcome.rounds(),
+                outcome.updates(), seconds);
+        assertThat(outcome.rounds()).isEqualTo(1);
+        assertThat(outcome.updates()).isEqualTo(4000);
+        assertThat(outcome.settled()).isFalse();
+        assertThat(seconds).as("far from the 300 s allowed").isLessThan(120);
+        assertThat(data.resolve("warmup")).doesNotExist();
+    }
+
     @Test
     void theWarmUpRunsOnAThrowawayGatewayAndLeavesNothingInTheRealOne() throws Exception {
         try (NationalSimulator national = NationalSimulator.start(TestPki.national(), 0, null);
