@@ -85,10 +85,13 @@ public final class GatewayProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC",
+                "-Xmx1g",
                 // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
                 "-Xlog:gc:file=" + data.toAbsolutePath().resolve("gc.log")));
         String jvmOpts = System.getenv("JUKI_GATEWAY_JVM_OPTS");
+        if (jvmOpts == null || !jvmOpts.matches(".*-XX:\\+Use\\w*GC\\b.*")) {
+            cmd.add("-XX:+UseG1GC"); // the systemd unit's collector, unless the options choose another
+        }
         if (jvmOpts != null && !jvmOpts.isBlank()) {
             cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
         }
