@@ -223,8 +223,11 @@ class AgencyLeaseIT {
         String name = stem + ".req.p7m";
         assertThat(first.queryLong("SELECT count(*) FROM agency.request WHERE agency = 'suido' AND file_name = ?", name))
                 .as(stem + ": one ledger row").isEqualTo(1);
-        assertThat(first.queryString("SELECT state || '/' || answer_code FROM agency.request WHERE agency = 'suido' "
-                + "AND file_name = ?", name)).isEqualTo("DONE/A000");
+        // the answer is published before the request leaves the inbox and the ledger says DONE (crash-safe order):
+        // a file whose answer was just seen may still be ANSWERED for a moment
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> first.queryString("SELECT state || '/' || answer_code FROM agency.request "
+                        + "WHERE agency = 'suido' AND file_name = ?", name), "DONE/A000"::equals);
         long id = first.queryLong("SELECT id FROM agency.request WHERE agency = 'suido' AND file_name = ?", name);
         assertThat(first.queryLong("SELECT count(*) FROM agency.provision WHERE request = ?", id)).as(stem + ": provisions")
                 .isEqualTo(1);
