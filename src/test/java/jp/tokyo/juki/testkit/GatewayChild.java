@@ -79,8 +79,18 @@ public final class GatewayChild implements AutoCloseable {
         all.putAll(settings);
         List<String> args = new ArrayList<>(List.of("--keystores", TestPki.dir().toString()));
         all.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-        process = GatewayProcess.start(Path.of("target", "juki-gateway.jar").toString(), data.resolve("gateway"),
-                csPort, nationalPort, args);
+        try {
+            process = GatewayProcess.start(Path.of("target", "juki-gateway.jar").toString(), data.resolve("gateway"),
+                    csPort, nationalPort, args);
+        } catch (IOException e) {
+            // the test's data (and this log) is deleted when it ends: print why the start ended (a restart right after
+            // a SIGKILL once ended so in a fresh-clone run, and nothing was left to read)
+            Path log = data.resolve("gateway").resolve("gateway.log");
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            System.out.println("[GatewayChild] the gateway's start failed (" + e.getMessage() + "); its log ended:");
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> System.out.println("  " + l));
+            throw e;
+        }
     }
 
     public GatewayProcess process() {
