@@ -1,7 +1,6 @@
 package jp.tokyo.juki.agency;
 
 import java.io.IOException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,19 +19,14 @@ public final class SftpOnLease implements AutoCloseable {
     }
 
     private final Starter starter;
-    private final Consumer<DropFolderServer> started;
     private int port;
     private DropFolderServer server;
     private IOException failure;
 
-    /**
-     * @param port    the configured port (0: the first start picks one, and later starts take it again)
-     * @param started told of each server started (it is bound for the tools that ask for its port)
-     */
-    public SftpOnLease(int port, Starter starter, Consumer<DropFolderServer> started) {
+    /** @param port the configured port (0: the first start picks one, and later starts take it again) */
+    public SftpOnLease(int port, Starter starter) {
         this.port = port;
         this.starter = starter;
-        this.started = started;
     }
 
     /** This node holds the lease: the server starts (a failure is kept for {@link #failure}). */
@@ -44,7 +38,6 @@ public final class SftpOnLease implements AutoCloseable {
             server = starter.start(port);
             port = server.port();
             failure = null;
-            started.accept(server);
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             LOG.error("SFTP drop folders: the server did not start ({})", e.getMessage());
@@ -63,6 +56,15 @@ public final class SftpOnLease implements AutoCloseable {
             LOG.warn("SFTP drop folders: the server did not stop cleanly ({})", e.getClass().getSimpleName());
         }
         server = null;
+    }
+
+    /**
+     * The server's port: the configured one, or once a server has started on any free port (0), that port (tests,
+     * tools). It is not bound in the registry when the lease is taken: the lease thread binding a bean while the start
+     * added routes broke a start (ConcurrentModificationException in Camel's registry, decision 31).
+     */
+    public synchronized int port() {
+        return port;
     }
 
     /** Whether the server runs on this node. */

@@ -48,7 +48,8 @@ final class AgencyWiring {
     static final String LEASE_PREFIX = "agency-";
     /** the embedded SFTP server's lease */
     static final String SFTP_LEASE = "sftp";
-    private static final String SFTP_BEAN = "dropFolderLease";
+    /** the SFTP server on lease, bound once at start (its {@code port()} for tools and tests) */
+    public static final String SFTP_BEAN = "dropFolderLease";
 
     private AgencyWiring() {
     }
@@ -122,7 +123,7 @@ final class AgencyWiring {
                     id -> trusted(a, served.get(id), certificates.get(id)), DropFolderServer.Settings.of(config),
                     (account, type, status, code, detail) -> a.audit().record(AuditEvent.in(AuditLine.SFTP,
                             account != null && served.containsKey(account) ? served.get(account).identity() : null, type)
-                            .status(status).code(code).detail(detail))), server -> a.bind("dropFolderServer", server));
+                            .status(status).code(code).detail(detail))));
             leases.getView(SFTP_LEASE).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
                 if (view.getLocalMember().isLeader()) {
                     sftp.taken();

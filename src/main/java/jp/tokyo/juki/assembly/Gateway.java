@@ -106,7 +106,12 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
 
-        main = new Main();
+        main = new Main() {
+            {
+                // Camel's registry is not safe for threads; the leases start routes on their own thread
+                registry.setFallbackRegistry(new ThreadSafeRegistry());
+            }
+        };
         config.applyTo(main);
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, audit.tap(), main, null);

@@ -114,7 +114,8 @@ public final class GatewayProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + warmUp);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IOException("gateway exited during start-up; see " + log);
+                throw new IOException("gateway exited during start-up (exit " + p.exitValue() + ", " + lastError(log)
+                        + "); see " + log);
             }
             if (Files.exists(log) && Files.readString(log).contains("juki-gateway ready")) {
                 return gp;
@@ -123,6 +124,21 @@ public final class GatewayProcess implements AutoCloseable {
         }
         gp.close();
         throw new IOException("gateway not ready within " + (180 + warmUp) + " s; see " + log);
+    }
+
+    /**
+     * The last line of a log that names an error or exception, for the message of a failed start (a
+     * test's summary shows only that message; the log itself is deleted with the test's data). A
+     * start-up log holds no personal data.
+     */
+    static String lastError(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            String last = lines.filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("Error:"))
+                    .reduce((a, b) -> b).orElse("no error line in the log");
+            return last.length() > 300 ? last.substring(0, 300) + "…" : last;
+        } catch (IOException | UncheckedIOException e) {
+            return "log unreadable: " + e.getClass().getSimpleName();
+        }
     }
 
     public long pid() {

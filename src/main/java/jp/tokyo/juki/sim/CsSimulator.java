@@ -64,7 +64,7 @@ public final class CsSimulator {
 
     public record Result(String municipality, long sent, long acked, long duplicates, Map<String, Long> nackByCode,
                          long failed, Latencies latency, List<String> ackedIds, long orderViolations,
-                         List<BadOutcome> bad, Duration elapsed) {
+                         List<BadOutcome> bad, Duration elapsed, Map<String, Long> nackByDetail) {
         public double ackRate() {
             return acked / Math.max(0.001, elapsed.toNanos() / 1e9);
         }
@@ -79,6 +79,8 @@ public final class CsSimulator {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final Map<String, AtomicLong> nacks = new ConcurrentHashMap<>();
+    /** refusals by code and detail (a detail never holds personal data, PROTOCOL §2.3) */
+    private final Map<String, AtomicLong> nackDetails = new ConcurrentHashMap<>();
     private final Latencies latency = new Latencies();
     private final List<String> ackedIds = Collections.synchronizedList(new ArrayList<>());
 
@@ -126,8 +128,10 @@ public final class CsSimulator {
             List<BadOutcome> bad = options.bad() ? sendBadMessages(clients.get(0)) : List.of();
             Map<String, Long> byCode = new TreeMap<>();
             nacks.forEach((k, v) -> byCode.put(k, v.get()));
+            Map<String, Long> byDetail = new TreeMap<>();
+            nackDetails.forEach((k, v) -> byDetail.put(k, v.get()));
             return new Result(options.municipality(), sent.get(), acked.get(), duplicates.get(), byCode, failed.get(),
-                    latency, List.copyOf(ackedIds), violations, bad, elapsed);
+                    latency, List.copyOf(ackedIds), violations, bad, elapsed, byDetail);
         } finally {
             clients.forEach(FrameClient::close);
         }
@@ -193,6 +197,8 @@ public final class CsSimulator {
             duplicates.incrementAndGet();
         } else {
             nacks.computeIfAbsent(reply.code().name(), k -> new AtomicLong()).incrementAndGet();
+            nackDetails.computeIfAbsent(reply.code().name() + " " + reply.detail(), k -> new AtomicLong())
+                    .incrementAndGet();
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -27,6 +29,11 @@ public final class GroupCommit<T> extends ServiceSupport {
     private final List<LinkedBlockingQueue<T>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    /**
+     * Submitting holds it shared, stopping exclusively: no item is queued after a writer has seen
+     * {@code running} false and its queue empty (it would never be committed nor answered).
+     */
+    private final ReadWriteLock stopLock = new ReentrantReadWriteLock();
     private long statBatches;
     private long statItems;
     private long statNanos;
@@ -49,10 +56,15 @@ public final class GroupCommit<T> extends ServiceSupport {
 
     /** @param partition e.g. the connection: what shares a key is committed in submission order */
     public void submit(T item, int partition) {
-        if (!running) {
-            throw new IllegalStateException(name + " is not running");
+        stopLock.readLock().lock();
+        try {
+            if (!running) {
+                throw new IllegalStateException(name + " is not running");
+            }
+            queues.get(Math.floorMod(partition, writers)).add(item);
+        } finally {
+            stopLock.readLock().unlock();
         }
-        queues.get(Math.floorMod(partition, writers)).add(item);
     }
 
     @Override
@@ -69,7 +81,12 @@ public final class GroupCommit<T> extends ServiceSupport {
 
     @Override
     protected void doStop() throws InterruptedException {
-        running = false;
+        stopLock.writeLock().lock();
+        try {
+            running = false;
+        } finally {
+            stopLock.writeLock().unlock();
+        }
         for (Thread t : threads) {
             t.join(30_000);
         }

@@ -37,7 +37,7 @@ class AgencyInteropIT {
     @BeforeAll
     static void start() throws Exception {
         gw = RunningGateway.start(false, Map.of("juki.agency.poll-ms", "200"));
-        port = gw.gateway.bean("dropFolderServer", DropFolderServer.class).port();
+        port = gw.gateway.bean("dropFolderLease", SftpOnLease.class).port();
         code = Messages.newJuminhyoCode();
         try (FrameClient chiyoda = gw.connect(CHIYODA)) {
             assertThat(chiyoda.send(update(CHIYODA, "MOVE_IN", Messages.person(CHIYODA, code, Messages.newMyNumber(),

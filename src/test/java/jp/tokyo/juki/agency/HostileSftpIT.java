@@ -74,7 +74,7 @@ class HostileSftpIT {
     static void start() throws Exception {
         gw = RunningGateway.start(false, Map.of("juki.sftp.quota-mb", "1", "juki.sftp.sweep-seconds", "1",
                 "juki.sftp.part-max-age-minutes", "1", "juki.agency.poll-ms", "200", "juki.sftp.max-inbox-files", "50"));
-        port = gw.gateway.bean("dropFolderServer", DropFolderServer.class).port();
+        port = gw.gateway.bean("dropFolderLease", SftpOnLease.class).port();
         dir = Files.createTempDirectory("hostile-sftp");
     }
 

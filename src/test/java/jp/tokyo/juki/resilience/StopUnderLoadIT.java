@@ -43,8 +43,9 @@ class StopUnderLoadIT {
 
             assertThat(exit).as("exit code after SIGTERM").isZero();
             assertThat(seconds).as("seconds from SIGTERM to exit").isLessThan(30);
-            System.out.printf("SIGTERM under load: exited %d after %.1f s; %d of %d ACKed before, %d E503, %d unanswered%n",
-                    exit, seconds, first.acked(), COUNT, first.nackByCode().getOrDefault("E503", 0L), first.failed());
+            System.out.printf("SIGTERM under load: exited %d after %.1f s; %d of %d ACKed before, %d E503, %d unanswered;"
+                            + " refusals %s%n", exit, seconds, first.acked(), COUNT,
+                    first.nackByCode().getOrDefault("E503", 0L), first.failed(), first.nackByDetail());
             assertThat(first.acked()).as("updates ACKed before the stop").isGreaterThan(1000).isLessThan(COUNT);
             assertThat(first.nackByCode().keySet()).as("refusals while stopping").isSubsetOf(Set.of("E503"));
 
@@ -68,8 +69,8 @@ class StopUnderLoadIT {
 
             gw.kill();
             CsSimulator.Result first = load.get(120, TimeUnit.SECONDS);
-            System.out.printf("SIGKILL under load: %d of %d ACKed before, %d unanswered%n", first.acked(), COUNT,
-                    first.failed());
+            System.out.printf("SIGKILL under load: %d of %d ACKed before, %d unanswered; refusals %s%n", first.acked(),
+                    COUNT, first.failed(), first.nackByDetail());
             assertThat(first.acked()).as("updates ACKed before the kill").isGreaterThan(1000).isLessThan(COUNT);
 
             // the killed gateway's database server is still running; the restart must cope with it
@@ -90,7 +91,7 @@ class StopUnderLoadIT {
     static void assertEveryRequestAppliedOnce(GatewayChild gw, NationalSimulator national, CsSimulator.Result first,
                                               CsSimulator.Result resent) throws Exception {
         assertThat(resent.failed()).as("resent requests without an answer").isZero();
-        assertThat(resent.nackByCode()).as("resent requests refused").isEmpty();
+        assertThat(resent.nackByCode()).as("resent requests refused: %s", resent.nackByDetail()).isEmpty();
         assertThat(resent.acked() + resent.duplicates()).as("resent requests answered ACK or DUPLICATE")
                 .isEqualTo(COUNT);
         Set<String> ackedTwice = new HashSet<>(first.ackedIds());

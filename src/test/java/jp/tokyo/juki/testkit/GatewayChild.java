@@ -152,6 +152,10 @@ public final class GatewayChild implements AutoCloseable {
         if (process != null) {
             process.close();
         }
+        if (System.getenv("JUKI_KEEP_TEST_DATA") != null) {
+            System.out.println("[GatewayChild] JUKI_KEEP_TEST_DATA: kept " + data);
+            return;
+        }
         deleteTree(data);
     }
 
