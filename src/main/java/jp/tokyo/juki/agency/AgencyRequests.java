@@ -158,6 +158,21 @@ public final class AgencyRequests {
                         "the file left inbox/ before it was answered; no longer waits for a manager"));
             }
             failed = failureTable.load(agencyId, names); // files gone are forgotten
+            for (RequestLedger.Request left : ledger.answeredWithoutFile(agencyId, names)) {
+                if (drop.hasPart(left.answerFile())) {
+                    // not published yet: a crash before publishing leaves the request in inbox/, and its file
+                    // finishes it when seen; with the file gone too, it stays as it is (decision 32)
+                    continue;
+                }
+                // published and its request removed, then its holder lost the lease (or died) before DONE
+                LOG.info("agency {}: request AR-{} was answered and left inbox/ without being closed; closed now",
+                        agencyId, left.id());
+                finish(agency, drop, left, left.fileName(), left.answerFile());
+            }
+        } catch (IOException e) {
+            LOG.warn("agency {}: an answered request could not be closed ({}); tried again at the next poll", agencyId,
+                    e.getClass().getSimpleName());
+            return;
         } catch (SQLException e) {
             LOG.warn("agency {}: requests waiting, the database is unavailable (SQLState {})", agencyId, e.getSQLState());
             return;

@@ -157,6 +157,30 @@ public final class RequestLedger {
         return out;
     }
 
+    /**
+     * Requests answered (the answer committed) whose file is no longer in {@code inbox/}, yet not DONE: a holder
+     * lost its lease, or died, between removing the request and recording DONE (the crash-safe order). No file is
+     * left to lead the next holder to them, so its poll closes those whose answer is published (found by
+     * AgencyLeaseIT in a fresh-clone run: a request stayed ANSWERED after its holder's lease was lost at that step).
+     *
+     * @param present the names now in {@code inbox/}
+     */
+    public List<Request> answeredWithoutFile(String agency, List<String> present) throws SQLException {
+        List<Request> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM agency.request WHERE agency = ? AND state = 'ANSWERED' "
+                        + "AND NOT (file_name = ANY (?)) ORDER BY id")) {
+            ps.setString(1, agency);
+            ps.setArray(2, c.createArrayOf("text", present.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(request(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The request has left {@code inbox/}. */
     public void done(Request r) throws SQLException {
         fenced(r.agency(), c -> {

@@ -182,6 +182,32 @@ class AgencyLeaseIT {
                 + "ORDER BY id DESC LIMIT 1")).contains("3 attempts failed with an internal error or ended with their node");
     }
 
+    @Test
+    @Order(4)
+    void anAnswerPublishedWhoseRequestLeftBeforeItWasClosedIsClosedByTheHolder() throws Exception {
+        // as a holder leaves it that lost its lease (or died) after publishing the answer and removing the request,
+        // before DONE: no file in inbox/ leads the holder to it (a fresh-clone run left such a request ANSWERED)
+        String stem = "t-left-" + NAMES.incrementAndGet();
+        Path answer = root.resolve("suido").resolve("outbox").resolve(stem + ".res.p7m");
+        byte[] published = {1, 2, 3};
+        Files.write(answer, published);
+        try (Connection c = first.gateway.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO agency.request (agency, file_name, digest, state, "
+                     + "answer_file, answer_code, row_count, answered_at) VALUES ('suido', ?, ?, 'ANSWERED', ?, 'A000', 1, "
+                     + "now())")) {
+            ps.setString(1, stem + ".req.p7m");
+            ps.setString(2, "0".repeat(64));
+            ps.setString(3, stem + ".res.p7m");
+            ps.executeUpdate();
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> first.queryString("SELECT state FROM agency.request WHERE agency = 'suido' AND file_name = ?",
+                        stem + ".req.p7m"), "DONE"::equals);
+        assertThat(answer).as("the published answer, untouched").hasBinaryContent(published);
+        assertThat(first.queryLong("SELECT count(*) FROM agency.request WHERE agency = 'suido' AND file_name = ?",
+                stem + ".req.p7m")).as("ledger rows: not answered again").isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void begun(String stem, int attempts) throws Exception {
