@@ -49,7 +49,7 @@ final class AgencyWiring {
     /** the embedded SFTP server's lease */
     static final String SFTP_LEASE = "sftp";
     /** the SFTP server on lease, bound once at start (its {@code port()} for tools and tests) */
-    public static final String SFTP_BEAN = "dropFolderLease";
+    private static final String SFTP_BEAN = "dropFolderLease";
 
     private AgencyWiring() {
     }
