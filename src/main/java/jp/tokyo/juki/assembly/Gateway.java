@@ -25,6 +25,7 @@ import jp.tokyo.juki.national.NationalQuery;
 import jp.tokyo.juki.national.NationalSettings;
 import jp.tokyo.juki.operator.OperatorSettings;
 import jp.tokyo.juki.operator.Operators;
+import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.FileSettings;
@@ -120,10 +121,10 @@ public final class Gateway implements AutoCloseable {
         CsLineWiring.wire(assembly, MessageType.csLine(), audit.lag()::behind);
         PgLockClusterService leases = LeaseWiring.wire(assembly);
         GroupCommit<?> honninCommit = StoreWiring.wire(assembly, observe, HONNIN,
-                HonninUpdates.transaction(database.forRole(HONNIN.role()), hasher::hash),
+                HonninUpdates.transaction(database.forRole(HONNIN.role()), hasher::hash, config.get(DatabaseSettings.NETWORK_TIMEOUT)),
                 new HonninUpdateReader(tokyo)::read, HonninUpdate::persons, replyExecutor, audit.lag()::behind);
         GroupCommit<?> fuhyoCommit = StoreWiring.wire(assembly, observe, FUHYO,
-                FuhyoUpdates.transaction(database.forRole(FUHYO.role()), hasher::hash),
+                FuhyoUpdates.transaction(database.forRole(FUHYO.role()), hasher::hash, config.get(DatabaseSettings.NETWORK_TIMEOUT)),
                 new FuhyoUpdateReader(tokyo)::read, FuhyoUpdate::persons, replyExecutor, audit.lag()::behind);
         ConsistencyWiring.wire(assembly);
         NationalQuery nationalQuery = NationalQueryWiring.wire(assembly);

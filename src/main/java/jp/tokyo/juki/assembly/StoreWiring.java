@@ -11,6 +11,7 @@ import jp.tokyo.juki.cs.UpdateRequests;
 import jp.tokyo.juki.national.NationalDelivery;
 import jp.tokyo.juki.national.NationalNotices;
 import jp.tokyo.juki.national.NationalSettings;
+import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.national.OutboxRelay;
 import jp.tokyo.juki.national.StoreLine;
 import jp.tokyo.juki.observe.ObserveSampler;
@@ -82,7 +83,8 @@ final class StoreWiring {
         a.bind(line.name() + "Updates", new UpdateRequests<>(reader, persons, commit, replies, auditBehind));
 
         OutboxRelay relay = new OutboxRelay(a.database().forRole(line.role()), a.broker().connectionFactory(),
-                line.name() + ".national_outbox", line.queue(), line.relayLock(), config.get(NationalSettings.RELAY_PAGE));
+                line.name() + ".national_outbox", line.queue(), line.relayLock(), config.get(NationalSettings.RELAY_PAGE),
+                config.get(DatabaseSettings.NETWORK_TIMEOUT));
         a.onClose().add(relay::close);
         observe.outbox(line.name(), relay::backlog);
         a.bind(line.name() + "OutboxRelay", relay);

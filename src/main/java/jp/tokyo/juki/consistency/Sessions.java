@@ -242,11 +242,27 @@ public final class Sessions implements AutoCloseable {
 
     /** Runs {@code work} in a transaction and commits it; rolls back on any failure. */
     private <T> T inTransaction(InTransaction<T> work) throws SQLException {
+        return inTransaction(work, 0);
+    }
+
+    /**
+     * As {@link #inTransaction(InTransaction)}, each answer of the database (the COMMIT's too) awaited at most
+     * {@code networkTimeoutMs} (0: no bound); the connection goes back with its timeout as it was.
+     */
+    private <T> T inTransaction(InTransaction<T> work, int networkTimeoutMs) throws SQLException {
         Connection c = connections.take();
         boolean healthy = false;
+        int before = -1;
         try {
+            if (networkTimeoutMs > 0) {
+                before = c.getNetworkTimeout();
+                c.setNetworkTimeout(Runnable::run, networkTimeoutMs);
+            }
             T result = work.run(c);
             c.commit();
+            if (before >= 0) {
+                c.setNetworkTimeout(Runnable::run, before);
+            }
             healthy = true;
             return result;
         } finally {
@@ -275,13 +291,14 @@ public final class Sessions implements AutoCloseable {
         while (!stopping) {
             Row s;
             try {
+                // a short look, bounded: a node cut off the network does not wait on it for minutes
                 s = inTransaction(c -> {
                     Row row = SessionTable.idle(c, idle);
                     if (row != null) {
                         SessionTable.delete(c, row.id());
                     }
                     return row;
-                });
+                }, Math.toIntExact(settings.networkTimeout().toMillis()));
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("consistency sessions not looked at for expiry: {}", e instanceof SQLException q
                         ? "store unavailable (" + q.getSQLState() + ")" : e.getClass().getName());

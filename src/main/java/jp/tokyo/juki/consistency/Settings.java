@@ -3,6 +3,7 @@ package jp.tokyo.juki.consistency;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Setting;
 
@@ -22,7 +23,7 @@ import jp.tokyo.juki.platform.Setting;
  *                             loses every open session (the CS begins again), a node failover does not
  */
 public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleTimeout, int readAhead, int frameMax,
-                       int partBytes, String workMem, boolean unloggedStaging) {
+                       int partBytes, String workMem, boolean unloggedStaging, Duration networkTimeout) {
     public static final Setting<Integer> MAX_SESSIONS = Setting.positive("juki.consistency.max-sessions", 4, "sessions",
             "sessions open at once over all CS and all gateway nodes; a BEGIN beyond: E503");
     public static final Setting<Integer> MAX_SESSIONS_PER_SENDER = Setting.positive("juki.consistency.max-sessions-per-sender",
@@ -63,7 +64,7 @@ public record Settings(int maxSessions, int maxSessionsPerSender, Duration idleT
     public static Settings from(GatewayConfig config, int frameMax) {
         return new Settings(config.get(MAX_SESSIONS), config.get(MAX_SESSIONS_PER_SENDER), config.get(IDLE_TIMEOUT),
                 config.get(READ_AHEAD), frameMax, config.get(PART_BYTES), config.get(WORK_MEM),
-                config.get(UNLOGGED_STAGING));
+                config.get(UNLOGGED_STAGING), config.get(DatabaseSettings.NETWORK_TIMEOUT));
     }
 
     long partBudget(List<String> items) {

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.fuhyo;
 
+import java.time.Duration;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import jp.tokyo.juki.record.FuhyoUpdate;
@@ -21,14 +22,17 @@ public final class FuhyoUpdates {
     /**
      * @param dataSource connections of the fuhyo role
      * @param personKey  keyed hash of a 住民票コード: the outbox keeps each person's notices in order by it
+     * @param dbTimeout  {@link jp.tokyo.juki.platform.DatabaseSettings#NETWORK_TIMEOUT}
      */
-    public static UpdateTransaction<FuhyoUpdate> transaction(DataSource dataSource, Function<String, String> personKey) {
+    public static UpdateTransaction<FuhyoUpdate> transaction(DataSource dataSource, Function<String, String> personKey,
+                                                        Duration dbTimeout) {
         PersonUpdates.Rules<FuhyoUpdate, FuhyoRow> rules = new PersonUpdates.Rules<>(FuhyoUpdates::change,
                 FuhyoLogicChecks::check,
                 (u, stamp) -> new FuhyoRow(u.record(), KanaNormalizer.normalize(u.record().name().kana()), stamp),
                 (former, stamp) -> new FuhyoRow(former.record(), former.kanaNormalized(), stamp),
                 FuhyoNotice::body);
-        return new UpdateTransaction<>(dataSource, "fuhyo", personKey, new PersonUpdates<>(FuhyoStore.TABLE, rules));
+        return new UpdateTransaction<>(dataSource, "fuhyo", personKey, new PersonUpdates<>(FuhyoStore.TABLE, rules),
+                dbTimeout);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.national.StoreLine;
+import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.record.HonninUpdateReader;
@@ -69,7 +70,8 @@ final class DbLimit {
             }
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            UpdateTransaction<HonninUpdate> transaction = HonninUpdates.transaction(ds, new PersonHasher(key)::hash);
+            UpdateTransaction<HonninUpdate> transaction = HonninUpdates.transaction(ds, new PersonHasher(key)::hash,
+                    Duration.ofMillis(Long.parseLong(DatabaseSettings.NETWORK_TIMEOUT.defaultValue())));
             HonninUpdateReader reader = new HonninUpdateReader(tokyo);
             double single = run(transaction, reader, tokyo, municipality, clients, 1, each);
             double grouped = run(transaction, reader, tokyo, municipality, clients, 10, each);

@@ -265,14 +265,19 @@ public final class HaCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        long t0 = System.nanoTime();
         if (haproxy != null) {
             haproxy.close();
         }
-        for (GatewayProcess g : nodes) {
+        for (int n = 0; n < nodes.size(); n++) {
+            GatewayProcess g = nodes.get(n);
             if (g != null) {
+                long t = System.nanoTime();
                 g.close();
+                System.out.printf("ha-cluster: node %d stopped in %.1f s%n", n + 1, (System.nanoTime() - t) / 1e9);
             }
         }
+        long brokers = System.nanoTime();
         for (Process b : new Process[]{backupBroker, primaryBroker}) {
             if (b != null && b.isAlive()) {
                 b.destroy();
@@ -291,11 +296,14 @@ public final class HaCluster implements AutoCloseable {
                 s.close();
             }
         }
+        long database = System.nanoTime();
         if (pg != null) {
             pg.close();
         }
         if (namespaces != null) {
             namespaces.close();
         }
+        System.out.printf("ha-cluster: stopped in %.1f s (brokers and simulators %.1f s, database %.1f s)%n",
+                (System.nanoTime() - t0) / 1e9, (database - brokers) / 1e9, (System.nanoTime() - database) / 1e9);
     }
 }

@@ -1,5 +1,6 @@
 package jp.tokyo.juki.honnin;
 
+import java.time.Duration;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import jp.tokyo.juki.record.HonninUpdate;
@@ -21,14 +22,17 @@ public final class HonninUpdates {
     /**
      * @param dataSource connections of the honnin role
      * @param personKey  keyed hash of a 住民票コード (the outbox groups a person's notices by it)
+     * @param dbTimeout  {@link jp.tokyo.juki.platform.DatabaseSettings#NETWORK_TIMEOUT}
      */
-    public static UpdateTransaction<HonninUpdate> transaction(DataSource dataSource, Function<String, String> personKey) {
+    public static UpdateTransaction<HonninUpdate> transaction(DataSource dataSource, Function<String, String> personKey,
+                                                        Duration dbTimeout) {
         PersonUpdates.Rules<HonninUpdate, HonninRow> rules = new PersonUpdates.Rules<>(HonninUpdates::change,
                 HonninLogicChecks::check,
                 (u, stamp) -> new HonninRow(u.record(), KanaNormalizer.normalize(u.record().name().kana()), stamp),
                 (former, stamp) -> new HonninRow(former.record(), former.kanaNormalized(), stamp),
                 HonninNotice::body);
-        return new UpdateTransaction<>(dataSource, "honnin", personKey, new PersonUpdates<>(HonninStore.TABLE, rules));
+        return new UpdateTransaction<>(dataSource, "honnin", personKey, new PersonUpdates<>(HonninStore.TABLE, rules),
+                dbTimeout);
     }
 
     /** A 消除 reason deletes the person; a code change names the former code in the body. */

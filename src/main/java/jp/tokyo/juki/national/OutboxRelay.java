@@ -10,6 +10,7 @@ import jakarta.jms.TextMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -37,6 +38,7 @@ public final class OutboxRelay {
     private final String queue;
     private final long lockKey;
     private final int page;
+    private final int networkTimeoutMs;
     private Connection jms;
     private Session session;
     private MessageProducer producer;
@@ -44,15 +46,17 @@ public final class OutboxRelay {
     /**
      * @param table   the outbox table, e.g. {@code honnin.national_outbox}
      * @param lockKey the advisory lock that makes this relay the only one for that table
+     * @param networkTimeout the longest one answer of the database may take ({@code juki.db.network-timeout-ms})
      */
     public OutboxRelay(DataSource dataSource, ConnectionFactory connectionFactory, String table, String queue,
-                       long lockKey, int page) {
+                       long lockKey, int page, Duration networkTimeout) {
         this.dataSource = dataSource;
         this.connectionFactory = connectionFactory;
         this.table = table;
         this.queue = queue;
         this.lockKey = lockKey;
         this.page = page;
+        this.networkTimeoutMs = Math.toIntExact(networkTimeout.toMillis());
     }
 
     /** Relays until the outbox is empty; returns how many notices were moved. */
@@ -85,6 +89,7 @@ public final class OutboxRelay {
 
     private int relayPage() throws SQLException, JMSException {
         try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setNetworkTimeout(Runnable::run, networkTimeoutMs);
             c.setAutoCommit(false);
             try {
                 if (!tryLock(c)) {

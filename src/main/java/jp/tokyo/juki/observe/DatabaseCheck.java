@@ -25,6 +25,8 @@ final class DatabaseCheck extends GatewayCheck {
         try {
             within(executor, timeoutMs, () -> {
                 try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
+                    // the query timeout is the server's; a dead connection would leave the probe waiting for minutes
+                    c.setNetworkTimeout(Runnable::run, (int) Math.max(1000, timeoutMs));
                     s.setQueryTimeout((int) Math.max(1, timeoutMs / 1000));
                     s.execute("SELECT 1");
                     return true;

@@ -27,6 +27,19 @@ public final class DatabaseSettings {
             "a store role's password (embedded: the one the gateway made; external: set it)");
     public static final Setting<Integer> ROLE_POOL_SIZE = Setting.positive("juki.db.<role>.pool-size", 4, "connections",
             "a store role's pool");
+    /**
+     * A node cut off the network with a statement or COMMIT on the wire waits for TCP's retransmissions, which back
+     * off to minutes: the database server drops such a connection within ~8 s, but the client's socket learns of it
+     * only when a retransmission reaches the server, and Java cannot set TCP_USER_TIMEOUT. After a 60 s cut the
+     * update writer, the outbox relays and the consistency sweep of the node waited on for over a minute more, and
+     * its stop hung (FailoverIT). The gateway's short transactions set this as their network timeout; long work
+     * (consistency comparisons, retention's VACUUM, statistics, agency files) does not.
+     */
+    public static final Setting<Duration> NETWORK_TIMEOUT = Setting.duration("juki.db.network-timeout-ms", 30_000,
+            ChronoUnit.MILLIS, "the longest a short transaction (an update, the outbox relay, the consistency sweep, the "
+                    + "database health check) waits for one answer of the database before it gives the connection up "
+                    + "(an update's COMMIT is then in doubt)")
+            .range(1000, 600_000, "a busy or fsync-stalled database must not be taken for a dead one");
 
     private DatabaseSettings() {
     }

@@ -99,18 +99,22 @@ public final class UpdateTransaction<U> {
     private final String schema;
     private final Function<String, String> personKey;
     private final Begin<U> store;
+    private final int dbTimeoutMs;
 
     /**
      * @param dataSource connections of the store's role
      * @param schema     the store's schema ({@code honnin}, {@code fuhyo})
      * @param personKey  keyed hash of a 住民票コード, to group a person's notices without naming them
      * @param store      how the store's rows change
+     * @param dbTimeout  the longest one statement or COMMIT waits for the database ({@link jp.tokyo.juki.platform.DatabaseSettings#NETWORK_TIMEOUT})
      */
-    public UpdateTransaction(DataSource dataSource, String schema, Function<String, String> personKey, Begin<U> store) {
+    public UpdateTransaction(DataSource dataSource, String schema, Function<String, String> personKey, Begin<U> store,
+                             Duration dbTimeout) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.personKey = personKey;
         this.store = store;
+        this.dbTimeoutMs = Math.toIntExact(dbTimeout.toMillis());
     }
 
     /** Applies the group and answers each of its requests (the group commit's batch processor). */
@@ -230,6 +234,8 @@ public final class UpdateTransaction<U> {
 
     private List<Reply> applyInOneTransaction(List<Command<U>> batch) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            // a read that waits longer fails and closes the connection (the pool resets the timeout on return)
+            c.setNetworkTimeout(Runnable::run, dbTimeoutMs);
             c.setAutoCommit(false);
             List<Reply> replies;
             try {

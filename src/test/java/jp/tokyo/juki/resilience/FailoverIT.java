@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * replication pair. Under steady CS load through HAProxy (a CS that resends what went unanswered), in turn: a
  * node killed, the live broker killed, the database primary killed and the standby promoted, a node cut off
  * the network for 60 s. After each: every acknowledged update is in the store and reached the national
- * simulator once, each person's in the order the CS made them; the figures are printed.
+ * simulator once, each person's in the order the CS made them; the figures are printed. Last, every node
+ * stops on SIGTERM within 30 s, the one that was cut off included.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
@@ -107,6 +108,25 @@ class FailoverIT {
             Thread.sleep(60_000);
             cluster.namespaces().join(2);
         });
+    }
+
+    /**
+     * After all that, SIGTERM stops each node within 30 s with exit code 0, as an operator's {@code systemctl stop}
+     * expects, the node that was cut off included. Before the database's network timeout
+     * ({@code juki.db.network-timeout-ms}) that node's update writer, outbox relays and consistency sweep still
+     * waited on connections that died in the cut, and its stop was killed after 40 s.
+     */
+    @Test
+    @Order(5)
+    void everyNodeStopsOnSigtermWithin30SecondsTheOneThatWasCutOffToo() throws Exception {
+        for (int n = 1; n <= 2; n++) {
+            long t0 = System.nanoTime();
+            int exit = cluster.node(n).stop(Duration.ofSeconds(60));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("FAILOVER   node %d stopped on SIGTERM in %.1f s, exit code %d%n", n, seconds, exit);
+            assertThat(exit).as("exit code of node %d after SIGTERM", n).isZero();
+            assertThat(seconds).as("seconds from SIGTERM to the exit of node %d", n).isLessThan(30);
+        }
     }
 
     /** Something that fails a part of the deployment (and, where it is a cut, heals it). */
