@@ -71,6 +71,22 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(List<String> prefix, String classPath, Path data, int csPort, int managementPort,
                                        int nationalPort, List<String> extraArgs) throws IOException {
+        return start(prefix, System.getenv("JUKI_GATEWAY_JVM_OPTS"), classPath, data, csPort, managementPort, nationalPort,
+                extraArgs);
+    }
+
+    /**
+     * As {@link #start(String, Path, int, int, List)}, with these JVM options instead of those of
+     * {@code JUKI_GATEWAY_JVM_OPTS} (null or blank: none beyond the defaults), so that one bench run can
+     * compare settings of the JVM.
+     */
+    public static GatewayProcess start(String jvmOpts, String classPath, Path data, int csPort, int nationalPort,
+                                       List<String> extraArgs) throws IOException {
+        return start(List.of(), jvmOpts, classPath, data, csPort, Ports.free(), nationalPort, extraArgs);
+    }
+
+    private static GatewayProcess start(List<String> prefix, String jvmOpts, String classPath, Path data, int csPort,
+                                        int managementPort, int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
@@ -88,7 +104,6 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Xmx1g",
                 // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
                 "-Xlog:gc:file=" + data.toAbsolutePath().resolve("gc.log")));
-        String jvmOpts = System.getenv("JUKI_GATEWAY_JVM_OPTS");
         if (jvmOpts == null || !jvmOpts.matches(".*-XX:\\+Use\\w*GC\\b.*")) {
             cmd.add("-XX:+UseG1GC"); // the systemd unit's collector, unless the options choose another
         }
@@ -276,10 +291,31 @@ public final class GatewayProcess implements AutoCloseable {
     public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            threadDump(timeout);
             process.destroyForcibly();
             process.waitFor();
         }
         return process.exitValue();
+    }
+
+    /**
+     * A stop that timed out is a defect of the gateway's shutdown: what its threads were doing goes to the
+     * standard output (a test's report) before it is killed.
+     */
+    private void threadDump(Duration timeout) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            System.out.printf("gateway %d did not stop within %d s of SIGTERM; its threads:%n%s%n", process.pid(),
+                    timeout.toSeconds(), dump);
+        } catch (IOException e) {
+            System.out.printf("gateway %d did not stop within %d s of SIGTERM (no thread dump: %s)%n", process.pid(),
+                    timeout.toSeconds(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

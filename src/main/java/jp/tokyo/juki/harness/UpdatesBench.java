@@ -63,6 +63,11 @@ final class UpdatesBench implements Callable<Integer> {
                     + "(e.g. --jar before/juki-gateway.jar --jar target/juki-gateway.jar): each is measured in turn, "
                     + "--rounds times, and the ratio of each to the first is printed.")
     List<Path> jars = new ArrayList<>();
+    @Option(names = "--jvm-opts", paramLabel = "OPTS",
+            description = "JVM options of the gateway process instead of JUKI_GATEWAY_JVM_OPTS (\"\" for none). Repeat "
+                    + "to compare them in one run (e.g. --jvm-opts \"\" --jvm-opts \"-XX:MaxGCPauseMillis=20\"): each build "
+                    + "is measured with each, alternating, --rounds times, with the ratio of each to the first.")
+    List<String> jvmOpts = new ArrayList<>();
     @Option(names = "--db-limit", description = "First measure the database's own limit for the honnin update "
             + "transaction (its statements from --connections clients on the gateway's PostgreSQL, one update per "
             + "transaction, then ten), then print the gateway's throughput as a ratio of each.")
@@ -115,11 +120,11 @@ final class UpdatesBench implements Callable<Integer> {
                     "--audit-chain must be on, off or both");
         };
         boolean ok = true;
-        List<Path> builds = jars.isEmpty() ? Collections.singletonList(null) : jars;
-        // throughput by build, then variant, then store: one value per round
-        Map<Path, Map<String, Map<String, List<Double>>>> measured = new LinkedHashMap<>();
+        List<Setup> builds = setups();
+        // throughput by build (and JVM options), then variant, then store: one value per round
+        Map<Setup, Map<String, Map<String, List<Double>>>> measured = new LinkedHashMap<>();
         for (int round = 1; round <= Math.max(1, rounds); round++) {
-            for (Path build : builds) {
+            for (Setup build : builds) {
                 for (String chained : variants) {
                     Map<String, Double> throughput = new LinkedHashMap<>();
                     ok &= runVariant(build, round, chained, stores, tokyo, keys, throughput);
@@ -139,7 +144,7 @@ final class UpdatesBench implements Callable<Integer> {
             }
         }
         if (builds.size() > 1) {
-            for (Path build : builds.subList(1, builds.size())) {
+            for (Setup build : builds.subList(1, builds.size())) {
                 for (String chained : variants) {
                     for (String s : stores) {
                         List<Double> b = measured.get(build).get(chained).get(s);
@@ -154,8 +159,32 @@ final class UpdatesBench implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    /**
+     * A gateway to measure: its jar (null: this build) and its JVM options (null: those of
+     * {@code JUKI_GATEWAY_JVM_OPTS}).
+     */
+    private record Setup(Path jar, String jvmOpts) {
+        @Override
+        public String toString() {
+            return (jar == null ? "this build" : jar.toString()) + (jvmOpts == null ? "" : " [" + jvmOpts.trim() + "]");
+        }
+    }
+
+    /** Every build (--jar) with every set of JVM options (--jvm-opts), in the order given. */
+    private List<Setup> setups() {
+        List<Path> builds = jars.isEmpty() ? Collections.singletonList(null) : jars;
+        List<String> options = jvmOpts.isEmpty() ? Collections.singletonList(null) : jvmOpts;
+        List<Setup> all = new ArrayList<>();
+        for (Path build : builds) {
+            for (String o : options) {
+                all.add(new Setup(build, o));
+            }
+        }
+        return all;
+    }
+
     /** One gateway of one build and audit-chain variant, with national simulators of its own, measured for each store. */
-    private boolean runVariant(Path build, int round, String chained, List<String> stores, Municipalities tokyo,
+    private boolean runVariant(Setup setup, int round, String chained, List<String> stores, Municipalities tokyo,
                                KeyMaterial keys, Map<String, Double> throughput) throws Exception {
         // national simulators of its own per gateway: they drop repeats by origin, and every run sends the same ids
         try (NationalSimulator national = NationalSimulator.start(
@@ -167,6 +196,11 @@ final class UpdatesBench implements Callable<Integer> {
             String classPath = System.getProperty("java.class.path");
             String name = chained.equals("true") ? "gateway" : "gateway-unchained";
             String variant = chained.equals("true") ? "audit hash chain on" : "audit hash chain OFF (comparison only)";
+            Path build = setup.jar();
+            if (setup.jvmOpts() != null) {
+                name = "opts" + (jvmOpts.indexOf(setup.jvmOpts()) + 1) + "-round" + round + "-" + name;
+                variant = "JVM options [" + setup.jvmOpts().trim() + "], round " + round + ", " + variant;
+            }
             if (build != null) {
                 classPath = build.toAbsolutePath().toString();
                 Path routes = build.toAbsolutePath().getParent().resolve("routes");
@@ -181,7 +215,8 @@ final class UpdatesBench implements Callable<Integer> {
                 args.add(k + "=" + v);
             });
             args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
-            return runGateway(classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
+            String opts = setup.jvmOpts() != null ? setup.jvmOpts() : System.getenv("JUKI_GATEWAY_JVM_OPTS");
+            return runGateway(opts, classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
                     keys, throughput, variant);
         }
     }
@@ -197,10 +232,10 @@ final class UpdatesBench implements Callable<Integer> {
     }
 
     /** One gateway (child process) measured for each store; its throughput per store goes into {@code throughput}. */
-    private boolean runGateway(String classPath, Path dir, int csPort, NationalSimulator national, NationalSimulator fuhyoNational,
+    private boolean runGateway(String jvmOptions, String classPath, Path dir, int csPort, NationalSimulator national, NationalSimulator fuhyoNational,
                                List<String> extra, List<String> stores, Municipalities tokyo, KeyMaterial keys,
                                Map<String, Double> throughput, String variant) throws Exception {
-        try (GatewayProcess gateway = GatewayProcess.start(classPath, dir, csPort, national.port(), extra)) {
+        try (GatewayProcess gateway = GatewayProcess.start(jvmOptions, classPath, dir, csPort, national.port(), extra)) {
             System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, %s, gateway pid %d (-Xmx1g)%n",
                     String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
                     variant, gateway.pid());
