@@ -68,6 +68,11 @@ final class UpdatesBench implements Callable<Integer> {
                     + "to compare them in one run (e.g. --jvm-opts \"\" --jvm-opts \"-XX:MaxGCPauseMillis=20\"): each build "
                     + "is measured with each, alternating, --rounds times, with the ratio of each to the first.")
     List<String> jvmOpts = new ArrayList<>();
+    @Option(names = "--variant-set", paramLabel = "KEY=VALUE[;KEY=VALUE]",
+            description = "Gateway configuration overrides of one variant (after --set). Repeat to compare settings in one "
+                    + "run (e.g. --variant-set juki.batch.writers=1 --variant-set juki.batch.writers=2): each build is "
+                    + "measured with each, alternating, --rounds times, with the ratio of each to the first.")
+    List<String> variantSets = new ArrayList<>();
     @Option(names = "--db-limit", description = "First measure the database's own limit for the honnin update "
             + "transaction (its statements from --connections clients on the gateway's PostgreSQL, one update per "
             + "transaction, then ten), then print the gateway's throughput as a ratio of each.")
@@ -163,10 +168,11 @@ final class UpdatesBench implements Callable<Integer> {
      * A gateway to measure: its jar (null: this build) and its JVM options (null: those of
      * {@code JUKI_GATEWAY_JVM_OPTS}).
      */
-    private record Setup(Path jar, String jvmOpts) {
+    private record Setup(Path jar, String jvmOpts, String sets) {
         @Override
         public String toString() {
-            return (jar == null ? "this build" : jar.toString()) + (jvmOpts == null ? "" : " [" + jvmOpts.trim() + "]");
+            return (jar == null ? "this build" : jar.toString()) + (jvmOpts == null ? "" : " [" + jvmOpts.trim() + "]")
+                    + (sets == null ? "" : " {" + sets + "}");
         }
     }
 
@@ -174,10 +180,13 @@ final class UpdatesBench implements Callable<Integer> {
     private List<Setup> setups() {
         List<Path> builds = jars.isEmpty() ? Collections.singletonList(null) : jars;
         List<String> options = jvmOpts.isEmpty() ? Collections.singletonList(null) : jvmOpts;
+        List<String> sets = variantSets.isEmpty() ? Collections.singletonList(null) : variantSets;
         List<Setup> all = new ArrayList<>();
         for (Path build : builds) {
             for (String o : options) {
-                all.add(new Setup(build, o));
+                for (String v : sets) {
+                    all.add(new Setup(build, o, v));
+                }
             }
         }
         return all;
@@ -201,6 +210,10 @@ final class UpdatesBench implements Callable<Integer> {
                 name = "opts" + (jvmOpts.indexOf(setup.jvmOpts()) + 1) + "-round" + round + "-" + name;
                 variant = "JVM options [" + setup.jvmOpts().trim() + "], round " + round + ", " + variant;
             }
+            if (setup.sets() != null) {
+                name = "set" + (variantSets.indexOf(setup.sets()) + 1) + "-round" + round + "-" + name;
+                variant = "settings {" + setup.sets() + "}, round " + round + ", " + variant;
+            }
             if (build != null) {
                 classPath = build.toAbsolutePath().toString();
                 Path routes = build.toAbsolutePath().getParent().resolve("routes");
@@ -214,6 +227,11 @@ final class UpdatesBench implements Callable<Integer> {
                 args.add("--set");
                 args.add(k + "=" + v);
             });
+            if (setup.sets() != null) {
+                for (String kv : setup.sets().split(";")) {
+                    args.addAll(List.of("--set", kv.trim()));
+                }
+            }
             args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
             String opts = setup.jvmOpts() != null ? setup.jvmOpts() : System.getenv("JUKI_GATEWAY_JVM_OPTS");
             return runGateway(opts, classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
