@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -21,6 +22,7 @@ import jp.tokyo.juki.honnin.HonninUpdates;
 import jp.tokyo.juki.national.StoreLine;
 import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
+import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.record.HonninUpdate;
 import jp.tokyo.juki.record.HonninUpdateReader;
 import jp.tokyo.juki.record.Municipalities;
@@ -71,7 +73,7 @@ final class DbLimit {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             UpdateTransaction<HonninUpdate> transaction = HonninUpdates.transaction(ds, new PersonHasher(key)::hash,
-                    Duration.ofMillis(Long.parseLong(DatabaseSettings.NETWORK_TIMEOUT.defaultValue())));
+                    GatewayConfig.of(Map.of()).get(DatabaseSettings.NETWORK_TIMEOUT));
             HonninUpdateReader reader = new HonninUpdateReader(tokyo);
             double single = run(transaction, reader, tokyo, municipality, clients, 1, each);
             double grouped = run(transaction, reader, tokyo, municipality, clients, 10, each);

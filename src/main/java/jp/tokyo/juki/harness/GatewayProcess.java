@@ -7,6 +7,7 @@ import jp.tokyo.juki.platform.StalePostmaster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,12 +78,13 @@ public final class GatewayProcess implements AutoCloseable {
 
     /**
      * As {@link #start(String, Path, int, int, List)}, with these JVM options instead of those of
-     * {@code JUKI_GATEWAY_JVM_OPTS} (null or blank: none beyond the defaults), so that one bench run can
+     * {@code JUKI_GATEWAY_JVM_OPTS} (null: those; blank: none beyond the defaults), so that one bench run can
      * compare settings of the JVM.
      */
     public static GatewayProcess start(String jvmOpts, String classPath, Path data, int csPort, int nationalPort,
                                        List<String> extraArgs) throws IOException {
-        return start(List.of(), jvmOpts, classPath, data, csPort, Ports.free(), nationalPort, extraArgs);
+        return start(List.of(), jvmOpts != null ? jvmOpts : System.getenv("JUKI_GATEWAY_JVM_OPTS"), classPath, data,
+                csPort, Ports.free(), nationalPort, extraArgs);
     }
 
     private static GatewayProcess start(List<String> prefix, String jvmOpts, String classPath, Path data, int csPort,
@@ -306,7 +308,7 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
-            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             jcmd.waitFor(30, TimeUnit.SECONDS);
             System.out.printf("gateway %d did not stop within %d s of SIGTERM; its threads:%n%s%n", process.pid(),
                     timeout.toSeconds(), dump);

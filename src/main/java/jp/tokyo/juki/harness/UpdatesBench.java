@@ -126,7 +126,7 @@ final class UpdatesBench implements Callable<Integer> {
         };
         boolean ok = true;
         List<Setup> builds = setups();
-        // throughput by build (and JVM options), then variant, then store: one value per round
+        // throughput by setup (build, JVM options, settings), then variant, then store: one value per round
         Map<Setup, Map<String, Map<String, List<Double>>>> measured = new LinkedHashMap<>();
         for (int round = 1; round <= Math.max(1, rounds); round++) {
             for (Setup build : builds) {
@@ -165,8 +165,8 @@ final class UpdatesBench implements Callable<Integer> {
     }
 
     /**
-     * A gateway to measure: its jar (null: this build) and its JVM options (null: those of
-     * {@code JUKI_GATEWAY_JVM_OPTS}).
+     * A gateway to measure: its jar (null: this build), its JVM options (null: those of
+     * {@code JUKI_GATEWAY_JVM_OPTS}) and its settings ({@code KEY=VALUE;…}, null: none beyond --set).
      */
     private record Setup(Path jar, String jvmOpts, String sets) {
         @Override
@@ -176,7 +176,7 @@ final class UpdatesBench implements Callable<Integer> {
         }
     }
 
-    /** Every build (--jar) with every set of JVM options (--jvm-opts), in the order given. */
+    /** Every build (--jar) with every set of JVM options (--jvm-opts) and of settings (--variant-set), in the order given. */
     private List<Setup> setups() {
         List<Path> builds = jars.isEmpty() ? Collections.singletonList(null) : jars;
         List<String> options = jvmOpts.isEmpty() ? Collections.singletonList(null) : jvmOpts;
@@ -206,22 +206,20 @@ final class UpdatesBench implements Callable<Integer> {
             String name = chained.equals("true") ? "gateway" : "gateway-unchained";
             String variant = chained.equals("true") ? "audit hash chain on" : "audit hash chain OFF (comparison only)";
             Path build = setup.jar();
-            if (setup.jvmOpts() != null) {
-                name = "opts" + (jvmOpts.indexOf(setup.jvmOpts()) + 1) + "-round" + round + "-" + name;
-                variant = "JVM options [" + setup.jvmOpts().trim() + "], round " + round + ", " + variant;
-            }
-            if (setup.sets() != null) {
-                name = "set" + (variantSets.indexOf(setup.sets()) + 1) + "-round" + round + "-" + name;
-                variant = "settings {" + setup.sets() + "}, round " + round + ", " + variant;
-            }
             if (build != null) {
                 classPath = build.toAbsolutePath().toString();
                 Path routes = build.toAbsolutePath().getParent().resolve("routes");
                 if (Files.isDirectory(routes)) {
                     args.addAll(List.of("--set", "camel.main.routes-include-pattern=file:" + routes + "/*.camel.yaml"));
                 }
-                name = "build" + (jars.indexOf(build) + 1) + "-round" + round + "-" + name;
-                variant = build + ", round " + round + ", " + variant;
+            }
+            // the gateway's directory and label name what is compared: e.g. build2-opts1-round1-gateway
+            String tag = (build == null ? "" : "build" + (jars.indexOf(build) + 1) + "-")
+                    + (setup.jvmOpts() == null ? "" : "opts" + (jvmOpts.indexOf(setup.jvmOpts()) + 1) + "-")
+                    + (setup.sets() == null ? "" : "set" + (variantSets.indexOf(setup.sets()) + 1) + "-");
+            if (!tag.isEmpty()) {
+                name = tag + "round" + round + "-" + name;
+                variant = setup + ", round " + round + ", " + variant;
             }
             set.forEach((k, v) -> {
                 args.add("--set");
@@ -233,8 +231,7 @@ final class UpdatesBench implements Callable<Integer> {
                 }
             }
             args.addAll(List.of("--set", "juki.audit.hash-chain=" + chained));
-            String opts = setup.jvmOpts() != null ? setup.jvmOpts() : System.getenv("JUKI_GATEWAY_JVM_OPTS");
-            return runGateway(opts, classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
+            return runGateway(setup.jvmOpts(), classPath, data.resolve(name), Ports.free(), national, fuhyoNational, args, stores, tokyo,
                     keys, throughput, variant);
         }
     }

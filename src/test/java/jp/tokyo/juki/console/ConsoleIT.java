@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.api.ApiGate;
 import jp.tokyo.juki.operator.Role;
@@ -57,7 +57,7 @@ class ConsoleIT {
      * its own (its own browser and operators), so that the other tests run in that minute; its test,
      * ordered last, waits for it and reports what it found.
      */
-    private static CompletableFuture<Void> idleMinute;
+    private static FutureTask<Void> idleMinute;
 
     @BeforeEach
     void browserAvailable() {
@@ -70,18 +70,14 @@ class ConsoleIT {
         desk = OperatorDesk.start(false, Map.of("juki.operator.idle-minutes", "1"));
         desk.issue("kato1", Role.MANAGER, Role.SEARCHER).issue("idle1", Role.SEARCHER).issue("idle2", Role.SEARCHER)
                 .issue("mgr2", Role.MANAGER).issue("en1", Role.AUDITOR).issue("wrong1", Role.SEARCHER);
-        idleMinute = CompletableFuture.runAsync(() -> {
-            try {
-                idleMinuteScenario();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, r -> {
-            // a thread of its own, not the common pool the gateway in this JVM may use
-            Thread t = new Thread(r, "console-idle-minute");
-            t.setDaemon(true);
-            t.start();
+        idleMinute = new FutureTask<>(() -> {
+            idleMinuteScenario();
+            return null;
         });
+        // a thread of its own, not the common pool the gateway in this JVM may use
+        Thread t = new Thread(idleMinute, "console-idle-minute");
+        t.setDaemon(true);
+        t.start();
     }
 
     @AfterAll
@@ -202,9 +198,7 @@ class ConsoleIT {
         try {
             idleMinute.get(180, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            // the scenario's own assertion error (or the exception that ended it)
-            Throwable cause = e.getCause();
-            throw cause instanceof IllegalStateException && cause.getCause() != null ? cause.getCause() : cause;
+            throw e.getCause(); // the scenario's own assertion error, or the exception that ended it
         }
     }
 
