@@ -13,6 +13,7 @@ import jp.tokyo.juki.audit.AuditSettings;
 import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.AuditWriter;
 import jp.tokyo.juki.audit.PersonHasher;
+import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
 import jp.tokyo.juki.platform.GatewayConfig;
@@ -47,7 +48,8 @@ public final class AuditWiring {
         } else {
             chainLeftovers(database);
         }
-        AuditWriter writer = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained);
+        AuditWriter writer = new AuditWriter(broker.connectionFactory(), Broker.AUDIT_QUEUE, database.dataSource(), chained)
+                .boundedBy(config.get(DatabaseSettings.NETWORK_TIMEOUT));
         AuditLag lag = new AuditLag(tap, writer, config.get(AuditSettings.MAX_LAG),
                 Clock.systemUTC());
         return new Parts(tap, writer, lag, checkpoints(config, keys, database));

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class AuditWriter extends ServiceSupport {
     private volatile boolean running;
     private final int threads;
     private final List<Thread> workers = new ArrayList<>();
+    private volatile int networkTimeoutMs;
 
     /**
      * @param chained false only to measure what the hash chain costs ({@code juki.audit.hash-chain});
@@ -84,6 +86,17 @@ public final class AuditWriter extends ServiceSupport {
         this.queue = queue;
         this.dataSource = dataSource;
         this.chained = chained;
+    }
+
+    /**
+     * Each answer of the database to a batch's append awaited at most {@code timeout}
+     * ({@code juki.db.network-timeout-ms}, decision 33): a connection that died in a network cut is given up and the
+     * batch stays queued, instead of the writer, and the gateway's stop, waiting on TCP for minutes. Call before
+     * {@code start()}.
+     */
+    public AuditWriter boundedBy(Duration timeout) {
+        this.networkTimeoutMs = Math.toIntExact(timeout.toMillis());
+        return this;
     }
 
     public long written() {
@@ -244,6 +257,9 @@ public final class AuditWriter extends ServiceSupport {
             raw.putIfAbsent(event.eventId(), e);
         }
         try (Connection c = dataSource.getConnection()) {
+            if (networkTimeoutMs > 0) {
+                c.setNetworkTimeout(Runnable::run, networkTimeoutMs);
+            }
             c.setAutoCommit(false);
             int appended;
             List<AuditSetAside.Refused> refused = new ArrayList<>();
