@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.naming.InvalidNameException;
@@ -24,13 +25,16 @@ import javax.security.auth.x500.X500Principal;
 import jp.tokyo.juki.security.Pem;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumDriverLogLevel;
 import org.openqa.selenium.json.Json;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, driven by Selenium)
@@ -56,6 +60,8 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("juki.browser.chromedriver", "/usr/bin/chromedriver"));
     private static final List<String> NSS_TOOLS = List.of("certutil", "pk12util");
     private static final Duration PAGE_LOAD = Duration.ofSeconds(30);
+    /** What a Chromium shows before it has loaded anything ({@code data:,} is ChromeDriver's start page). */
+    private static final Set<String> START_PAGES = Set.of("data:,", "about:blank", "");
 
     private final String origin;
     private final Path home;
@@ -131,9 +137,21 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** Loads {@code path} (starting with {@code /}) of the origin. */
+    /**
+     * Loads {@code path} (starting with {@code /}) of the origin and waits until the browser shows a
+     * document of its own: left its blank start page and finished loading. ChromeDriver's {@code get}
+     * can return while a fresh browser still shows its start page {@code data:,} (seen once in CI:
+     * an empty title right after {@code get}); a person would wait for the page, and so does this.
+     */
     public WebDriver get(String path) {
         driver.get(origin + path);
+        try {
+            new WebDriverWait(driver, PAGE_LOAD).until(d -> !START_PAGES.contains(d.getCurrentUrl())
+                    && "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        } catch (TimeoutException e) {
+            throw new AssertionError("the browser still shows " + driver.getCurrentUrl() + " " + PAGE_LOAD.toSeconds()
+                    + " s after it was asked for " + path, e);
+        }
         return driver;
     }
 

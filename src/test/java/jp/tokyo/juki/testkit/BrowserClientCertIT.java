@@ -90,7 +90,7 @@ class BrowserClientCertIT {
         try (Browser browser = Browser.as(identity, origin)) {
             browser.get("/login");
 
-            assertThat(browser.driver().getTitle()).isEqualTo(PAGE_TITLE);
+            assertThat(browser.driver().getTitle()).as("the title of %s", browser.driver().getCurrentUrl()).isEqualTo(PAGE_TITLE);
             assertThat(browser.driver().findElement(By.id("cn")).getText()).isEqualTo(identity);
             assertThat(SEEN).contains("/login " + identity);
             assertThat(LANGUAGES.get("/login")).as("Japanese first").startsWith("ja");
