@@ -55,6 +55,8 @@ import sun.misc.SignalHandler;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** The CS listener's route ({@code routes/cs-listener.camel.yaml}): bound last, by {@link #openCsListener()}. */
+    public static final String CS_LISTENER = "cs-listener";
 
     /** counted down by SIGTERM or SIGINT once {@link #stopOnSignal()} is called */
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -84,12 +86,36 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts everything and returns once the CS listener accepts connections. */
     public Gateway start() throws Exception {
+        return startWithCsListenerClosed().openCsListener();
+    }
+
+    /**
+     * Starts everything but the CS listener (route {@value #CS_LISTENER}, not bound): the stores, broker, audit,
+     * national delivery, agency polls, operator and management ports run; readiness is DOWN ({@code juki-cs-listener})
+     * and no "ready" line is logged until {@link #openCsListener()}. {@code ./gateway run} rehearses in between
+     * (decision 34), so that the start's own code paths run before the JIT compiles the hot ones, not after.
+     */
+    public Gateway startWithCsListenerClosed() throws Exception {
         try {
             return assemble();
         } catch (Exception e) {
             close();
             throw e;
         }
+    }
+
+    /** Binds the CS listener and says "ready"; after {@link #startWithCsListenerClosed()}. */
+    public Gateway openCsListener() throws Exception {
+        try {
+            main.getCamelContext().getRouteController().startRoute(CS_LISTENER);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        LOG.info("{} ready: CS listener on port {}, operator port {}, national server at {}:{}", name,
+                config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
+                config.get(NationalSettings.PORT));
+        return this;
     }
 
     private Gateway assemble() throws Exception {
@@ -115,6 +141,10 @@ public final class Gateway implements AutoCloseable {
         };
         config.applyTo(main);
         main.configure().withRoutesIncludePattern(config.get("camel.main.routes-include-pattern", "file:routes/*.camel.yaml"));
+        // the CS listener is bound by openCsListener, once everything else runs (and the warm-up is done)
+        String excluded = main.configure().getAutoStartupExcludePattern();
+        main.configure().withAutoStartupExcludePattern(excluded == null || excluded.isBlank() ? CS_LISTENER
+                : excluded + "," + CS_LISTENER);
         Assembly assembly = new Assembly(config, tokyo, agencies, keys, hasher, database, broker, audit.tap(), main, null);
         wired = assembly.onClose();
         ObservabilityWiring observe = new ObservabilityWiring();
@@ -142,9 +172,7 @@ public final class Gateway implements AutoCloseable {
         main.start();
         StoreWiring.joinDeliveryLeases(main.getCamelContext(), leases);
         AgencyWiring.startRoutes(main.getCamelContext(), agencyRequests, leases);
-        LOG.info("{} ready: CS listener on port {}, operator port {}, national server at {}:{}", name,
-                config.get(CsLineSettings.PORT), config.get(ApiSettings.PORT), config.get(NationalSettings.HOST),
-                config.get(NationalSettings.PORT));
+        LOG.info("{} started; CS listener not open yet", name);
         return this;
     }
 
@@ -253,7 +281,7 @@ public final class Gateway implements AutoCloseable {
         }
         InflightRepository inflight = main.getCamelContext().getInflightRepository();
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (inflight.size("cs-listener") > 0 && System.nanoTime() < deadline) {
+        while (inflight.size(CS_LISTENER) > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

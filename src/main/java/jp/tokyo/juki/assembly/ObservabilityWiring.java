@@ -100,6 +100,8 @@ final class ObservabilityWiring {
                 l -> l.lag().toMillis() / 1000.0);
         metrics.counter("juki_audit_set_aside", "Audit records the store refused, set aside in DLQ.juki.audit",
                 auditWriter, AuditWriter::setAside);
+        a.bind("jukiCsListenerCheck", new jp.tokyo.juki.observe.CsListenerCheck(() -> a.main().getCamelContext() == null
+                ? null : a.main().getCamelContext().getRouteController().getRouteStatus(Gateway.CS_LISTENER)));
         a.bind("jukiMemoryCheck", jp.tokyo.juki.observe.MemoryCheck.install(Clock.systemUTC())); // issue 15 finding 8
         sampler.start();
         a.onClose().add(sampler::stop);

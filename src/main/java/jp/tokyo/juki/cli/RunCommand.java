@@ -40,10 +40,13 @@ public final class RunCommand implements Callable<Integer> {
         GatewayConfig settings = GatewayConfig.load(config, overrides);
         // signals first: a SIGTERM during the start is acted on once it is done, never by the JVM's shutdown hooks
         Gateway gateway = new Gateway(settings).stopOnSignal();
-        // juki.warmup.seconds: the JIT compiles the hot paths on a throwaway gateway before this one opens its ports
+        // everything but the CS listener first, then the warm-up (juki.warmup.seconds: the JIT compiles the hot paths
+        // on a throwaway gateway beside this one), then the listener: the start's own code paths ran before the
+        // rehearsal, so the code compiled under its load is not thrown away by them (decision 34)
+        gateway.startWithCsListenerClosed();
         Rehearsal.run(config, settings, gateway::stopping);
         if (!gateway.stopping()) { // a SIGTERM during the warm-up ends it and the start
-            gateway.start();
+            gateway.openCsListener();
         }
         gateway.runUntilStopped();
         return 0;

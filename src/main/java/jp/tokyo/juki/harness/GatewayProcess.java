@@ -40,9 +40,11 @@ public final class GatewayProcess implements AutoCloseable {
     private final int sftpPort;
     private final int operatorPort;
     private final int managementPort;
+    private final long readyWithinSeconds;
 
     private GatewayProcess(Process process, Path data, Path log, int dbPort, int sftpPort, int operatorPort,
-                           int managementPort) {
+                           int managementPort, long readyWithinSeconds) {
+        this.readyWithinSeconds = readyWithinSeconds;
         this.process = process;
         this.data = data;
         this.log = log;
@@ -89,6 +91,21 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static GatewayProcess start(List<String> prefix, String jvmOpts, String classPath, Path data, int csPort,
                                         int managementPort, int nationalPort, List<String> extraArgs) throws IOException {
+        return launch(prefix, jvmOpts, classPath, data, csPort, managementPort, nationalPort, extraArgs).awaitReady();
+    }
+
+    /**
+     * As {@link #start(List, String, Path, int, int, int, List)}, but returns as soon as the process runs, before the
+     * gateway is ready ({@link #awaitReady()}): for a test that looks at a gateway while it starts.
+     */
+    public static GatewayProcess launch(List<String> prefix, String classPath, Path data, int csPort, int managementPort,
+                                        int nationalPort, List<String> extraArgs) throws IOException {
+        return launch(prefix, System.getenv("JUKI_GATEWAY_JVM_OPTS"), classPath, data, csPort, managementPort,
+                nationalPort, extraArgs);
+    }
+
+    private static GatewayProcess launch(List<String> prefix, String jvmOpts, String classPath, Path data, int csPort,
+                                         int managementPort, int nationalPort, List<String> extraArgs) throws IOException {
         Files.createDirectories(data);
         int dbPort = Ports.free();
         int sftpPort = Ports.free();
@@ -124,23 +141,30 @@ public final class GatewayProcess implements AutoCloseable {
                 "--set", "juki.warmup.seconds=0"));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        GatewayProcess gp = new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort, managementPort);
-        // a warm-up (juki.warmup.seconds) comes before the start
+        // a warm-up (juki.warmup.seconds) comes before "ready"
         long warmUp = extraArgs.stream().filter(a -> a.startsWith("juki.warmup.seconds="))
                 .mapToLong(a -> Long.parseLong(a.substring(a.indexOf('=') + 1).trim())).max().orElse(0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180 + warmUp);
+        return new GatewayProcess(p, data, log, dbPort, sftpPort, operatorPort, managementPort, 180 + warmUp);
+    }
+
+    /**
+     * Waits until the log says "juki-gateway ready" (the CS listener is open); throws, and stops the process, when it
+     * exits first or is not ready in 180 s plus its warm-up.
+     */
+    public GatewayProcess awaitReady() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyWithinSeconds);
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException("gateway exited during start-up (exit " + p.exitValue() + ", " + lastError(log)
-                        + "); see " + log);
+            if (!process.isAlive()) {
+                throw new IOException("gateway exited during start-up (exit " + process.exitValue() + ", "
+                        + lastError(log) + "); see " + log);
             }
             if (Files.exists(log) && Files.readString(log).contains("juki-gateway ready")) {
-                return gp;
+                return this;
             }
             sleep(200);
         }
-        gp.close();
-        throw new IOException("gateway not ready within " + (180 + warmUp) + " s; see " + log);
+        close();
+        throw new IOException("gateway not ready within " + readyWithinSeconds + " s; see " + log);
     }
 
     /**

@@ -28,8 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warm-up at start (issue 16): before the real gateway opens its ports, a <em>throwaway</em> gateway of the same
- * code takes simulated CS updates until the JIT has compiled the hot paths, then is stopped and its directory deleted.
+ * The warm-up at start (issue 16): before the real gateway opens its CS listener, a <em>throwaway</em> gateway of the
+ * same code takes simulated CS updates until the JIT has compiled the hot paths, then is stopped and its directory
+ * deleted. {@code ./gateway run} starts the real gateway's other parts first ({@code Gateway.startWithCsListenerClosed},
+ * decision 34): their start runs through the same code (Camel, Netty, Artemis, pgjdbc, Jackson) and, run after the
+ * rehearsal, threw away much of what the JIT had compiled under its load.
  *
  * <p>Why: the JVM compiles the gateway's hot paths during its first minute or two under load, and on a small machine
  * that compiling competes with the first real updates (at 1,000 updates/s right after start the ACK p99 was over a

@@ -48,6 +48,8 @@ public final class GatewayChild implements AutoCloseable {
     public final int nationalPort;
     public final int fuhyoPort;
     public final int brokerPort;
+    /** The management port (health, metrics), the same across {@link #startAgain()}s. */
+    public final int managementPort;
     private final Map<String, String> settings;
     private GatewayProcess process;
 
@@ -57,6 +59,7 @@ public final class GatewayChild implements AutoCloseable {
         this.nationalPort = nationalPort;
         this.fuhyoPort = Ports.free();
         this.brokerPort = Ports.free();
+        this.managementPort = Ports.free();
         this.settings = settings;
     }
 
@@ -67,8 +70,39 @@ public final class GatewayChild implements AutoCloseable {
         return child;
     }
 
+    /**
+     * Launches a gateway on a fresh data directory and returns while it starts; {@link #awaitReady()} waits for it.
+     * For a test that looks at a gateway before it is ready (the warm-up at start).
+     */
+    public static GatewayChild launch(int nationalPort, Map<String, String> settings) throws Exception {
+        GatewayChild child = new GatewayChild(Files.createTempDirectory("juki-child"), nationalPort, settings);
+        child.launchAgain();
+        return child;
+    }
+
     /** Starts the gateway (again) on the same data directory and ports; the previous run must have ended. */
     public void startAgain() throws Exception {
+        launchAgain();
+        awaitReady();
+    }
+
+    /** Waits until the gateway launched says it is ready (the CS listener open). */
+    public GatewayChild awaitReady() throws Exception {
+        try {
+            process.awaitReady();
+        } catch (IOException e) {
+            // the test's data (and this log) is deleted when it ends: print why the start ended (a restart right after
+            // a SIGKILL once ended so in a fresh-clone run, and nothing was left to read)
+            Path log = data.resolve("gateway").resolve("gateway.log");
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            System.out.println("[GatewayChild] the gateway's start failed (" + e.getMessage() + "); its log ended:");
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> System.out.println("  " + l));
+            throw e;
+        }
+        return this;
+    }
+
+    private void launchAgain() throws Exception {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("juki.cs.host", "127.0.0.1");
         all.put("juki.national-fuhyo.port", Integer.toString(fuhyoPort));
@@ -79,18 +113,8 @@ public final class GatewayChild implements AutoCloseable {
         all.putAll(settings);
         List<String> args = new ArrayList<>(List.of("--keystores", TestPki.dir().toString()));
         all.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-        try {
-            process = GatewayProcess.start(Path.of("target", "juki-gateway.jar").toString(), data.resolve("gateway"),
-                    csPort, nationalPort, args);
-        } catch (IOException e) {
-            // the test's data (and this log) is deleted when it ends: print why the start ended (a restart right after
-            // a SIGKILL once ended so in a fresh-clone run, and nothing was left to read)
-            Path log = data.resolve("gateway").resolve("gateway.log");
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            System.out.println("[GatewayChild] the gateway's start failed (" + e.getMessage() + "); its log ended:");
-            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> System.out.println("  " + l));
-            throw e;
-        }
+        process = GatewayProcess.launch(List.of(), Path.of("target", "juki-gateway.jar").toString(),
+                data.resolve("gateway"), csPort, managementPort, nationalPort, args);
     }
 
     public GatewayProcess process() {

@@ -2,9 +2,19 @@ package jp.tokyo.juki.warmup;
 
 import static jp.tokyo.juki.testkit.TestPki.SHINJUKU;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,15 +25,18 @@ import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import jp.tokyo.juki.testkit.GatewayChild;
 import jp.tokyo.juki.testkit.TestPki;
+import jp.tokyo.juki.wire.Json;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16: {@code juki.warmup.seconds} — before it opens its ports the gateway rehearses CS updates on a throwaway
- * gateway of its own (scratch PKI, database and broker, loopback ports, the simulators as its only peers). What an
+ * Issue 16: {@code juki.warmup.seconds} — before it opens its CS listener (every other part already runs, decision 34)
+ * the gateway rehearses CS updates on a throwaway gateway of its own (scratch PKI, database and broker, loopback ports, the simulators as its only peers). What an
  * operator sees: the log says how many updates were rehearsed before "juki-gateway ready"; the real gateway's stores,
  * audit and national server hold nothing of them; the scratch directory is gone; and the first real update is served.
  */
 class WarmUpIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     /** A stop asked for during the warm-up (SIGTERM: {@code Gateway::stopping}) ends it after the round in hand. */
     @Test
     void aStopDuringTheWarmUpEndsItAfterTheRoundInHandAndLeavesNoScratch() throws Exception {
@@ -43,6 +56,40 @@ class WarmUpIT {
         assertThat(data.resolve("warmup")).doesNotExist();
     }
 
+    /**
+     * Decision 34: the real gateway starts everything but its CS listener first, then rehearses beside it. Meanwhile a
+     * CS cannot connect and readiness is DOWN on {@code juki-cs-listener}, which is what a load balancer looks at; a
+     * SIGTERM then ends the warm-up and the gateway, exit 0, without its ever saying "ready".
+     */
+    @Test
+    void duringTheWarmUpTheCsListenerIsClosedAndNotReadyAndSigtermEndsTheStartCleanly() throws Exception {
+        try (NationalSimulator national = NationalSimulator.start(TestPki.national(), 0, null);
+             GatewayChild gw = GatewayChild.launch(national.port(), Map.of("juki.warmup.seconds", "120"))) {
+            Path log = gw.data.resolve("gateway").resolve("gateway.log");
+            awaitLine(log, "warm-up round 1 ");
+
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gw.managementPort + "/observe/health/ready?exposureLevel=full")).build(), BodyHandlers.ofString());
+            System.out.println("[WarmUpIT] readiness during the warm-up: " + ready.statusCode() + " " + ready.body());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            JsonNode listener = check(ready.body(), "juki-cs-listener");
+            assertThat(listener.path("status").asText()).isEqualTo("DOWN");
+            assertThat(listener.path("message").asText()).startsWith("the CS listener is not open");
+            assertThatThrownBy(() -> new Socket("127.0.0.1", gw.csPort).close()).as("the CS port while warming up")
+                    .isInstanceOf(ConnectException.class);
+
+            long stopping = System.nanoTime();
+            int exit = gw.stop(Duration.ofSeconds(60));
+            double seconds = (System.nanoTime() - stopping) / 1e9;
+            System.out.printf("[WarmUpIT] SIGTERM during the warm-up: exit %d after %.1f s%n", exit, seconds);
+            assertThat(exit).isZero();
+            assertThat(seconds).as("stopped well within the 30 s a stop may take").isLessThan(30);
+            String text = Files.readString(log);
+            assertThat(text).contains("warm-up done").contains("juki-gateway stopped").doesNotContain("juki-gateway ready");
+            assertThat(gw.data.resolve("gateway").resolve("warmup")).doesNotExist();
+        }
+    }
+
     @Test
     void theWarmUpRunsOnAThrowawayGatewayAndLeavesNothingInTheRealOne() throws Exception {
         try (NationalSimulator national = NationalSimulator.start(TestPki.national(), 0, null);
@@ -55,6 +102,11 @@ class WarmUpIT {
             assertThat(done.start()).as("the warm-up ends before the real gateway is ready")
                     .isLessThan(log.indexOf("juki-gateway ready"));
             assertThat(log).contains("warm-up gateway (throwaway, serves no peer) ready");
+            assertThat(log.indexOf("juki-gateway started; CS listener not open yet")).as("the real gateway started first")
+                    .isNotNegative().isLessThan(log.indexOf("warm-up round 1 "));
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gw.managementPort + "/observe/health/ready?exposureLevel=full")).build(), BodyHandlers.ofString());
+            assertThat(check(ready.body(), "juki-cs-listener").path("status").asText()).as("once ready: %s", check(ready.body(), "juki-cs-listener")).isEqualTo("UP");
 
             // nothing of the rehearsal in the real gateway or at its national server
             assertThat(gw.queryLong("SELECT count(*) FROM honnin.resident")).isZero();
@@ -70,5 +122,22 @@ class WarmUpIT {
             assertThat(first.acked()).isEqualTo(50);
             assertThat(gw.queryLong("SELECT count(*) FROM honnin.accepted_request")).isEqualTo(50);
         }
+    }
+
+    private static void awaitLine(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+            assertThat(System.nanoTime()).as("'%s' in %s within 180 s", text, log).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static JsonNode check(String body, String id) throws Exception {
+        for (JsonNode c : Json.MAPPER.readTree(body).path("checks")) {
+            if (id.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + id + " in " + body);
     }
 }
