@@ -4,9 +4,12 @@ import static jp.tokyo.juki.national.StoreLine.FUHYO;
 import static jp.tokyo.juki.national.StoreLine.HONNIN;
 
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -97,10 +100,32 @@ public final class Gateway implements AutoCloseable {
      */
     public Gateway startWithCsListenerClosed() throws Exception {
         try {
+            checkCsPortFree();
             return assemble();
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The CS listener is bound last, after the warm-up (decision 34): a port already taken is found here, at the start,
+     * rather than minutes later. Binds and releases it as Netty will bind it (address reuse on, so connections of a
+     * previous run in TIME_WAIT do not count); port 0 (chosen at bind) is not checked.
+     */
+    private void checkCsPortFree() throws IOException {
+        String host = config.get(CsLineSettings.HOST);
+        int port = config.get(CsLineSettings.PORT);
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            LOG.error("{} cannot start: the CS listener's port {} on {} is taken ({})", name, port, host, e.toString());
+            throw new IOException(name + " cannot start: the CS listener's port " + port + " on " + host
+                    + " is taken (" + e.getMessage() + ")", e);
         }
     }
 
@@ -109,6 +134,12 @@ public final class Gateway implements AutoCloseable {
         try {
             main.getCamelContext().getRouteController().startRoute(CS_LISTENER);
         } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            LOG.error("{} could not open its CS listener on port {} ({}); stopping", name, config.get(CsLineSettings.PORT),
+                    cause.toString());
             close();
             throw e;
         }

@@ -54,8 +54,12 @@ public final class GatewayChild implements AutoCloseable {
     private GatewayProcess process;
 
     private GatewayChild(Path data, int nationalPort, Map<String, String> settings) throws IOException {
+        this(data, Ports.free(), nationalPort, settings);
+    }
+
+    private GatewayChild(Path data, int csPort, int nationalPort, Map<String, String> settings) throws IOException {
         this.data = data;
-        this.csPort = Ports.free();
+        this.csPort = csPort;
         this.nationalPort = nationalPort;
         this.fuhyoPort = Ports.free();
         this.brokerPort = Ports.free();
@@ -76,6 +80,14 @@ public final class GatewayChild implements AutoCloseable {
      */
     public static GatewayChild launch(int nationalPort, Map<String, String> settings) throws Exception {
         GatewayChild child = new GatewayChild(Files.createTempDirectory("juki-child"), nationalPort, settings);
+        child.launchAgain();
+        return child;
+    }
+
+    /** As {@link #launch(int, Map)}, with its CS listener on {@code csPort} (a test that takes the port first). */
+    public static GatewayChild launchOnCsPort(int csPort, int nationalPort, Map<String, String> settings)
+            throws Exception {
+        GatewayChild child = new GatewayChild(Files.createTempDirectory("juki-child"), csPort, nationalPort, settings);
         child.launchAgain();
         return child;
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,6 +89,28 @@ class WarmUpIT {
             String text = Files.readString(log);
             assertThat(text).contains("warm-up done").contains("juki-gateway stopped").doesNotContain("juki-gateway ready");
             assertThat(gw.data.resolve("gateway").resolve("warmup")).doesNotExist();
+        }
+    }
+
+    /**
+     * The CS listener is bound last (decision 34), but a CS port already taken still ends the start at once, before
+     * the warm-up, with the port named: an operator does not wait two minutes to learn it.
+     */
+    @Test
+    void aCsPortAlreadyTakenEndsTheStartAtOnceNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             NationalSimulator national = NationalSimulator.start(TestPki.national(), 0, null);
+             GatewayChild gw = GatewayChild.launchOnCsPort(taken.getLocalPort(), national.port(),
+                     Map.of("juki.warmup.seconds", "120"))) {
+            long started = System.nanoTime();
+            assertThatThrownBy(gw::awaitReady).hasMessageContaining("gateway exited during start-up (exit 1");
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String text = Files.readString(gw.data.resolve("gateway").resolve("gateway.log"));
+            System.out.printf("[WarmUpIT] CS port taken: exit after %.1f s: %s%n", seconds, text.lines()
+                    .filter(l -> l.contains(" ERROR ")).findFirst().orElse("(no ERROR line)"));
+            assertThat(text).contains("ERROR").contains("the CS listener's port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is taken").doesNotContain("warm-up round").doesNotContain("juki-gateway ready");
+            assertThat(seconds).as("ended before any warm-up").isLessThan(60);
         }
     }
 
