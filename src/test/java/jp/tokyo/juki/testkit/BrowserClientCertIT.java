@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.remote.service.DriverFinder;
 
 /**
@@ -40,6 +41,8 @@ import org.openqa.selenium.remote.service.DriverFinder;
 class BrowserClientCertIT {
     private static final String PAGE_TITLE = "住基ネット 操作端末";
     private static final Pattern ERROR_CODE = Pattern.compile("\"errorCode\":\"(ERR_[A-Z_]+)\"");
+    /** How ChromeDriver names a navigation that failed in the network, e.g. "unknown error: net::ERR_CONNECTION_RESET" */
+    private static final Pattern NAVIGATION_ERROR = Pattern.compile("net::ERR_[A-Z_]+");
     private static final List<String> SEEN = new CopyOnWriteArrayList<>();
     private static final Map<String, String> LANGUAGES = new ConcurrentHashMap<>();
     private static HttpsServer server;
@@ -102,17 +105,23 @@ class BrowserClientCertIT {
     @Test
     void aBrowserWithoutACertificateGetsNoPage() throws Exception {
         try (Browser browser = Browser.withoutCertificate(origin)) {
-            browser.get("/anonymous");
-
-            String page = browser.driver().getPageSource();
-            assertThat(page).doesNotContain(PAGE_TITLE);
+            // Which network error the browser meets is a race: the JDK's HttpsServer drops the connection
+            // without a TLS alert after the TLS 1.3 client has sent its request, seen as ERR_EMPTY_RESPONSE,
+            // ERR_SOCKET_NOT_CONNECTED or ERR_CONNECTION_RESET (a server that sends the alert gives
+            // ERR_BAD_SSL_CLIENT_AUTH_CERT). Chromium shows the first two as its own error page; the third
+            // ChromeDriver reports as an error of the navigation itself (a fresh-clone run, 2026-12-07). Either
+            // way the person gets a network error and no page, which is what the test asserts.
+            try {
+                browser.get("/anonymous");
+                String page = browser.driver().getPageSource();
+                assertThat(page).doesNotContain(PAGE_TITLE);
+                assertThat(ERROR_CODE.matcher(page).find()).as("a Chromium error page").isTrue();
+                browser.screenshot(Path.of("target", "browser", "no-certificate.png"));
+            } catch (WebDriverException e) {
+                assertThat(NAVIGATION_ERROR.matcher(String.valueOf(e.getMessage())).find())
+                        .as("the navigation failed with a network error: %s", e.getMessage()).isTrue();
+            }
             assertThat(SEEN).noneMatch(seen -> seen.startsWith("/anonymous"));
-            // Chromium's own error page. Which error it names is a race: the JDK's HttpsServer drops the
-            // connection without a TLS alert after the TLS 1.3 client has sent its request, seen here as
-            // ERR_EMPTY_RESPONSE or ERR_SOCKET_NOT_CONNECTED (a server that sends the alert gives
-            // ERR_BAD_SSL_CLIENT_AUTH_CERT), so the test asserts only that it is an error page
-            assertThat(ERROR_CODE.matcher(page).find()).as("a Chromium error page").isTrue();
-            browser.screenshot(Path.of("target", "browser", "no-certificate.png"));
         }
     }
 
