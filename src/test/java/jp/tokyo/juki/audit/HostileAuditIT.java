@@ -2,6 +2,7 @@ package jp.tokyo.juki.audit;
 
 import static jp.tokyo.juki.testkit.Messages.person;
 import static jp.tokyo.juki.testkit.Messages.update;
+import static jp.tokyo.juki.testkit.HealthText.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -482,14 +483,5 @@ class HostileAuditIT {
     private static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode check(String body, String id) throws Exception {
-        for (JsonNode c : Json.MAPPER.readTree(body).path("checks")) {
-            if (id.equals(c.path("name").asText())) {
-                return c;
-            }
-        }
-        throw new AssertionError("no check " + id + " in " + body);
     }
 }

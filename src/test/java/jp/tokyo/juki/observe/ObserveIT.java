@@ -3,6 +3,7 @@ package jp.tokyo.juki.observe;
 import static jp.tokyo.juki.testkit.Messages.person;
 import static jp.tokyo.juki.testkit.Messages.update;
 import static jp.tokyo.juki.testkit.MetricsText.metric;
+import static jp.tokyo.juki.testkit.HealthText.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -220,14 +221,6 @@ class ObserveIT {
     }
 
     /** The result of one check in a health answer. */
-    private static JsonNode check(String body, String id) throws Exception {
-        for (JsonNode c : Json.MAPPER.readTree(body).path("checks")) {
-            if (id.equals(c.path("name").asText())) {
-                return c;
-            }
-        }
-        throw new AssertionError("no check " + id + " in " + body);
-    }
 
     private static void setConnections(String postgresUrl, String password, boolean allowed) throws Exception {
         String template = postgresUrl.replaceFirst("/postgres$", "/template1");

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.warmup;
 
 import static jp.tokyo.juki.testkit.TestPki.SHINJUKU;
+import static jp.tokyo.juki.testkit.HealthText.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,6 @@ import jp.tokyo.juki.sim.CsSimulator;
 import jp.tokyo.juki.sim.NationalSimulator;
 import jp.tokyo.juki.testkit.GatewayChild;
 import jp.tokyo.juki.testkit.TestPki;
-import jp.tokyo.juki.wire.Json;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,7 +130,8 @@ class WarmUpIT {
                     .isNotNegative().isLessThan(log.indexOf("warm-up round 1 "));
             HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + gw.managementPort + "/observe/health/ready?exposureLevel=full")).build(), BodyHandlers.ofString());
-            assertThat(check(ready.body(), "juki-cs-listener").path("status").asText()).as("once ready: %s", check(ready.body(), "juki-cs-listener")).isEqualTo("UP");
+            JsonNode listener = check(ready.body(), "juki-cs-listener");
+            assertThat(listener.path("status").asText()).as("once ready: %s", listener).isEqualTo("UP");
 
             // nothing of the rehearsal in the real gateway or at its national server
             assertThat(gw.queryLong("SELECT count(*) FROM honnin.resident")).isZero();
@@ -154,14 +155,5 @@ class WarmUpIT {
             assertThat(System.nanoTime()).as("'%s' in %s within 180 s", text, log).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    private static JsonNode check(String body, String id) throws Exception {
-        for (JsonNode c : Json.MAPPER.readTree(body).path("checks")) {
-            if (id.equals(c.path("name").asText())) {
-                return c;
-            }
-        }
-        throw new AssertionError("no check " + id + " in " + body);
     }
 }
