@@ -84,7 +84,7 @@ final class StoreWiring {
 
         OutboxRelay relay = new OutboxRelay(a.database().forRole(line.role()), a.broker().connectionFactory(),
                 line.name() + ".national_outbox", line.queue(), line.relayLock(), config.get(NationalSettings.RELAY_PAGE),
-                config.get(DatabaseSettings.NETWORK_TIMEOUT));
+                config.get(NationalSettings.PAGE), config.get(DatabaseSettings.NETWORK_TIMEOUT));
         a.onClose().add(relay::close);
         observe.outbox(line.name(), relay::backlog);
         a.bind(line.name() + "OutboxRelay", relay);

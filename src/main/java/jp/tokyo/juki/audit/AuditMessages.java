@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import jp.tokyo.juki.platform.Jms;
 
 /**
  * The audit queue's message format, both ends of it: the {@link AuditTap} writes events as JSON
@@ -21,13 +22,8 @@ import java.util.UUID;
  * its texts as they will be stored, so what the writer appends is what the tap was given.
  */
 final class AuditMessages {
-    /**
-     * Bytes per message (a JSON array in UTF-8, as a BytesMessage): well under Artemis' large-message
-     * threshold (100 KiB), above which every message becomes a file of its own, written, synced and
-     * deleted — several times slower than the journal. (A TextMessage would count two bytes per
-     * character.) A transaction still carries a whole batch.
-     */
-    static final int MESSAGE_BYTES = 48 * 1024;
+    /** Bytes per message ({@link Jms#MESSAGE_BYTES}); a transaction still carries a whole batch. */
+    static final int MESSAGE_BYTES = Jms.MESSAGE_BYTES;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AuditMessages() {

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.deadletter;
 
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.NoticePage;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -14,6 +15,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,11 +183,20 @@ public final class DeadLetters {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             int later = 0;
-            try (QueueBrowser b = s.createBrowser(s.createQueue(d.original()), "JMSXGroupID = '" + d.personKey() + "'")) {
+            // single notices by their group; pages (decision 35) hold several persons and are read
+            try (QueueBrowser b = s.createBrowser(s.createQueue(d.original()), NoticePage.PERSON + " = '" + d.personKey()
+                    + "' OR " + NoticePage.NOTICES + " IS NOT NULL")) {
                 for (Enumeration<?> e = b.getEnumeration(); e.hasMoreElements(); ) {
-                    Message m = (Message) e.nextElement();
-                    if (d.outboxId() < 0 || !m.propertyExists("jukiOutboxId") || m.getLongProperty("jukiOutboxId") > d.outboxId()) {
-                        later++;
+                    List<NoticePage.Notice> notices;
+                    try {
+                        notices = NoticePage.read((Message) e.nextElement());
+                    } catch (IOException unreadable) {
+                        continue; // the delivery dead-letters it; it is no notice of this person
+                    }
+                    for (NoticePage.Notice n : notices) {
+                        if (d.personKey().equals(n.person()) && (d.outboxId() < 0 || n.outboxId() > d.outboxId())) {
+                            later++;
+                        }
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.national;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -13,6 +14,7 @@ import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,7 @@ import jp.tokyo.juki.audit.AuditTap;
 import jp.tokyo.juki.audit.GatewayEvent;
 import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.Jms;
+import jp.tokyo.juki.platform.NoticePage;
 import jp.tokyo.juki.platform.Setting;
 import jp.tokyo.juki.wire.FrameClient;
 import jp.tokyo.juki.wire.Json;
@@ -40,13 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers queued notices to a national server in batches: takes up to a page of messages in
- * one JMS transaction, sends them pipelined over one mutual-TLS connection (the server must
+ * Delivers queued notices to a national server in batches: takes up to a page of notices in
+ * one JMS transaction (whole messages: the relay writes pages of notices, {@link NoticePage}), sends them pipelined over one mutual-TLS connection (the server must
  * present its identity), and commits once every one is answered {@code ACK} or
  * {@code DUPLICATE}. Otherwise the whole page is rolled back and tried again after a back-off
  * that doubles up to a maximum — the queue keeps its order, so a person's later notices never
  * overtake an earlier one. After the configured attempts, the notices still not taken move to
- * the dead-letter queue (which never expires) in the same transaction, and are audited.
+ * the dead-letter queue (which never expires) in the same transaction, one message per notice, and are audited.
+ * A message that is not a notice the gateway can read is not sent: it fails its page like a refused notice, and is
+ * dead-lettered as it is.
  *
  * <p>The attempts are counted by the broker, not by this node: a page's attempt is the highest
  * {@code JMSXDeliveryCount} of its messages. Artemis raises it on every delivery and persists it on a
@@ -175,7 +180,8 @@ public final class NationalDelivery {
                 return 0;
             }
             ensureJms();
-            List<Message> page = receivePage();
+            List<Message> messages = new ArrayList<>();
+            List<Entry> page = receivePage(messages);
             if (page.isEmpty()) {
                 return 0;
             }
@@ -185,7 +191,7 @@ public final class NationalDelivery {
                 session.commit();
                 return page.size();
             }
-            int attempt = attempt(page);
+            int attempt = attempt(messages);
             if (attempt > settings.maxRedeliveries()) {
                 deadLetter(page, taken, failure, attempt);
                 return 0;
@@ -257,11 +263,33 @@ public final class NationalDelivery {
     /** The JMS property the broker sets to the number of times it delivered the message (JMS 2.0 §3.5.11). */
     static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 
-    private List<Message> receivePage() throws JMSException {
-        List<Message> page = new ArrayList<>();
+    /**
+     * A notice of the page, with the message it came in; {@code body} null when it cannot be read, {@code notice}
+     * null too when the message itself is not a notice or a page of them.
+     */
+    private record Entry(Message source, NoticePage.Notice notice, JsonNode body, String unreadable) {
+    }
+
+    /** Whole messages until the page holds {@link Settings#page} notices (one page message may hold up to as many). */
+    private List<Entry> receivePage(List<Message> messages) throws JMSException {
+        List<Entry> page = new ArrayList<>();
         Message m = consumer.receive(50);
         while (m != null) {
-            page.add(m);
+            messages.add(m);
+            List<NoticePage.Notice> notices;
+            try {
+                notices = NoticePage.read(m);
+            } catch (IOException e) {
+                page.add(new Entry(m, null, null, e.getMessage()));
+                notices = List.of();
+            }
+            for (NoticePage.Notice n : notices) {
+                try {
+                    page.add(new Entry(m, n, Json.MAPPER.readTree(n.body()), null));
+                } catch (IOException e) {
+                    page.add(new Entry(m, n, null, "a notice whose body is not JSON (" + e.getClass().getSimpleName() + ")"));
+                }
+            }
             if (page.size() >= settings.page()) {
                 break;
             }
@@ -271,27 +299,38 @@ public final class NationalDelivery {
     }
 
     /** Sends the page pipelined; null when every notice was taken, else why not (no personal data). */
-    private String send(List<Message> page, boolean[] taken) throws JMSException {
+    private String send(List<Entry> page, boolean[] taken) {
         List<CompletableFuture<Reply>> replies = new ArrayList<>(page.size());
         List<String> ids = new ArrayList<>(page.size());
         List<String> persons = new ArrayList<>(page.size());
+        String failure = null;
         try {
             FrameClient c = client();
-            for (Message m : page) {
-                long outboxId = m.getLongProperty(OutboxRelay.OUTBOX_ID);
-                JsonNode body = Json.MAPPER.readTree(((TextMessage) m).getText());
-                Request notice = notices.notice(outboxId, body);
+            for (Entry e : page) {
+                if (e.body() == null) {
+                    // not sent: it fails the page like a refused notice, and is dead-lettered with the page
+                    ids.add(null);
+                    persons.add(null);
+                    replies.add(null);
+                    if (failure == null) {
+                        failure = "not a notice the gateway can read: " + e.unreadable();
+                    }
+                    continue;
+                }
+                Request notice = notices.notice(e.notice().outboxId(), e.body());
                 ids.add(notice.id());
-                persons.add(body.path("juminhyoCode").asText());
+                persons.add(e.body().path("juminhyoCode").asText());
                 replies.add(c.send(notice));
             }
         } catch (IOException e) {
             closeClient();
             return "no connection to " + settings.host() + ":" + settings.port() + " (" + e.getClass().getSimpleName() + ")";
         }
-        String failure = null;
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         for (int i = 0; i < replies.size(); i++) {
+            if (replies.get(i) == null) {
+                continue;
+            }
             try {
                 Reply r = replies.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 notices.audit(ids.get(i), persons.get(i), r);
@@ -319,6 +358,9 @@ public final class NationalDelivery {
     /** Notices that were sent but never answered are on the line too: each gets an audit record. */
     private void auditUnanswered(List<String> ids, List<String> persons, int from, String why) {
         for (int j = from; j < ids.size(); j++) {
+            if (ids.get(j) == null) {
+                continue;
+            }
             notices.auditUnanswered(ids.get(j), persons.get(j), why);
         }
     }
@@ -327,33 +369,67 @@ public final class NationalDelivery {
      * Moves the notices of the page that the national server did not take to the dead-letter
      * queue, with why, and commits (those it took are done).
      */
-    private void deadLetter(List<Message> page, boolean[] taken, String failure, int attempts) throws JMSException {
-        List<Message> dead = new ArrayList<>();
+    private void deadLetter(List<Entry> page, boolean[] taken, String failure, int attempts) throws JMSException {
+        List<Entry> dead = new ArrayList<>();
         for (int i = 0; i < page.size(); i++) {
             if (!taken[i]) {
                 dead.add(page.get(i));
             }
         }
-        for (Message m : dead) {
-            TextMessage copy = session.createTextMessage(((TextMessage) m).getText());
-            for (String p : List.of("JMSXGroupID", OutboxRelay.ORIGIN_SENDER, OutboxRelay.ORIGIN_ID)) {
-                copy.setStringProperty(p, m.getStringProperty(p));
-            }
-            copy.setLongProperty(OutboxRelay.OUTBOX_ID, m.getLongProperty(OutboxRelay.OUTBOX_ID));
-            copy.setStringProperty("jukiDeadLetterError", failure);
+        List<String> ids = new ArrayList<>(dead.size());
+        for (Entry e : dead) {
+            Message copy = e.notice() != null ? notice(e.notice()) : asItIs(e.source());
+            copy.setStringProperty("jukiDeadLetterError", e.unreadable() != null ? "not a notice the gateway can read: "
+                    + e.unreadable() : failure);
             copy.setIntProperty("jukiDeadLetterAttempts", attempts);
             copy.setLongProperty("jukiDeadLetterAt", System.currentTimeMillis());
             deadLetters.send(copy);
+            ids.add(e.notice() != null ? notices.idOf(e.notice().outboxId()) : e.source().getJMSMessageID());
         }
         session.commit();
-        for (Message m : dead) {
-            String origin = m.getStringProperty(OutboxRelay.ORIGIN_SENDER);
+        for (int i = 0; i < dead.size(); i++) {
+            NoticePage.Notice n = dead.get(i).notice();
+            String origin = n != null ? n.originSender() : null;
             LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
-                    m.getStringProperty(OutboxRelay.ORIGIN_ID), attempts, failure);
+                    n != null ? n.originId() : ids.get(i), attempts, failure);
             audit.record(AuditEvent.out(AuditLine.NATIONAL, null, GatewayEvent.DEAD_LETTER)
-                    .id(notices.idOf(m.getLongProperty(OutboxRelay.OUTBOX_ID))).sender(origin)
+                    .id(ids.get(i)).sender(origin)
                     .status(AuditStatus.DEAD_LETTER).code(ReplyCode.E503).detail(failure));
         }
+    }
+
+    /** A notice as a dead letter keeps it: one message, its person the message group. */
+    private TextMessage notice(NoticePage.Notice n) throws JMSException {
+        TextMessage copy = session.createTextMessage(n.body());
+        copy.setStringProperty(NoticePage.PERSON, n.person());
+        copy.setStringProperty(NoticePage.ORIGIN_SENDER, n.originSender());
+        copy.setStringProperty(NoticePage.ORIGIN_ID, n.originId());
+        copy.setLongProperty(NoticePage.OUTBOX_ID, n.outboxId());
+        return copy;
+    }
+
+    /** A message the gateway cannot read, kept as it came (its body and its string properties). */
+    private Message asItIs(Message m) throws JMSException {
+        Message copy;
+        if (m instanceof TextMessage t) {
+            copy = session.createTextMessage(t.getText());
+        } else if (m instanceof BytesMessage b) {
+            BytesMessage bytes = session.createBytesMessage();
+            byte[] body = new byte[(int) Math.min(b.getBodyLength(), Integer.MAX_VALUE - 8)];
+            b.reset();
+            b.readBytes(body);
+            bytes.writeBytes(body);
+            copy = bytes;
+        } else {
+            copy = session.createMessage();
+        }
+        for (Enumeration<?> names = m.getPropertyNames(); names.hasMoreElements(); ) {
+            String name = (String) names.nextElement();
+            if (!name.startsWith("JMSX") && !name.startsWith("_AMQ") && m.getObjectProperty(name) instanceof String v) {
+                copy.setStringProperty(name, v);
+            }
+        }
+        return copy;
     }
 
     private FrameClient client() throws IOException {

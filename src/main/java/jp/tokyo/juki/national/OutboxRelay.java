@@ -1,12 +1,12 @@
 package jp.tokyo.juki.national;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,22 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import jp.tokyo.juki.platform.Jms;
+import jp.tokyo.juki.platform.NoticePage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves committed notices from a store's outbox table to its persistent queue: read a page in
- * id order, send it in one JMS transaction, then delete it. A crash after the send and before
- * the delete sends the page again; the receiver drops repeats by their origin (sender, id).
- * One relay per outbox runs at a time across gateway nodes (a PostgreSQL advisory lock), so
- * notices enter the queue in commit order. Each message is grouped by the person's keyed hash
- * (JMSXGroupID), so one person's notices are delivered by one consumer, in order.
+ * id order, send it in one JMS transaction, then delete it. The notices travel as pages
+ * ({@link NoticePage}: one message holds up to {@code perMessage} notices, decision 35). A crash after
+ * the send and before the delete sends the notices again; the receiver drops repeats by their origin
+ * (sender, id). One relay per outbox runs at a time across gateway nodes (a PostgreSQL advisory lock),
+ * so notices enter the queue in commit order; one node at a time delivers them (lease
+ * {@code national-<store>}), so a person's notices reach the national server in that order.
  */
 public final class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
-    public static final String OUTBOX_ID = "jukiOutboxId";
-    public static final String ORIGIN_SENDER = "jukiOriginSender";
-    public static final String ORIGIN_ID = "jukiOriginId";
 
     private final DataSource dataSource;
     private final ConnectionFactory connectionFactory;
@@ -38,6 +37,7 @@ public final class OutboxRelay {
     private final String queue;
     private final long lockKey;
     private final int page;
+    private final int perMessage;
     private final int networkTimeoutMs;
     private Connection jms;
     private Session session;
@@ -46,16 +46,19 @@ public final class OutboxRelay {
     /**
      * @param table   the outbox table, e.g. {@code honnin.national_outbox}
      * @param lockKey the advisory lock that makes this relay the only one for that table
+     * @param page    outbox rows read, sent and deleted per transaction
+     * @param perMessage the most notices one message carries (the delivery's page: it takes whole messages)
      * @param networkTimeout the longest one answer of the database may take ({@code juki.db.network-timeout-ms})
      */
     public OutboxRelay(DataSource dataSource, ConnectionFactory connectionFactory, String table, String queue,
-                       long lockKey, int page, Duration networkTimeout) {
+                       long lockKey, int page, int perMessage, Duration networkTimeout) {
         this.dataSource = dataSource;
         this.connectionFactory = connectionFactory;
         this.table = table;
         this.queue = queue;
         this.lockKey = lockKey;
         this.page = page;
+        this.perMessage = perMessage;
         this.networkTimeoutMs = Math.toIntExact(networkTimeout.toMillis());
     }
 
@@ -97,32 +100,26 @@ public final class OutboxRelay {
                     return 0;
                 }
                 List<Long> ids = new ArrayList<>();
-                List<TextMessage> sent = new ArrayList<>();
+                List<NoticePage.Notice> notices = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, person_key, origin_sender, origin_id, notice FROM "
                         + table + " ORDER BY id LIMIT ?")) {
                     ps.setInt(1, page);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            if (ids.isEmpty()) {
-                                ensureJms();
-                            }
-                            TextMessage m = session.createTextMessage(rs.getString(5));
-                            m.setStringProperty("JMSXGroupID", rs.getString(2));
-                            m.setLongProperty(OUTBOX_ID, rs.getLong(1));
-                            m.setStringProperty(ORIGIN_SENDER, rs.getString(3));
-                            m.setStringProperty(ORIGIN_ID, rs.getString(4));
-                            // a page sent again after a commit whose outcome was unknown (broker failover,
-                            // AMQ219031, or the database commit lost after the broker's) is dropped by the broker
-                            m.setStringProperty(Jms.DUPLICATE_ID, table + ":" + rs.getLong(1));
-                            producer.send(m);
-                            sent.add(m);
                             ids.add(rs.getLong(1));
+                            notices.add(new NoticePage.Notice(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                    rs.getString(4), rs.getString(5)));
                         }
                     }
                 }
                 if (ids.isEmpty()) {
                     c.commit();
                     return 0;
+                }
+                ensureJms();
+                List<NoticePage.Page> pages = NoticePage.pages(notices, perMessage);
+                for (NoticePage.Page p : pages) {
+                    producer.send(message(p));
                 }
                 try {
                     session.commit();
@@ -132,8 +129,10 @@ public final class OutboxRelay {
                     }
                     // part of this page was queued by a commit whose outcome was unknown (broker failover) or
                     // whose rows the database then lost: the broker refused the whole transaction, so the page
-                    // goes again one notice per transaction, in id order, the ones it has being refused again
-                    resendOneByOne(sent);
+                    // goes again one message per transaction, in id order, the ones it has being refused again
+                    // (a message cut differently from the first time is not refused: its repeats are dropped
+                    // by origin at the national server)
+                    resendOneByOne(pages);
                 }
                 try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY(?)")) {
                     del.setArray(1, c.createArrayOf("bigint", ids.toArray()));
@@ -155,10 +154,10 @@ public final class OutboxRelay {
         }
     }
 
-    private void resendOneByOne(List<TextMessage> page) throws JMSException {
-        for (TextMessage m : page) {
+    private void resendOneByOne(List<NoticePage.Page> pages) throws JMSException {
+        for (NoticePage.Page p : pages) {
             try {
-                producer.send(m);
+                producer.send(message(p));
                 session.commit();
             } catch (JMSException e) {
                 if (!Jms.isDuplicateRejected(e)) {
@@ -167,6 +166,16 @@ public final class OutboxRelay {
                 session.rollback();
             }
         }
+    }
+
+    private BytesMessage message(NoticePage.Page p) throws JMSException {
+        BytesMessage m = session.createBytesMessage();
+        m.writeBytes(p.body());
+        m.setIntProperty(NoticePage.NOTICES, p.count());
+        // sent again after a commit whose outcome was unknown (broker failover, AMQ219031, or the database commit
+        // lost after the broker's), the same page is dropped by the broker
+        m.setStringProperty(Jms.DUPLICATE_ID, table + ":" + p.firstId() + "-" + p.lastId());
+        return m;
     }
 
     private boolean tryLock(java.sql.Connection c) throws SQLException {

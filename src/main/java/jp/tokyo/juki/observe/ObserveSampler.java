@@ -82,7 +82,7 @@ public final class ObserveSampler extends ServiceSupport {
         try {
             Map<String, Long> read = queues.read();
             read.forEach((q, n) -> metrics.sampled("juki_queue_depth",
-                    "Messages on a broker queue (DLQ.* are dead letters)", "queue", q).set(n));
+                    "Messages on a broker queue (DLQ.* are dead letters; a national queue's message is a page of notices)", "queue", q).set(n));
             depths = new LinkedHashMap<>(read);
             queueFailure = null;
         } catch (Exception e) {

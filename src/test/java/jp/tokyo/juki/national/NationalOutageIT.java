@@ -7,14 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.NoticePage;
 import jp.tokyo.juki.testkit.Messages;
 import jp.tokyo.juki.testkit.RunningGateway;
 import jp.tokyo.juki.wire.FrameClient;
@@ -108,6 +112,49 @@ class NationalOutageIT {
                 assertThat(m.getStringProperty("jukiOriginId")).isEqualTo(r.id());
                 assertThat(m.getJMSExpiration()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aMessageOnTheQueueThatIsNoNoticeIsDeadLetteredAsItCameAndTheNoticesAroundItAreDelivered() throws Exception {
+        try (RunningGateway gw = RunningGateway.start(true, Map.of("juki.national.max-redeliveries", "2",
+                "juki.national.redelivery-delay-ms", "50"));
+             FrameClient cs = gw.connect(SHINJUKU)) {
+            Request before = update(SHINJUKU, "MOVE_IN", person(SHINJUKU));
+            assertThat(cs.send(before).get(20, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.noticeCount() == 1);
+
+            // says it is a page of two notices (decision 35), but its body is cut off
+            byte[] cut = "[{\"outboxId\":1,\"body\":\"{\\\"name\\\":\\\"山田 太郎\\\"".getBytes(StandardCharsets.UTF_8);
+            try (Connection c = gw.brokerConnectionFactory().createConnection()) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                BytesMessage m = s.createBytesMessage();
+                m.writeBytes(cut);
+                m.setIntProperty(NoticePage.NOTICES, 2);
+                s.createProducer(s.createQueue(Broker.NATIONAL_HONNIN_QUEUE)).send(m);
+            }
+            Request after = update(SHINJUKU, "MOVE_IN", person(SHINJUKU));
+            assertThat(cs.send(after).get(20, TimeUnit.SECONDS).status()).isEqualTo(Status.ACK);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.queryLong(
+                    "SELECT count(*) FROM audit.record WHERE msg_type = 'DEAD_LETTER'") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.notices().stream()
+                    .anyMatch(n -> n.at("/body/origin/id").asText().equals(after.id())));
+            try (Connection c = gw.brokerConnectionFactory().createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Message m = s.createConsumer(s.createQueue("DLQ.juki.national.honnin")).receive(5000);
+                assertThat(m).isInstanceOf(BytesMessage.class);
+                byte[] kept = new byte[(int) ((BytesMessage) m).getBodyLength()];
+                ((BytesMessage) m).readBytes(kept);
+                assertThat(kept).as("the message as it came").isEqualTo(cut);
+                assertThat(m.getStringProperty("jukiDeadLetterError"))
+                        .isEqualTo("not a notice the gateway can read: a page of notices that is not a JSON array of notices");
+                assertThat(s.createConsumer(s.createQueue("DLQ.juki.national.honnin")).receive(500))
+                        .as("nothing else dead-lettered").isNull();
+            }
+            assertThat(gw.queryLong("SELECT count(*) FROM audit.record WHERE msg_type = 'DEAD_LETTER' AND detail LIKE "
+                    + "'not a notice the gateway can read%'")).isEqualTo(1);
         }
     }
 }

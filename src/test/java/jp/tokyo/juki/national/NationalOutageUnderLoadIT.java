@@ -111,7 +111,7 @@ class NationalOutageUnderLoadIT {
         }
     }
 
-    /** Notices not yet delivered: in the store's outbox or in the persistent queue. */
+    /** Notices not yet delivered: rows in the store's outbox plus messages (pages of notices) on the persistent queue. */
     private static long backlog(GatewayChild gw) throws Exception {
         return gw.queryLong("SELECT count(*) FROM honnin.national_outbox") + gw.queueDepth(Broker.NATIONAL_HONNIN_QUEUE);
     }
