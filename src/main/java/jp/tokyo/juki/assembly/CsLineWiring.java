@@ -16,6 +16,7 @@ import jp.tokyo.juki.security.Identities;
 import jp.tokyo.juki.security.PeerTrustManager;
 import jp.tokyo.juki.wire.DecodeBudget;
 import jp.tokyo.juki.wire.FrameDecoder;
+import jp.tokyo.juki.wire.FlushBatching;
 import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.LineGuard;
 import jp.tokyo.juki.wire.MessageType;
@@ -42,6 +43,7 @@ final class CsLineWiring {
         PeerTrustManager csTrust = a.keys().trustManager(Identities.csLine(), "cs", events::handshakeRefused);
         a.bind("csTls", CamelTls.server(a.keys(), Identities.GATEWAY, csTrust));
         a.bind("frameEncoder", new FrameEncoder());
+        a.bind("csFlushes", new FlushBatching());
         int maxFrame = a.config().get(CsLineSettings.FRAME_MAX);
         DecodeBudget budget = new DecodeBudget(a.config().get(CsLineSettings.MAX_PENDING_DECODE_BYTES));
         a.bind("csFrameDecoder", new CamelFrameDecoderFactory(new FrameDecoder.Limits(maxFrame,

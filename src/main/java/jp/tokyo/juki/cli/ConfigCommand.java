@@ -22,7 +22,7 @@ public final class ConfigCommand {
      * The beans the gateway binds for the route files ({@code ref:} and {@code #name}); ObserveIT
      * checks each is in a running gateway's registry.
      */
-    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "frameEncoder", "csFrameDecoder", "csLineGuard",
+    public static final Set<String> ROUTE_BEANS = Set.of("csTls", "csFlushes", "frameEncoder", "csFrameDecoder", "csLineGuard",
             "csLineErrors", "csConnections", "csTicket", "csOpen", "csInOrder", "csPing", "csFailure", "csAuditTap",
             "csReplyCounter", "csEncode", "csWrap", "honninUpdates", "fuhyoUpdates", "honninOutboxRelay",
             "fuhyoOutboxRelay", "nationalHonninDelivery", "nationalFuhyoDelivery", "consistency", "consistencySessions",

@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
 public final class NationalQuery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NationalQuery.class);
     private static final Pattern REQUESTER = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** A peer's text keeps only these characters ({@link #peerText}), and no run of six digits or more. */
+    private static final Pattern NOT_PLAIN = Pattern.compile("[^A-Za-z0-9 ._:\\[\\]-]");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{6,}");
 
     /** What came of a query. */
     public enum Result {
@@ -320,7 +323,7 @@ public final class NationalQuery implements AutoCloseable {
         if (text == null) {
             return "";
         }
-        String kept = text.replaceAll("[^A-Za-z0-9 ._:\\[\\]-]", "?").replaceAll("[0-9]{6,}", "#");
+        String kept = DIGITS.matcher(NOT_PLAIN.matcher(text).replaceAll("?")).replaceAll("#");
         return kept.length() > 120 ? kept.substring(0, 120) + "…" : kept;
     }
 

@@ -54,6 +54,8 @@ public final class FrameClient implements AutoCloseable {
                         SSLEngine engine = tls.createSSLEngine(host, port);
                         engine.setUseClientMode(true);
                         ch.pipeline().addLast("tls", new SslHandler(engine));
+                        // a page of notices sent one after the other leaves in few TLS records (FlushBatching)
+                        ch.pipeline().addLast(FlushBatching.handler());
                         ch.pipeline().addLast(new FrameDecoder(FrameDecoder.DEFAULT_MAX));
                         ch.pipeline().addLast(new FrameEncoder());
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<Frame>() {

@@ -183,12 +183,13 @@ class RouteWiringTest extends RouteFileTestSupport {
         assertThat(c.getSslContextParameters()).isSameAs(beans.bean("csTls", SSLContextParameters.class));
         assertThat(c.getDecodersAsList()).containsExactly(beans.bean("csFrameDecoder", ChannelHandler.class),
                 beans.bean("csLineGuard", ChannelHandler.class), beans.bean("csConnections", ChannelHandler.class));
-        assertThat(c.getEncodersAsList()).containsExactly(beans.bean("frameEncoder", ChannelHandler.class));
+        assertThat(c.getEncodersAsList()).containsExactly(beans.bean("csFlushes", ChannelHandler.class),
+                beans.bean("frameEncoder", ChannelHandler.class));
         assertThat(endpoint.getExceptionHandler()).isSameAs(beans.bean("csLineErrors", ExceptionHandler.class));
         assertThat(c.isReuseAddress()).isTrue();
         assertThat(c.isKeepAlive()).isTrue();
         // a handler with state per connection must come from a factory (one per channel), else be sharable
-        for (String name : List.of("frameEncoder", "csFrameDecoder", "csLineGuard", "csConnections")) {
+        for (String name : List.of("csFlushes", "frameEncoder", "csFrameDecoder", "csLineGuard", "csConnections")) {
             Class<?> kind = StandIns.KINDS.get(name);
             assertThat(ChannelHandlerFactory.class.isAssignableFrom(kind) || kind.isAnnotationPresent(ChannelHandler.Sharable.class))
                     .as(name + " (" + kind.getSimpleName() + ") is a ChannelHandlerFactory or @Sharable").isTrue();

@@ -25,6 +25,7 @@ import jp.tokyo.juki.platform.ExchangeKeys;
 import jp.tokyo.juki.retention.RetentionTimer;
 import jp.tokyo.juki.stats.Rollup;
 import jp.tokyo.juki.wire.DecodeBudget;
+import jp.tokyo.juki.wire.FlushBatching;
 import jp.tokyo.juki.wire.FrameDecoder;
 import jp.tokyo.juki.wire.FrameEncoder;
 import jp.tokyo.juki.wire.LineEvents;
@@ -50,6 +51,7 @@ final class StandIns {
             // cs-listener's endpoint: TLS, framing, the line's bounds
             Map.entry("csTls", SSLContextParameters.class),
             Map.entry("frameEncoder", FrameEncoder.class),
+            Map.entry("csFlushes", FlushBatching.class),
             Map.entry("csFrameDecoder", CamelFrameDecoderFactory.class),
             Map.entry("csLineGuard", LineGuard.Factory.class),
             Map.entry("csConnections", CsConnections.class),
@@ -193,6 +195,8 @@ final class StandIns {
             } else if (kind == CamelFrameDecoderFactory.class) {
                 bean = new CamelFrameDecoderFactory(new FrameDecoder.Limits(FrameDecoder.DEFAULT_MAX, Duration.ofSeconds(10),
                         new DecodeBudget(64 << 20), NO_EVENTS));
+            } else if (kind == FlushBatching.class) {
+                bean = new FlushBatching();
             } else if (kind == LineGuard.Factory.class) {
                 bean = new LineGuard.Factory(new LineGuard.Settings(Duration.ofSeconds(120), 256, 4 << 20, 1 << 20, NO_EVENTS));
             } else if (kind == CsConnections.class) {
