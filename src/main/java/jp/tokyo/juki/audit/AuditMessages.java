@@ -88,12 +88,16 @@ final class AuditMessages {
         }
     }
 
+    /** One event as queued: the array member as it came (kept for a record set aside) and the event it holds. */
+    record Queued(JsonNode raw, AuditEvent event) {
+    }
+
     /**
-     * The events of one queued message, each with a readable event id and time; an exception
+     * The events of one queued message, each with a readable event id and time, read once; an exception
      * (IOException, ClassCastException, IllegalArgumentException, DateTimeParseException) when the
      * message is not such a list.
      */
-    static List<JsonNode> read(Message message) throws JMSException, IOException {
+    static List<Queued> read(Message message) throws JMSException, IOException {
         JsonNode array;
         if (message instanceof BytesMessage bytes) {
             byte[] body = new byte[(int) bytes.getBodyLength()];
@@ -106,28 +110,24 @@ final class AuditMessages {
         if (!array.isArray()) {
             throw new IOException("not an array");
         }
+        List<Queued> events = new ArrayList<>(array.size());
         for (JsonNode e : array) {
-            UUID.fromString(e.path("eventId").asText());
-            Instant.parse(e.path("at").asText());
+            events.add(new Queued(e, event(e)));
         }
-        List<JsonNode> events = new ArrayList<>(array.size());
-        array.forEach(events::add);
         return events;
     }
 
-    /** The event one array member holds, its texts as queued (a member absent, as queued by earlier versions: null). */
+    /**
+     * The event one array member holds, its texts as queued (a member absent, as queued by earlier versions: null);
+     * IllegalArgumentException or DateTimeParseException when its event id or time is missing or not one.
+     */
     static AuditEvent event(JsonNode e) {
         List<String> persons = new ArrayList<>();
         e.path("persons").forEach(p -> persons.add(p.asText()));
-        return new AuditEvent(UUID.fromString(e.get("eventId").asText()),
-                Instant.parse(e.get("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
+        return new AuditEvent(UUID.fromString(e.path("eventId").asText()),
+                Instant.parse(e.path("at").asText()), text(e, "line"), text(e, "direction"), text(e, "peer"),
                 text(e, "type"), text(e, "messageId"), text(e, "sender"), text(e, "status"), text(e, "code"),
                 text(e, "detail"), persons, text(e, "operator"), text(e, "terminal"), text(e, "reason"));
-    }
-
-    /** The time (epoch milliseconds) of an array member. */
-    static long at(JsonNode e) {
-        return Instant.parse(e.path("at").asText()).toEpochMilli();
     }
 
     private static String text(JsonNode e, String field) {

@@ -164,7 +164,7 @@ public final class AuditWriter extends ServiceSupport {
                         inHand.set(index, Long.MAX_VALUE);
                         continue;
                     }
-                    List<JsonNode> events = new ArrayList<>();
+                    List<AuditMessages.Queued> events = new ArrayList<>();
                     addEvents(first, events, deadLetters);
                     boolean redelivered = first.getJMSRedelivered();
                     Message next;
@@ -213,10 +213,10 @@ public final class AuditWriter extends ServiceSupport {
     }
 
     /** The time (epoch milliseconds) of the oldest of {@code events}. */
-    private static long oldest(List<JsonNode> events) {
+    private static long oldest(List<AuditMessages.Queued> events) {
         long oldest = Long.MAX_VALUE;
-        for (JsonNode e : events) {
-            oldest = Math.min(oldest, AuditMessages.at(e));
+        for (AuditMessages.Queued e : events) {
+            oldest = Math.min(oldest, e.event().at().toEpochMilli());
         }
         return oldest;
     }
@@ -225,7 +225,7 @@ public final class AuditWriter extends ServiceSupport {
      * Adds the events of one queued message; a message that is not a list of events is moved, in
      * the same transaction, to the audit's dead-letter queue (kept, never dropped) instead.
      */
-    private void addEvents(Message message, List<JsonNode> into, MessageProducer deadLetters)
+    private void addEvents(Message message, List<AuditMessages.Queued> into, MessageProducer deadLetters)
             throws JMSException {
         try {
             into.addAll(AuditMessages.read(message));
@@ -248,13 +248,12 @@ public final class AuditWriter extends ServiceSupport {
      * and the others are written in order. Any other failure (connection lost, privilege, lock
      * timeout) is thrown: the whole batch stays queued and is tried again.
      */
-    private Written insert(List<JsonNode> events, boolean redelivered) throws SQLException {
+    private Written insert(List<AuditMessages.Queued> events, boolean redelivered) throws SQLException {
         List<AuditEvent> parsed = new ArrayList<>(events.size());
         Map<UUID, JsonNode> raw = new HashMap<>();
-        for (JsonNode e : events) {
-            AuditEvent event = AuditMessages.event(e);
-            parsed.add(event);
-            raw.putIfAbsent(event.eventId(), e);
+        for (AuditMessages.Queued e : events) {
+            parsed.add(e.event());
+            raw.putIfAbsent(e.event().eventId(), e.raw());
         }
         try (Connection c = dataSource.getConnection()) {
             if (networkTimeoutMs > 0) {
