@@ -6,12 +6,10 @@ import jakarta.jms.Connection;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jp.tokyo.juki.platform.Broker;
-import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.platform.Ports;
+import jp.tokyo.juki.testkit.TestBroker;
 import jp.tokyo.juki.wire.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +24,7 @@ class AuditTapAcceptedTest {
 
     @Test
     void theFutureCompletesOnlyOnceTheRecordsBeforeItAreOnTheBroker() throws Exception {
-        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"),
-                Map.of("juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free()));
-        try (Broker broker = Broker.start(config)) {
+        try (Broker broker = TestBroker.start(dir)) {
             AuditTap tap = new AuditTap(broker.connectionFactory(), Broker.AUDIT_QUEUE, null);
             for (int i = 0; i < 3; i++) {
                 tap.record(AuditEvent.in(AuditLine.CS, "cs-131016", MessageType.PING).id("id-" + i).sender("131016")

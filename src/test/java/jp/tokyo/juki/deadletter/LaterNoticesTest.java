@@ -10,12 +10,10 @@ import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.LongStream;
 import jp.tokyo.juki.platform.Broker;
-import jp.tokyo.juki.platform.GatewayConfig;
 import jp.tokyo.juki.platform.NoticePage;
-import jp.tokyo.juki.platform.Ports;
+import jp.tokyo.juki.testkit.TestBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +30,7 @@ class LaterNoticesTest {
 
     @Test
     void laterNoticesOfThePersonAreCountedInPagesAndSingleNoticesAlike() throws Exception {
-        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"),
-                Map.of("juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free()));
-        try (Broker broker = Broker.start(config); Connection c = broker.connectionFactory().createConnection()) {
+        try (Broker broker = TestBroker.start(dir); Connection c = broker.connectionFactory().createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue(Broker.NATIONAL_HONNIN_QUEUE));
             // outbox ids 1..60; the person's notices are 5, 20, 41 and 58 (41 and 58 in a second page)

@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
+import jp.tokyo.juki.testkit.TestBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,8 +117,6 @@ class NoticePageTest {
     }
 
     private Broker startBroker() throws Exception {
-        GatewayConfig config = GatewayConfig.load(Path.of("config/application.properties"),
-                Map.of("juki.data.dir", dir.toString(), "juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free()));
-        return Broker.start(config);
+        return TestBroker.start(dir);
     }
 }
