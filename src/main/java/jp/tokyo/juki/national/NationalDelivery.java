@@ -134,11 +134,12 @@ public final class NationalDelivery {
      * while they come back full, then the route gets a chance to stop.
      *
      * @param deliverPage {@link #deliverPage}, possibly timed by the metrics
-     * @param pageSize    the page size of {@link Settings#page}: a page this full means more may wait
+     * @param pageSize    the page size of {@link Settings#page}: a page at least this full means more may wait
      */
     public static Processor tick(IntSupplier deliverPage, int pageSize) {
         return exchange -> {
-            for (int i = 0; i < 10 && deliverPage.getAsInt() == pageSize; i++) {
+            // a page is whole messages, so a full one may hold a little more than the page size
+            for (int i = 0; i < 10 && deliverPage.getAsInt() >= pageSize; i++) {
                 // next page
             }
         };
@@ -192,7 +193,8 @@ public final class NationalDelivery {
                 return page.size();
             }
             int attempt = attempt(messages);
-            if (attempt > settings.maxRedeliveries()) {
+            if (attempt > settings.maxRedeliveries() || onlyUnreadableLeft(page, taken)) {
+                // a message the gateway cannot read fails every attempt: it does not hold the queue up for retries
                 deadLetter(page, taken, failure, attempt);
                 return 0;
             }
@@ -207,7 +209,24 @@ public final class NationalDelivery {
             closeJms();
             notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.firstDelay().toMillis());
             return 0;
+        } catch (RuntimeException e) {
+            // never leave a page received and neither committed nor rolled back: a later commit would take it as sent
+            LOG.error("{}: page not delivered ({}); rolled back, retrying", queue, e.getClass().getSimpleName());
+            closeClient();
+            closeJms();
+            notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.firstDelay().toMillis());
+            return 0;
         }
+    }
+
+    /** Whether every entry not taken is one the gateway could not read (nothing was refused or unanswered). */
+    private static boolean onlyUnreadableLeft(List<Entry> page, boolean[] taken) {
+        for (int i = 0; i < page.size(); i++) {
+            if (!taken[i] && page.get(i).body() != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -377,10 +396,11 @@ public final class NationalDelivery {
             }
         }
         List<String> ids = new ArrayList<>(dead.size());
+        List<String> why = new ArrayList<>(dead.size());
         for (Entry e : dead) {
             Message copy = e.notice() != null ? notice(e.notice()) : asItIs(e.source());
-            copy.setStringProperty("jukiDeadLetterError", e.unreadable() != null ? "not a notice the gateway can read: "
-                    + e.unreadable() : failure);
+            why.add(e.unreadable() != null ? "not a notice the gateway can read: " + e.unreadable() : failure);
+            copy.setStringProperty("jukiDeadLetterError", why.get(why.size() - 1));
             copy.setIntProperty("jukiDeadLetterAttempts", attempts);
             copy.setLongProperty("jukiDeadLetterAt", System.currentTimeMillis());
             deadLetters.send(copy);
@@ -391,10 +411,10 @@ public final class NationalDelivery {
             NoticePage.Notice n = dead.get(i).notice();
             String origin = n != null ? n.originSender() : null;
             LOG.error("{}: notice of origin {}/{} dead-lettered after {} attempts: {}", queue, origin,
-                    n != null ? n.originId() : ids.get(i), attempts, failure);
+                    n != null ? n.originId() : ids.get(i), attempts, why.get(i));
             audit.record(AuditEvent.out(AuditLine.NATIONAL, null, GatewayEvent.DEAD_LETTER)
                     .id(ids.get(i)).sender(origin)
-                    .status(AuditStatus.DEAD_LETTER).code(ReplyCode.E503).detail(failure));
+                    .status(AuditStatus.DEAD_LETTER).code(ReplyCode.E503).detail(why.get(i)));
         }
     }
 
@@ -408,7 +428,7 @@ public final class NationalDelivery {
         return copy;
     }
 
-    /** A message the gateway cannot read, kept as it came (its body and its string properties). */
+    /** A message the gateway cannot read, kept as it came (its body and its properties but the broker's own). */
     private Message asItIs(Message m) throws JMSException {
         Message copy;
         if (m instanceof TextMessage t) {
@@ -425,8 +445,8 @@ public final class NationalDelivery {
         }
         for (Enumeration<?> names = m.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();
-            if (!name.startsWith("JMSX") && !name.startsWith("_AMQ") && m.getObjectProperty(name) instanceof String v) {
-                copy.setStringProperty(name, v);
+            if (!name.startsWith("JMSX") && !name.startsWith("_AMQ")) {
+                copy.setObjectProperty(name, m.getObjectProperty(name));
             }
         }
         return copy;

@@ -174,7 +174,7 @@ public final class OutboxRelay {
         m.setIntProperty(NoticePage.NOTICES, p.count());
         // sent again after a commit whose outcome was unknown (broker failover, AMQ219031, or the database commit
         // lost after the broker's), the same page is dropped by the broker
-        m.setStringProperty(Jms.DUPLICATE_ID, table + ":" + p.firstId() + "-" + p.lastId());
+        m.setStringProperty(Jms.DUPLICATE_ID, NoticePage.duplicateId(table, p));
         return m;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.TextMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,6 +85,17 @@ public final class NoticePage {
         return out;
     }
 
+    /**
+     * The broker's duplicate-detection id of a page from {@code table}: its first and last outbox id and its count.
+     * A page cut again from the same rows (after a broker commit whose outcome was unknown) has the same id and is
+     * dropped by the broker. Rows between the first and the last that were not yet committed when a page was first
+     * cut (two writers commit out of id order) make the page cut again larger, so its id differs and it is sent:
+     * its repeats are dropped by origin at the national server, and the late row is not lost.
+     */
+    public static String duplicateId(String table, Page page) {
+        return table + ":" + page.firstId() + "-" + page.lastId() + ":" + page.count();
+    }
+
     /** Whether a national queue's message is a page (else a single notice). */
     public static boolean isPage(Message m) throws JMSException {
         return m.propertyExists(NOTICES);
@@ -95,6 +107,16 @@ public final class NoticePage {
      * @throws IOException when it is neither (no personal data in the message: only what is wrong)
      */
     public static List<Notice> read(Message m) throws JMSException, IOException {
+        try {
+            return readAs(m);
+        } catch (MessageFormatException | RuntimeException e) {
+            // a property of the wrong type (NumberFormatException, MessageFormatException): not one of ours
+            throw new IOException("a message whose properties are not a notice's or a page's ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static List<Notice> readAs(Message m) throws JMSException, IOException {
         if (isPage(m)) {
             if (!(m instanceof BytesMessage b)) {
                 throw new IOException("a page of notices that is not a BytesMessage");

@@ -47,6 +47,18 @@ class NoticePageTest {
     }
 
     @Test
+    void aPageCutAgainFromMoreRowsIsNotTakenForTheSameByTheBroker() {
+        List<NoticePage.Notice> first = List.of(notice(1, "{}"), notice(2, "{}"), notice(4, "{}"));
+        List<NoticePage.Notice> again = List.of(notice(1, "{}"), notice(2, "{}"), notice(3, "{}"), notice(4, "{}"));
+
+        String once = NoticePage.duplicateId("honnin.national_outbox", NoticePage.pages(first, 200).get(0));
+        assertThat(NoticePage.duplicateId("honnin.national_outbox", NoticePage.pages(first, 200).get(0)))
+                .as("the same rows").isEqualTo(once);
+        assertThat(NoticePage.duplicateId("honnin.national_outbox", NoticePage.pages(again, 200).get(0)))
+                .as("row 3 committed after the first cut").isNotEqualTo(once);
+    }
+
+    @Test
     void aPageStaysUnderTheBrokersLargeMessageSizeUnlessOneNoticeIsLargerAlone() {
         List<NoticePage.Page> pages = NoticePage.pages(notices(200, 1000), 200);
 
@@ -106,6 +118,14 @@ class NoticePageTest {
                     .isInstanceOf(IOException.class).hasMessage("a page with a notice that lacks its body or origin");
             assertThatThrownBy(() -> NoticePage.read(s.createTextMessage(planted)))
                     .isInstanceOf(IOException.class).hasMessage("neither a notice nor a page of notices");
+            BytesMessage countNoNumber = page(s, two, 2);
+            countNoNumber.setStringProperty(NoticePage.NOTICES, "two");
+            assertThatThrownBy(() -> NoticePage.read(countNoNumber)).isInstanceOf(IOException.class)
+                    .hasMessage("a message whose properties are not a notice's or a page's (NumberFormatException)");
+            TextMessage idNoNumber = s.createTextMessage("{}");
+            idNoNumber.setBooleanProperty(NoticePage.OUTBOX_ID, true);
+            assertThatThrownBy(() -> NoticePage.read(idNoNumber)).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("a message whose properties are not a notice's or a page's");
         }
     }
 
