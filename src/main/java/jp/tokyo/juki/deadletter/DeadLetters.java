@@ -9,6 +9,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
@@ -268,9 +269,9 @@ public final class DeadLetters {
             }
             copy.setObjectProperty(name, m.getObjectProperty(name));
         }
-        String group = m.getStringProperty("JMSXGroupID");
+        String group = m.getStringProperty(NoticePage.PERSON);
         if (group != null) {
-            copy.setStringProperty("JMSXGroupID", group);
+            copy.setStringProperty(NoticePage.PERSON, group);
         }
         copy.setStringProperty(REPLAYED_BY, operator);
         return copy;
@@ -320,11 +321,20 @@ public final class DeadLetters {
             error = "moved by the broker after its delivery limit";
             code = "-";
         }
-        long outboxId = m.propertyExists("jukiOutboxId") ? m.getLongProperty("jukiOutboxId") : -1;
+        long outboxId = outboxId(m);
         String body = m instanceof TextMessage t ? t.getText() : m instanceof BytesMessage b ? utf8(b) : null;
         return new DeadLetter(queue, id, original, TYPES.getOrDefault(original, original),
-                m.getStringProperty("jukiOriginSender"), m.getStringProperty("jukiOriginId"), outboxId,
-                m.getStringProperty("JMSXGroupID"), attempts, code, error, at, body);
+                m.getStringProperty(NoticePage.ORIGIN_SENDER), m.getStringProperty(NoticePage.ORIGIN_ID), outboxId,
+                m.getStringProperty(NoticePage.PERSON), attempts, code, error, at, body);
+    }
+
+    /** The notice's outbox id, or -1 when it has none or one that is not a number (a message written by hand). */
+    private static long outboxId(Message m) throws JMSException {
+        try {
+            return m.propertyExists(NoticePage.OUTBOX_ID) ? m.getLongProperty(NoticePage.OUTBOX_ID) : -1;
+        } catch (MessageFormatException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jp.tokyo.juki.deadletter.DeadLetters;
 import jp.tokyo.juki.platform.Broker;
 import jp.tokyo.juki.platform.NoticePage;
 import jp.tokyo.juki.testkit.Messages;
@@ -132,6 +133,7 @@ class NationalOutageIT {
                 m.writeBytes(cut);
                 m.setIntProperty(NoticePage.NOTICES, 2);
                 m.setStringProperty("origin", "written by hand");
+                m.setStringProperty(NoticePage.OUTBOX_ID, "not a number");
                 s.createProducer(s.createQueue(Broker.NATIONAL_HONNIN_QUEUE)).send(m);
             }
             Request after = update(SHINJUKU, "MOVE_IN", person(SHINJUKU));
@@ -141,6 +143,12 @@ class NationalOutageIT {
                     "SELECT count(*) FROM audit.record WHERE msg_type = 'DEAD_LETTER'") == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> gw.national.notices().stream()
                     .anyMatch(n -> n.at("/body/origin/id").asText().equals(after.id())));
+            // the operators' list shows it (an outbox id that is not a number is none)
+            List<DeadLetters.DeadLetter> listed = new DeadLetters(gw.brokerConnectionFactory()).list("DLQ.juki.national.honnin");
+            assertThat(listed).singleElement().satisfies(d -> {
+                assertThat(d.outboxId()).isEqualTo(-1);
+                assertThat(d.error()).startsWith("not a notice the gateway can read: ");
+            });
             try (Connection c = gw.brokerConnectionFactory().createConnection()) {
                 c.start();
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
