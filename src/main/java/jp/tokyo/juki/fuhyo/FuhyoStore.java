@@ -34,10 +34,11 @@ final class FuhyoStore {
         return new FuhyoRow(record, rs.getString("kana_normalized"), Stamp.read(rs));
     }
 
-    static void bind(PreparedStatement ps, FuhyoRow row) throws SQLException {
+    /** Binds {@code row} to parameters {@code first}… in the order of {@link #COLUMNS}. */
+    static void bind(PreparedStatement ps, int first, FuhyoRow row) throws SQLException {
         FuhyoRecord r = row.record();
         Stamp s = row.stamp();
-        int i = 1;
+        int i = first;
         ps.setString(i++, r.juminhyoCode());
         ps.setString(i++, r.name().kanji());
         ps.setInt(i++, r.name().gaijiCount());

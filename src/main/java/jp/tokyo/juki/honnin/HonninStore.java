@@ -49,10 +49,11 @@ final class HonninStore {
                 rs.getString("gaiji_flag"), former);
     }
 
-    static void bind(PreparedStatement ps, HonninRow row) throws SQLException {
+    /** Binds {@code row} to parameters {@code first}… in the order of {@link #COLUMNS}. */
+    static void bind(PreparedStatement ps, int first, HonninRow row) throws SQLException {
         HonninRecord r = row.record();
         Stamp s = row.stamp();
-        int i = 1;
+        int i = first;
         ps.setString(i++, r.juminhyoCode());
         ps.setString(i++, r.name().kanji());
         ps.setInt(i++, r.name().gaijiCount());

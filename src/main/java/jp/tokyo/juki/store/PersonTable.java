@@ -1,6 +1,5 @@
 package jp.tokyo.juki.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,10 +31,10 @@ public final class PersonTable<R> {
         R read(ResultSet rs) throws SQLException;
     }
 
-    /** Binds one row to parameters 1…n, in the order of the table's columns. */
+    /** Binds one row to parameters {@code first}…{@code first + n - 1}, in the order of the table's columns. */
     @FunctionalInterface
     public interface Binder<R> {
-        void bind(PreparedStatement ps, R row) throws SQLException;
+        void bind(PreparedStatement ps, int first, R row) throws SQLException;
     }
 
     private final String table;
@@ -44,7 +43,7 @@ public final class PersonTable<R> {
     private final Reader<R> reader;
     private final Binder<R> binder;
     private final Function<R, String> codeOf;
-    private final String upsert;
+    private final String onConflict;
 
     /**
      * @param table   e.g. {@code honnin.resident}; its history is {@code honnin.resident_history}
@@ -58,59 +57,56 @@ public final class PersonTable<R> {
         this.reader = reader;
         this.binder = binder;
         this.codeOf = codeOf;
-        this.upsert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders()
-                + ") ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
+        this.onConflict = " ON CONFLICT (juminhyo_code) DO UPDATE SET " + String.join(", ",
                 Arrays.stream(columns.split(",\\s*")).filter(c -> !c.equals("juminhyo_code"))
                         .map(c -> c + " = EXCLUDED." + c).toList());
     }
 
-    private String placeholders() {
-        return "?,".repeat(columnCount - 1) + "?";
-    }
-
     /**
-     * The current rows of these persons, locked for this transaction (in code order, so batches never deadlock).
+     * The current rows of these persons, locked for this transaction (in code order, so batches never deadlock):
+     * the statements are added to {@code reads}, and the map returned holds the rows once it has run.
      * The persons are locked first by code — an advisory lock per person and table, held until the transaction
      * ends — because a row lock holds only a person already in the table: with several gateway nodes, two
      * transactions could otherwise both find no current row of a new person and both apply their update as
      * the first, and their notices would leave in either order.
      */
-    public Map<String, R> lockCurrent(Connection c, Collection<String> codes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(? || x, 0)) "
-                + "FROM unnest(?::text[]) AS x")) {
-            ps.setString(1, table + ":");
-            // in code order (the array's order: a function scan keeps it), as the row locks below
-            ps.setArray(2, c.createArrayOf("text", new TreeSet<>(codes).toArray()));
-            ps.execute();
-        }
+    public Map<String, R> lockCurrent(RoundTrip reads, Collection<String> codes) {
+        // in code order (the array's order: a function scan keeps it), as the row locks below
+        Object[] ordered = new TreeSet<>(codes).toArray();
+        reads.execute("SELECT pg_advisory_xact_lock(hashtextextended(? || x, 0)) FROM unnest(?::text[]) AS x", 2,
+                (ps, i) -> {
+                    ps.setString(i, table + ":");
+                    ps.setArray(i + 1, ps.getConnection().createArrayOf("text", ordered));
+                });
         Map<String, R> rows = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table
-                + " WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code FOR UPDATE")) {
-            ps.setArray(1, c.createArrayOf("bpchar", codes.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    R row = reader.read(rs);
-                    rows.put(codeOf.apply(row), row);
-                }
-            }
-        }
+        reads.query("SELECT " + columns + " FROM " + table + " WHERE juminhyo_code = ANY(?) ORDER BY juminhyo_code "
+                        + "FOR UPDATE", 1, (ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("bpchar", ordered)),
+                rs -> {
+                    while (rs.next()) {
+                        R row = reader.read(rs);
+                        rows.put(codeOf.apply(row), row);
+                    }
+                });
         return rows;
     }
 
-    /** The locked persons as one group's updates change them, version by version. */
+    /** The locked persons as one group's updates change them, version by version (the map becomes the state). */
     public Versions versions(Map<String, R> locked) {
         return new Versions(locked);
+    }
+
+    /** A version of a person superseded by update {@code bySeq}, for the history table. */
+    private record Superseded<R>(R row, long bySeq) {
     }
 
     /** The state a group of updates works on, and what it writes at the end. */
     public final class Versions {
         private final Map<String, R> state;
         private final Map<String, R> finalRows = new LinkedHashMap<>();
-        private final List<R> history = new ArrayList<>();
-        private final List<Long> supersededBy = new ArrayList<>();
+        private final List<Superseded<R>> history = new ArrayList<>();
 
         private Versions(Map<String, R> locked) {
-            this.state = new HashMap<>(locked);
+            this.state = locked;
         }
 
         /** The person as the store and the earlier updates of this group leave them, or {@code null}. */
@@ -122,35 +118,22 @@ public final class PersonTable<R> {
         public void put(R next, long seq) {
             R previous = state.put(codeOf.apply(next), next);
             if (previous != null) {
-                history.add(previous);
-                supersededBy.add(seq);
+                history.add(new Superseded<>(previous, seq));
             }
             finalRows.put(codeOf.apply(next), next);
         }
 
-        /** Writes the superseded versions to the history table and the last version of each person. */
-        public void write(Connection c, Instant at) throws SQLException {
-            if (!history.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + "_history (" + columns
-                        + ", superseded_at, superseded_by_seq) VALUES (" + placeholders() + ",?,?)")) {
-                    for (int i = 0; i < history.size(); i++) {
-                        binder.bind(ps, history.get(i));
-                        ps.setTimestamp(columnCount + 1, Timestamp.from(at));
-                        ps.setLong(columnCount + 2, supersededBy.get(i));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
-            if (!finalRows.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(upsert)) {
-                    for (R row : finalRows.values()) {
-                        binder.bind(ps, row);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+        /** Adds the writes of the superseded versions to the history table and of each person's last version. */
+        public void write(RoundTrip writes, Instant at) {
+            Timestamp supersededAt = Timestamp.from(at);
+            writes.insert("INSERT INTO " + table + "_history (" + columns + ", superseded_at, superseded_by_seq) VALUES ",
+                    columnCount + 2, history, (ps, first, h) -> {
+                        binder.bind(ps, first, h.row());
+                        ps.setTimestamp(first + columnCount, supersededAt);
+                        ps.setLong(first + columnCount + 1, h.bySeq());
+                    }, "");
+            writes.insert("INSERT INTO " + table + " (" + columns + ") VALUES ", columnCount,
+                    new ArrayList<>(finalRows.values()), binder::bind, onConflict);
         }
     }
 }

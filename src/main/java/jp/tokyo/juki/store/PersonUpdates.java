@@ -1,7 +1,5 @@
 package jp.tokyo.juki.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
@@ -71,8 +69,8 @@ public final class PersonUpdates<U, R> implements UpdateTransaction.Begin<U> {
     }
 
     @Override
-    public UpdateTransaction.Changes<U> begin(Connection c, List<UpdateTransaction.Command<U>> batch, Instant now,
-                                              LocalDate today) throws SQLException {
+    public UpdateTransaction.Changes<U> begin(RoundTrip reads, List<UpdateTransaction.Command<U>> batch, Instant now,
+                                              LocalDate today) {
         Set<String> codes = new LinkedHashSet<>();
         for (UpdateTransaction.Command<U> cmd : batch) {
             Change ch = rules.change().apply(cmd.update());
@@ -81,7 +79,8 @@ public final class PersonUpdates<U, R> implements UpdateTransaction.Begin<U> {
                 codes.add(ch.formerPerson());
             }
         }
-        PersonTable<R>.Versions versions = table.versions(table.lockCurrent(c, codes));
+        // the rows arrive when the reads have run, before the first apply
+        PersonTable<R>.Versions versions = table.versions(table.lockCurrent(reads, codes));
         return new UpdateTransaction.Changes<>() {
             @Override
             public UpdateTransaction.Outcome apply(UpdateTransaction.Command<U> cmd, long seq) {
@@ -107,8 +106,8 @@ public final class PersonUpdates<U, R> implements UpdateTransaction.Begin<U> {
             }
 
             @Override
-            public void write(Connection c) throws SQLException {
-                versions.write(c, now);
+            public void write(RoundTrip writes) {
+                versions.write(writes, now);
             }
         };
     }

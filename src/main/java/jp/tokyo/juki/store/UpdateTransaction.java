@@ -3,8 +3,6 @@ package jp.tokyo.juki.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
@@ -78,15 +76,18 @@ public final class UpdateTransaction<U> {
         /** Checks one update against the state so far (the store and earlier updates of the group) and applies it. */
         Outcome apply(Command<U> command, long seq);
 
-        /** Writes what {@link #apply} gathered (history, current rows). */
-        void write(Connection c) throws SQLException;
+        /** Adds the writes of what {@link #apply} gathered (history, current rows) to the transaction's writes. */
+        void write(RoundTrip writes);
     }
 
     /** How the store begins its side of a transaction. */
     @FunctionalInterface
     public interface Begin<U> {
-        /** Locks the rows the batch touches and returns the state the updates are applied to. */
-        Changes<U> begin(Connection c, List<Command<U>> batch, Instant now, LocalDate today) throws SQLException;
+        /**
+         * Adds the locks and reads of the rows the batch touches to the transaction's reads, and returns the state
+         * the updates are applied to once those have run.
+         */
+        Changes<U> begin(RoundTrip reads, List<Command<U>> batch, Instant now, LocalDate today);
     }
 
     private record RequestKey(String sender, String id) {
@@ -253,16 +254,22 @@ public final class UpdateTransaction<U> {
         }
     }
 
+    /**
+     * Three round trips to the database (decision 37): the reads (idempotency lookup, the persons' locks and rows,
+     * the sequence numbers), the writes (history, current rows, outbox, accepted requests), then the COMMIT.
+     */
     private List<Reply> apply(Connection c, List<Command<U>> batch) throws SQLException {
         Instant now = Instant.now();
         Set<RequestKey> keys = new LinkedHashSet<>();
         batch.forEach(cmd -> keys.add(new RequestKey(cmd.request().sender(), cmd.request().id())));
-        Map<RequestKey, AcceptedReply> acceptedBefore = findAccepted(c, keys);
-        Changes<U> changes = store.begin(c, batch, now, LocalDate.now(JST));
-        long[] seqs = nextSeqs(c, batch.size());
+        RoundTrip reads = new RoundTrip();
+        Map<RequestKey, AcceptedReply> acceptedBefore = findAccepted(reads, keys);
+        Changes<U> changes = store.begin(reads, batch, now, LocalDate.now(JST));
+        long[] seqs = nextSeqs(reads, batch.size());
+        reads.run(c);
 
         Map<RequestKey, Reply> acceptedNow = new LinkedHashMap<>();
-        List<Object[]> outbox = new ArrayList<>();
+        List<String[]> outbox = new ArrayList<>();
         List<Reply> replies = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Command<U> cmd = batch.get(i);
@@ -283,80 +290,61 @@ public final class UpdateTransaction<U> {
                 continue;
             }
             Outcome.Applied applied = (Outcome.Applied) outcome;
-            outbox.add(new Object[]{personKey.apply(applied.person()), req.sender(), req.id(), applied.notice()});
+            outbox.add(new String[]{personKey.apply(applied.person()), req.sender(), req.id(), applied.notice()});
             Reply ack = Reply.ack(req.id(), "applied", Json.MAPPER.createObjectNode());
             acceptedNow.put(key, ack);
             replies.add(ack);
         }
-        changes.write(c);
-        insertOutbox(c, outbox);
-        insertAccepted(c, acceptedNow, now);
+        RoundTrip writes = new RoundTrip();
+        changes.write(writes);
+        // the outbox in the group's order: its ids keep each person's notices in the order they were applied
+        writes.insert("INSERT INTO " + schema + ".national_outbox (person_key, origin_sender, origin_id, notice) VALUES ",
+                4, outbox, (ps, first, e) -> {
+                    for (int k = 0; k < 4; k++) {
+                        ps.setString(first + k, e[k]);
+                    }
+                }, "");
+        Timestamp at = Timestamp.from(now);
+        writes.insert("INSERT INTO " + schema + ".accepted_request (sender, request_id, code, detail, reply_body, "
+                + "accepted_at) VALUES ", 6, new ArrayList<>(acceptedNow.entrySet()), (ps, first, a) -> {
+                    ps.setString(first, a.getKey().sender());
+                    ps.setString(first + 1, a.getKey().id());
+                    ps.setString(first + 2, a.getValue().code().name());
+                    ps.setString(first + 3, a.getValue().detail());
+                    ps.setString(first + 4, a.getValue().body().toString());
+                    ps.setTimestamp(first + 5, at);
+                }, "");
+        writes.run(c);
         return replies;
     }
 
-    private Map<RequestKey, AcceptedReply> findAccepted(Connection c, Collection<RequestKey> keys) throws SQLException {
+    /** The earlier replies of requests of the batch already accepted, filled once {@code reads} has run. */
+    private Map<RequestKey, AcceptedReply> findAccepted(RoundTrip reads, Collection<RequestKey> keys) {
         Map<RequestKey, AcceptedReply> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.sender, a.request_id, a.code, a.detail, a.reply_body "
+        reads.query("SELECT a.sender, a.request_id, a.code, a.detail, a.reply_body "
                 + "FROM " + schema + ".accepted_request a JOIN unnest(?::text[], ?::text[]) AS k(sender, request_id) "
-                + "ON a.sender = k.sender::bpchar AND a.request_id = k.request_id")) {
-            ps.setArray(1, c.createArrayOf("text", keys.stream().map(RequestKey::sender).toArray()));
-            ps.setArray(2, c.createArrayOf("text", keys.stream().map(RequestKey::id).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(new RequestKey(rs.getString(1), rs.getString(2)),
-                            new AcceptedReply(rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
+                + "ON a.sender = k.sender::bpchar AND a.request_id = k.request_id", 2, (ps, i) -> {
+                    ps.setArray(i, ps.getConnection().createArrayOf("text", keys.stream().map(RequestKey::sender).toArray()));
+                    ps.setArray(i + 1, ps.getConnection().createArrayOf("text", keys.stream().map(RequestKey::id).toArray()));
+                }, rs -> {
+                    while (rs.next()) {
+                        found.put(new RequestKey(rs.getString(1), rs.getString(2)),
+                                new AcceptedReply(rs.getString(3), rs.getString(4), rs.getString(5)));
+                    }
+                });
         return found;
     }
 
-    private long[] nextSeqs(Connection c, int n) throws SQLException {
+    /** {@code n} numbers of the 更新順番号 sequence, filled once {@code reads} has run. */
+    private long[] nextSeqs(RoundTrip reads, int n) {
         long[] seqs = new long[n];
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('" + schema + ".update_seq') FROM generate_series(1, ?)")) {
-            ps.setInt(1, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < n && rs.next(); i++) {
-                    seqs[i] = rs.getLong(1);
-                }
-            }
-        }
+        reads.query("SELECT nextval('" + schema + ".update_seq') FROM generate_series(1, ?)", 1, (ps, i) -> ps.setInt(i, n),
+                rs -> {
+                    for (int i = 0; i < n && rs.next(); i++) {
+                        seqs[i] = rs.getLong(1);
+                    }
+                });
         return seqs;
-    }
-
-    private void insertOutbox(Connection c, List<Object[]> entries) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
-                + ".national_outbox (person_key, origin_sender, origin_id, notice) VALUES (?,?,?,?)")) {
-            for (Object[] e : entries) {
-                for (int i = 0; i < 4; i++) {
-                    ps.setString(i + 1, (String) e[i]);
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void insertAccepted(Connection c, Map<RequestKey, Reply> accepted, Instant at) throws SQLException {
-        if (accepted.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".accepted_request "
-                + "(sender, request_id, code, detail, reply_body, accepted_at) VALUES (?,?,?,?,?,?)")) {
-            for (Map.Entry<RequestKey, Reply> a : accepted.entrySet()) {
-                ps.setString(1, a.getKey().sender());
-                ps.setString(2, a.getKey().id());
-                ps.setString(3, a.getValue().code().name());
-                ps.setString(4, a.getValue().detail());
-                ps.setString(5, a.getValue().body().toString());
-                ps.setTimestamp(6, Timestamp.from(at));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     private static void rollbackQuietly(Connection c) {
