@@ -100,9 +100,7 @@ final class AuditMessages {
     static List<Queued> read(Message message) throws JMSException, IOException {
         JsonNode array;
         if (message instanceof BytesMessage bytes) {
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.readBytes(body);
-            array = MAPPER.readTree(body);
+            array = MAPPER.readTree(Jms.bytes(bytes));
         } else {
             // as queued by earlier versions
             array = MAPPER.readTree(((TextMessage) message).getText());

@@ -1,6 +1,7 @@
 package jp.tokyo.juki.deadletter;
 
 import jp.tokyo.juki.platform.Broker;
+import jp.tokyo.juki.platform.Jms;
 import jp.tokyo.juki.platform.NoticePage;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -253,10 +254,8 @@ public final class DeadLetters {
             copy = s.createTextMessage(text.getText());
         } else if (m instanceof BytesMessage bytes) {
             // the audit's messages (UTF-8 JSON of events)
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.readBytes(body);
             BytesMessage b = s.createBytesMessage();
-            b.writeBytes(body);
+            b.writeBytes(Jms.bytes(bytes));
             copy = b;
         } else {
             throw new JMSException("neither a text nor a bytes message: " + m.getClass().getSimpleName());
@@ -278,10 +277,7 @@ public final class DeadLetters {
     }
 
     private static String utf8(BytesMessage m) throws JMSException {
-        byte[] body = new byte[(int) m.getBodyLength()];
-        m.readBytes(body);
-        m.reset();
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(Jms.bytes(m), StandardCharsets.UTF_8);
     }
 
     private static String selector(String id) {

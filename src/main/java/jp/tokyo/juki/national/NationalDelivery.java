@@ -435,10 +435,7 @@ public final class NationalDelivery {
             copy = session.createTextMessage(t.getText());
         } else if (m instanceof BytesMessage b) {
             BytesMessage bytes = session.createBytesMessage();
-            byte[] body = new byte[(int) Math.min(b.getBodyLength(), Integer.MAX_VALUE - 8)];
-            b.reset();
-            b.readBytes(body);
-            bytes.writeBytes(body);
+            bytes.writeBytes(Jms.bytes(b));
             copy = bytes;
         } else {
             copy = session.createMessage();

@@ -1,8 +1,10 @@
 package jp.tokyo.juki.platform;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -29,6 +31,23 @@ public final class Jms {
     public static final int MESSAGE_BYTES = 48 * 1024;
 
     private Jms() {
+    }
+
+    /**
+     * The whole body of a BytesMessage, read from its start whatever was read of it before, and reset after, so it
+     * can be read again. A body longer than a Java array can hold is a {@link MessageFormatException} (its length, no
+     * content).
+     */
+    public static byte[] bytes(BytesMessage m) throws JMSException {
+        m.reset();
+        long length = m.getBodyLength();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new MessageFormatException("a body of " + length + " bytes");
+        }
+        byte[] body = new byte[(int) length];
+        m.readBytes(body);
+        m.reset();
+        return body;
     }
 
     /**

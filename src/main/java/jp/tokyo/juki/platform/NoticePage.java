@@ -121,13 +121,12 @@ public final class NoticePage {
             if (!(m instanceof BytesMessage b)) {
                 throw new IOException("a page of notices that is not a BytesMessage");
             }
-            b.reset();
-            long length = b.getBodyLength();
-            if (length > Integer.MAX_VALUE - 8) {
-                throw new IOException("a page of notices of " + length + " bytes");
+            byte[] bytes;
+            try {
+                bytes = Jms.bytes(b);
+            } catch (MessageFormatException e) {
+                throw new IOException("a page of notices of " + b.getBodyLength() + " bytes");
             }
-            byte[] bytes = new byte[(int) length];
-            b.readBytes(bytes);
             Notice[] notices;
             try {
                 notices = MAPPER.readValue(bytes, Notice[].class);
