@@ -62,6 +62,8 @@ final class DbLimit {
         hc.setUsername(EmbeddedDatabase.HONNIN_ROLE);
         hc.setPassword(gateway.dbPassword(EmbeddedDatabase.HONNIN_ROLE));
         hc.setPoolName("db-limit");
+        // as the gateway's own pools (EmbeddedDatabase): a large group's inserts are batches pgjdbc rewrites
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.setMaximumPoolSize(clients + 1);
         try (HikariDataSource ds = new HikariDataSource(hc); Connection relayHold = ds.getConnection()) {
             // the gateway's outbox relay takes this lock for each page: held here, the gateway stays idle instead

@@ -58,8 +58,10 @@ class RoundTripIT {
 
     @Test
     void readsAndWritesOfOneRoundTripRunInTheOrderAddedWithTheirOwnParameters() throws SQLException {
-        // 150 rows: three INSERTs of at most 64 rows each, numbered by the bigserial in the list's order
+        // 150 rows: a batch of its own, between the statements added before and after it; then 3 rows in the round
+        // trip; all numbered by the bigserial in the order added
         List<String> names = IntStream.range(0, 150).mapToObj(i -> "row-" + (149 - i)).toList();
+        List<String> few = List.of("row-1002", "row-1000", "row-1001");
         List<Long> seqs = new ArrayList<>();
         List<String> before = new ArrayList<>();
         List<String> after = new ArrayList<>();
@@ -69,6 +71,10 @@ class RoundTripIT {
                     .query("SELECT count(*) FROM rt_row WHERE n >= ?", 1, (ps, i) -> ps.setInt(i, 0),
                             rs -> { rs.next(); before.add(rs.getString(1)); })
                     .insert("INSERT INTO rt_row (name, n) VALUES ", 2, names, (ps, first, name) -> {
+                        ps.setString(first, name);
+                        ps.setInt(first + 1, Integer.parseInt(name.substring(4)));
+                    }, "")
+                    .insert("INSERT INTO rt_row (name, n) VALUES ", 2, few, (ps, first, name) -> {
                         ps.setString(first, name);
                         ps.setInt(first + 1, Integer.parseInt(name.substring(4)));
                     }, "")
@@ -85,7 +91,8 @@ class RoundTripIT {
         }
         assertThat(before).containsExactly("0");
         assertThat(seqs).containsExactly(1L, 2L, 3L);
-        assertThat(after).containsExactly("row-7");
+        assertThat(after).as("the update after the batch saw its rows, and the few rows are there, after them")
+                .containsExactly("row-7", "row-1002", "row-1000", "row-1001");
         List<String> stored = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM rt_row ORDER BY id")) {
@@ -93,7 +100,9 @@ class RoundTripIT {
                 stored.add(rs.getString(1));
             }
         }
-        assertThat(stored).containsExactlyElementsOf(names);
+        List<String> all = new ArrayList<>(names);
+        all.addAll(few);
+        assertThat(stored).containsExactlyElementsOf(all);
     }
 
     @Test
