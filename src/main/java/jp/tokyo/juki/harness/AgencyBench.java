@@ -89,7 +89,7 @@ final class AgencyBench implements Callable<Integer> {
                 Thread stopGateway = new Thread(gateway::close, "bench-agency-stop-gateway");
                 Runtime.getRuntime().addShutdownHook(stopGateway);
                 System.out.printf("bench agency: one file of %d rows from agency %s (%s), %d persons of %s (%s) in "
-                                + "the honnin store, gateway pid %d (-Xmx1g) with --set juki.agency.approval-rows=%s "
+                                + "the honnin store, gateway pid %d (-Xms1g -Xmx1g) with --set juki.agency.approval-rows=%s "
                                 + "(no manager's approval needed for this file)%n", rows, AGENCY, BUSINESS, persons,
                         municipality, tokyo.name(municipality), gateway.pid(),
                         settings.get("juki.agency.approval-rows"));

@@ -66,7 +66,7 @@ final class ConsistencyBench implements Callable<Integer> {
         });
         // nothing is notified (seeding bypasses the wire), so no national server is needed
         try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), csPort, Ports.free(), extra)) {
-            System.out.printf("bench consistency: %d persons of %s (%s), drift %.3f, gateway pid %d (-Xmx1g)%n",
+            System.out.printf("bench consistency: %d persons of %s (%s), drift %.3f, gateway pid %d (-Xms1g -Xmx1g)%n",
                     records, municipality, tokyo.name(municipality), drift, gateway.pid());
             ResidentSet residents = new ResidentSet(municipality,
                     tokyo.name(municipality), 1);

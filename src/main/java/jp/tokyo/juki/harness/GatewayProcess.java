@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A gateway started as a process of its own ({@code ./gateway run} with -Xmx1g), as the demo, the
+ * A gateway started as a process of its own ({@code ./gateway run} with -Xms1g -Xmx1g), as the demo, the
  * benchmarks and the failure tests use it: its memory is its own, and it is stopped with SIGTERM
  * like in production (or killed with SIGKILL, like a crash). Started again on the same data
  * directory it finds its database, journal and outbox as the previous run left them; the
@@ -120,7 +120,8 @@ public final class GatewayProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
+                // as the systemd unit: a fixed heap (decision 39), never shrunk by the rehearsal's System.gc()
+                "-Xms1g", "-Xmx1g",
                 // one line per collection, so the heap left after each can be read (heapAfterGcMiB)
                 "-Xlog:gc:file=" + data.toAbsolutePath().resolve("gc.log")));
         if (jvmOpts == null || !jvmOpts.matches(".*-XX:\\+Use\\w*GC\\b.*")) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./gateway bench search}: the operators' search (R-SRCH) over a full store. The honnin store
  * (and a share of fuhyo persons) is seeded by COPY with its indexes dropped and rebuilt after
- * ({@link SearchSeed}; not timed), the gateway runs as a child with -Xmx1g, and a searcher drives
+ * ({@link SearchSeed}; not timed), the gateway runs as a child with -Xms1g -Xmx1g, and a searcher drives
  * searches through the real operator API (TLS 1.3, certificate, session) with keys drawn from the
  * seeded population, six kinds mixed; prints p50/p99 per kind and the plan of each kind.
  */
@@ -71,7 +71,7 @@ final class SearchBench implements Callable<Integer> {
         List<String> extra = new ArrayList<>(List.of("--keystores", keystores.toString()));
         set.forEach((k, v) -> extra.addAll(List.of("--set", k + "=" + v)));
         try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), Ports.free(), Ports.free(), extra)) {
-            System.out.printf("bench search: %,d honnin persons + %,d fuhyo persons, gateway pid %d (-Xmx1g)%n", persons,
+            System.out.printf("bench search: %,d honnin persons + %,d fuhyo persons, gateway pid %d (-Xms1g -Xmx1g)%n", persons,
                     (long) (persons * fuhyoShare), gateway.pid());
             SearchSeed seed = new SearchSeed(tokyo);
             long t0 = System.nanoTime();

@@ -91,7 +91,7 @@ final class SoakBench implements Callable<Integer> {
                 Runtime.getRuntime().addShutdownHook(stopGateway);
                 long[] rssStart = gateway.memoryMiB();
                 System.out.printf("bench soak: %d minutes at %.0f HONNIN_UPDATE/s (%,d updates) over %d connections, "
-                                + "gateway pid %d (-Xmx1g), RSS at start %d MiB%n", minutes, rate, count, connections,
+                                + "gateway pid %d (-Xms1g -Xmx1g), RSS at start %d MiB%n", minutes, rate, count, connections,
                         gateway.pid(), rssStart[0]);
                 CsSimulator cs = new CsSimulator(keys.sslContext(Identities.cs(municipality),
                         Identities.exactly(Identities.GATEWAY), "cs-sim"), new CsSimulator.Options("localhost",

@@ -72,7 +72,7 @@ final class StatsBench implements Callable<Integer> {
         try (GatewayProcess gateway = GatewayProcess.start(data.resolve("gateway"), Ports.free(), Ports.free(),
                 List.of("--keystores", keystores.toString(), "--set", "juki.stats.rollup-ms=1000",
                         "--set", "juki.stats.settle-ms=1000"))) {
-            System.out.printf("gateway pid %d (-Xmx1g); seeding %,d updates, %,d provisions, %,d national notices over "
+            System.out.printf("gateway pid %d (-Xms1g -Xmx1g); seeding %,d updates, %,d provisions, %,d national notices over "
                     + "年度 %d (not timed)%n", gateway.pid(), updates, provisions, noticeCount, fiscalYear);
             long t0 = System.nanoTime();
             seed(gateway, tokyo.municipalityCodes(), noticeCount);

@@ -251,7 +251,7 @@ final class UpdatesBench implements Callable<Integer> {
                                List<String> extra, List<String> stores, Municipalities tokyo, KeyMaterial keys,
                                Map<String, Double> throughput, String variant) throws Exception {
         try (GatewayProcess gateway = GatewayProcess.start(jvmOptions, classPath, dir, csPort, national.port(), extra)) {
-            System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, %s, gateway pid %d (-Xmx1g)%n",
+            System.out.printf("bench updates: %s, %d updates, %d connections, offered rate %s, %s, gateway pid %d (-Xms1g -Xmx1g)%n",
                     String.join(" then ", stores), count, connections, rate <= 0 ? "unlimited" : rate + "/s",
                     variant, gateway.pid());
             long[] memStart = gateway.memoryMiB();
