@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,11 +11,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import jp.tokyo.juki.testkit.GatewayChild;
-import jp.tokyo.juki.testkit.TestPki;
+import jp.tokyo.juki.testkit.TestDatabase;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * still keeps its lock, so the two never overlap; a lease that was lost refuses the commit it guarded.
  */
 class LeaseIT {
-    private static Path data;
+    private static TestDatabase database;
     private static EmbeddedDatabase db;
     private final List<Node> nodes = new ArrayList<>();
 
@@ -78,18 +74,15 @@ class LeaseIT {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        data = Files.createTempDirectory("juki-lease-it");
-        db = EmbeddedDatabase.start(GatewayConfig.load(Path.of("config/application.properties"), Map.of(
-                "juki.data.dir", data.toString(), "juki.keystores.dir", TestPki.dir().toString(),
-                "juki.db.embedded.shared-buffers", "32MB")));
+        database = TestDatabase.start("juki-lease-it");
+        db = database.db();
     }
 
     @AfterAll
     static void stopDatabase() {
-        if (db != null) {
-            db.close();
+        if (database != null) {
+            database.close();
         }
-        GatewayChild.deleteTree(data);
     }
 
     @AfterEach

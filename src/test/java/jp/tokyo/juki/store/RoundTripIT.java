@@ -3,20 +3,15 @@ package jp.tokyo.juki.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import jp.tokyo.juki.platform.EmbeddedDatabase;
-import jp.tokyo.juki.platform.GatewayConfig;
-import jp.tokyo.juki.testkit.GatewayChild;
-import jp.tokyo.juki.testkit.TestPki;
+import jp.tokyo.juki.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,23 +23,20 @@ import org.junit.jupiter.api.Test;
  * transaction is rolled back. Against the gateway's embedded PostgreSQL.
  */
 class RoundTripIT {
-    private static Path data;
+    private static TestDatabase database;
     private static EmbeddedDatabase db;
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        data = Files.createTempDirectory("juki-roundtrip-it");
-        db = EmbeddedDatabase.start(GatewayConfig.load(Path.of("config/application.properties"), Map.of(
-                "juki.data.dir", data.toString(), "juki.keystores.dir", TestPki.dir().toString(),
-                "juki.db.embedded.shared-buffers", "32MB")));
+        database = TestDatabase.start("juki-roundtrip-it");
+        db = database.db();
     }
 
     @AfterAll
     static void stopDatabase() {
-        if (db != null) {
-            db.close();
+        if (database != null) {
+            database.close();
         }
-        GatewayChild.deleteTree(data);
     }
 
     @BeforeEach
