@@ -133,7 +133,7 @@ public final class PersonTable<R> {
                         ps.setLong(first + columnCount + 1, h.bySeq());
                     }, "");
             writes.insert("INSERT INTO " + table + " (" + columns + ") VALUES ", columnCount,
-                    new ArrayList<>(finalRows.values()), binder::bind, onConflict);
+                    finalRows.values(), binder::bind, onConflict);
         }
     }
 }

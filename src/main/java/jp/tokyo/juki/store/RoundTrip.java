@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ public final class RoundTrip {
     }
 
     /**
-     * Inserts {@code rows} in the list's order (a {@code bigserial} column numbers them in that order): up to
+     * Inserts {@code rows} in their iteration order (a {@code bigserial} column numbers them in that order): up to
      * {@value #ROWS_IN_ROUND_TRIP} as one multi-row {@code VALUES} statement of this round trip, more as a JDBC
      * batch, sent after the statements added before it in a round trip of its own.
      *
@@ -83,7 +84,7 @@ public final class RoundTrip {
      * @param columns the values of one row
      * @param tail    what follows the values, e.g. an {@code ON CONFLICT} clause, or {@code ""}
      */
-    public <T> RoundTrip insert(String head, int columns, List<T> rows, RowBinder<T> bind, String tail) {
+    public <T> RoundTrip insert(String head, int columns, Collection<T> rows, RowBinder<T> bind, String tail) {
         if (rows.isEmpty()) {
             return this;
         }

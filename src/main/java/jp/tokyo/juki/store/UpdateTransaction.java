@@ -308,7 +308,7 @@ public final class UpdateTransaction<U> {
                 }, "");
         Timestamp at = Timestamp.from(now);
         writes.insert("INSERT INTO " + schema + ".accepted_request (sender, request_id, code, detail, reply_body, "
-                + "accepted_at) VALUES ", 6, new ArrayList<>(acceptedNow.entrySet()), (ps, first, a) -> {
+                + "accepted_at) VALUES ", 6, acceptedNow.entrySet(), (ps, first, a) -> {
                     ps.setString(first, a.getKey().sender());
                     ps.setString(first + 1, a.getKey().id());
                     ps.setString(first + 2, a.getValue().code().name());
