@@ -369,6 +369,7 @@ final class UpdatesBench implements Callable<Integer> {
                 r.latency().secondHalfPercentileMillis(99.9));
         if (rate > 0) {
             System.out.printf("%s ACK latency by when the request was sent:%n%s", store, r.latency().timeline(5));
+            System.out.printf("%s ACK latency of the first 10 s, by second:%n%s", store, r.latency().timeline(1, 10));
         }
         System.out.printf("RESULT %s national notices received %d of %d acknowledged; backlog drained %.1f s after the last ACK%n",
                 store, receiver.noticeCount() - before, r.acked(), drain);

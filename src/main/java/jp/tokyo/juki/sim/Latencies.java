@@ -54,24 +54,33 @@ public final class Latencies {
      * and maximum in milliseconds, one line each, so a reader sees whether the tail is at the start or spread out.
      */
     public synchronized String timeline(int seconds) {
+        return timeline(seconds, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #timeline(int)}, the first {@code most} windows only (the first seconds after a start, second by second). */
+    public synchronized String timeline(int seconds, int most) {
         long width = seconds * 1_000_000_000L;
         long last = 0;
         for (int i = 0; i < size; i++) {
             last = Math.max(last, sentAt[i]);
         }
-        int windows = (int) (last / width) + 1;
+        int windows = (int) Math.min(most, last / width + 1);
         long[][] byWindow = new long[windows][];
         int[] counts = new int[windows];
         for (int i = 0; i < size; i++) {
-            counts[(int) (sentAt[i] / width)]++;
+            if (sentAt[i] / width < windows) {
+                counts[(int) (sentAt[i] / width)]++;
+            }
         }
         for (int w = 0; w < windows; w++) {
             byWindow[w] = new long[counts[w]];
             counts[w] = 0;
         }
         for (int i = 0; i < size; i++) {
-            int w = (int) (sentAt[i] / width);
-            byWindow[w][counts[w]++] = samples[i];
+            if (sentAt[i] / width < windows) {
+                int w = (int) (sentAt[i] / width);
+                byWindow[w][counts[w]++] = samples[i];
+            }
         }
         StringBuilder out = new StringBuilder();
         for (int w = 0; w < windows; w++) {

@@ -54,6 +54,8 @@ class WarmUpIT {
         assertThat(outcome.rounds()).isEqualTo(1);
         assertThat(outcome.updates()).isEqualTo(4000);
         assertThat(outcome.settled()).isFalse();
+        assertThat(outcome.managementRequests()).as("the management port was asked for health and metrics meanwhile")
+                .isPositive();
         assertThat(seconds).as("far from the 300 s allowed").isLessThan(120);
         assertThat(data.resolve("warmup")).doesNotExist();
     }
