@@ -21,6 +21,9 @@ public final class DatabaseSettings {
             "fixed port for the embedded PostgreSQL (0: any free port)");
     public static final Setting<String> EMBEDDED_SHARED_BUFFERS = Setting.size("juki.db.embedded.shared-buffers", "256MB",
             "shared_buffers of the embedded PostgreSQL");
+    public static final Setting<String> EMBEDDED_MIN_WAL_SIZE = Setting.size("juki.db.embedded.min-wal-size", "1GB",
+            "min_wal_size of the embedded PostgreSQL: that much WAL is kept for reuse after each checkpoint, and made "
+                    + "ready at start when its directory holds less (decision 41)");
     public static final Setting<String> ROLE_USER = Setting.text("juki.db.<role>.user", "<role>",
             "the login of a store role (by default the role's own name)");
     public static final Setting<String> ROLE_PASSWORD = Setting.text("juki.db.<role>.password", null,

@@ -94,6 +94,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", config.get(DatabaseSettings.EMBEDDED_SHARED_BUFFERS))
                     .setServerConfig("wal_buffers", "16MB")
+                    .setServerConfig("min_wal_size", config.get(DatabaseSettings.EMBEDDED_MIN_WAL_SIZE))
                     // the outbox is a queue table; see V3__outbox_vacuum.sql
                     .setServerConfig("autovacuum_naptime", "5s")
                     .setServerConfig("listen_addresses", "localhost")
@@ -116,6 +117,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         HikariDataSource ds = pool(config, url, user, password, config.get(DatabaseSettings.ADMIN_POOL_SIZE), "juki-db");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        if (embedded != null) {
+            WalSegments.makeReady(ds);
+        }
         if (logins != null) {
             // the roles the migrations just made
             try (Connection owner = ds.getConnection()) {

@@ -183,6 +183,8 @@ public final class Rehearsal {
         set.put("juki.cluster.enabled", "false");
         set.put("juki.db.embedded.port", Integer.toString(Ports.free()));
         set.put("juki.db.embedded.shared-buffers", "64MB");
+        // PostgreSQL's default: the throwaway database is deleted after a minute or two, its WAL files with it
+        set.put("juki.db.embedded.min-wal-size", "80MB");
         set.put("juki.broker.acceptor", "tcp://127.0.0.1:" + Ports.free());
         set.put("juki.cs.host", "127.0.0.1");
         set.put("juki.cs.port", Integer.toString(csPort));

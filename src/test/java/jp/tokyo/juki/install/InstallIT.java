@@ -144,7 +144,7 @@ class InstallIT {
         assertThat(home.resolve("bin/juki-gateway")).isExecutable();
         for (String f : List.of("README.md", "config/application.properties", "config/municipalities.csv",
                 "config/agencies.yaml", "routes/cs-listener.camel.yaml", "docs/operations/install.md",
-                "systemd/juki-gateway.service", "systemd/juki-gateway.env")) {
+                "systemd/juki-gateway.service", "systemd/juki-gateway.env", "sysctl/60-juki-gateway.conf")) {
             assertThat(home.resolve(f)).isRegularFile();
         }
         try (Stream<Path> routes = Files.list(Path.of("routes"))) {
