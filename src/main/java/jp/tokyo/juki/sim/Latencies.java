@@ -68,8 +68,9 @@ public final class Latencies {
         long[][] byWindow = new long[windows][];
         int[] counts = new int[windows];
         for (int i = 0; i < size; i++) {
-            if (sentAt[i] / width < windows) {
-                counts[(int) (sentAt[i] / width)]++;
+            long w = sentAt[i] / width;
+            if (w < windows) {
+                counts[(int) w]++;
             }
         }
         for (int w = 0; w < windows; w++) {
@@ -77,9 +78,9 @@ public final class Latencies {
             counts[w] = 0;
         }
         for (int i = 0; i < size; i++) {
-            if (sentAt[i] / width < windows) {
-                int w = (int) (sentAt[i] / width);
-                byWindow[w][counts[w]++] = samples[i];
+            long w = sentAt[i] / width;
+            if (w < windows) {
+                byWindow[(int) w][counts[(int) w]++] = samples[i];
             }
         }
         StringBuilder out = new StringBuilder();
