@@ -19,6 +19,7 @@ import jp.tokyo.juki.platform.DatabaseSettings;
 import jp.tokyo.juki.platform.FileSettings;
 import jp.tokyo.juki.platform.LeaseSettings;
 import jp.tokyo.juki.platform.Setting;
+import jp.tokyo.juki.platform.ThreadPriorities;
 import jp.tokyo.juki.platform.WarmUpSettings;
 import jp.tokyo.juki.search.SearchSettings;
 import jp.tokyo.juki.retention.RetentionSettings;
@@ -40,7 +41,8 @@ public final class SettingsCatalogue {
             RetentionSettings.class,
             StatisticsSettings.class,
             LeaseSettings.class,
-            WarmUpSettings.class);
+            WarmUpSettings.class,
+            ThreadPriorities.class);
 
     private SettingsCatalogue() {
     }

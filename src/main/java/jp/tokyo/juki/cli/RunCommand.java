@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import jp.tokyo.juki.platform.GatewayConfig;
+import jp.tokyo.juki.platform.ThreadPriorities;
 import jp.tokyo.juki.warmup.Rehearsal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +46,9 @@ public final class RunCommand implements Callable<Integer> {
         // rehearsal, so the code compiled under its load is not thrown away by them (decision 34)
         gateway.startWithCsListenerClosed();
         Rehearsal.run(config, settings, gateway::stopping);
+        // from here the broker's, the audit's and the JIT's threads yield to the CS replies' on busy cores (decision 42);
+        // not during the warm-up, whose point is that the JIT compiles as fast as it can
+        ThreadPriorities.start(settings);
         if (!gateway.stopping()) { // a SIGTERM during the warm-up ends it and the start
             gateway.openCsListener();
         }
