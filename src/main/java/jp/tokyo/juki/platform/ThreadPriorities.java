@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>An update's reply waits for the CS line's threads, the store's group-commit writer and PostgreSQL. The embedded
  * broker (the audit queue and the national notices), the audit's tap and writer and the JIT compiler work beside them
  * on the same cores, and on a machine of two cores a reply otherwise waits behind them in the run queue: at 1,000
- * updates a second, the reply's p99 over the minute after "ready" was at most 20 ms in 6 rounds of 6 with those
- * threads at nice 5, and in 2 of 6 without (docs/benchmarks.md). Nothing is given up: the lower priority counts only while the cores are
+ * updates a second, the reply's p99 over the minute after "ready" was at most 20 ms in 6 rounds of 8 with those
+ * threads at nice 5, and in 3 of 8 without (docs/benchmarks.md). Nothing is given up: the lower priority counts only while the cores are
  * contended; idle cores run them at full speed, and the audit's lag check (R-AUD-MSG) still refuses updates should it
  * fall behind.
  *
@@ -44,8 +44,12 @@ public final class ThreadPriorities {
                     + "compiler's), so that replies go first on contended cores (decision 42); 0 = the same as the others",
             "nice values run to 19, and a process may lower its threads' priority, never raise it", Integer::valueOf);
 
-    /** The background threads, by their Linux names (15 characters at most). */
-    static final Pattern BACKGROUND = Pattern.compile("^(Thread-\\d+ \\(activ|activemq-|audit-|C[12] CompilerThre)");
+    /**
+     * The background threads, by their Linux names (15 characters at most). The broker's pool counts its threads on
+     * as it replaces them, so only the "a" of {@code Thread-<n> (activemq-…)} may be left ({@code Thread-12 (acti},
+     * {@code Thread-12345 (a}); the lower-case "a" tells them from its client's {@code Thread-<n> (ActiveMQ-client-…)}.
+     */
+    static final Pattern BACKGROUND = Pattern.compile("^(Thread-\\d+ \\((a|$)|activemq-|audit-|C[12] CompilerThre)");
 
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final long PERIOD_MS = 1000;

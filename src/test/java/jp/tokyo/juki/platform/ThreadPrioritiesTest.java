@@ -29,6 +29,24 @@ class ThreadPrioritiesTest {
     Path dir;
 
     @Test
+    void aBrokerPoolThreadNumberedPastNineIsLoweredThoughItsLinuxNameIsCut() throws Exception {
+        // Linux keeps 15 characters: "Thread-12 (acti", "Thread-12345 (a"
+        try (Parked twelve = new Parked("Thread-12 (activemq-juki-broker)");
+             Parked many = new Parked("Thread-12345 (activemq-juki-broker)");
+             Parked client = new Parked("Thread-12 (ActiveMQ-client-global-threads)")) {
+            twelve.tid();
+            many.tid();
+            client.tid();
+            ThreadPriorities.scanOnce(5, ThreadPriorities.BACKGROUND);
+
+            assertThat(ThreadPriorities.niceOf(twelve.tid())).isEqualTo(5);
+            assertThat(ThreadPriorities.niceOf(many.tid())).isEqualTo(5);
+            assertThat(ThreadPriorities.niceOf(client.tid())).as("the JMS client's pool is left as it is")
+                    .isEqualTo(0);
+        }
+    }
+
+    @Test
     void anAuditThreadIsLoweredAndACsLineThreadIsNot() throws Exception {
         try (Parked audit = new Parked("audit-writer-9"); Parked csLine = new Parked("cs-reply")) {
             audit.tid(); // both are running, under their names
