@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>An update's reply waits for the CS line's threads, the store's group-commit writer and PostgreSQL. The embedded
  * broker (the audit queue and the national notices), the audit's tap and writer and the JIT compiler work beside them
  * on the same cores, and on a machine of two cores a reply otherwise waits behind them in the run queue: at 1,000
- * updates a second, the reply's p99 over the minute after "ready" was at most 20 ms in 6 rounds of 8 with those
- * threads at nice 5, and in 3 of 8 without (docs/benchmarks.md). Nothing is given up: the lower priority counts only while the cores are
+ * updates a second, the reply's p99 over the minute after "ready" had a median of 18.3 ms over ten rounds with those
+ * threads at nice 5, and 23.5 ms without (docs/benchmarks.md). Nothing is given up: the lower priority counts only while the cores are
  * contended; idle cores run them at full speed, and the audit's lag check (R-AUD-MSG) still refuses updates should it
  * fall behind.
  *
