@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * broker (the audit queue and the national notices), the audit's tap and writer and the JIT compiler work beside them
  * on the same cores, and on a machine of two cores a reply otherwise waits behind them in the run queue: at 1,000
  * updates a second, the reply's p99 over the minute after "ready" had a median of 18.3 ms over ten rounds with those
- * threads at nice 5, and 23.5 ms without (docs/benchmarks.md). Nothing is given up: the lower priority counts only while the cores are
- * contended; idle cores run them at full speed, and the audit's lag check (R-AUD-MSG) still refuses updates should it
- * fall behind.
+ * threads at nice 5, and 23.5 ms without (docs/benchmarks.md). Nothing is given up: the lower priority counts only
+ * while the cores are contended; idle cores run them at full speed, and the audit's lag check (R-AUD-MSG) still refuses
+ * updates should it fall behind.
  *
  * <p>Linux lets a process lower its own threads' priority, never raise it (without privilege), so this can only be
  * undone by a restart with {@link #BACKGROUND_NICE} 0. A thread started by a background thread inherits its priority:
@@ -60,6 +60,7 @@ public final class ThreadPriorities {
     /** the threads set so far (their ids; an id ended is dropped at the next scan, as Linux may reuse it) */
     private final Set<Integer> lowered = new HashSet<>();
     private final Thread scanner;
+    private boolean warned;
 
     private ThreadPriorities(int nice, Pattern background) {
         this.nice = nice;
@@ -111,8 +112,14 @@ public final class ThreadPriorities {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                // a thread that ends while it is read is not an error; anything else is logged and tried again
-                LOG.debug("thread priorities: scan failed: {}", e.getClass().getSimpleName());
+                // tried again a second later; said once at WARN, then at DEBUG
+                if (!warned) {
+                    warned = true;
+                    LOG.warn("thread priorities: a scan failed ({}); trying again every second",
+                            e.getClass().getSimpleName());
+                } else {
+                    LOG.debug("thread priorities: scan failed: {}", e.getClass().getSimpleName());
+                }
             }
         }
     }
@@ -146,7 +153,8 @@ public final class ThreadPriorities {
     /** The thread's Linux name, or "" when it ended meanwhile. */
     private static String name(Path task) throws IOException {
         try {
-            return Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+            // Latin-1 never fails to decode: a name cut in the middle of a multi-byte character would in UTF-8
+            return new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.ISO_8859_1).strip();
         } catch (NoSuchFileException e) {
             return "";
         }
@@ -154,7 +162,8 @@ public final class ThreadPriorities {
 
     /** The thread's nice value ({@code /proc/self/task/<tid>/stat}, field 19), for tests and diagnostics. */
     static int niceOf(int tid) throws IOException {
-        String stat = Files.readString(TASKS.resolve(Integer.toString(tid)).resolve("stat"), StandardCharsets.US_ASCII);
+        String stat = new String(Files.readAllBytes(TASKS.resolve(Integer.toString(tid)).resolve("stat")),
+                StandardCharsets.ISO_8859_1);
         // the name (field 2) is in parentheses and may hold spaces: fields are counted after its closing one
         String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(after[16]); // field 19 is the 17th after the name
