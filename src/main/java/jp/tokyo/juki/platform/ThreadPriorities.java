@@ -132,6 +132,7 @@ public final class ThreadPriorities {
             for (Path task : tasks) {
                 int tid = Integer.parseInt(task.getFileName().toString());
                 alive.add(tid);
+                // names are read again at every scan: a new thread bears its creator's name until it sets its own
                 if (lowered.contains(tid) || !background.matcher(name(task)).find()) {
                     continue;
                 }
@@ -158,15 +159,6 @@ public final class ThreadPriorities {
         } catch (NoSuchFileException e) {
             return "";
         }
-    }
-
-    /** The thread's nice value ({@code /proc/self/task/<tid>/stat}, field 19), for tests and diagnostics. */
-    static int niceOf(int tid) throws IOException {
-        String stat = new String(Files.readAllBytes(TASKS.resolve(Integer.toString(tid)).resolve("stat")),
-                StandardCharsets.ISO_8859_1);
-        // the name (field 2) is in parentheses and may hold spaces: fields are counted after its closing one
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(after[16]); // field 19 is the 17th after the name
     }
 
     /** The C library's setpriority(2), by JNA's direct mapping. */

@@ -9,6 +9,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,9 +40,9 @@ class ThreadPrioritiesTest {
             client.tid();
             ThreadPriorities.scanOnce(5, ThreadPriorities.BACKGROUND);
 
-            assertThat(ThreadPriorities.niceOf(twelve.tid())).isEqualTo(5);
-            assertThat(ThreadPriorities.niceOf(many.tid())).isEqualTo(5);
-            assertThat(ThreadPriorities.niceOf(client.tid())).as("the JMS client's pool is left as it is")
+            assertThat(niceOf(twelve.tid())).isEqualTo(5);
+            assertThat(niceOf(many.tid())).isEqualTo(5);
+            assertThat(niceOf(client.tid())).as("the JMS client's pool is left as it is")
                     .isEqualTo(0);
         }
     }
@@ -53,8 +54,8 @@ class ThreadPrioritiesTest {
             csLine.tid();
             ThreadPriorities.scanOnce(5, ThreadPriorities.BACKGROUND);
 
-            assertThat(ThreadPriorities.niceOf(audit.tid())).isEqualTo(5);
-            assertThat(ThreadPriorities.niceOf(csLine.tid())).isEqualTo(0);
+            assertThat(niceOf(audit.tid())).isEqualTo(5);
+            assertThat(niceOf(csLine.tid())).isEqualTo(0);
         }
     }
 
@@ -98,12 +99,21 @@ class ThreadPrioritiesTest {
 
             for (Map.Entry<Integer, String> t : brokerThreads.entrySet()) {
                 if (Files.exists(Path.of("/proc/self/task/" + t.getKey()))) { // a pool thread may have ended
-                    assertThat(ThreadPriorities.niceOf(t.getKey())).as("nice of broker thread %s", t.getValue())
+                    assertThat(niceOf(t.getKey())).as("nice of broker thread %s", t.getValue())
                             .isEqualTo(5);
                 }
             }
-            assertThat(ThreadPriorities.niceOf(csLine.tid())).isEqualTo(0);
+            assertThat(niceOf(csLine.tid())).isEqualTo(0);
         }
+    }
+
+    /** The thread's nice value ({@code /proc/self/task/<tid>/stat}, field 19). */
+    private static int niceOf(int tid) throws IOException {
+        String stat = new String(Files.readAllBytes(Path.of("/proc/self/task", Integer.toString(tid), "stat")),
+                StandardCharsets.ISO_8859_1);
+        // the name (field 2) is in parentheses and may hold spaces: fields are counted after its closing one
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(after[16]); // field 19 is the 17th after the name
     }
 
     /** A thread of the given name that waits until closed, and its Linux thread id. */
